@@ -1,0 +1,45 @@
+/* block.c - one block through predictor and coder (see block.h). */
+#include "block.h"
+
+#include "coder.h"
+
+size_t blk_encode(predictor *p, const uint8_t *src, size_t n, uint8_t *dst,
+                  size_t cap) {
+    ac_encoder e;
+    ac_enc_init(&e, dst, cap);
+    for (size_t i = 0; i < n; i++) {
+        int c = src[i];
+        for (int b = 7; b >= 0; b--) {
+            int bit = (c >> b) & 1;
+            ac_encode(&e, bit, pred_p(p));
+            pred_update(p, bit);
+        }
+    }
+    ac_enc_flush(&e);
+    return e.overflow ? 0 : e.pos;
+}
+
+void blk_decode(predictor *p, const uint8_t *src, size_t size, uint8_t *dst,
+                size_t n) {
+    ac_decoder d;
+    ac_dec_init(&d, src, size);
+    for (size_t i = 0; i < n; i++) {
+        int c = 0;
+        for (int b = 0; b < 8; b++) {
+            int bit = ac_decode(&d, pred_p(p));
+            pred_update(p, bit);
+            c = (c << 1) | bit;
+        }
+        dst[i] = (uint8_t)c;
+    }
+}
+
+void blk_train(predictor *p, const uint8_t *src, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        int c = src[i];
+        for (int b = 7; b >= 0; b--) {
+            (void)pred_p(p);
+            pred_update(p, (c >> b) & 1);
+        }
+    }
+}

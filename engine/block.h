@@ -1,0 +1,23 @@
+/*
+ * block.h - coding one block of bytes with the predictor and the
+ * arithmetic coder, and replaying stored blocks through the model.
+ */
+#ifndef MDLZ_BLOCK_H
+#define MDLZ_BLOCK_H
+
+#include "predictor.h"
+
+/** Codes src[0..n) into dst (capacity cap). Returns the coded size, or 0
+ *  if it would not fit in cap bytes (the model has still learned src). */
+size_t blk_encode(predictor *p, const uint8_t *src, size_t n, uint8_t *dst,
+                  size_t cap);
+
+/** Decodes n bytes from src[0..size) into dst. */
+void blk_decode(predictor *p, const uint8_t *src, size_t size, uint8_t *dst,
+                size_t n);
+
+/** Makes the model learn src[0..n) exactly as blk_encode() would, for
+ *  blocks that were stored raw or with zstd. */
+void blk_train(predictor *p, const uint8_t *src, size_t n);
+
+#endif

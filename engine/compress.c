@@ -1,0 +1,216 @@
+/*
+ * compress.c - the compression context: buffers input into blocks, codes
+ * each block with the model (or stores it raw / with zstd when the model
+ * cannot make it smaller), and frames the result (format.h).
+ *
+ * The model keeps learning across blocks; a block stored raw or with zstd
+ * is replayed through the model on both sides, so the state stays in step.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+#include <zstd.h>
+
+#include "block.h"
+#include "format.h"
+
+/* zstd level for blocks the model could not shrink: such data is nearly
+ * incompressible, so a fast level finds what little there is to find. */
+#define FALLBACK_ZSTD_LEVEL 3
+
+enum { ST_START, ST_RUN, ST_DONE, ST_ERROR };
+
+struct mdlz_cctx {
+    mdlz_config cfg;
+    uint64_t declared; /* src_size promised by the caller, or unknown */
+    predictor *pred;
+    uint8_t *blk;      /* input block being filled */
+    size_t blk_fill, blk_size;
+    uint8_t *pend;     /* framed output waiting to be written */
+    size_t pend_len, pend_pos;
+    XXH64_state_t *xs;
+    uint64_t total_in, total_out;
+    int stage;
+};
+
+void mdlz_params_init(mdlz_params *p) {
+    memset(p, 0, sizeof *p);
+    p->level = MDLZ_LEVEL_DEFAULT;
+    p->src_size = MDLZ_SIZE_UNKNOWN;
+}
+
+uint64_t mdlz_level_memory(int level) {
+    mdlz_config cfg;
+    if (cfg_from_level(&cfg, level, 0) != MDLZ_OK) return 0;
+    return cfg_memory(&cfg);
+}
+
+uint64_t mdlz_compress_bound(uint64_t n) {
+    uint64_t blocks = (n >> CFG_BLOCK_LOG_MIN) + 1;
+    return n + FMT_HEADER_MAX + FMT_TRAILER_SIZE + blocks * BLK_HEADER_MAX;
+}
+
+void mdlz_cctx_free(mdlz_cctx *c) {
+    if (!c) return;
+    pred_free(c->pred);
+    free(c->blk);
+    free(c->pend);
+    XXH64_freeState(c->xs);
+    free(c);
+}
+
+mdlz_status mdlz_cctx_create(mdlz_cctx **out, const mdlz_params *params) {
+    mdlz_params defaults;
+    *out = NULL;
+    if (!params) {
+        mdlz_params_init(&defaults);
+        params = &defaults;
+    }
+    for (size_t i = 0; i < sizeof params->reserved / sizeof params->reserved[0];
+         i++)
+        if (params->reserved[i]) return MDLZ_ERROR_PARAM;
+    mdlz_cctx *c = calloc(1, sizeof *c);
+    if (!c) return MDLZ_ERROR_NOMEM;
+    mdlz_status st = cfg_from_level(&c->cfg, params->level, params->mem_limit);
+    if (st != MDLZ_OK) {
+        free(c);
+        return st;
+    }
+    c->declared = params->src_size;
+    c->blk_size = (size_t)1 << c->cfg.block_log;
+    c->blk = malloc(c->blk_size);
+    c->pend = malloc(FMT_HEADER_MAX + BLK_HEADER_MAX + c->blk_size +
+                     FMT_TRAILER_SIZE);
+    c->xs = XXH64_createState();
+    if (!c->blk || !c->pend || !c->xs) st = MDLZ_ERROR_NOMEM;
+    if (st == MDLZ_OK) st = pred_create(&c->pred, &c->cfg);
+    if (st != MDLZ_OK) {
+        mdlz_cctx_free(c);
+        return st;
+    }
+    XXH64_reset(c->xs, 0);
+    *out = c;
+    return MDLZ_OK;
+}
+
+void mdlz_cctx_progress(const mdlz_cctx *c, uint64_t *in_bytes,
+                        uint64_t *out_bytes) {
+    if (in_bytes) *in_bytes = c->total_in;
+    if (out_bytes) *out_bytes = c->total_out;
+}
+
+/* Frames the filled block into pend: model-coded if that is smaller than
+ * the raw bytes, else zstd if that is, else raw. */
+static void emit_block(mdlz_cctx *c) {
+    size_t n = c->blk_fill;
+    fmt_block b = {BLK_CM, (uint32_t)n, 0, XXH32(c->blk, n, 0)};
+    uint8_t *payload = c->pend + BLK_HEADER_MAX;
+    size_t sz = blk_encode(c->pred, c->blk, n, payload, n - 1);
+    if (sz == 0) {
+        size_t z = ZSTD_compress(payload, n - 1, c->blk, n, FALLBACK_ZSTD_LEVEL);
+        if (!ZSTD_isError(z) && z < n) {
+            b.type = BLK_ZSTD;
+            sz = z;
+        } else {
+            b.type = BLK_RAW;
+            memcpy(payload, c->blk, n);
+            sz = n;
+        }
+    }
+    b.payload_size = (uint32_t)sz;
+    size_t h = fmt_write_block(c->pend, &b);
+    memmove(c->pend + h, payload, sz);
+    c->pend_len = h + sz;
+    c->pend_pos = 0;
+    XXH64_update(c->xs, c->blk, n);
+    c->blk_fill = 0;
+}
+
+static void emit_trailer(mdlz_cctx *c) {
+    c->pend[0] = BLK_END;
+    wr_le64(c->pend + 1, c->total_in);
+    wr_le64(c->pend + 9, XXH64_digest(c->xs));
+    c->pend_len = FMT_TRAILER_SIZE;
+    c->pend_pos = 0;
+}
+
+mdlz_status mdlz_compress_stream(mdlz_cctx *c, mdlz_outbuf *out,
+                                 mdlz_inbuf *in, int end, int *done) {
+    *done = 0;
+    if (c->stage == ST_ERROR) return MDLZ_ERROR_STAGE;
+    if (out->pos > out->size || (in && in->pos > in->size)) {
+        c->stage = ST_ERROR;
+        return MDLZ_ERROR_PARAM;
+    }
+    for (;;) {
+        size_t k = MDLZ_MIN(c->pend_len - c->pend_pos, out->size - out->pos);
+        memcpy((uint8_t *)out->dst + out->pos, c->pend + c->pend_pos, k);
+        out->pos += k;
+        c->pend_pos += k;
+        c->total_out += k;
+        if (c->pend_pos < c->pend_len) return MDLZ_OK; /* output is full */
+
+        if (c->stage == ST_DONE) {
+            if (in && in->pos < in->size) {
+                c->stage = ST_ERROR;
+                return MDLZ_ERROR_STAGE;
+            }
+            *done = 1;
+            return MDLZ_OK;
+        }
+        if (c->stage == ST_START) {
+            c->pend_len = fmt_write_header(c->pend, &c->cfg, c->declared);
+            c->pend_pos = 0;
+            c->stage = ST_RUN;
+            continue;
+        }
+        if (in && in->pos < in->size) {
+            size_t take = MDLZ_MIN(in->size - in->pos, c->blk_size - c->blk_fill);
+            if (c->declared != MDLZ_SIZE_UNKNOWN &&
+                c->total_in + take > c->declared) {
+                c->stage = ST_ERROR;
+                return MDLZ_ERROR_PARAM;
+            }
+            memcpy(c->blk + c->blk_fill, (const uint8_t *)in->src + in->pos,
+                   take);
+            in->pos += take;
+            c->blk_fill += take;
+            c->total_in += take;
+        }
+        if (c->blk_fill == c->blk_size) {
+            emit_block(c);
+            continue;
+        }
+        if (!end) return MDLZ_OK; /* all input buffered */
+        if (c->blk_fill > 0) {
+            emit_block(c);
+            continue;
+        }
+        if (c->declared != MDLZ_SIZE_UNKNOWN && c->total_in != c->declared) {
+            c->stage = ST_ERROR;
+            return MDLZ_ERROR_PARAM;
+        }
+        emit_trailer(c);
+        c->stage = ST_DONE;
+    }
+}
+
+mdlz_status mdlz_compress(void *dst, size_t dst_cap, size_t *dst_size,
+                          const void *src, size_t src_size, int level) {
+    mdlz_params p;
+    mdlz_params_init(&p);
+    p.level = level;
+    p.src_size = src_size;
+    mdlz_cctx *c;
+    *dst_size = 0;
+    MDLZ_FORWARD(mdlz_cctx_create(&c, &p));
+    mdlz_inbuf in = {src, src_size, 0};
+    mdlz_outbuf out = {dst, dst_cap, 0};
+    int done = 0;
+    mdlz_status st = mdlz_compress_stream(c, &out, &in, 1, &done);
+    mdlz_cctx_free(c);
+    if (st != MDLZ_OK) return st;
+    if (!done) return MDLZ_ERROR_DST_SIZE;
+    *dst_size = out.pos;
+    return MDLZ_OK;
+}

@@ -1,0 +1,71 @@
+/*
+ * config.c - levels and their model sizes.
+ *
+ * A level trades memory and speed for ratio: the context hash table doubles
+ * per level and the costlier components switch on at higher levels. The
+ * numbers were chosen by measurement with bench/bench.py (see docs).
+ */
+#include "config.h"
+
+#include "predictor.h"
+
+static const char *const comp_names[] = {"orders", "word", "match",
+                                         "ext",    "mix2", "sse"};
+
+const char *cfg_component_name(unsigned i) {
+    return i < sizeof comp_names / sizeof comp_names[0] ? comp_names[i] : NULL;
+}
+
+/* level:        1   2   3   4   5   6   7   8   9 */
+static const uint8_t ctx_bits_of[10] = {0, 21, 22, 23, 24, 25, 26, 27, 28, 29};
+static const uint8_t win_bits_of[10] = {0, 20, 21, 22, 23, 24, 24, 25, 26, 27};
+
+static void fill(mdlz_config *cfg, int level) {
+    cfg->level = (uint8_t)level;
+    cfg->block_log = 20;
+    cfg->ctx_bits = ctx_bits_of[level];
+    cfg->win_bits = win_bits_of[level];
+    cfg->mtab_bits = (uint8_t)(cfg->win_bits - 2);
+    cfg->components = COMP_ORDERS | COMP_WORD | COMP_MATCH;
+    if (level >= 3) cfg->components |= COMP_MIX2 | COMP_SSE;
+    if (level >= 4) cfg->components |= COMP_EXT;
+}
+
+mdlz_status cfg_from_level(mdlz_config *cfg, int level, uint64_t mem_limit) {
+    if (level == 0) level = MDLZ_LEVEL_DEFAULT;
+    if (level < MDLZ_LEVEL_MIN || level > MDLZ_LEVEL_MAX)
+        return MDLZ_ERROR_PARAM;
+    fill(cfg, level);
+    /* Shrink tables (keeping the level's components) until it fits. */
+    while (mem_limit && cfg_memory(cfg) > mem_limit) {
+        if (cfg->ctx_bits > CFG_CTX_BITS_MIN + 2 && cfg->ctx_bits >= cfg->win_bits)
+            cfg->ctx_bits--;
+        else if (cfg->win_bits > CFG_WIN_BITS_MIN) {
+            cfg->win_bits--;
+            cfg->mtab_bits = (uint8_t)(cfg->win_bits - 2);
+        } else if (cfg->ctx_bits > CFG_CTX_BITS_MIN)
+            cfg->ctx_bits--;
+        else
+            return MDLZ_ERROR_MEMLIMIT;
+    }
+    return MDLZ_OK;
+}
+
+mdlz_status cfg_validate(const mdlz_config *cfg) {
+    if (cfg->level < MDLZ_LEVEL_MIN || cfg->level > MDLZ_LEVEL_MAX ||
+        cfg->block_log < CFG_BLOCK_LOG_MIN ||
+        cfg->block_log > CFG_BLOCK_LOG_MAX ||
+        cfg->ctx_bits < CFG_CTX_BITS_MIN || cfg->ctx_bits > CFG_CTX_BITS_MAX ||
+        cfg->win_bits < CFG_WIN_BITS_MIN || cfg->win_bits > CFG_WIN_BITS_MAX ||
+        cfg->mtab_bits < CFG_MTAB_BITS_MIN ||
+        cfg->mtab_bits > CFG_MTAB_BITS_MAX)
+        return MDLZ_ERROR_CORRUPT;
+    if ((cfg->components & ~COMP_ALL_KNOWN) != 0)
+        return MDLZ_ERROR_VERSION;
+    if (!(cfg->components & COMP_ORDERS)) return MDLZ_ERROR_VERSION;
+    return MDLZ_OK;
+}
+
+uint64_t cfg_memory(const mdlz_config *cfg) {
+    return pred_memory(cfg) + ((uint64_t)3 << cfg->block_log);
+}

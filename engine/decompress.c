@@ -1,0 +1,251 @@
+/*
+ * decompress.c - the decompression context: a small state machine that
+ * reads the header, then one block at a time (header, payload), decodes
+ * it, checks its XXH32, and hands the bytes out; the trailer's size and
+ * XXH64 are checked before the stream is reported complete.
+ *
+ * Every size read from the input is checked against the limits in the
+ * header before it is used, and the header itself (which sizes the model)
+ * is checksummed and checked against the caller's memory limit.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+#include <zstd.h>
+
+#include "block.h"
+#include "format.h"
+
+enum { ST_HEADER, ST_BLOCKHDR, ST_PAYLOAD, ST_DRAIN, ST_TRAILER, ST_DONE };
+
+struct mdlz_dctx {
+    uint64_t mem_limit;
+    int stage;
+    mdlz_status error; /* sticky */
+    mdlz_config cfg;
+    uint64_t declared;
+    predictor *pred;
+    uint8_t hbuf[FMT_HEADER_MAX + FMT_TRAILER_SIZE];
+    size_t hlen, hneed; /* bytes gathered in hbuf / needed */
+    fmt_block blk;
+    uint8_t *payload;
+    size_t have;
+    uint8_t *data; /* decoded block */
+    size_t data_pos;
+    XXH64_state_t *xs;
+    uint64_t total;
+};
+
+void mdlz_dctx_free(mdlz_dctx *d) {
+    if (!d) return;
+    pred_free(d->pred);
+    free(d->payload);
+    free(d->data);
+    XXH64_freeState(d->xs);
+    free(d);
+}
+
+mdlz_status mdlz_dctx_create(mdlz_dctx **out, uint64_t mem_limit) {
+    *out = NULL;
+    mdlz_dctx *d = calloc(1, sizeof *d);
+    if (!d) return MDLZ_ERROR_NOMEM;
+    d->xs = XXH64_createState();
+    if (!d->xs) {
+        free(d);
+        return MDLZ_ERROR_NOMEM;
+    }
+    XXH64_reset(d->xs, 0);
+    d->mem_limit = mem_limit;
+    *out = d;
+    return MDLZ_OK;
+}
+
+/* Sets up the model and buffers once the header is known. */
+static mdlz_status start_stream(mdlz_dctx *d) {
+    if (d->mem_limit && cfg_memory(&d->cfg) > d->mem_limit)
+        return MDLZ_ERROR_MEMLIMIT;
+    size_t bs = (size_t)1 << d->cfg.block_log;
+    d->payload = malloc(bs);
+    d->data = malloc(bs);
+    if (!d->payload || !d->data) return MDLZ_ERROR_NOMEM;
+    return pred_create(&d->pred, &d->cfg);
+}
+
+/* Turns the gathered payload into d->data and checks it. */
+static mdlz_status decode_block(mdlz_dctx *d) {
+    const fmt_block *b = &d->blk;
+    switch (b->type) {
+    case BLK_CM:
+        blk_decode(d->pred, d->payload, b->payload_size, d->data, b->raw_size);
+        break;
+    case BLK_RAW:
+        memcpy(d->data, d->payload, b->raw_size);
+        blk_train(d->pred, d->data, b->raw_size);
+        break;
+    case BLK_ZSTD: {
+        size_t z = ZSTD_decompress(d->data, b->raw_size, d->payload,
+                                   b->payload_size);
+        if (ZSTD_isError(z) || z != b->raw_size) return MDLZ_ERROR_CORRUPT;
+        blk_train(d->pred, d->data, b->raw_size);
+        break;
+    }
+    default: return MDLZ_ERROR_CORRUPT;
+    }
+    if (XXH32(d->data, b->raw_size, 0) != b->checksum)
+        return MDLZ_ERROR_CHECKSUM;
+    XXH64_update(d->xs, d->data, b->raw_size);
+    d->total += b->raw_size;
+    if (d->declared != MDLZ_SIZE_UNKNOWN && d->total > d->declared)
+        return MDLZ_ERROR_CORRUPT;
+    d->data_pos = 0;
+    return MDLZ_OK;
+}
+
+static mdlz_status check_trailer(mdlz_dctx *d) {
+    uint64_t size = rd_le64(d->hbuf + 1);
+    if (size != d->total) return MDLZ_ERROR_CORRUPT;
+    if (d->declared != MDLZ_SIZE_UNKNOWN && size != d->declared)
+        return MDLZ_ERROR_CORRUPT;
+    if (rd_le64(d->hbuf + 9) != XXH64_digest(d->xs)) return MDLZ_ERROR_CHECKSUM;
+    return MDLZ_OK;
+}
+
+/* One step of the state machine; returns MDLZ_OK with *wait set when it
+ * needs more input or output space. */
+static mdlz_status step(mdlz_dctx *d, mdlz_outbuf *out, mdlz_inbuf *in,
+                        int *wait) {
+    const uint8_t *src = (const uint8_t *)in->src + in->pos;
+    size_t avail = in->size - in->pos;
+    *wait = 0;
+    switch (d->stage) {
+    case ST_HEADER: {
+        /* Byte by byte: the header's length is known only as it is read,
+         * and no byte past it may be consumed. */
+        if (!avail) break;
+        d->hbuf[d->hlen++] = *src;
+        in->pos++;
+        size_t len;
+        mdlz_status st =
+            fmt_parse_header(d->hbuf, d->hlen, &d->cfg, &d->declared, &len);
+        if (st == MDLZ_ERROR_TRUNCATED) {
+            if (d->hlen >= FMT_HEADER_MAX) return MDLZ_ERROR_CORRUPT;
+            return MDLZ_OK;
+        }
+        MDLZ_FORWARD(st);
+        MDLZ_FORWARD(start_stream(d));
+        d->stage = ST_BLOCKHDR;
+        d->hlen = d->hneed = 0;
+        return MDLZ_OK;
+    }
+    case ST_BLOCKHDR:
+    case ST_TRAILER: {
+        if (!avail) break;
+        if (d->hneed == 0) {
+            d->hneed = fmt_block_header_size(*src);
+            if (d->hneed == 0) return MDLZ_ERROR_CORRUPT;
+            if (*src == BLK_END) {
+                d->stage = ST_TRAILER;
+                d->hneed = FMT_TRAILER_SIZE;
+            }
+        }
+        size_t k = MDLZ_MIN(avail, d->hneed - d->hlen);
+        memcpy(d->hbuf + d->hlen, src, k);
+        d->hlen += k;
+        in->pos += k;
+        if (d->hlen < d->hneed) return MDLZ_OK;
+        d->hlen = d->hneed = 0;
+        if (d->stage == ST_TRAILER) {
+            MDLZ_FORWARD(check_trailer(d));
+            d->stage = ST_DONE;
+            return MDLZ_OK;
+        }
+        MDLZ_FORWARD(fmt_parse_block(d->hbuf, &d->blk,
+                                     (uint32_t)1 << d->cfg.block_log));
+        d->have = 0;
+        d->stage = ST_PAYLOAD;
+        return MDLZ_OK;
+    }
+    case ST_PAYLOAD: {
+        size_t k = MDLZ_MIN(avail, d->blk.payload_size - d->have);
+        memcpy(d->payload + d->have, src, k);
+        d->have += k;
+        in->pos += k;
+        if (d->have < d->blk.payload_size) break;
+        MDLZ_FORWARD(decode_block(d));
+        d->stage = ST_DRAIN;
+        return MDLZ_OK;
+    }
+    case ST_DRAIN: {
+        size_t k = MDLZ_MIN(d->blk.raw_size - d->data_pos, out->size - out->pos);
+        memcpy((uint8_t *)out->dst + out->pos, d->data + d->data_pos, k);
+        out->pos += k;
+        d->data_pos += k;
+        if (d->data_pos < d->blk.raw_size) break;
+        d->stage = ST_BLOCKHDR;
+        return MDLZ_OK;
+    }
+    }
+    *wait = 1;
+    return MDLZ_OK;
+}
+
+mdlz_status mdlz_decompress_stream(mdlz_dctx *d, mdlz_outbuf *out,
+                                   mdlz_inbuf *in, int *done) {
+    *done = 0;
+    if (d->error) return d->error;
+    if (out->pos > out->size || in->pos > in->size)
+        return d->error = MDLZ_ERROR_PARAM;
+    while (d->stage != ST_DONE) {
+        int wait;
+        mdlz_status st = step(d, out, in, &wait);
+        if (st != MDLZ_OK) return d->error = st;
+        if (wait) return MDLZ_OK;
+    }
+    *done = 1;
+    return MDLZ_OK;
+}
+
+mdlz_status mdlz_decompress(void *dst, size_t dst_cap, size_t *dst_size,
+                            const void *src, size_t src_size,
+                            uint64_t mem_limit) {
+    mdlz_dctx *d;
+    *dst_size = 0;
+    MDLZ_FORWARD(mdlz_dctx_create(&d, mem_limit));
+    mdlz_inbuf in = {src, src_size, 0};
+    mdlz_outbuf out = {dst, dst_cap, 0};
+    int done = 0;
+    mdlz_status st = mdlz_decompress_stream(d, &out, &in, &done);
+    int draining = d->stage == ST_DRAIN;
+    mdlz_dctx_free(d);
+    if (st != MDLZ_OK) return st;
+    if (!done) return draining ? MDLZ_ERROR_DST_SIZE : MDLZ_ERROR_TRUNCATED;
+    if (in.pos != in.size) return MDLZ_ERROR_TRAILING;
+    *dst_size = out.pos;
+    return MDLZ_OK;
+}
+
+mdlz_status mdlz_get_frame_info(mdlz_frame_info *info, const void *src,
+                                size_t src_size) {
+    mdlz_config cfg;
+    memset(info, 0, sizeof *info);
+    MDLZ_FORWARD(fmt_parse_header(src, src_size, &cfg, &info->src_size,
+                                  &info->header_size));
+    info->format_version = FMT_VERSION;
+    info->level = cfg.level;
+    info->model_memory = cfg_memory(&cfg);
+    info->block_size = (uint32_t)1 << cfg.block_log;
+    for (unsigned i = 0; cfg_component_name(i); i++)
+        if (cfg.components & (1u << i))
+            info->components[info->n_components++] = cfg_component_name(i);
+    return MDLZ_OK;
+}
+
+mdlz_status mdlz_get_trailer_info(mdlz_trailer_info *info, const void *tail,
+                                  size_t tail_size) {
+    if (tail_size < FMT_TRAILER_SIZE) return MDLZ_ERROR_TRUNCATED;
+    const uint8_t *t = (const uint8_t *)tail + tail_size - FMT_TRAILER_SIZE;
+    if (t[0] != BLK_END) return MDLZ_ERROR_CORRUPT;
+    info->src_size = rd_le64(t + 1);
+    info->checksum = rd_le64(t + 9);
+    return MDLZ_OK;
+}
