@@ -1,45 +1,193 @@
-/* predictor.c - TEMPORARY order-1 predictor to bring up the pipeline. */
+/*
+ * predictor.c - wires the model components, the mixers and the APM stages
+ * into one bit predictor (the architecture of lpaq1, extended):
+ *
+ *   components (ctxmodel, match, ...) --> inputs x[] = stretch(p_i)
+ *   x[] --> mixers, each with weights selected by its own small context:
+ *           c0 (the partial byte), the match state, the previous byte
+ *   mixer outputs --> final mixer (COMP_MIX2), or the single mixer alone
+ *   --> APM on order 1 (and, with COMP_SSE, on a hashed order 2)
+ *   --> averaged, scaled to 16 bits for the coder.
+ *
+ * All arithmetic is integer; the tables are built at creation time from
+ * integer formulas, so encoder and decoder agree on every machine.
+ */
 #include "predictor.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+#include "apm.h"
+#include "component.h"
+#include "ctxmodel.h"
+#include "match.h"
+#include "mixer.h"
+
+#define MAX_COMPONENTS 8
+#define MAX_INPUTS 64
+#define MAX_MIXERS 3
+#ifndef MIX_LR
+#define MIX_LR 7
+#endif
+#ifndef MIX2_LR
+#define MIX2_LR 4
+#endif
 
 struct predictor {
-    uint16_t t[256 * 256];
-    int c0, c1;
+    mdlz_config cfg;
+    pr_shared sh;
+    st_table st;
+    bh_table bh;
+    uint8_t *hist;
+    pr_component comp[MAX_COMPONENTS];
+    int ncomp;
+    int x[MAX_INPUTS];
+    int nx;
+    mixer mx[MAX_MIXERS];
+    int nmx;
+    mixer final;
+    int xf[MAX_MIXERS + 1];
+    apm a1, a2;
+    int pr_mix; /* 12-bit output of the mixing stage */
 };
 
 uint64_t pred_memory(const mdlz_config *cfg) {
-    (void)cfg;
-    return sizeof(predictor);
+    uint64_t m = sizeof(predictor) + ((uint64_t)1 << cfg->win_bits);
+    m += ctx_memory(cfg);
+    if (cfg->components & COMP_MATCH) m += mm_memory(cfg);
+    m += (uint64_t)65536 * 33 * 2 * 2; /* APMs */
+    m += (uint64_t)MAX_INPUTS * 1024 * 4 * MAX_MIXERS;
+    return m;
+}
+
+void pred_free(predictor *p) {
+    if (!p) return;
+    for (int i = 0; i < p->ncomp; i++) p->comp[i].destroy(p->comp[i].self);
+    for (int i = 0; i < p->nmx; i++) mix_free(&p->mx[i]);
+    mix_free(&p->final);
+    apm_free(&p->a1);
+    apm_free(&p->a2);
+    free(p->hist);
+    free(p);
+}
+
+/* Weight-set selectors of the first-layer mixers. */
+static int n_sets(int i) { return i == 1 ? 64 * 8 : 256; }
+
+static int set_of(const predictor *p, int i) {
+    const pr_shared *sh = &p->sh;
+    switch (i) {
+    case 0: return sh->c0;
+    case 1: return (sh->match_len * 2 + sh->match_bit) * 8 + sh->bitpos;
+    default: return (int)(sh->c4 & 0xff);
+    }
 }
 
 mdlz_status pred_create(predictor **out, const mdlz_config *cfg) {
-    (void)cfg;
-    predictor *p = malloc(sizeof *p);
+    predictor *p = calloc(1, sizeof *p);
+    *out = NULL;
     if (!p) return MDLZ_ERROR_NOMEM;
-    for (int i = 0; i < 65536; i++) p->t[i] = 32768;
-    p->c0 = 1;
-    p->c1 = 0;
+    p->cfg = *cfg;
+    st_init(&p->st);
+    bh_init(&p->bh);
+    p->hist = calloc((size_t)1 << cfg->win_bits, 1);
+    mdlz_status st = p->hist ? MDLZ_OK : MDLZ_ERROR_NOMEM;
+    if (st == MDLZ_OK) st = ctx_create(&p->comp[p->ncomp++], cfg, &p->bh);
+    if (st == MDLZ_OK && (cfg->components & COMP_MATCH))
+        st = mm_create(&p->comp[p->ncomp++], cfg, &p->bh);
+    if (st != MDLZ_OK) p->ncomp--; /* the failed row holds nothing */
+    for (int i = 0; i < p->ncomp; i++) p->nx += p->comp[i].n_inputs;
+    p->nx++; /* bias input */
+    p->nmx = (cfg->components & COMP_MIX2) ? 3 : 1;
+    for (int i = 0; i < p->nmx && st == MDLZ_OK; i++)
+        st = mix_init(&p->mx[i], p->nx, n_sets(i), MIX_LR, (1 << 16) / 4);
+    if (st == MDLZ_OK && p->nmx > 1)
+        st = mix_init(&p->final, p->nmx + 1, 8, MIX2_LR, (1 << 16) / p->nmx);
+    if (st == MDLZ_OK) st = apm_init(&p->a1, 65536, 7);
+    if (st == MDLZ_OK && (cfg->components & COMP_SSE))
+        st = apm_init(&p->a2, 65536, 7);
+    if (st != MDLZ_OK) {
+        pred_free(p);
+        return st;
+    }
+    p->sh.c0 = 1;
+    p->sh.hist = p->hist;
+    p->sh.hmask = ((uint32_t)1 << cfg->win_bits) - 1;
+    p->sh.st = &p->st;
+    p->sh.bh = &p->bh;
+    for (int i = 0; i < p->ncomp; i++)
+        p->comp[i].byte_update(p->comp[i].self, &p->sh);
     *out = p;
     return MDLZ_OK;
 }
 
-void pred_free(predictor *p) { free(p); }
-
 uint32_t pred_p(predictor *p) {
-    uint32_t v = p->t[p->c1 << 8 | p->c0];
-    return v < 64 ? 64 : v > 65472 ? 65472 : v;
+    pr_shared *sh = &p->sh;
+    int k = 0;
+    for (int i = 0; i < p->ncomp; i++) {
+        p->comp[i].predict(p->comp[i].self, sh, p->x + k);
+        k += p->comp[i].n_inputs;
+    }
+    p->x[k] = 256;
+    int pr;
+    if (p->nmx == 1) {
+        pr = mix_predict(&p->mx[0], p->x, set_of(p, 0));
+    } else {
+        for (int i = 0; i < p->nmx; i++) {
+            mix_predict(&p->mx[i], p->x, set_of(p, i));
+            p->xf[i] = p->mx[i].st;
+        }
+        p->xf[p->nmx] = 256;
+        pr = mix_predict(&p->final, p->xf, sh->bitpos);
+    }
+    p->pr_mix = pr;
+    uint32_t c1 = sh->c4 & 0xff;
+    int p1 = apm_p(&p->a1, &p->st, pr, (size_t)(c1 << 8 | (uint32_t)sh->c0));
+    if (p->cfg.components & COMP_SSE) {
+        uint32_t h = hash32(sh->c4 & 0xffff, (uint32_t)sh->c0) & 0xffff;
+        int p2 = apm_p(&p->a2, &p->st, pr, h);
+        pr = (2 * pr + 3 * p1 + 3 * p2 + 4) >> 3;
+    } else {
+        pr = (pr + 3 * p1 + 2) >> 2;
+    }
+    pr = pr < 1 ? 1 : pr > 4095 ? 4095 : pr;
+    return (uint32_t)pr << 4;
+}
+
+static int is_word_byte(int c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 128;
+}
+
+/* Advances the shared byte-level state once a byte is complete. */
+static void next_byte(predictor *p) {
+    pr_shared *sh = &p->sh;
+    int c = sh->c0 & 0xff;
+    p->hist[sh->pos & sh->hmask] = (uint8_t)c;
+    sh->pos++;
+    sh->c8 = sh->c8 << 8 | sh->c4 >> 24;
+    sh->c4 = sh->c4 << 8 | (uint32_t)c;
+    if (is_word_byte(c)) {
+        int lc = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+        sh->word = hash32(sh->word, (uint32_t)lc) | 1;
+    } else if (sh->word) {
+        sh->word1 = sh->word;
+        sh->word = 0;
+    }
+    sh->c0 = 1;
+    sh->bitpos = 0;
+    for (int i = 0; i < p->ncomp; i++)
+        p->comp[i].byte_update(p->comp[i].self, sh);
 }
 
 void pred_update(predictor *p, int bit) {
-    uint16_t *t = &p->t[p->c1 << 8 | p->c0];
-    if (bit)
-        *t += (65536 - *t) >> 4;
-    else
-        *t -= *t >> 4;
-    p->c0 = p->c0 << 1 | bit;
-    if (p->c0 >= 256) {
-        p->c1 = p->c0 & 255;
-        p->c0 = 1;
-    }
+    pr_shared *sh = &p->sh;
+    for (int i = 0; i < p->nmx; i++) mix_update(&p->mx[i], p->x, bit);
+    if (p->nmx > 1) mix_update(&p->final, p->xf, bit);
+    apm_update(&p->a1, bit);
+    if (p->cfg.components & COMP_SSE) apm_update(&p->a2, bit);
+    sh->c0 = sh->c0 * 2 + bit;
+    sh->bitpos++;
+    for (int i = 0; i < p->ncomp; i++)
+        p->comp[i].update(p->comp[i].self, sh, bit);
+    if (sh->bitpos == 8) next_byte(p);
 }

@@ -1,0 +1,21 @@
+/* apm.c - see apm.h. */
+#include "apm.h"
+
+#include <stdlib.h>
+
+mdlz_status apm_init(apm *a, size_t n, int rate) {
+    a->t = malloc(n * 33 * sizeof *a->t);
+    if (!a->t) return MDLZ_ERROR_NOMEM;
+    a->n = n;
+    a->rate = rate;
+    a->idx = 0;
+    for (size_t i = 0; i < n; i++)
+        for (int j = 0; j < 33; j++)
+            a->t[i * 33 + j] = (uint16_t)(squash((j - 16) * 128) * 16);
+    return MDLZ_OK;
+}
+
+void apm_free(apm *a) {
+    free(a->t);
+    a->t = NULL;
+}

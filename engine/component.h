@@ -1,0 +1,51 @@
+/*
+ * component.h - the internal interface between the predictor and the
+ * models it mixes. A component declares how many mixer inputs it gives;
+ * per bit it writes them (stretched probabilities, 8.8 fixed point) and
+ * then learns the coded bit; after each whole byte it may update its
+ * contexts. The predictor holds components in a table, so adding a model
+ * (retrieval, a tool) is adding a row (cf. lpaq1's model classes, and
+ * paq8px's mix()/update() per model).
+ */
+#ifndef MDLZ_COMPONENT_H
+#define MDLZ_COMPONENT_H
+
+#include "squash.h"
+#include "statemap.h"
+
+/* State every component may read; owned and advanced by the predictor. */
+typedef struct {
+    int c0;           /* bits of the current byte so far, with a leading 1 */
+    int bitpos;       /* number of those bits, 0..7 */
+    uint32_t c4;      /* last 4 bytes, most recent in the low byte */
+    uint32_t c8;      /* the 4 bytes before those */
+    const uint8_t *hist; /* history ring buffer of coded bytes */
+    uint32_t hmask;   /* ring size - 1 */
+    uint64_t pos;     /* bytes coded so far (next byte goes at pos&hmask) */
+    uint32_t word;    /* hash of the current word (0 outside words) */
+    uint32_t word1;   /* hash of the previous word */
+    int match_len;    /* match model: quantized length, 0 = none */
+    int match_bit;    /* match model: predicted bit when match_len > 0 */
+    const st_table *st;
+    const bh_table *bh;
+} pr_shared;
+
+typedef struct {
+    const char *name;
+    int n_inputs;
+    void *self;
+    void (*predict)(void *self, pr_shared *sh, int *x);
+    void (*update)(void *self, const pr_shared *sh, int bit);
+    void (*byte_update)(void *self, const pr_shared *sh);
+    void (*destroy)(void *self);
+} pr_component;
+
+/* 32-bit hash mixing (a multiply-xorshift finalizer). */
+static inline uint32_t hash32(uint32_t a, uint32_t b) {
+    uint32_t h = a * 0x9E3779B1u ^ (b + 0x7F4A7C15u) * 0x85EBCA77u;
+    h ^= h >> 15;
+    h *= 0xC2B2AE3Du;
+    return h ^ (h >> 13);
+}
+
+#endif

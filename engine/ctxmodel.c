@@ -1,0 +1,161 @@
+/*
+ * ctxmodel.c - the n-gram context model (after lpaq1; Mahoney, DCE 4.1).
+ *
+ * Contexts. Orders 0 and 1 index small direct tables. Every other context
+ * (orders 2, 3, 4, 6; with COMP_WORD the current word; with COMP_EXT order
+ * 5, 7, the word bigram and a sparse context that skips the last byte) is
+ * a 32-bit hash computed once per byte.
+ *
+ * Storage. The hashed contexts share one table of 16-byte slots grouped in
+ * 64-byte lines (one cache line). A slot holds the bit histories of one
+ * context for one nibble: byte 0 is an 8-bit check of the hash, bytes
+ * 1..15 the states of the 15 nodes of the nibble's binary tree. At each
+ * nibble boundary every context looks for its check among the 4 slots of
+ * its line; when absent it takes the slot whose first state has the
+ * smallest count (states are numbered by total count, so the smallest
+ * index is the least informed), clearing it.
+ *
+ * Prediction. Each context's current state goes through its own StateMap
+ * to a probability, then to the mixer as stretch(p). The histories and
+ * maps learn from every coded bit.
+ */
+#include "ctxmodel.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CTX_MAX 16
+#define SLOT 16
+#define LINE 64
+
+enum { K_O2 = 2, K_O3, K_O4, K_O5, K_O6, K_O7, K_WORD, K_BIGRAM, K_SPARSE };
+
+typedef struct {
+    int n;                  /* hashed contexts */
+    uint8_t kind[CTX_MAX];
+    uint32_t h[CTX_MAX];    /* per-byte hashes */
+    uint8_t *slot[CTX_MAX]; /* current slots */
+    uint8_t *tab;
+    uint32_t lines_mask;
+    uint8_t o0[256];        /* order-0 states by c0 */
+    uint8_t *o1;            /* order-1 states by c1 * 256 + c0 */
+    uint8_t *sp[CTX_MAX + 2]; /* state pointers used for this bit */
+    statemap sm[CTX_MAX + 2];
+    int nib;                /* position in the nibble tree, 1..15 */
+} ctx_model;
+
+static int n_contexts(const mdlz_config *cfg, uint8_t *kind) {
+    int n = 0;
+    kind[n++] = K_O2;
+    kind[n++] = K_O3;
+    kind[n++] = K_O4;
+    kind[n++] = K_O6;
+    if (cfg->components & COMP_WORD) kind[n++] = K_WORD;
+    if (cfg->components & COMP_EXT) {
+        kind[n++] = K_O5;
+        kind[n++] = K_O7;
+        kind[n++] = K_BIGRAM;
+        kind[n++] = K_SPARSE;
+    }
+    return n;
+}
+
+uint64_t ctx_memory(const mdlz_config *cfg) {
+    uint8_t kind[CTX_MAX];
+    int n = n_contexts(cfg, kind);
+    return ((uint64_t)1 << cfg->ctx_bits) + 65536 +
+           (uint64_t)(n + 2) * BH_STATES * sizeof(uint32_t) + sizeof(ctx_model);
+}
+
+/* The slot for hash h in the line it selects (see file comment). */
+static uint8_t *find_slot(ctx_model *m, uint32_t h) {
+    uint8_t chk = (uint8_t)h;
+    uint8_t *line = m->tab + (size_t)((h >> 8) & m->lines_mask) * LINE;
+    for (int j = 0; j < LINE / SLOT; j++)
+        if (line[j * SLOT] == chk) return line + j * SLOT;
+    uint8_t *victim = line;
+    for (int j = 1; j < LINE / SLOT; j++)
+        if (line[j * SLOT + 1] < victim[1]) victim = line + j * SLOT;
+    memset(victim, 0, SLOT);
+    victim[0] = chk;
+    return victim;
+}
+
+static uint32_t context_hash(int kind, const pr_shared *sh) {
+    uint32_t c4 = sh->c4, c8 = sh->c8;
+    switch (kind) {
+    case K_O2: return hash32(c4 & 0xffff, kind);
+    case K_O3: return hash32(c4 & 0xffffff, kind);
+    case K_O4: return hash32(c4, kind);
+    case K_O5: return hash32(hash32(c4, kind), c8 & 0xff);
+    case K_O6: return hash32(hash32(c4, kind), c8 & 0xffff);
+    case K_O7: return hash32(hash32(c4, kind), c8 & 0xffffff);
+    case K_WORD:
+        return sh->word ? hash32(sh->word, kind)
+                        : hash32(hash32(sh->word1, kind), c4 & 0xff);
+    case K_BIGRAM: return hash32(hash32(sh->word, kind), sh->word1);
+    case K_SPARSE: return hash32(c4 & 0xffff00, kind);
+    }
+    return 0;
+}
+
+static void ctx_predict(void *self, pr_shared *sh, int *x) {
+    ctx_model *m = self;
+    int k = 0;
+    m->sp[k++] = &m->o0[sh->c0];
+    m->sp[k++] = &m->o1[(sh->c4 & 0xff) << 8 | sh->c0];
+    for (int i = 0; i < m->n; i++) m->sp[k++] = m->slot[i] + m->nib;
+    for (int i = 0; i < k; i++)
+        x[i] = stretch(sh->st, sm_p(&m->sm[i], *m->sp[i]));
+}
+
+static void ctx_update(void *self, const pr_shared *sh, int bit) {
+    ctx_model *m = self;
+    const bh_table *bh = sh->bh;
+    for (int i = 0; i < m->n + 2; i++) {
+        uint8_t s = *m->sp[i];
+        sm_update(&m->sm[i], s, bit);
+        *m->sp[i] = bh->next[s][bit];
+    }
+    m->nib = m->nib * 2 + bit;
+    if (sh->bitpos == 4) { /* second nibble: new slots keyed by the first */
+        m->nib = 1;
+        for (int i = 0; i < m->n; i++)
+            m->slot[i] = find_slot(m, hash32(m->h[i], (uint32_t)sh->c0));
+    }
+}
+
+static void ctx_byte(void *self, const pr_shared *sh) {
+    ctx_model *m = self;
+    m->nib = 1;
+    for (int i = 0; i < m->n; i++) {
+        m->h[i] = context_hash(m->kind[i], sh);
+        m->slot[i] = find_slot(m, m->h[i]);
+    }
+}
+
+static void ctx_destroy(void *self) {
+    ctx_model *m = self;
+    if (!m) return;
+    for (int i = 0; i < m->n + 2; i++) sm_free(&m->sm[i]);
+    free(m->tab);
+    free(m->o1);
+    free(m);
+}
+
+mdlz_status ctx_create(pr_component *c, const mdlz_config *cfg,
+                       const bh_table *bh) {
+    ctx_model *m = calloc(1, sizeof *m);
+    if (!m) return MDLZ_ERROR_NOMEM;
+    m->n = n_contexts(cfg, m->kind);
+    m->tab = calloc((size_t)1 << cfg->ctx_bits, 1);
+    m->o1 = calloc(65536, 1);
+    m->lines_mask = (uint32_t)(((size_t)1 << cfg->ctx_bits) / LINE - 1);
+    *c = (pr_component){"orders", m->n + 2, m, ctx_predict, ctx_update,
+                        ctx_byte, ctx_destroy};
+    mdlz_status st = m->tab && m->o1 ? MDLZ_OK : MDLZ_ERROR_NOMEM;
+    for (int i = 0; i < m->n + 2 && st == MDLZ_OK; i++)
+        st = sm_init(&m->sm[i], BH_STATES, 1023, bh, 1);
+    if (st != MDLZ_OK) ctx_destroy(m);
+    return st;
+}

@@ -1,0 +1,132 @@
+/*
+ * match.c - the match model (lpaq1's MatchModel; Mahoney, DCE 4.2).
+ *
+ * An index maps the hash of the last MINLEN bytes to the position that
+ * followed them. When no match is active, the model looks the current
+ * context up, verifies how many bytes really match backwards (so hash
+ * collisions cost nothing) and, if at least MINLEN do, predicts the byte
+ * after the earlier occurrence. A verified match is extended byte by byte
+ * while its predictions hold, and dropped at the first wrong bit.
+ *
+ * Its input to the mixer is a StateMap over (quantized match length,
+ * predicted bit): the map learns how often a match of that length is
+ * right, so long matches earn near-certain predictions and short ones
+ * little. The quantized length is also published for the mixers' weight
+ * selection (pr_shared.match_len).
+ *
+ * The history ring is owned by the predictor; positions are stored
+ * modulo the ring size, so stale index entries just fail verification.
+ */
+#include "match.h"
+
+#include <stdlib.h>
+
+#define MINLEN 6
+#define MAXLEN 65535
+
+typedef struct {
+    uint32_t *tab;
+    uint32_t tmask;
+    uint32_t ptr; /* ring position of the predicted byte */
+    uint32_t len; /* verified match length in bytes, 0 = none */
+    int expected; /* predicted byte, or -1 after a mispredicted bit */
+    int ctx;      /* StateMap context used for this bit */
+    statemap sm;
+} match_model;
+
+uint64_t mm_memory(const mdlz_config *cfg) {
+    return ((uint64_t)4 << cfg->mtab_bits) + 64 * 2 * 4 + sizeof(match_model);
+}
+
+/* Length class: exact below 16, then logarithmic, 1..31 (0 = no match). */
+static int len_class(uint32_t len) {
+    if (len < 16) return (int)len;
+    int l = 12;
+    while (len >>= 1) l++; /* 16 -> 16, 32 -> 17, ... */
+    return l > 31 ? 31 : l;
+}
+
+static void mm_predict(void *self, pr_shared *sh, int *x) {
+    match_model *m = self;
+    pr_shared *w = sh; /* publishes match_len, match_bit */
+    if (m->len > 0 && m->expected >= 0 &&
+        ((m->expected | 256) >> (8 - sh->bitpos)) == sh->c0) {
+        int bit = (m->expected >> (7 - sh->bitpos)) & 1;
+        int lc = len_class(m->len);
+        m->ctx = lc * 2 + bit;
+        w->match_len = lc;
+        w->match_bit = bit;
+    } else {
+        m->expected = -1;
+        m->ctx = 0;
+        w->match_len = 0;
+        w->match_bit = 0;
+    }
+    x[0] = m->ctx ? stretch(sh->st, sm_p(&m->sm, (size_t)m->ctx)) : 0;
+}
+
+static void mm_update(void *self, const pr_shared *sh, int bit) {
+    match_model *m = self;
+    (void)sh;
+    if (m->ctx) sm_update(&m->sm, (size_t)m->ctx, bit);
+}
+
+static uint32_t ctx_hash(const pr_shared *sh) {
+    uint32_t h = hash32(sh->c4, sh->c8 & 0xffff);
+    return h;
+}
+
+static void mm_byte(void *self, const pr_shared *sh) {
+    match_model *m = self;
+    const uint8_t *buf = sh->hist;
+    uint32_t mask = sh->hmask, pos = (uint32_t)sh->pos;
+    if (m->len > 0 && m->expected == (int)(sh->c4 & 0xff)) {
+        if (m->len < MAXLEN) m->len++;
+        m->ptr = (m->ptr + 1) & mask;
+    } else {
+        m->len = 0;
+    }
+    if (sh->pos < MINLEN) return;
+    uint32_t h = ctx_hash(sh) & m->tmask;
+    if (m->len == 0) {
+        uint32_t cand = m->tab[h];
+        uint32_t l = 0;
+        uint64_t maxl = sh->pos < mask ? sh->pos : mask;
+        if (cand != (pos & mask)) /* a position behind us in the ring */
+            while (l < MAXLEN && l < maxl &&
+                   buf[(cand - 1 - l) & mask] == buf[(pos - 1 - l) & mask])
+                l++;
+        if (l >= MINLEN) {
+            m->len = l;
+            m->ptr = cand;
+        }
+    }
+    m->tab[h] = pos & mask;
+    m->expected = m->len ? buf[m->ptr] : -1;
+}
+
+static void mm_destroy(void *self) {
+    match_model *m = self;
+    if (!m) return;
+    sm_free(&m->sm);
+    free(m->tab);
+    free(m);
+}
+
+mdlz_status mm_create(pr_component *c, const mdlz_config *cfg,
+                      const bh_table *bh) {
+    match_model *m = calloc(1, sizeof *m);
+    if (!m) return MDLZ_ERROR_NOMEM;
+    m->tmask = ((uint32_t)1 << cfg->mtab_bits) - 1;
+    m->tab = calloc((size_t)1 << cfg->mtab_bits, sizeof *m->tab);
+    m->expected = -1;
+    mdlz_status st = m->tab ? sm_init(&m->sm, 64, 1023, bh, 0)
+                            : MDLZ_ERROR_NOMEM;
+    if (st != MDLZ_OK) {
+        mm_destroy(m);
+        return st;
+    }
+    *c = (pr_component){"match", 1, m, mm_predict, mm_update, mm_byte,
+                        mm_destroy};
+    return MDLZ_OK;
+}

@@ -1,0 +1,19 @@
+/*
+ * match.h - the match model: predicts the byte that followed the last
+ * occurrence of the current context in the coded history.
+ */
+#ifndef MDLZ_MATCH_H
+#define MDLZ_MATCH_H
+
+#include "component.h"
+#include "config.h"
+
+/** Fills *c with the match-model component for cfg. The component
+ *  publishes its state in pr_shared.match_len / match_bit. */
+mdlz_status mm_create(pr_component *c, const mdlz_config *cfg,
+                      const bh_table *bh);
+
+/** Bytes mm_create() allocates for cfg. */
+uint64_t mm_memory(const mdlz_config *cfg);
+
+#endif
