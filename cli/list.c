@@ -1,0 +1,181 @@
+/*
+ * list.c - "mdlz -l": reads only the header (first bytes) and the trailer
+ * (last bytes) of each file, so listing is fast for any size; input that
+ * cannot seek (a pipe) is read through once, keeping just those bytes.
+ */
+#include "list.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "mdlz.h"
+#include "report.h"
+
+#define LIST_BUF_SIZE ((size_t)1 << 20)
+
+/* What a listing needs from a file. */
+typedef struct {
+    unsigned char head[MDLZ_HEADER_MAX];
+    size_t head_len;
+    unsigned char tail[MDLZ_TRAILER_SIZE];
+    size_t tail_len;
+    uint64_t size;
+} ends;
+
+static int pread_full(int fd, void *buf, size_t n, off_t at) {
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = pread(fd, (char *)buf + got, n - got, at + (off_t)got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) return -1;
+        if (r == 0) break;
+        got += (size_t)r;
+    }
+    return got == n ? 0 : (errno = EIO, -1);
+}
+
+static int read_ends_seekable(const in_file *f, ends *e) {
+    e->size = (uint64_t)f->st.st_size;
+    e->head_len = e->size < sizeof e->head ? (size_t)e->size : sizeof e->head;
+    e->tail_len = e->size < sizeof e->tail ? (size_t)e->size : sizeof e->tail;
+    if (pread_full(f->fd, e->head, e->head_len, 0) != 0) return -1;
+    return pread_full(f->fd, e->tail, e->tail_len,
+                      (off_t)(e->size - e->tail_len));
+}
+
+/* Keeps the last bytes of a stream of chunks in e->tail. */
+static void keep_tail(ends *e, const unsigned char *p, size_t n) {
+    size_t cap = sizeof e->tail;
+    if (n >= cap) {
+        memcpy(e->tail, p + n - cap, cap);
+        e->tail_len = cap;
+        return;
+    }
+    size_t keep = e->tail_len + n > cap ? cap - n : e->tail_len;
+    memmove(e->tail, e->tail + e->tail_len - keep, keep);
+    memcpy(e->tail + keep, p, n);
+    e->tail_len = keep + n;
+}
+
+static int read_ends_stream(const in_file *f, ends *e) {
+    unsigned char *buf = malloc(LIST_BUF_SIZE);
+    if (!buf) return -1;
+    e->size = e->head_len = e->tail_len = 0;
+    for (;;) {
+        ssize_t r = read_full(f->fd, buf, LIST_BUF_SIZE);
+        if (r < 0) {
+            free(buf);
+            return -1;
+        }
+        size_t n = (size_t)r;
+        if (e->head_len < sizeof e->head) {
+            size_t k = sizeof e->head - e->head_len;
+            if (k > n) k = n;
+            memcpy(e->head + e->head_len, buf, k);
+            e->head_len += k;
+        }
+        keep_tail(e, buf, n);
+        e->size += n;
+        if (n < LIST_BUF_SIZE) break;
+    }
+    free(buf);
+    return 0;
+}
+
+static void print_heading(const cli_options *opt) {
+    printf("%12s %12s %7s %6s %3s ", "Compressed", "Original", "Ratio", "bpb",
+           "Lvl");
+    if (opt->verbose) printf("%10s %9s ", "Memory", "Block");
+    printf(" %-16s  %-30s  %s\n", "Checksum", "Components", "Name");
+}
+
+static void join_components(char *buf, size_t cap, const mdlz_frame_info *fi) {
+    size_t used = 0;
+    buf[0] = '\0';
+    for (unsigned i = 0; i < fi->n_components && i < MDLZ_COMPONENTS_MAX; i++) {
+        int n = snprintf(buf + used, cap - used, "%s%s", i ? "," : "",
+                         fi->components[i]);
+        if (n < 0 || (size_t)n >= cap - used) break;
+        used += (size_t)n;
+    }
+}
+
+static void print_row(const cli_options *opt, const char *name,
+                      const mdlz_frame_info *fi, const mdlz_trailer_info *ti,
+                      uint64_t compressed) {
+    char ratio[32], bpb[32], comps[256];
+    format_ratio(ratio, sizeof ratio, compressed, ti->src_size);
+    format_bpb(bpb, sizeof bpb, compressed, ti->src_size);
+    join_components(comps, sizeof comps, fi);
+    printf("%12" PRIu64 " %12" PRIu64 " %7s %6s %3d ", compressed, ti->src_size,
+           ratio, bpb, fi->level);
+    if (opt->verbose) {
+        char mem[32], blk[32];
+        format_size(mem, sizeof mem, fi->model_memory);
+        format_size(blk, sizeof blk, fi->block_size);
+        printf("%10s %9s ", mem, blk);
+    }
+    printf(" %016" PRIx64 "  %-30s  %s\n", ti->checksum, comps, name);
+}
+
+int list_file(const cli_options *opt, const char *path, list_totals *t) {
+    int is_stdin = strcmp(path, "-") == 0;
+    const char *name = is_stdin ? CLI_STDIN_NAME : path;
+    in_file f;
+    if (in_open(&f, path) != 0) {
+        report_error(name, "%s", strerror(errno));
+        return 1;
+    }
+    if (S_ISDIR(f.st.st_mode)) {
+        in_close(&f);
+        report_error(name, "is a directory -- ignored");
+        return 1;
+    }
+    ends e;
+    int rc = S_ISREG(f.st.st_mode) ? read_ends_seekable(&f, &e)
+                                   : read_ends_stream(&f, &e);
+    int err = errno;
+    in_close(&f);
+    if (rc != 0) {
+        report_error(name, "%s", strerror(err));
+        return 1;
+    }
+
+    mdlz_frame_info fi;
+    mdlz_trailer_info ti;
+    mdlz_status st = mdlz_get_frame_info(&fi, e.head, e.head_len);
+    if (st == MDLZ_OK && e.size < fi.header_size + MDLZ_TRAILER_SIZE)
+        st = MDLZ_ERROR_TRUNCATED;
+    if (st == MDLZ_OK) st = mdlz_get_trailer_info(&ti, e.tail, e.tail_len);
+    /* The header's size (when recorded) must agree with the trailer's. */
+    if (st == MDLZ_OK && fi.src_size != MDLZ_SIZE_UNKNOWN &&
+        fi.src_size != ti.src_size) {
+        report_error(name, "header and trailer disagree on the size "
+                           "(damaged, or concatenated streams; try -t)");
+        return 1;
+    }
+    if (st != MDLZ_OK) {
+        report_error(name, "%s", mdlz_strerror(st));
+        return 1;
+    }
+    if (t->rows++ == 0) print_heading(opt);
+    print_row(opt, name, &fi, &ti, e.size);
+    t->compressed += e.size;
+    t->original += ti.src_size;
+    fflush(stdout);
+    return 0;
+}
+
+void list_total(const list_totals *t) {
+    if (t->rows < 2) return;
+    char ratio[32], bpb[32];
+    format_ratio(ratio, sizeof ratio, t->compressed, t->original);
+    format_bpb(bpb, sizeof bpb, t->compressed, t->original);
+    printf("%12" PRIu64 " %12" PRIu64 " %7s %6s  total (%u files)\n",
+           t->compressed, t->original, ratio, bpb, t->rows);
+}

@@ -1,0 +1,296 @@
+/*
+ * main.c - the mdlz command: parses the command line (zstd/xz style
+ * options, combinable short flags, "--" to end them), checks what cannot
+ * work before touching any file, and runs the chosen operation on each
+ * input in turn. Exit status: 0 success, 1 some file failed, 2 usage.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "list.h"
+#include "mdlz.h"
+#include "ops.h"
+#include "options.h"
+#include "report.h"
+
+#define EXIT_DATA_ERROR 1
+#define EXIT_USAGE      2
+
+static void print_help(void) {
+    printf(
+        "Usage: mdlz [OPTION]... [FILE]...\n"
+        "Compress or decompress FILEs with mdlz (context mixing).\n"
+        "With no FILE, or when FILE is -, read standard input.\n"
+        "\n"
+        "Operations (the last one given wins):\n"
+        "  -z, --compress    compress (default): FILE -> FILE.mdlz\n"
+        "  -d, --decompress  decompress: FILE.mdlz -> FILE\n"
+        "  -t, --test        test compressed files (decode and verify)\n"
+        "  -l, --list        list information about compressed files\n"
+        "\n"
+        "Options:\n"
+        "  -c, --stdout      write to standard output\n"
+        "  -o FILE           write to FILE (one input only)\n"
+        "  -f, --force       overwrite existing output, write compressed\n"
+        "                    data to a terminal, compress .mdlz files\n"
+        "  -k, --keep        keep input files (default)\n"
+        "      --rm          remove input files after success\n"
+        "  -1 .. -9          compression level (default %d); higher is\n"
+        "                    slower, uses more memory, compresses better\n"
+        "      --memory=SIZE memory limit (K, M, G, KiB, MiB, GiB suffixes);\n"
+        "                    compression shrinks the model to fit,\n"
+        "                    decompression refuses streams that need more\n"
+        "  -q, --quiet       no progress or summary output\n"
+        "  -v, --verbose     print a summary per file; with -l, more columns\n"
+        "  -h, --help        print this help and exit\n"
+        "  -V, --version     print the version and exit\n"
+        "  --                treat all following arguments as file names\n"
+        "\n"
+        "Exit status: 0 on success, 1 if an error occurred, 2 on a usage "
+        "error.\n",
+        MDLZ_LEVEL_DEFAULT);
+}
+
+/* Reports a usage error; returns the exit status for it. */
+static int usage_error(const char *what, const char *arg) {
+    if (arg)
+        fprintf(stderr, "mdlz: %s '%s' (see mdlz --help)\n", what, arg);
+    else
+        fprintf(stderr, "mdlz: %s (see mdlz --help)\n", what);
+    return EXIT_USAGE;
+}
+
+/* Parses "64M", "1GiB", "512k", "100000" (suffixes are binary). */
+static int parse_size(const char *s, uint64_t *out) {
+    static const struct {
+        const char *suffix;
+        unsigned shift;
+    } units[] = {{"", 0},     {"b", 0},   {"k", 10},   {"kb", 10}, {"kib", 10},
+                 {"m", 20},   {"mb", 20}, {"mib", 20}, {"g", 30},  {"gb", 30},
+                 {"gib", 30}, {"t", 40},  {"tb", 40},  {"tib", 40}};
+    if (*s < '0' || *s > '9') return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno) return -1;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (strcasecmp(end, units[i].suffix) != 0) continue;
+        if (v > (UINT64_MAX >> units[i].shift)) return -1;
+        *out = (uint64_t)v << units[i].shift;
+        return 0;
+    }
+    return -1;
+}
+
+/* What parsing found besides the options. */
+typedef struct {
+    int help, version;
+    const char **files;
+    size_t n_files;
+} parsed;
+
+/* Applies a flag option given by its short letter ('R' is --rm). */
+static void set_flag(cli_options *o, parsed *p, char flag) {
+    switch (flag) {
+    case 'z':
+        o->mode = MODE_COMPRESS;
+        break;
+    case 'd':
+        o->mode = MODE_DECOMPRESS;
+        break;
+    case 't':
+        o->mode = MODE_TEST;
+        break;
+    case 'l':
+        o->mode = MODE_LIST;
+        break;
+    case 'c':
+        o->to_stdout = 1;
+        o->out_name = NULL;
+        break;
+    case 'f':
+        o->force = 1;
+        break;
+    case 'k':
+        o->remove_input = 0;
+        break;
+    case 'R':
+        o->remove_input = 1;
+        break;
+    case 'q':
+        o->quiet = 1;
+        o->verbose = 0;
+        break;
+    case 'v':
+        o->verbose = 1;
+        o->quiet = 0;
+        break;
+    case 'h':
+        p->help = 1;
+        break;
+    case 'V':
+        p->version = 1;
+        break;
+    }
+}
+
+/* Handles one long option (`arg` is all of it, "--" included); `next` is
+ * the argument after it, consumed (*used = 1) by "--memory SIZE". */
+static int long_option(cli_options *o, parsed *p, const char *arg,
+                       const char *next, int *used) {
+    static const struct {
+        const char *name;
+        char flag;
+    } flags[] = {{"compress", 'z'}, {"decompress", 'd'}, {"uncompress", 'd'},
+                 {"test", 't'},     {"list", 'l'},       {"stdout", 'c'},
+                 {"force", 'f'},    {"keep", 'k'},       {"rm", 'R'},
+                 {"quiet", 'q'},    {"verbose", 'v'},    {"help", 'h'},
+                 {"version", 'V'}};
+    const char *name = arg + 2;
+    const char *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    if (len == 6 && strncmp(name, "memory", 6) == 0) {
+        const char *val = eq ? eq + 1 : next;
+        if (!val) return usage_error("option requires an argument", arg);
+        if (!eq) *used = 1;
+        if (parse_size(val, &o->mem_limit) != 0)
+            return usage_error("invalid size for --memory:", val);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        if (strlen(flags[i].name) != len || strncmp(name, flags[i].name, len))
+            continue;
+        if (eq) return usage_error("option takes no argument:", arg);
+        set_flag(o, p, flags[i].flag);
+        return 0;
+    }
+    return usage_error("unknown option", arg);
+}
+
+/* Handles a cluster of short flags such as "-dc" or "-9v" or "-oFILE". */
+static int short_options(cli_options *o, parsed *p, const char *arg,
+                         const char *next, int *used) {
+    for (const char *c = arg + 1; *c; c++) {
+        if (*c >= '1' && *c <= '9') {
+            o->level = *c - '0';
+        } else if (*c == 'o') {
+            if (c[1]) {
+                o->out_name = c + 1;
+            } else {
+                if (!next)
+                    return usage_error("option requires an argument", "-o");
+                o->out_name = next;
+                *used = 1;
+            }
+            o->to_stdout = 0;
+            return 0;
+        } else if (strchr("zdtlcfkqvhV", *c)) {
+            set_flag(o, p, *c);
+        } else {
+            char bad[3] = {'-', *c, '\0'};
+            return usage_error("unknown option", bad);
+        }
+    }
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, cli_options *o, parsed *p) {
+    int only_files = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        int used = 0, rc;
+        if (only_files || arg[0] != '-' || arg[1] == '\0') {
+            p->files[p->n_files++] = arg;
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            only_files = 1;
+            continue;
+        }
+        if (arg[1] == '-')
+            rc = long_option(o, p, arg, next, &used);
+        else
+            rc = short_options(o, p, arg, next, &used);
+        if (rc) return rc;
+        i += used;
+    }
+    return 0;
+}
+
+/* Checks that need no file: terminals and option combinations. */
+static int check_plan(cli_options *o, const parsed *p) {
+    if (o->out_name && strcmp(o->out_name, "-") == 0) {
+        o->out_name = NULL;
+        o->to_stdout = 1;
+    }
+    if (o->out_name && p->n_files > 1)
+        return usage_error("-o can only be used with a single input file",
+                           NULL);
+    int reads_stdin = 0;
+    for (size_t i = 0; i < p->n_files; i++)
+        if (strcmp(p->files[i], "-") == 0) reads_stdin = 1;
+    int writes_stdout = o->to_stdout || (reads_stdin && !o->out_name);
+    if (o->mode == MODE_COMPRESS && writes_stdout && !o->force &&
+        isatty(STDOUT_FILENO)) {
+        report_error(NULL, "stdout is a terminal; refusing to write "
+                           "compressed data to it (use -f to force)");
+        return EXIT_DATA_ERROR;
+    }
+    if (o->mode != MODE_COMPRESS && reads_stdin && !o->force &&
+        isatty(STDIN_FILENO)) {
+        report_error(NULL, "stdin is a terminal; refusing to read "
+                           "compressed data from it (use -f to force)");
+        return EXIT_DATA_ERROR;
+    }
+    return 0;
+}
+
+/* Runs the operation on every file; returns the exit status. */
+static int run_all(cli_options *o, parsed *p) {
+    if (p->n_files == 0) p->files[p->n_files++] = "-";
+    int rc = check_plan(o, p);
+    if (rc) return rc;
+    fileio_install_signals();
+    list_totals totals = {0, 0, 0};
+    for (size_t i = 0; i < p->n_files; i++) {
+        int failed = o->mode == MODE_LIST ? list_file(o, p->files[i], &totals)
+                                          : op_run(o, p->files[i]);
+        if (failed) rc = EXIT_DATA_ERROR;
+    }
+    if (o->mode == MODE_LIST) list_total(&totals);
+    return rc;
+}
+
+int main(int argc, char **argv) {
+    cli_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.mode = MODE_COMPRESS;
+    opt.level = MDLZ_LEVEL_DEFAULT;
+    parsed p = {0, 0, NULL, 0};
+    p.files = malloc(sizeof *p.files * (size_t)(argc > 0 ? argc : 1));
+    if (!p.files) {
+        report_error(NULL, "%s", strerror(ENOMEM));
+        return EXIT_DATA_ERROR;
+    }
+    int rc = parse_args(argc, argv, &opt, &p);
+    if (rc == 0) {
+        if (p.help)
+            print_help();
+        else if (p.version)
+            printf("mdlz %s\n", mdlz_version_string());
+        else
+            rc = run_all(&opt, &p);
+    }
+    free(p.files);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        report_error("stdout", "%s", strerror(errno));
+        if (rc == 0) rc = EXIT_DATA_ERROR;
+    }
+    return rc;
+}

@@ -1,0 +1,18 @@
+/*
+ * ops.h - the work done on one input file: compress it, decompress it, or
+ * test it (decompress, verify, discard). Each reports its own errors on
+ * stderr and returns 0 on success or 1 on failure.
+ */
+#ifndef MDLZ_CLI_OPS_H
+#define MDLZ_CLI_OPS_H
+
+#include "options.h"
+
+/** Compresses, decompresses or (MODE_TEST) verifies `path`, a file name
+ *  or "-" for standard input, as opt->mode says. */
+int op_run(const cli_options *opt, const char *path);
+
+/** True if name ends in ".mdlz". */
+int has_mdlz_suffix(const char *name);
+
+#endif

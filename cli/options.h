@@ -1,0 +1,28 @@
+/*
+ * options.h - the settings of one mdlz invocation, as parsed from the
+ * command line by main.c and read (never changed) by the operations.
+ */
+#ifndef MDLZ_CLI_OPTIONS_H
+#define MDLZ_CLI_OPTIONS_H
+
+#include <stdint.h>
+
+typedef enum { MODE_COMPRESS, MODE_DECOMPRESS, MODE_TEST, MODE_LIST } cli_mode;
+
+typedef struct {
+    cli_mode mode;
+    int level;            /* MDLZ_LEVEL_MIN..MDLZ_LEVEL_MAX */
+    uint64_t mem_limit;   /* bytes; 0 = no limit */
+    int force;            /* -f: overwrite, allow terminal output, etc. */
+    int remove_input;     /* --rm: delete the input after success */
+    int quiet;            /* -q: no progress, no verbose lines */
+    int verbose;          /* -v: per-file summary lines */
+    int to_stdout;        /* -c, or output named "-" */
+    const char *out_name; /* -o FILE, or NULL */
+} cli_options;
+
+/* Name used in messages for standard input/output. */
+#define CLI_STDIN_NAME "stdin"
+#define CLI_SUFFIX     ".mdlz"
+
+#endif

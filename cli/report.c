@@ -1,0 +1,129 @@
+/*
+ * report.c - messages on stderr: errors, sizes, ratios, the verbose
+ * summary and the progress line (see report.h).
+ */
+#include "report.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <unistd.h>
+
+/* Inputs at least this large get a progress line. */
+#define PROGRESS_MIN_SIZE ((uint64_t)4 << 20)
+/* Minimum time between two redraws, in milliseconds. */
+#define PROGRESS_INTERVAL_MS 200
+
+void report_error(const char *name, const char *fmt, ...) {
+    va_list ap;
+    char msg[1024];
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (name)
+        fprintf(stderr, "mdlz: %s: %s\n", name, msg);
+    else
+        fprintf(stderr, "mdlz: %s\n", msg);
+}
+
+static const char *const units[] = {"B",   "KiB", "MiB", "GiB",
+                                    "TiB", "PiB", "EiB"};
+
+void format_size(char *buf, size_t cap, uint64_t bytes) {
+    if (bytes < 1024) {
+        snprintf(buf, cap, "%" PRIu64 " B", bytes);
+        return;
+    }
+    double v = (double)bytes;
+    unsigned u = 0;
+    while (v >= 1024.0 && u + 1 < sizeof units / sizeof units[0]) {
+        v /= 1024.0;
+        u++;
+    }
+    if (bytes % ((uint64_t)1 << (10 * u)) == 0)
+        snprintf(buf, cap, "%.0f %s", v, units[u]); /* exact: "1 MiB" */
+    else
+        snprintf(buf, cap, "%.1f %s", v, units[u]);
+}
+
+void format_size_ceil(char *buf, size_t cap, uint64_t bytes) {
+    unsigned u = 0;
+    /* Step up a unit while that loses at most a little: round up. */
+    while (u < 3 && bytes >= 1024 * 10) {
+        bytes = (bytes + 1023) / 1024;
+        u++;
+    }
+    snprintf(buf, cap, "%" PRIu64 "%s", bytes, u ? units[u] : "");
+}
+
+void format_ratio(char *buf, size_t cap, uint64_t compressed,
+                  uint64_t original) {
+    if (original == 0)
+        snprintf(buf, cap, "-");
+    else
+        snprintf(buf, cap, "%.2f%%",
+                 100.0 * (double)compressed / (double)original);
+}
+
+void format_bpb(char *buf, size_t cap, uint64_t compressed, uint64_t original) {
+    if (original == 0)
+        snprintf(buf, cap, "-");
+    else
+        snprintf(buf, cap, "%.3f", 8.0 * (double)compressed / (double)original);
+}
+
+void report_result(const char *name, uint64_t in_bytes, uint64_t out_bytes,
+                   uint64_t original, uint64_t compressed) {
+    char ratio[32], bpb[32];
+    format_ratio(ratio, sizeof ratio, compressed, original);
+    format_bpb(bpb, sizeof bpb, compressed, original);
+    fprintf(stderr, "%s: %" PRIu64 " -> %" PRIu64 " bytes (%s, %s bpb)\n", name,
+            in_bytes, out_bytes, ratio, bpb);
+}
+
+void progress_init(progress *p, const char *name, int allowed,
+                   uint64_t known_size, int decoding) {
+    p->name = name;
+    p->enabled = allowed && isatty(STDERR_FILENO);
+    p->known_size = known_size;
+    p->decoding = decoding;
+    p->last.tv_sec = 0;
+    p->last.tv_nsec = 0;
+    p->shown = 0;
+}
+
+static int64_t ms_between(const struct timespec *a, const struct timespec *b) {
+    return (int64_t)(b->tv_sec - a->tv_sec) * 1000 +
+           (b->tv_nsec - a->tv_nsec) / 1000000;
+}
+
+void progress_update(progress *p, uint64_t in_bytes, uint64_t out_bytes) {
+    if (!p->enabled) return;
+    if (p->known_size < PROGRESS_MIN_SIZE && in_bytes < PROGRESS_MIN_SIZE)
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (p->shown && ms_between(&p->last, &now) < PROGRESS_INTERVAL_MS) return;
+    p->last = now;
+
+    char in_s[32], out_s[32], ratio[32], line[512];
+    format_size(in_s, sizeof in_s, in_bytes);
+    format_size(out_s, sizeof out_s, out_bytes);
+    if (p->decoding)
+        format_ratio(ratio, sizeof ratio, in_bytes, out_bytes);
+    else
+        format_ratio(ratio, sizeof ratio, out_bytes, in_bytes);
+    int n = snprintf(line, sizeof line, "%s: %s -> %s %s", p->name, in_s, out_s,
+                     ratio);
+    if (n < 0) return;
+    if (n >= (int)sizeof line) n = (int)sizeof line - 1;
+    /* Pad with spaces to wipe what is left of a longer previous line. */
+    fprintf(stderr, "\r%s%*s", line, p->shown > n ? p->shown - n : 0, "");
+    p->shown = n;
+}
+
+void progress_end(progress *p) {
+    if (!p->shown) return;
+    fprintf(stderr, "\r%*s\r", p->shown, "");
+    p->shown = 0;
+}

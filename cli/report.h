@@ -1,0 +1,57 @@
+/*
+ * report.h - everything the command says on stderr: one-line error
+ * messages ("mdlz: FILE: message"), human-readable sizes and ratios, the
+ * per-file verbose summary, and the in-place progress line.
+ */
+#ifndef MDLZ_CLI_REPORT_H
+#define MDLZ_CLI_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CLI_PRINTF(f, a)
+#endif
+
+/** Prints "mdlz: NAME: MESSAGE" (or "mdlz: MESSAGE" if name is NULL). */
+void report_error(const char *name, const char *fmt, ...) CLI_PRINTF(2, 3);
+
+/** "12.3 MiB", "512 B": a size for people, rounded to one decimal. */
+void format_size(char *buf, size_t cap, uint64_t bytes);
+
+/** "257MiB": a whole number of the largest unit that keeps it exact or
+ *  rounds it up, suitable for --memory=. */
+void format_size_ceil(char *buf, size_t cap, uint64_t bytes);
+
+/** "37.00%" (compressed / original) or "-" when original is 0. */
+void format_ratio(char *buf, size_t cap, uint64_t compressed,
+                  uint64_t original);
+
+/** "2.960" bits per original byte, or "-" when original is 0. */
+void format_bpb(char *buf, size_t cap, uint64_t compressed, uint64_t original);
+
+/** The -v line: "NAME: IN -> OUT bytes (RATIO, BPB bpb)". */
+void report_result(const char *name, uint64_t in_bytes, uint64_t out_bytes,
+                   uint64_t original, uint64_t compressed);
+
+/* The progress line, shown on a terminal for large inputs only. */
+typedef struct {
+    const char *name;
+    int enabled;         /* stderr is a terminal and -q was not given */
+    uint64_t known_size; /* input size if known, else 0 */
+    int decoding;        /* input is compressed (ratio = in / out) */
+    struct timespec last;
+    int shown; /* characters on the line now (0 = nothing) */
+} progress;
+
+void progress_init(progress *p, const char *name, int allowed,
+                   uint64_t known_size, int decoding);
+/** Redraws the line (at most a few times a second). */
+void progress_update(progress *p, uint64_t in_bytes, uint64_t out_bytes);
+/** Erases the line; call before any other output on stderr. */
+void progress_end(progress *p);
+
+#endif
