@@ -2,6 +2,7 @@
 #include "apm.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 mdlz_status apm_init(apm *a, size_t n, int rate) {
     a->t = malloc(n * 33 * sizeof *a->t);
@@ -9,9 +10,9 @@ mdlz_status apm_init(apm *a, size_t n, int rate) {
     a->n = n;
     a->rate = rate;
     a->idx = 0;
-    for (size_t i = 0; i < n; i++)
-        for (int j = 0; j < 33; j++)
-            a->t[i * 33 + j] = (uint16_t)(squash((j - 16) * 128) * 16);
+    for (int j = 0; j < 33; j++)
+        a->t[j] = (uint16_t)(squash((j - 16) * 128) * 16);
+    for (size_t i = 1; i < n; i++) memcpy(a->t + i * 33, a->t, 33 * sizeof *a->t);
     return MDLZ_OK;
 }
 

@@ -24,6 +24,10 @@ typedef struct {
     uint64_t pos;     /* bytes coded so far (next byte goes at pos&hmask) */
     uint32_t word;    /* hash of the current word (0 outside words) */
     uint32_t word1;   /* hash of the previous word */
+    uint32_t word2;   /* and the one before */
+    uint32_t col;     /* bytes since the last newline */
+    uint32_t prevlen; /* length of the previous line */
+    uint32_t above;   /* byte at the same column of the previous line */
     int match_len;    /* match model: quantized length, 0 = none */
     int match_bit;    /* match model: predicted bit when match_len > 0 */
     const st_table *st;

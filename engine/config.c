@@ -9,8 +9,8 @@
 
 #include "predictor.h"
 
-static const char *const comp_names[] = {"orders", "word", "match",
-                                         "ext",    "mix2", "sse"};
+static const char *const comp_names[] = {"orders", "word", "match", "column",
+                                         "mix2",   "sse",  "more"};
 
 const char *cfg_component_name(unsigned i) {
     return i < sizeof comp_names / sizeof comp_names[0] ? comp_names[i] : NULL;
@@ -27,8 +27,8 @@ static void fill(mdlz_config *cfg, int level) {
     cfg->win_bits = win_bits_of[level];
     cfg->mtab_bits = (uint8_t)(cfg->win_bits - 2);
     cfg->components = COMP_ORDERS | COMP_WORD | COMP_MATCH;
-    if (level >= 3) cfg->components |= COMP_MIX2 | COMP_SSE;
-    if (level >= 4) cfg->components |= COMP_EXT;
+    if (level >= 3) cfg->components |= COMP_MIX2 | COMP_SSE | COMP_EXT;
+    if (level >= 7) cfg->components |= COMP_MORE;
 }
 
 mdlz_status cfg_from_level(mdlz_config *cfg, int level, uint64_t mem_limit) {

@@ -11,13 +11,14 @@
 /* Model components (bits of mdlz_config.components). Names, in bit order,
  * are in cfg_component_name(). Append only: the bits are in the format. */
 enum {
-    COMP_ORDERS = 1u << 0, /* hashed order-1..6 contexts (always on) */
-    COMP_WORD = 1u << 1,   /* word-level contexts for text */
+    COMP_ORDERS = 1u << 0, /* order-0..4 and 6 contexts (always on) */
+    COMP_WORD = 1u << 1,   /* word and word-bigram contexts */
     COMP_MATCH = 1u << 2,  /* match model over the coded history */
-    COMP_EXT = 1u << 3,    /* extra contexts: sparse, word bigram, column */
+    COMP_EXT = 1u << 3,    /* column context (line-structured text) */
     COMP_MIX2 = 1u << 4,   /* several mixer weight selectors + final mixer */
-    COMP_SSE = 1u << 5,    /* second APM chain on order-2 */
-    COMP_ALL_KNOWN = (1u << 6) - 1
+    COMP_SSE = 1u << 5,    /* second APM stage on order 2 */
+    COMP_MORE = 1u << 6,   /* orders 5, 7, sparse, word trigram, column above */
+    COMP_ALL_KNOWN = (1u << 7) - 1
 };
 
 typedef struct {

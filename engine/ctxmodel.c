@@ -21,14 +21,22 @@
  */
 #include "ctxmodel.h"
 
+#include "bigmem.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 #define CTX_MAX 16
+#ifndef CTX_SM_LIMIT
+#define CTX_SM_LIMIT 1023
+#endif
 #define SLOT 16
 #define LINE 64
 
-enum { K_O2 = 2, K_O3, K_O4, K_O5, K_O6, K_O7, K_WORD, K_BIGRAM, K_SPARSE };
+enum {
+    K_O2 = 2, K_O3, K_O4, K_O5, K_O6, K_O7, K_WORD, K_BIGRAM, K_SPARSE,
+    K_COL, K_TRIGRAM, K_ABOVE
+};
 
 typedef struct {
     int n;                  /* hashed contexts */
@@ -36,11 +44,13 @@ typedef struct {
     uint32_t h[CTX_MAX];    /* per-byte hashes */
     uint8_t *slot[CTX_MAX]; /* current slots */
     uint8_t *tab;
+    size_t tab_size;
     uint32_t lines_mask;
     uint8_t o0[256];        /* order-0 states by c0 */
     uint8_t *o1;            /* order-1 states by c1 * 256 + c0 */
     uint8_t *sp[CTX_MAX + 2]; /* state pointers used for this bit */
-    statemap sm[CTX_MAX + 2];
+    statemap sm;            /* (context i, state) -> p, 256 per context */
+    uint32_t *smp[CTX_MAX + 2]; /* entries used for this bit */
     int nib;                /* position in the nibble tree, 1..15 */
 } ctx_model;
 
@@ -50,12 +60,17 @@ static int n_contexts(const mdlz_config *cfg, uint8_t *kind) {
     kind[n++] = K_O3;
     kind[n++] = K_O4;
     kind[n++] = K_O6;
-    if (cfg->components & COMP_WORD) kind[n++] = K_WORD;
-    if (cfg->components & COMP_EXT) {
+    if (cfg->components & COMP_WORD) {
+        kind[n++] = K_WORD;
+        kind[n++] = K_BIGRAM;
+    }
+    if (cfg->components & COMP_EXT) kind[n++] = K_COL;
+    if (cfg->components & COMP_MORE) {
         kind[n++] = K_O5;
         kind[n++] = K_O7;
-        kind[n++] = K_BIGRAM;
         kind[n++] = K_SPARSE;
+        kind[n++] = K_TRIGRAM;
+        kind[n++] = K_ABOVE;
     }
     return n;
 }
@@ -67,10 +82,24 @@ uint64_t ctx_memory(const mdlz_config *cfg) {
            (uint64_t)(n + 2) * BH_STATES * sizeof(uint32_t) + sizeof(ctx_model);
 }
 
+static uint8_t *line_of(const ctx_model *m, uint32_t h) {
+    return m->tab + (size_t)((h >> 8) & m->lines_mask) * LINE;
+}
+
+/* Lookups of all contexts are issued together so their cache misses
+ * overlap instead of queuing. */
+static void prefetch_line(const ctx_model *m, uint32_t h) {
+#if defined(__GNUC__)
+    __builtin_prefetch(line_of(m, h), 1);
+#else
+    (void)m, (void)h;
+#endif
+}
+
 /* The slot for hash h in the line it selects (see file comment). */
 static uint8_t *find_slot(ctx_model *m, uint32_t h) {
     uint8_t chk = (uint8_t)h;
-    uint8_t *line = m->tab + (size_t)((h >> 8) & m->lines_mask) * LINE;
+    uint8_t *line = line_of(m, h);
     for (int j = 0; j < LINE / SLOT; j++)
         if (line[j * SLOT] == chk) return line + j * SLOT;
     uint8_t *victim = line;
@@ -95,6 +124,11 @@ static uint32_t context_hash(int kind, const pr_shared *sh) {
                         : hash32(hash32(sh->word1, kind), c4 & 0xff);
     case K_BIGRAM: return hash32(hash32(sh->word, kind), sh->word1);
     case K_SPARSE: return hash32(c4 & 0xffff00, kind);
+    case K_COL:
+        return hash32(hash32(sh->col < 255 ? sh->col : 255, kind), c4 & 0xff);
+    case K_TRIGRAM:
+        return hash32(hash32(sh->word, kind), sh->word1 * 31 + sh->word2);
+    case K_ABOVE: return hash32(hash32(sh->above, kind), c4 & 0xff);
     }
     return 0;
 }
@@ -105,23 +139,28 @@ static void ctx_predict(void *self, pr_shared *sh, int *x) {
     m->sp[k++] = &m->o0[sh->c0];
     m->sp[k++] = &m->o1[(sh->c4 & 0xff) << 8 | sh->c0];
     for (int i = 0; i < m->n; i++) m->sp[k++] = m->slot[i] + m->nib;
-    for (int i = 0; i < k; i++)
-        x[i] = stretch(sh->st, sm_p(&m->sm[i], *m->sp[i]));
+    for (int i = 0; i < k; i++) {
+        m->smp[i] = &m->sm.t[i * BH_STATES + *m->sp[i]];
+        x[i] = stretch(sh->st, (int)(*m->smp[i] >> 20));
+    }
 }
 
 static void ctx_update(void *self, const pr_shared *sh, int bit) {
     ctx_model *m = self;
     const bh_table *bh = sh->bh;
     for (int i = 0; i < m->n + 2; i++) {
-        uint8_t s = *m->sp[i];
-        sm_update(&m->sm[i], s, bit);
-        *m->sp[i] = bh->next[s][bit];
+        sm_learn(m->smp[i], m->sm.rec, CTX_SM_LIMIT, bit);
+        *m->sp[i] = bh->next[*m->sp[i]][bit];
     }
     m->nib = m->nib * 2 + bit;
     if (sh->bitpos == 4) { /* second nibble: new slots keyed by the first */
         m->nib = 1;
-        for (int i = 0; i < m->n; i++)
-            m->slot[i] = find_slot(m, hash32(m->h[i], (uint32_t)sh->c0));
+        uint32_t h[CTX_MAX];
+        for (int i = 0; i < m->n; i++) {
+            h[i] = hash32(m->h[i], (uint32_t)sh->c0);
+            prefetch_line(m, h[i]);
+        }
+        for (int i = 0; i < m->n; i++) m->slot[i] = find_slot(m, h[i]);
     }
 }
 
@@ -130,15 +169,16 @@ static void ctx_byte(void *self, const pr_shared *sh) {
     m->nib = 1;
     for (int i = 0; i < m->n; i++) {
         m->h[i] = context_hash(m->kind[i], sh);
-        m->slot[i] = find_slot(m, m->h[i]);
+        prefetch_line(m, m->h[i]);
     }
+    for (int i = 0; i < m->n; i++) m->slot[i] = find_slot(m, m->h[i]);
 }
 
 static void ctx_destroy(void *self) {
     ctx_model *m = self;
     if (!m) return;
-    for (int i = 0; i < m->n + 2; i++) sm_free(&m->sm[i]);
-    free(m->tab);
+    sm_free(&m->sm);
+    big_free(m->tab, m->tab_size);
     free(m->o1);
     free(m);
 }
@@ -148,14 +188,15 @@ mdlz_status ctx_create(pr_component *c, const mdlz_config *cfg,
     ctx_model *m = calloc(1, sizeof *m);
     if (!m) return MDLZ_ERROR_NOMEM;
     m->n = n_contexts(cfg, m->kind);
-    m->tab = calloc((size_t)1 << cfg->ctx_bits, 1);
+    m->tab_size = (size_t)1 << cfg->ctx_bits;
+    m->tab = big_alloc(m->tab_size);
     m->o1 = calloc(65536, 1);
     m->lines_mask = (uint32_t)(((size_t)1 << cfg->ctx_bits) / LINE - 1);
     *c = (pr_component){"orders", m->n + 2, m, ctx_predict, ctx_update,
                         ctx_byte, ctx_destroy};
     mdlz_status st = m->tab && m->o1 ? MDLZ_OK : MDLZ_ERROR_NOMEM;
-    for (int i = 0; i < m->n + 2 && st == MDLZ_OK; i++)
-        st = sm_init(&m->sm[i], BH_STATES, 1023, bh, 1);
+    if (st == MDLZ_OK)
+        st = sm_init(&m->sm, (size_t)(m->n + 2) * BH_STATES, CTX_SM_LIMIT, bh, 1);
     if (st != MDLZ_OK) ctx_destroy(m);
     return st;
 }

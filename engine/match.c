@@ -19,9 +19,13 @@
  */
 #include "match.h"
 
+#include "bigmem.h"
+
 #include <stdlib.h>
 
+#ifndef MINLEN
 #define MINLEN 6
+#endif
 #define MAXLEN 65535
 
 typedef struct {
@@ -109,7 +113,7 @@ static void mm_destroy(void *self) {
     match_model *m = self;
     if (!m) return;
     sm_free(&m->sm);
-    free(m->tab);
+    big_free(m->tab, (size_t)4 * (m->tmask + 1));
     free(m);
 }
 
@@ -118,7 +122,7 @@ mdlz_status mm_create(pr_component *c, const mdlz_config *cfg,
     match_model *m = calloc(1, sizeof *m);
     if (!m) return MDLZ_ERROR_NOMEM;
     m->tmask = ((uint32_t)1 << cfg->mtab_bits) - 1;
-    m->tab = calloc((size_t)1 << cfg->mtab_bits, sizeof *m->tab);
+    m->tab = big_alloc((size_t)4 << cfg->mtab_bits);
     m->expected = -1;
     mdlz_status st = m->tab ? sm_init(&m->sm, 64, 1023, bh, 0)
                             : MDLZ_ERROR_NOMEM;

@@ -14,7 +14,7 @@
 #include "common.h"
 
 typedef struct {
-    int n;        /* inputs */
+    int n;        /* inputs, rounded up to a multiple of 8 */
     int nsets;
     int lr;       /* learning rate, scaled: 1..32 */
     int32_t *w;   /* nsets * n weights */
@@ -23,6 +23,8 @@ typedef struct {
     int st;       /* last output in the stretch domain */
 } mixer;
 
+/** n inputs; x[] passed to predict/update must hold n rounded up to a
+ *  multiple of 8 values, the extra ones zero. */
 mdlz_status mix_init(mixer *m, int n, int nsets, int lr, int32_t w0);
 void mix_free(mixer *m);
 

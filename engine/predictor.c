@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "apm.h"
+#include "bigmem.h"
 #include "component.h"
 #include "ctxmodel.h"
 #include "match.h"
@@ -26,6 +27,18 @@
 #define MAX_COMPONENTS 8
 #define MAX_INPUTS 64
 #define MAX_MIXERS 3
+#ifndef FINAL_SET
+#define FINAL_SET sh->bitpos
+#endif
+#ifndef A2_BITS
+#define A2_BITS 16
+#endif
+#ifndef APMV
+#define APMV 2
+#endif
+#ifndef APM_RATE
+#define APM_RATE 7
+#endif
 #ifndef MIX_LR
 #define MIX_LR 7
 #endif
@@ -46,7 +59,7 @@ struct predictor {
     mixer mx[MAX_MIXERS];
     int nmx;
     mixer final;
-    int xf[MAX_MIXERS + 1];
+    int xf[(MAX_MIXERS + 8) & ~7]; /* zero-padded, see mixer.h */
     apm a1, a2;
     int pr_mix; /* 12-bit output of the mixing stage */
 };
@@ -67,19 +80,31 @@ void pred_free(predictor *p) {
     mix_free(&p->final);
     apm_free(&p->a1);
     apm_free(&p->a2);
-    free(p->hist);
+    big_free(p->hist, (size_t)1 << p->cfg.win_bits);
     free(p);
 }
 
 /* Weight-set selectors of the first-layer mixers. */
-static int n_sets(int i) { return i == 1 ? 64 * 8 : 256; }
+#ifndef SETV
+#define SETV 0
+#endif
+static int n_sets(int i) {
+    if (i == 1) return 64 * 8;
+    if (i == 2) return SETV == 1 ? 2048 : 256;
+    return 256;
+}
 
 static int set_of(const predictor *p, int i) {
     const pr_shared *sh = &p->sh;
     switch (i) {
     case 0: return sh->c0;
     case 1: return (sh->match_len * 2 + sh->match_bit) * 8 + sh->bitpos;
-    default: return (int)(sh->c4 & 0xff);
+    default:
+#if SETV == 1
+        return (int)(sh->c4 & 0xff) << 3 | sh->bitpos;
+#else
+        return (int)(sh->c4 & 0xff);
+#endif
     }
 }
 
@@ -90,7 +115,7 @@ mdlz_status pred_create(predictor **out, const mdlz_config *cfg) {
     p->cfg = *cfg;
     st_init(&p->st);
     bh_init(&p->bh);
-    p->hist = calloc((size_t)1 << cfg->win_bits, 1);
+    p->hist = big_alloc((size_t)1 << cfg->win_bits);
     mdlz_status st = p->hist ? MDLZ_OK : MDLZ_ERROR_NOMEM;
     if (st == MDLZ_OK) st = ctx_create(&p->comp[p->ncomp++], cfg, &p->bh);
     if (st == MDLZ_OK && (cfg->components & COMP_MATCH))
@@ -98,14 +123,17 @@ mdlz_status pred_create(predictor **out, const mdlz_config *cfg) {
     if (st != MDLZ_OK) p->ncomp--; /* the failed row holds nothing */
     for (int i = 0; i < p->ncomp; i++) p->nx += p->comp[i].n_inputs;
     p->nx++; /* bias input */
-    p->nmx = (cfg->components & COMP_MIX2) ? 3 : 1;
+#ifndef NMX
+#define NMX 3
+#endif
+    p->nmx = (cfg->components & COMP_MIX2) ? NMX : 1;
     for (int i = 0; i < p->nmx && st == MDLZ_OK; i++)
         st = mix_init(&p->mx[i], p->nx, n_sets(i), MIX_LR, (1 << 16) / 4);
     if (st == MDLZ_OK && p->nmx > 1)
-        st = mix_init(&p->final, p->nmx + 1, 8, MIX2_LR, (1 << 16) / p->nmx);
-    if (st == MDLZ_OK) st = apm_init(&p->a1, 65536, 7);
+        st = mix_init(&p->final, p->nmx + 1, 256, MIX2_LR, (1 << 16) / p->nmx);
+    if (st == MDLZ_OK) st = apm_init(&p->a1, 65536, APM_RATE);
     if (st == MDLZ_OK && (cfg->components & COMP_SSE))
-        st = apm_init(&p->a2, 65536, 7);
+        st = apm_init(&p->a2, (size_t)1 << A2_BITS, APM_RATE);
     if (st != MDLZ_OK) {
         pred_free(p);
         return st;
@@ -138,15 +166,23 @@ uint32_t pred_p(predictor *p) {
             p->xf[i] = p->mx[i].st;
         }
         p->xf[p->nmx] = 256;
-        pr = mix_predict(&p->final, p->xf, sh->bitpos);
+        pr = mix_predict(&p->final, p->xf, FINAL_SET);
     }
     p->pr_mix = pr;
     uint32_t c1 = sh->c4 & 0xff;
     int p1 = apm_p(&p->a1, &p->st, pr, (size_t)(c1 << 8 | (uint32_t)sh->c0));
     if (p->cfg.components & COMP_SSE) {
-        uint32_t h = hash32(sh->c4 & 0xffff, (uint32_t)sh->c0) & 0xffff;
+#ifndef A2_BITS
+#define A2_BITS 16
+#endif
+        uint32_t h = hash32(sh->c4 & 0xffff, (uint32_t)sh->c0) >> (32 - A2_BITS);
+#if APMV == 2
+        int p2 = apm_p(&p->a2, &p->st, p1, h);
+        pr = (pr + p1 + 2 * p2 + 2) >> 2;
+#else
         int p2 = apm_p(&p->a2, &p->st, pr, h);
         pr = (2 * pr + 3 * p1 + 3 * p2 + 4) >> 3;
+#endif
     } else {
         pr = (pr + 3 * p1 + 2) >> 2;
     }
@@ -170,9 +206,18 @@ static void next_byte(predictor *p) {
         int lc = (c >= 'A' && c <= 'Z') ? c + 32 : c;
         sh->word = hash32(sh->word, (uint32_t)lc) | 1;
     } else if (sh->word) {
+        sh->word2 = sh->word1;
         sh->word1 = sh->word;
         sh->word = 0;
     }
+    if (c == '\n') {
+        sh->prevlen = sh->col;
+        sh->col = 0;
+    } else
+        sh->col++;
+    sh->above = sh->col < sh->prevlen
+                    ? p->hist[(sh->pos - sh->prevlen - 1) & sh->hmask]
+                    : 0;
     sh->c0 = 1;
     sh->bitpos = 0;
     for (int i = 0; i < p->ncomp; i++)

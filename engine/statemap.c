@@ -5,9 +5,14 @@
 
 /* Largest count allowed for one bit when the other bit's count is m:
  * long runs are remembered up to 40, mixed histories more coarsely. */
+#define BH_NMAX 63
+
 static int max_count(int m) {
-    static const int lim[5] = {40, 24, 12, 6, 5};
-    return m < 5 ? lim[m] : 0;
+#ifndef BH_LIM
+#define BH_LIM 40, 24, 12, 6, 5, 0
+#endif
+    static const int lim[6] = {BH_LIM};
+    return m < 6 ? lim[m] : 0;
 }
 
 static int allowed(int a, int b) {
@@ -29,15 +34,15 @@ static void step(int *n0, int *n1, int y) {
 }
 
 void bh_init(bh_table *t) {
-    int idx[41][41];
+    int idx[BH_NMAX + 1][BH_NMAX + 1];
     int n = 0;
     /* Enumerate allowed pairs in order of total count, so state 0 is the
      * empty history and small states are young ones. */
-    for (int total = 0; total <= 80; total++)
-        for (int a = 0; a <= total && a <= 40; a++) {
+    for (int total = 0; total <= 2 * BH_NMAX; total++)
+        for (int a = 0; a <= total && a <= BH_NMAX; a++) {
             int b = total - a;
-            if (b > 40 || !allowed(a, b)) {
-                if (b <= 40) idx[a][b] = -1;
+            if (b > BH_NMAX || !allowed(a, b)) {
+                if (b <= BH_NMAX) idx[a][b] = -1;
                 continue;
             }
             idx[a][b] = n;

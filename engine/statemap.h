@@ -46,13 +46,18 @@ static inline int sm_p(const statemap *m, size_t cx) {
     return (int)(m->t[cx] >> 20);
 }
 
+/* One learning step of entry *e (see the file comment). */
+static inline void sm_learn(uint32_t *e, const uint16_t *rec, uint32_t limit,
+                            int bit) {
+    uint32_t v = *e, n = v & 1023;
+    int32_t p = (int32_t)(v >> 10);
+    int32_t target = bit ? (1 << 22) - 1 : 0;
+    p += (int32_t)(((int64_t)(target - p) * rec[n]) >> 16);
+    *e = (uint32_t)p << 10 | (n + (n < limit));
+}
+
 static inline void sm_update(statemap *m, size_t cx, int bit) {
-    uint32_t e = m->t[cx];
-    uint32_t n = e & 1023, p = e >> 10;
-    int64_t target = bit ? (1 << 22) - 1 : 0;
-    p = (uint32_t)((int64_t)p + (((target - (int64_t)p) * m->rec[n]) >> 16));
-    if (n < m->limit) n++;
-    m->t[cx] = p << 10 | n;
+    sm_learn(&m->t[cx], m->rec, m->limit, bit);
 }
 
 #endif
