@@ -38,7 +38,7 @@ typedef struct {
     const char *name;
     int n_inputs;
     void *self;
-    void (*predict)(void *self, pr_shared *sh, int *x);
+    void (*predict)(void *self, pr_shared *sh, int16_t *x);
     void (*update)(void *self, const pr_shared *sh, int bit);
     void (*byte_update)(void *self, const pr_shared *sh);
     void (*destroy)(void *self);

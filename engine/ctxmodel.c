@@ -133,24 +133,34 @@ static uint32_t context_hash(int kind, const pr_shared *sh) {
     return 0;
 }
 
-static void ctx_predict(void *self, pr_shared *sh, int *x) {
+static void ctx_predict(void *self, pr_shared *sh, int16_t *x) {
     ctx_model *m = self;
     int k = 0;
     m->sp[k++] = &m->o0[sh->c0];
     m->sp[k++] = &m->o1[(sh->c4 & 0xff) << 8 | sh->c0];
     for (int i = 0; i < m->n; i++) m->sp[k++] = m->slot[i] + m->nib;
+    uint32_t *t = m->sm.t;
+    const st_table *st = sh->st;
     for (int i = 0; i < k; i++) {
-        m->smp[i] = &m->sm.t[i * BH_STATES + *m->sp[i]];
-        x[i] = stretch(sh->st, (int)(*m->smp[i] >> 20));
+        uint32_t *e = t + i * BH_STATES + *m->sp[i];
+        m->smp[i] = e;
+        x[i] = (int16_t)stretch(st, (int)(*e >> 20));
     }
 }
 
 static void ctx_update(void *self, const pr_shared *sh, int bit) {
     ctx_model *m = self;
     const bh_table *bh = sh->bh;
-    for (int i = 0; i < m->n + 2; i++) {
-        sm_learn(m->smp[i], m->sm.rec, CTX_SM_LIMIT, bit);
-        *m->sp[i] = bh->next[*m->sp[i]][bit];
+    const uint16_t *rec = m->sm.rec;
+    /* Locals: the uint8_t stores below may alias anything, which would
+     * otherwise force reloads of m's fields on every iteration. */
+    const int k = m->n + 2;
+    uint8_t *const *sp = m->sp;
+    uint32_t *const *smp = m->smp;
+    for (int i = 0; i < k; i++) {
+        sm_learn(smp[i], rec, CTX_SM_LIMIT, bit);
+        uint8_t *s = sp[i];
+        *s = bh->next[*s][bit];
     }
     m->nib = m->nib * 2 + bit;
     if (sh->bitpos == 4) { /* second nibble: new slots keyed by the first */

@@ -50,7 +50,7 @@ static int len_class(uint32_t len) {
     return l > 31 ? 31 : l;
 }
 
-static void mm_predict(void *self, pr_shared *sh, int *x) {
+static void mm_predict(void *self, pr_shared *sh, int16_t *x) {
     match_model *m = self;
     pr_shared *w = sh; /* publishes match_len, match_bit */
     if (m->len > 0 && m->expected >= 0 &&
@@ -66,7 +66,7 @@ static void mm_predict(void *self, pr_shared *sh, int *x) {
         w->match_len = 0;
         w->match_bit = 0;
     }
-    x[0] = m->ctx ? stretch(sh->st, sm_p(&m->sm, (size_t)m->ctx)) : 0;
+    x[0] = (int16_t)(m->ctx ? stretch(sh->st, sm_p(&m->sm, (size_t)m->ctx)) : 0);
 }
 
 static void mm_update(void *self, const pr_shared *sh, int bit) {

@@ -5,9 +5,77 @@
 
 #include "squash.h"
 
-#define MIX_WMAX ((1 << 19) - 1) /* weight bound: 8.0 */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define MIX_HAVE_SSE2 1
+#else
+#define MIX_HAVE_SSE2 0
+#endif
 
-mdlz_status mix_init(mixer *m, int n, int nsets, int lr, int32_t w0) {
+static inline int16_t sat16(int32_t v) {
+    return (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+}
+
+/* Scalar reference kernels: the definition of the arithmetic. The sum
+ * wraps modulo 2^32 exactly as the vector lanes do. */
+static int32_t dot_ref(const int16_t *x, const int16_t *w, int n) {
+    uint32_t sum = 0;
+    for (int i = 0; i < n; i++) sum += (uint32_t)(x[i] * w[i]);
+    return (int32_t)sum;
+}
+
+static void train_ref(const int16_t *x, int16_t *w, int n, int err) {
+    for (int i = 0; i < n; i++) {
+        int32_t t = (sat16(2 * x[i]) * err) >> 16;
+        t = sat16(t + 1) >> 1;
+        w[i] = sat16(w[i] + t);
+    }
+}
+
+#if MIX_HAVE_SSE2
+static int32_t dot_sse2(const int16_t *x, const int16_t *w, int n) {
+    __m128i acc = _mm_setzero_si128();
+    for (int i = 0; i < n; i += 8)
+        acc = _mm_add_epi32(acc, _mm_madd_epi16(
+                                     _mm_loadu_si128((const __m128i *)(x + i)),
+                                     _mm_loadu_si128((const __m128i *)(w + i))));
+    acc = _mm_add_epi32(acc, _mm_srli_si128(acc, 8));
+    acc = _mm_add_epi32(acc, _mm_srli_si128(acc, 4));
+    return _mm_cvtsi128_si32(acc);
+}
+
+static void train_sse2(const int16_t *x, int16_t *w, int n, int err) {
+    const __m128i e = _mm_set1_epi16((int16_t)err), one = _mm_set1_epi16(1);
+    for (int i = 0; i < n; i += 8) {
+        __m128i xv = _mm_loadu_si128((const __m128i *)(x + i));
+        __m128i t = _mm_mulhi_epi16(_mm_adds_epi16(xv, xv), e);
+        t = _mm_srai_epi16(_mm_adds_epi16(t, one), 1);
+        __m128i *wp = (__m128i *)(w + i);
+        _mm_storeu_si128(wp, _mm_adds_epi16(_mm_loadu_si128(wp), t));
+    }
+}
+#endif
+
+int32_t mix_dot(const int16_t *x, const int16_t *w, int n, int use_simd) {
+#if MIX_HAVE_SSE2
+    if (use_simd) return dot_sse2(x, w, n);
+#endif
+    (void)use_simd;
+    return dot_ref(x, w, n);
+}
+
+void mix_train(const int16_t *x, int16_t *w, int n, int err, int use_simd) {
+#if MIX_HAVE_SSE2
+    if (use_simd) {
+        train_sse2(x, w, n, err);
+        return;
+    }
+#endif
+    (void)use_simd;
+    train_ref(x, w, n, err);
+}
+
+mdlz_status mix_init(mixer *m, int n, int nsets, int lr, int16_t w0) {
     m->n = (n + 7) & ~7; /* whole vectors; the caller zero-pads x[] */
     m->nsets = nsets;
     m->lr = lr;
@@ -25,44 +93,15 @@ void mix_free(mixer *m) {
     m->w = NULL;
 }
 
-/* The two loops below are the hot spot of the whole compressor. They are
- * written so compilers vectorize them, and cloned for AVX2 where the
- * toolchain can; integer results are identical either way. */
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
-#define MIX_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define MIX_CLONES
-#endif
-
-/* |x| < 2^11 and |w| < 2^19, so each term (x*w) >> 8 is below 2^22 and
- * the sum of up to 256 terms fits 32 bits. */
-MIX_CLONES
-static int32_t dot(const int *x, const int32_t *w, int n) {
-    int32_t sum[8] = {0};
-    for (int i = 0; i < n; i += 8)
-        for (int j = 0; j < 8; j++) sum[j] += (x[i + j] * w[i + j]) >> 8;
-    return sum[0] + sum[1] + sum[2] + sum[3] + sum[4] + sum[5] + sum[6] +
-           sum[7];
-}
-
-MIX_CLONES
-static void train(const int *x, int32_t *w, int n, int err) {
-    for (int i = 0; i < n; i += 8)
-        for (int j = 0; j < 8; j++) {
-            int32_t v = w[i + j] + ((x[i + j] * err + (1 << 15)) >> 16);
-            v = v > MIX_WMAX ? MIX_WMAX : v;
-            w[i + j] = v < -MIX_WMAX ? -MIX_WMAX : v;
-        }
-}
-
-int mix_predict(mixer *m, const int *x, int set) {
-    const int32_t *w = m->cur = m->w + (size_t)set * m->n;
-    int s = dot(x, w, m->n) >> 8;
+int mix_predict(mixer *m, const int16_t *x, int set) {
+    m->cur = m->w + (size_t)set * m->n;
+    int s = mix_dot(x, m->cur, m->n, 1) >> 13;
     s = s > 2047 ? 2047 : s < -2047 ? -2047 : s;
     m->st = s;
     return m->pr = squash(s);
 }
 
-void mix_update(mixer *m, const int *x, int bit) {
-    train(x, m->cur, m->n, ((bit << 12) - m->pr) * m->lr);
+void mix_update(mixer *m, const int16_t *x, int bit) {
+    int err = (((bit << 12) - m->pr) * m->lr) >> 3;
+    mix_train(x, m->cur, m->n, err, 1);
 }

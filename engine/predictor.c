@@ -54,12 +54,12 @@ struct predictor {
     uint8_t *hist;
     pr_component comp[MAX_COMPONENTS];
     int ncomp;
-    int x[MAX_INPUTS];
+    int16_t x[MAX_INPUTS];
     int nx;
     mixer mx[MAX_MIXERS];
     int nmx;
     mixer final;
-    int xf[(MAX_MIXERS + 8) & ~7]; /* zero-padded, see mixer.h */
+    int16_t xf[(MAX_MIXERS + 8) & ~7]; /* zero-padded, see mixer.h */
     apm a1, a2;
     int pr_mix; /* 12-bit output of the mixing stage */
 };
@@ -128,9 +128,10 @@ mdlz_status pred_create(predictor **out, const mdlz_config *cfg) {
 #endif
     p->nmx = (cfg->components & COMP_MIX2) ? NMX : 1;
     for (int i = 0; i < p->nmx && st == MDLZ_OK; i++)
-        st = mix_init(&p->mx[i], p->nx, n_sets(i), MIX_LR, (1 << 16) / 4);
+        st = mix_init(&p->mx[i], p->nx, n_sets(i), MIX_LR, 8192 / 4);
     if (st == MDLZ_OK && p->nmx > 1)
-        st = mix_init(&p->final, p->nmx + 1, 256, MIX2_LR, (1 << 16) / p->nmx);
+        st = mix_init(&p->final, p->nmx + 1, 256, MIX2_LR,
+                      (int16_t)(8192 / p->nmx));
     if (st == MDLZ_OK) st = apm_init(&p->a1, 65536, APM_RATE);
     if (st == MDLZ_OK && (cfg->components & COMP_SSE))
         st = apm_init(&p->a2, (size_t)1 << A2_BITS, APM_RATE);
@@ -163,7 +164,7 @@ uint32_t pred_p(predictor *p) {
     } else {
         for (int i = 0; i < p->nmx; i++) {
             mix_predict(&p->mx[i], p->x, set_of(p, i));
-            p->xf[i] = p->mx[i].st;
+            p->xf[i] = (int16_t)p->mx[i].st;
         }
         p->xf[p->nmx] = 256;
         pr = mix_predict(&p->final, p->xf, FINAL_SET);
@@ -172,10 +173,10 @@ uint32_t pred_p(predictor *p) {
     uint32_t c1 = sh->c4 & 0xff;
     int p1 = apm_p(&p->a1, &p->st, pr, (size_t)(c1 << 8 | (uint32_t)sh->c0));
     if (p->cfg.components & COMP_SSE) {
-#ifndef A2_BITS
-#define A2_BITS 16
-#endif
-        uint32_t h = hash32(sh->c4 & 0xffff, (uint32_t)sh->c0) >> (32 - A2_BITS);
+        /* Order-2 hash chosen once per byte, c0 inside it: the bits of a
+         * byte then share one region of the table (few cache misses). */
+        uint32_t h = (hash32(sh->c4 & 0xffff, 2) >> (32 - A2_BITS + 8)) << 8 |
+                     (uint32_t)sh->c0;
 #if APMV == 2
         int p2 = apm_p(&p->a2, &p->st, p1, h);
         pr = (pr + p1 + 2 * p2 + 2) >> 2;
