@@ -27,9 +27,10 @@
 #include <string.h>
 
 #define CTX_MAX 16
-#ifndef CTX_SM_LIMIT
-#define CTX_SM_LIMIT 1023
-#endif
+/* The maps from bit-history state to probability learn at a fixed rate:
+ * the states themselves adapt, and a count-based rate measured no better
+ * (bench: +-0.05%) while costing twice the instructions per context. */
+#define CTX_SM_SHIFT 9
 #define SLOT 16
 #define LINE 64
 
@@ -151,14 +152,13 @@ static void ctx_predict(void *self, pr_shared *sh, int16_t *x) {
 static void ctx_update(void *self, const pr_shared *sh, int bit) {
     ctx_model *m = self;
     const bh_table *bh = sh->bh;
-    const uint16_t *rec = m->sm.rec;
     /* Locals: the uint8_t stores below may alias anything, which would
      * otherwise force reloads of m's fields on every iteration. */
     const int k = m->n + 2;
     uint8_t *const *sp = m->sp;
     uint32_t *const *smp = m->smp;
     for (int i = 0; i < k; i++) {
-        sm_learn(smp[i], rec, CTX_SM_LIMIT, bit);
+        sm_learn_fixed(smp[i], bit, CTX_SM_SHIFT);
         uint8_t *s = sp[i];
         *s = bh->next[*s][bit];
     }
@@ -206,7 +206,7 @@ mdlz_status ctx_create(pr_component *c, const mdlz_config *cfg,
                         ctx_byte, ctx_destroy};
     mdlz_status st = m->tab && m->o1 ? MDLZ_OK : MDLZ_ERROR_NOMEM;
     if (st == MDLZ_OK)
-        st = sm_init(&m->sm, (size_t)(m->n + 2) * BH_STATES, CTX_SM_LIMIT, bh, 1);
+        st = sm_init(&m->sm, (size_t)(m->n + 2) * BH_STATES, 0, bh, 1);
     if (st != MDLZ_OK) ctx_destroy(m);
     return st;
 }

@@ -56,6 +56,14 @@ static inline void sm_learn(uint32_t *e, const uint16_t *rec, uint32_t limit,
     *e = (uint32_t)p << 10 | (n + (n < limit));
 }
 
+/* A cheaper step at a fixed rate 2^-shift, for maps whose contexts are
+ * already adaptive (bit-history states): p += (bit - p) >> shift. */
+static inline void sm_learn_fixed(uint32_t *e, int bit, int shift) {
+    int32_t p = (int32_t)(*e >> 10);
+    p += ((bit << 22) - bit - p) >> shift;
+    *e = (uint32_t)p << 10;
+}
+
 static inline void sm_update(statemap *m, size_t cx, int bit) {
     sm_learn(&m->t[cx], m->rec, m->limit, bit);
 }
