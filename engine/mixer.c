@@ -93,12 +93,92 @@ void mix_free(mixer *m) {
     m->w = NULL;
 }
 
-int mix_predict(mixer *m, const int16_t *x, int set) {
-    m->cur = m->w + (size_t)set * m->n;
-    int s = mix_dot(x, m->cur, m->n, 1) >> 13;
+/* Output of mixer m from its raw dot product. */
+static int finish(mixer *m, int32_t dot) {
+    int s = dot >> 13;
     s = s > 2047 ? 2047 : s < -2047 ? -2047 : s;
     m->st = s;
     return m->pr = squash(s);
+}
+
+#if MIX_HAVE_SSE2
+#if defined(__GNUC__)
+#define MIX_INLINE static inline __attribute__((always_inline))
+#else
+#define MIX_INLINE static inline
+#endif
+/* Bodies for a constant k, so the accumulators stay in registers. */
+MIX_INLINE void predict_k(mixer *ms, const int16_t *x, const int k) {
+    const int n = ms[0].n;
+    __m128i acc[MIX_FUSE_MAX];
+    for (int j = 0; j < k; j++) acc[j] = _mm_setzero_si128();
+    for (int i = 0; i < n; i += 8) {
+        __m128i xv = _mm_loadu_si128((const __m128i *)(x + i));
+        for (int j = 0; j < k; j++)
+            acc[j] = _mm_add_epi32(
+                acc[j], _mm_madd_epi16(xv, _mm_loadu_si128(
+                                               (const __m128i *)(ms[j].cur + i))));
+    }
+    for (int j = 0; j < k; j++) {
+        __m128i a = _mm_add_epi32(acc[j], _mm_srli_si128(acc[j], 8));
+        a = _mm_add_epi32(a, _mm_srli_si128(a, 4));
+        finish(&ms[j], _mm_cvtsi128_si32(a));
+    }
+}
+
+MIX_INLINE void update_k(mixer *ms, const int16_t *x, const int *err,
+                         const int k) {
+    const int n = ms[0].n;
+    __m128i e[MIX_FUSE_MAX];
+    const __m128i one = _mm_set1_epi16(1);
+    for (int j = 0; j < k; j++) e[j] = _mm_set1_epi16((int16_t)err[j]);
+    for (int i = 0; i < n; i += 8) {
+        __m128i xv = _mm_loadu_si128((const __m128i *)(x + i));
+        xv = _mm_adds_epi16(xv, xv);
+        for (int j = 0; j < k; j++) {
+            __m128i t = _mm_mulhi_epi16(xv, e[j]);
+            t = _mm_srai_epi16(_mm_adds_epi16(t, one), 1);
+            __m128i *wp = (__m128i *)(ms[j].cur + i);
+            _mm_storeu_si128(wp, _mm_adds_epi16(_mm_loadu_si128(wp), t));
+        }
+    }
+}
+#endif
+
+void mix_predict_n(mixer *ms, int k, const int16_t *x, const int *sets) {
+    const int n = ms[0].n;
+    for (int j = 0; j < k; j++) ms[j].cur = ms[j].w + (size_t)sets[j] * n;
+#if MIX_HAVE_SSE2
+    switch (k) {
+    case 1: predict_k(ms, x, 1); return;
+    case 2: predict_k(ms, x, 2); return;
+    case 3: predict_k(ms, x, 3); return;
+    default: predict_k(ms, x, MIX_FUSE_MAX); return;
+    }
+#else
+    for (int j = 0; j < k; j++) finish(&ms[j], dot_ref(x, ms[j].cur, n));
+#endif
+}
+
+void mix_update_n(mixer *ms, int k, const int16_t *x, int bit) {
+    int err[MIX_FUSE_MAX];
+    for (int j = 0; j < k; j++)
+        err[j] = (((bit << 12) - ms[j].pr) * ms[j].lr) >> 3;
+#if MIX_HAVE_SSE2
+    switch (k) {
+    case 1: update_k(ms, x, err, 1); return;
+    case 2: update_k(ms, x, err, 2); return;
+    case 3: update_k(ms, x, err, 3); return;
+    default: update_k(ms, x, err, MIX_FUSE_MAX); return;
+    }
+#else
+    for (int j = 0; j < k; j++) train_ref(x, ms[j].cur, ms[j].n, err[j]);
+#endif
+}
+
+int mix_predict(mixer *m, const int16_t *x, int set) {
+    m->cur = m->w + (size_t)set * m->n;
+    return finish(m, mix_dot(x, m->cur, m->n, 1));
 }
 
 void mix_update(mixer *m, const int16_t *x, int bit) {

@@ -41,6 +41,12 @@ int mix_predict(mixer *m, const int16_t *x, int set);
 /** Trains the weights used by the last mix_predict(). */
 void mix_update(mixer *m, const int16_t *x, int bit);
 
+/* The same for k <= MIX_FUSE_MAX mixers of equal size that read the same
+ * inputs, in one pass over x (sets[j] selects mixer j's weights). */
+#define MIX_FUSE_MAX 4
+void mix_predict_n(mixer *ms, int k, const int16_t *x, const int *sets);
+void mix_update_n(mixer *ms, int k, const int16_t *x, int bit);
+
 /* The kernels, exposed for the unit test that checks the vector path
  * against the scalar reference. */
 int32_t mix_dot(const int16_t *x, const int16_t *w, int n, int use_simd);

@@ -159,13 +159,13 @@ uint32_t pred_p(predictor *p) {
     }
     p->x[k] = 256;
     int pr;
+    int sets[MAX_MIXERS];
+    for (int i = 0; i < p->nmx; i++) sets[i] = set_of(p, i);
+    mix_predict_n(p->mx, p->nmx, p->x, sets);
     if (p->nmx == 1) {
-        pr = mix_predict(&p->mx[0], p->x, set_of(p, 0));
+        pr = p->mx[0].pr;
     } else {
-        for (int i = 0; i < p->nmx; i++) {
-            mix_predict(&p->mx[i], p->x, set_of(p, i));
-            p->xf[i] = (int16_t)p->mx[i].st;
-        }
+        for (int i = 0; i < p->nmx; i++) p->xf[i] = (int16_t)p->mx[i].st;
         p->xf[p->nmx] = 256;
         pr = mix_predict(&p->final, p->xf, FINAL_SET);
     }
@@ -227,7 +227,7 @@ static void next_byte(predictor *p) {
 
 void pred_update(predictor *p, int bit) {
     pr_shared *sh = &p->sh;
-    for (int i = 0; i < p->nmx; i++) mix_update(&p->mx[i], p->x, bit);
+    mix_update_n(p->mx, p->nmx, p->x, bit);
     if (p->nmx > 1) mix_update(&p->final, p->xf, bit);
     apm_update(&p->a1, bit);
     if (p->cfg.components & COMP_SSE) apm_update(&p->a2, bit);
