@@ -23,9 +23,7 @@
 
 #include <stdlib.h>
 
-#ifndef MINLEN
 #define MINLEN 6
-#endif
 #define MAXLEN 65535
 
 typedef struct {

@@ -27,24 +27,10 @@
 #define MAX_COMPONENTS 8
 #define MAX_INPUTS 64
 #define MAX_MIXERS 3
-#ifndef FINAL_SET
-#define FINAL_SET sh->bitpos
-#endif
-#ifndef A2_BITS
-#define A2_BITS 16
-#endif
-#ifndef APMV
-#define APMV 2
-#endif
-#ifndef APM_RATE
-#define APM_RATE 7
-#endif
-#ifndef MIX_LR
-#define MIX_LR 7
-#endif
-#ifndef MIX2_LR
-#define MIX2_LR 4
-#endif
+#define MIX_LR 7    /* first-layer learning rate (eighths, mixer.h) */
+#define MIX2_LR 4   /* final mixer: slower, it sees only 3 inputs */
+#define APM_RATE 7  /* APM points move 1/128 of the way per bit */
+#define A2_BITS 16  /* order-2 APM: 2^16 contexts (256 hashes x c0) */
 
 struct predictor {
     mdlz_config cfg;
@@ -61,15 +47,15 @@ struct predictor {
     mixer final;
     int16_t xf[(MAX_MIXERS + 8) & ~7]; /* zero-padded, see mixer.h */
     apm a1, a2;
-    int pr_mix; /* 12-bit output of the mixing stage */
 };
 
 uint64_t pred_memory(const mdlz_config *cfg) {
     uint64_t m = sizeof(predictor) + ((uint64_t)1 << cfg->win_bits);
     m += ctx_memory(cfg);
     if (cfg->components & COMP_MATCH) m += mm_memory(cfg);
-    m += (uint64_t)65536 * 33 * 2 * 2; /* APMs */
-    m += (uint64_t)MAX_INPUTS * 1024 * 4 * MAX_MIXERS;
+    m += (uint64_t)65536 * 33 * 2;          /* order-1 APM */
+    if (cfg->components & COMP_SSE) m += ((uint64_t)33 * 2) << A2_BITS;
+    m += (uint64_t)MAX_INPUTS * 2 * (256 + 512 + 256 + 8); /* mixers */
     return m;
 }
 
@@ -84,27 +70,17 @@ void pred_free(predictor *p) {
     free(p);
 }
 
-/* Weight-set selectors of the first-layer mixers. */
-#ifndef SETV
-#define SETV 0
-#endif
-static int n_sets(int i) {
-    if (i == 1) return 64 * 8;
-    if (i == 2) return SETV == 1 ? 2048 : 256;
-    return 256;
-}
+/* Weight-set selectors of the first-layer mixers: the partial byte, the
+ * match state (length class, predicted bit) by bit position, the last
+ * byte. Each lets the mixer trust the models differently per situation. */
+static int n_sets(int i) { return i == 1 ? 64 * 8 : 256; }
 
 static int set_of(const predictor *p, int i) {
     const pr_shared *sh = &p->sh;
     switch (i) {
     case 0: return sh->c0;
     case 1: return (sh->match_len * 2 + sh->match_bit) * 8 + sh->bitpos;
-    default:
-#if SETV == 1
-        return (int)(sh->c4 & 0xff) << 3 | sh->bitpos;
-#else
-        return (int)(sh->c4 & 0xff);
-#endif
+    default: return (int)(sh->c4 & 0xff);
     }
 }
 
@@ -123,14 +99,11 @@ mdlz_status pred_create(predictor **out, const mdlz_config *cfg) {
     if (st != MDLZ_OK) p->ncomp--; /* the failed row holds nothing */
     for (int i = 0; i < p->ncomp; i++) p->nx += p->comp[i].n_inputs;
     p->nx++; /* bias input */
-#ifndef NMX
-#define NMX 3
-#endif
-    p->nmx = (cfg->components & COMP_MIX2) ? NMX : 1;
+    p->nmx = (cfg->components & COMP_MIX2) ? MAX_MIXERS : 1;
     for (int i = 0; i < p->nmx && st == MDLZ_OK; i++)
         st = mix_init(&p->mx[i], p->nx, n_sets(i), MIX_LR, 8192 / 4);
     if (st == MDLZ_OK && p->nmx > 1)
-        st = mix_init(&p->final, p->nmx + 1, 256, MIX2_LR,
+        st = mix_init(&p->final, p->nmx + 1, 8, MIX2_LR,
                       (int16_t)(8192 / p->nmx));
     if (st == MDLZ_OK) st = apm_init(&p->a1, 65536, APM_RATE);
     if (st == MDLZ_OK && (cfg->components & COMP_SSE))
@@ -167,9 +140,8 @@ uint32_t pred_p(predictor *p) {
     } else {
         for (int i = 0; i < p->nmx; i++) p->xf[i] = (int16_t)p->mx[i].st;
         p->xf[p->nmx] = 256;
-        pr = mix_predict(&p->final, p->xf, FINAL_SET);
+        pr = mix_predict(&p->final, p->xf, sh->bitpos);
     }
-    p->pr_mix = pr;
     uint32_t c1 = sh->c4 & 0xff;
     int p1 = apm_p(&p->a1, &p->st, pr, (size_t)(c1 << 8 | (uint32_t)sh->c0));
     if (p->cfg.components & COMP_SSE) {
@@ -177,13 +149,8 @@ uint32_t pred_p(predictor *p) {
          * byte then share one region of the table (few cache misses). */
         uint32_t h = (hash32(sh->c4 & 0xffff, 2) >> (32 - A2_BITS + 8)) << 8 |
                      (uint32_t)sh->c0;
-#if APMV == 2
-        int p2 = apm_p(&p->a2, &p->st, p1, h);
+        int p2 = apm_p(&p->a2, &p->st, p1, h); /* a chain: refines p1 */
         pr = (pr + p1 + 2 * p2 + 2) >> 2;
-#else
-        int p2 = apm_p(&p->a2, &p->st, pr, h);
-        pr = (2 * pr + 3 * p1 + 3 * p2 + 4) >> 3;
-#endif
     } else {
         pr = (pr + 3 * p1 + 2) >> 2;
     }

@@ -4,14 +4,12 @@
 #include <stdlib.h>
 
 /* Largest count allowed for one bit when the other bit's count is m:
- * long runs are remembered up to 40, mixed histories more coarsely. */
+ * long runs are remembered up to 40, mixed histories more coarsely.
+ * These limits give 159 states (bh_init assigns them 0..158). */
 #define BH_NMAX 63
 
 static int max_count(int m) {
-#ifndef BH_LIM
-#define BH_LIM 40, 24, 12, 6, 5, 0
-#endif
-    static const int lim[6] = {BH_LIM};
+    static const int lim[6] = {40, 24, 12, 6, 5, 0};
     return m < 6 ? lim[m] : 0;
 }
 
