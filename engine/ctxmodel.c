@@ -136,15 +136,17 @@ static uint32_t context_hash(int kind, const pr_shared *sh) {
 
 static void ctx_predict(void *self, pr_shared *sh, int16_t *x) {
     ctx_model *m = self;
-    int k = 0;
-    m->sp[k++] = &m->o0[sh->c0];
-    m->sp[k++] = &m->o1[(sh->c4 & 0xff) << 8 | sh->c0];
-    for (int i = 0; i < m->n; i++) m->sp[k++] = m->slot[i] + m->nib;
-    uint32_t *t = m->sm.t;
     const st_table *st = sh->st;
-    for (int i = 0; i < k; i++) {
-        uint32_t *e = t + i * BH_STATES + *m->sp[i];
-        m->smp[i] = e;
+    uint32_t *t = m->sm.t;
+    const int nib = m->nib, n = m->n;
+    uint8_t **sp = m->sp;
+    uint32_t **smp = m->smp;
+    sp[0] = &m->o0[sh->c0];
+    sp[1] = &m->o1[(sh->c4 & 0xff) << 8 | sh->c0];
+    for (int i = 0; i < n; i++) sp[i + 2] = m->slot[i] + nib;
+    for (int i = 0; i < n + 2; i++, t += BH_STATES) {
+        uint32_t *e = t + *sp[i];
+        smp[i] = e;
         x[i] = (int16_t)stretch(st, (int)(*e >> 20));
     }
 }

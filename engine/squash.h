@@ -14,7 +14,9 @@
 
 #include <stdint.h>
 
-static inline int squash(int d) {
+/* The definition: linear interpolation between the 33 samples. Used by
+ * the build-time generator (gen_tables.c) to tabulate squash(). */
+static inline int squash_interp(int d) {
     static const int16_t t[33] = {
         1,    2,    4,    6,    10,   17,   27,   45,   74,   120,  194,
         311,  488,  747,  1102, 1546, 2048, 2550, 2994, 3349, 3608, 3785,
@@ -25,6 +27,19 @@ static inline int squash(int d) {
     d = (d >> 7) + 16;
     return (t[d] * (128 - w) + t[d + 1] * w + 64) >> 7;
 }
+
+#ifndef MDLZ_GEN_TABLES
+#include "squash_table.h" /* generated: squash_tab[d + 2047] */
+
+/* squash() on the coding path: one table load. */
+static inline int squash(int d) {
+    if (d > 2047) d = 2047;
+    if (d < -2047) d = -2047;
+    return squash_tab[d + 2047];
+}
+#else
+#define squash squash_interp
+#endif
 
 /* stretch(p) for p in [0, 4095]. */
 typedef struct {
