@@ -31,13 +31,9 @@ static void fill(mdlz_config *cfg, int level) {
     if (level >= 7) cfg->components |= COMP_MORE;
 }
 
-mdlz_status cfg_from_level(mdlz_config *cfg, int level, uint64_t mem_limit) {
-    if (level == 0) level = MDLZ_LEVEL_DEFAULT;
-    if (level < MDLZ_LEVEL_MIN || level > MDLZ_LEVEL_MAX)
-        return MDLZ_ERROR_PARAM;
-    fill(cfg, level);
-    /* Shrink tables (keeping the level's components) until it fits. */
-    while (mem_limit && cfg_memory(cfg) > mem_limit) {
+/* Shrinks the tables of cfg (keeping its components) until it fits. */
+static int shrink_to(mdlz_config *cfg, uint64_t mem_limit) {
+    while (cfg_memory(cfg) > mem_limit) {
         if (cfg->ctx_bits > CFG_CTX_BITS_MIN + 2 && cfg->ctx_bits >= cfg->win_bits)
             cfg->ctx_bits--;
         else if (cfg->win_bits > CFG_WIN_BITS_MIN) {
@@ -46,9 +42,24 @@ mdlz_status cfg_from_level(mdlz_config *cfg, int level, uint64_t mem_limit) {
         } else if (cfg->ctx_bits > CFG_CTX_BITS_MIN)
             cfg->ctx_bits--;
         else
-            return MDLZ_ERROR_MEMLIMIT;
+            return 0;
     }
-    return MDLZ_OK;
+    return 1;
+}
+
+mdlz_status cfg_from_level(mdlz_config *cfg, int level, uint64_t mem_limit) {
+    if (level == 0) level = MDLZ_LEVEL_DEFAULT;
+    if (level < MDLZ_LEVEL_MIN || level > MDLZ_LEVEL_MAX)
+        return MDLZ_ERROR_PARAM;
+    fill(cfg, level);
+    if (!mem_limit) return MDLZ_OK;
+    /* Smaller tables first; if even the smallest tables of this level's
+     * components do not fit, fall back to a lower level's components. */
+    for (int l = level; l >= MDLZ_LEVEL_MIN; l--) {
+        fill(cfg, l);
+        if (shrink_to(cfg, mem_limit)) return MDLZ_OK;
+    }
+    return MDLZ_ERROR_MEMLIMIT;
 }
 
 mdlz_status cfg_validate(const mdlz_config *cfg) {
