@@ -76,6 +76,7 @@ mdlz_status mdlz_cctx_create(mdlz_cctx **out, const mdlz_params *params) {
         free(c);
         return st;
     }
+    cfg_fit_input(&c->cfg, params->src_size);
     c->declared = params->src_size;
     c->blk_size = (size_t)1 << c->cfg.block_log;
     c->blk = malloc(c->blk_size);

@@ -62,6 +62,26 @@ mdlz_status cfg_from_level(mdlz_config *cfg, int level, uint64_t mem_limit) {
     return MDLZ_ERROR_MEMLIMIT;
 }
 
+static int ceil_log2(uint64_t n) {
+    int l = 0;
+    while (l < 63 && ((uint64_t)1 << l) < n) l++;
+    return l;
+}
+
+void cfg_fit_input(mdlz_config *cfg, uint64_t src_size) {
+    if (src_size == MDLZ_SIZE_UNKNOWN) return;
+    int need = ceil_log2(src_size);
+    /* The history needs the whole input; the context table about 128
+     * bytes of slots per input byte (7-12 contexts, 2 nibbles each). */
+    int win = MDLZ_MAX(need, CFG_WIN_BITS_MIN);
+    int ctx = MDLZ_MAX(need + 7, CFG_CTX_BITS_MIN + 2);
+    if (win < cfg->win_bits) {
+        cfg->win_bits = (uint8_t)win;
+        cfg->mtab_bits = (uint8_t)(win - 2);
+    }
+    if (ctx < cfg->ctx_bits) cfg->ctx_bits = (uint8_t)ctx;
+}
+
 mdlz_status cfg_validate(const mdlz_config *cfg) {
     if (cfg->level < MDLZ_LEVEL_MIN || cfg->level > MDLZ_LEVEL_MAX ||
         cfg->block_log < CFG_BLOCK_LOG_MIN ||

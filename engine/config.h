@@ -44,6 +44,11 @@ typedef struct {
  *  no limit). Returns MDLZ_ERROR_PARAM for a bad level. */
 mdlz_status cfg_from_level(mdlz_config *cfg, int level, uint64_t mem_limit);
 
+/** Shrinks tables that would be mostly empty for an input of src_size
+ *  bytes (known in advance): smaller tables start faster and touch less
+ *  memory, and compress such an input as well. */
+void cfg_fit_input(mdlz_config *cfg, uint64_t src_size);
+
 /** Checks ranges and known component bits (MDLZ_ERROR_CORRUPT or
  *  MDLZ_ERROR_VERSION). */
 mdlz_status cfg_validate(const mdlz_config *cfg);
