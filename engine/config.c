@@ -80,6 +80,8 @@ void cfg_fit_input(mdlz_config *cfg, uint64_t src_size) {
         cfg->mtab_bits = (uint8_t)(win - 2);
     }
     if (ctx < cfg->ctx_bits) cfg->ctx_bits = (uint8_t)ctx;
+    if (need < cfg->block_log)
+        cfg->block_log = (uint8_t)MDLZ_MAX(need, CFG_BLOCK_LOG_MIN);
 }
 
 mdlz_status cfg_validate(const mdlz_config *cfg) {

@@ -20,6 +20,7 @@ enum { ST_HEADER, ST_BLOCKHDR, ST_PAYLOAD, ST_DRAIN, ST_TRAILER, ST_DONE };
 
 struct mdlz_dctx {
     uint64_t mem_limit;
+    uint64_t out_limit; /* one-shot: bytes the destination can take */
     int stage;
     mdlz_status error; /* sticky */
     mdlz_config cfg;
@@ -56,6 +57,7 @@ mdlz_status mdlz_dctx_create(mdlz_dctx **out, uint64_t mem_limit) {
     }
     XXH64_reset(d->xs, 0);
     d->mem_limit = mem_limit;
+    d->out_limit = UINT64_MAX;
     *out = d;
     return MDLZ_OK;
 }
@@ -114,7 +116,7 @@ static mdlz_status check_trailer(mdlz_dctx *d) {
  * needs more input or output space. */
 static mdlz_status step(mdlz_dctx *d, mdlz_outbuf *out, mdlz_inbuf *in,
                         int *wait) {
-    const uint8_t *src = (const uint8_t *)in->src + in->pos;
+    const uint8_t *src = in->src ? (const uint8_t *)in->src + in->pos : NULL;
     size_t avail = in->size - in->pos;
     *wait = 0;
     switch (d->stage) {
@@ -132,6 +134,8 @@ static mdlz_status step(mdlz_dctx *d, mdlz_outbuf *out, mdlz_inbuf *in,
             return MDLZ_OK;
         }
         MDLZ_FORWARD(st);
+        if (d->declared != MDLZ_SIZE_UNKNOWN && d->declared > d->out_limit)
+            return MDLZ_ERROR_DST_SIZE;
         MDLZ_FORWARD(start_stream(d));
         d->stage = ST_BLOCKHDR;
         d->hlen = d->hneed = 0;
@@ -161,6 +165,10 @@ static mdlz_status step(mdlz_dctx *d, mdlz_outbuf *out, mdlz_inbuf *in,
         }
         MDLZ_FORWARD(fmt_parse_block(d->hbuf, &d->blk,
                                      (uint32_t)1 << d->cfg.block_log));
+        /* Fail before decoding a block the destination cannot take:
+         * decoding costs time in proportion to the size it declares. */
+        if (d->total + d->blk.raw_size > d->out_limit)
+            return MDLZ_ERROR_DST_SIZE;
         d->have = 0;
         d->stage = ST_PAYLOAD;
         return MDLZ_OK;
@@ -211,14 +219,14 @@ mdlz_status mdlz_decompress(void *dst, size_t dst_cap, size_t *dst_size,
     mdlz_dctx *d;
     *dst_size = 0;
     MDLZ_FORWARD(mdlz_dctx_create(&d, mem_limit));
+    d->out_limit = dst_cap;
     mdlz_inbuf in = {src, src_size, 0};
     mdlz_outbuf out = {dst, dst_cap, 0};
     int done = 0;
     mdlz_status st = mdlz_decompress_stream(d, &out, &in, &done);
-    int draining = d->stage == ST_DRAIN;
     mdlz_dctx_free(d);
     if (st != MDLZ_OK) return st;
-    if (!done) return draining ? MDLZ_ERROR_DST_SIZE : MDLZ_ERROR_TRUNCATED;
+    if (!done) return MDLZ_ERROR_TRUNCATED;
     if (in.pos != in.size) return MDLZ_ERROR_TRAILING;
     *dst_size = out.pos;
     return MDLZ_OK;

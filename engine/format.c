@@ -37,6 +37,7 @@ size_t fmt_write_header(uint8_t *dst, const mdlz_config *cfg,
 
 mdlz_status fmt_parse_header(const uint8_t *src, size_t n, mdlz_config *cfg,
                              uint64_t *src_size, size_t *len) {
+    if (n == 0) return MDLZ_ERROR_TRUNCATED;
     if (n < 4) {
         return memcmp(src, FMT_MAGIC, n) == 0 ? MDLZ_ERROR_TRUNCATED
                                                : MDLZ_ERROR_NOT_MDLZ;
@@ -94,10 +95,11 @@ mdlz_status fmt_parse_block(const uint8_t *src, fmt_block *b,
         b->payload_size = rd_le32(src + 5);
         b->checksum = rd_le32(src + 9);
     }
-    /* A block never holds more than block_max bytes, and the encoder only
-     * keeps a coded block when it is smaller than the raw bytes. */
+    /* A block never holds more than block_max bytes, the encoder only
+     * keeps a coded block when it is smaller than the raw bytes, and a
+     * coded block is never empty (the coder's flush writes a byte). */
     if (b->raw_size == 0 || b->raw_size > block_max ||
-        b->payload_size > b->raw_size)
+        b->payload_size > b->raw_size || b->payload_size == 0)
         return MDLZ_ERROR_CORRUPT;
     return MDLZ_OK;
 }

@@ -241,9 +241,11 @@ static void test_levels(const uint8_t *text, size_t n) {
             continue;
         mdlz_frame_info fi;
         st = mdlz_get_frame_info(&fi, z, zn);
-        check(st == MDLZ_OK && fi.level == level && fi.model_memory == mem,
-              "level %d: frame info level %d, model memory %llu", level,
-              fi.level, (unsigned long long)fi.model_memory);
+        /* One-shot knows the size: tables may shrink to it, never grow. */
+        check(st == MDLZ_OK && fi.level == level && fi.model_memory <= mem,
+              "level %d: frame info level %d, model memory %llu <= %llu",
+              level, fi.level, (unsigned long long)fi.model_memory,
+              (unsigned long long)mem);
         back = xmalloc(n);
         st = mdlz_decompress(back, n, &backn, z, zn, 0);
         check(st == MDLZ_OK && same(text, n, back, backn),

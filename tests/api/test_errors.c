@@ -485,8 +485,9 @@ static void test_info(const sample *smp, int level) {
           level);
     check(fi.src_size == s->n, "%s: frame src_size %llu == %zu", s->name,
           (unsigned long long)fi.src_size, s->n);
-    check(fi.model_memory == mdlz_level_memory(level),
-          "%s: frame model memory %llu == mdlz_level_memory(%d)", s->name,
+    /* Tables may be sized down to the input, never up. */
+    check(fi.model_memory <= mdlz_level_memory(level),
+          "%s: frame model memory %llu <= mdlz_level_memory(%d)", s->name,
           (unsigned long long)fi.model_memory, level);
     check(fi.format_version >= 1 && fi.block_size > 0 && fi.header_size > 4 &&
               fi.header_size <= MDLZ_HEADER_MAX && fi.header_size < s->zn &&

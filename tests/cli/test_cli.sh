@@ -378,13 +378,10 @@ for size in 4G 4GiB 4096M 4096MiB 4194304K 4194304k 4194304KiB 4294967296 4gb; d
     run -t --memory=$size text.mdlz
     expect "--memory=$size accepted" 'is_rc 0'
 done
-# Half of what the default level needs: compression must shrink the model.
-need_kib=$(echo "${need#--memory=}" |
-    awk '{ n = $0 + 0; u = $0; sub(/^[0-9]+/, "", u);
-           f = u ~ /^G/ ? 1048576 : u ~ /^M/ ? 1024 : u ~ /^K/ ? 1 : 1 / 1024;
-           printf "%d", n * f }')
-half="$((need_kib / 2))K"
-run --memory=$half -o small.mdlz text
+# Less than level 9 needs: compression must shrink the model to fit.
+half=12M
+run -9 --memory=$half -o small.mdlz text
+run -l -v small.mdlz
 run -d -c --memory=$half small.mdlz
 expect "--memory=$half limits compression: decodes within the same limit" \
     'is_rc 0 && same "$T/out" text'
