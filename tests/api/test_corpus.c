@@ -12,7 +12,6 @@
  *                                 (scripts/test.sh sets it for the slower
  *                                 ASan run)
  */
-#include <dirent.h>
 #include <errno.h>
 #include <sys/stat.h>
 
@@ -20,67 +19,21 @@
 
 #define CHUNK ((size_t)64 << 10)
 
-typedef struct {
-    char **v;
-    size_t n, cap;
-} list;
-
-static void list_add(list *l, const char *s) {
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 64;
-        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
-    }
-    size_t len = strlen(s) + 1;
-    l->v[l->n] = xmalloc(len);
-    memcpy(l->v[l->n++], s, len);
-}
-
 /* Regular files under dir, recursively (symlinks followed, dot files
  * skipped). */
-static void walk(const char *dir, list *out) {
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.') continue;
-        size_t len = strlen(dir) + strlen(e->d_name) + 2;
-        char *path = xmalloc(len);
-        snprintf(path, len, "%s/%s", dir, e->d_name);
+static void walk(const char *dir, str_list *out) {
+    str_list entries = {0};
+    if (list_dir(dir, &entries) != 0) return;
+    for (size_t i = 0; i < entries.n; i++) {
         struct stat sb;
-        if (stat(path, &sb) == 0) {
+        if (stat(entries.v[i], &sb) == 0) {
             if (S_ISDIR(sb.st_mode))
-                walk(path, out);
+                walk(entries.v[i], out);
             else if (S_ISREG(sb.st_mode))
-                list_add(out, path);
+                str_list_add(out, entries.v[i]);
         }
-        free(path);
     }
-    closedir(d);
-}
-
-static int cmp_str(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static uint8_t *read_file(const char *path, size_t *n) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, len = 0;
-    uint8_t *buf = xmalloc(cap);
-    for (;;) {
-        if (len == cap) buf = xrealloc(buf, cap *= 2);
-        size_t k = fread(buf + len, 1, cap - len, f);
-        len += k;
-        if (k == 0) break;
-    }
-    int err = ferror(f);
-    fclose(f);
-    if (err) {
-        free(buf);
-        return NULL;
-    }
-    *n = len;
-    return buf;
+    str_list_free(&entries);
 }
 
 int main(int argc, char **argv) {
@@ -97,13 +50,13 @@ int main(int argc, char **argv) {
                root, strerror(errno));
         return 77;
     }
-    list files = {0};
+    str_list files = {0};
     walk(root, &files);
     if (files.n == 0) {
         printf("# SKIP: no files under %s\n", root);
         return 77;
     }
-    qsort(files.v, files.n, sizeof *files.v, cmp_str);
+    qsort(files.v, files.n, sizeof *files.v, str_cmp);
     size_t max_bytes = SIZE_MAX;
     const char *env = getenv("MDLZ_TEST_CORPUS_MAX_BYTES");
     if (env && *env) {
@@ -180,7 +133,6 @@ int main(int argc, char **argv) {
         printf("# speed: compress %.2f MB/s, decompress %.2f MB/s\n",
                (double)total_in / 1e6 / total_ct,
                (double)total_in / 1e6 / total_dt);
-    for (size_t i = 0; i < files.n; i++) free(files.v[i]);
-    free(files.v);
+    str_list_free(&files);
     return check_finish();
 }

@@ -16,56 +16,6 @@ static const size_t chunk_in[] = {1, 7, 4093, (size_t)1 << 30};
 static const size_t chunk_out[] = {1, 13, 1021, (size_t)1 << 20};
 #define N_CHUNKS (sizeof chunk_in / sizeof chunk_in[0])
 
-/* Deterministic English-like text with long repeats: word salad from a
- * small vocabulary, where every so often a long earlier stretch (1-20 KB)
- * is copied again, sometimes with a word changed. */
-static uint8_t *make_text(size_t n) {
-    static const char *const words[] = {
-        "the", "of", "and", "to", "in", "a", "that", "is", "for", "it",
-        "as", "was", "with", "be", "by", "on", "not", "he", "this", "are",
-        "or", "his", "from", "at", "which", "but", "have", "an", "had",
-        "they", "you", "were", "their", "one", "all", "we", "can", "her",
-        "has", "there", "been", "if", "more", "when", "will", "would",
-        "who", "so", "no", "Congress", "Government", "people", "States",
-        "nation", "public", "year", "United", "country", "great", "law",
-        "power", "peace", "war", "treaty", "commerce", "revenue", "duty",
-        "citizens", "Union", "Constitution", "attention", "interest",
-        "subject", "measures", "present", "time", "last", "session",
-        "1790", "1823", "$4,000,000", "17.5%", "(see above)"};
-    const size_t nw = sizeof words / sizeof words[0];
-    uint8_t *t = xmalloc(n);
-    uint64_t x = 88172645463325252ull;
-    size_t i = 0, line = 0;
-    while (i < n) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        if (i > 30000 && x % 97 == 0) {
-            /* a long repeat of earlier text */
-            size_t len = 1000 + (size_t)(x >> 20) % 19000;
-            size_t from = (size_t)(x >> 40) % (i - len / 2);
-            for (size_t k = 0; k < len && i < n && from + k < i; k++)
-                t[i++] = t[from + k];
-            if ((x >> 8) & 1 && i < n) t[i++] = 'X'; /* an edit */
-            continue;
-        }
-        const char *w = words[x % nw];
-        size_t wl = strlen(w);
-        for (size_t k = 0; k < wl && i < n; k++) t[i++] = (uint8_t)w[k];
-        line += wl + 1;
-        if (i < n) {
-            if (line > 70) {
-                t[i++] = (x >> 33) % 5 == 0 ? '.' : ',';
-                if (i < n) t[i++] = '\n';
-                line = 0;
-            } else {
-                t[i++] = ' ';
-            }
-        }
-    }
-    return t;
-}
-
 /* One-shot compression into a buffer of mdlz_compress_bound() bytes. */
 static mdlz_status oneshot_compress(const uint8_t *src, size_t n, int level,
                                     uint8_t **out, size_t *out_n) {

@@ -119,12 +119,8 @@ int main(int argc, char **argv) {
             size_t piece = left < IN_CHUNK ? (size_t)left : IN_CHUNK;
             mdlz_inbuf in = {zeros, piece, 0};
             mdlz_outbuf out = {zbuf + zlen, Z_CAP - zlen, 0};
-            cst = mdlz_compress_stream(c, &out, &in, left == piece, &cdone);
+            cst = compress_step(c, &out, &in, left == piece, &cdone);
             if (cst != MDLZ_OK) break;
-            if (in.pos > in.size || out.pos > out.size) {
-                cst = MDLZ_ERROR_GENERIC;
-                break;
-            }
             fed += in.pos;
             zlen += out.pos;
             zbytes += out.pos;
@@ -135,12 +131,8 @@ int main(int argc, char **argv) {
         for (;;) {
             mdlz_inbuf in = {zbuf + zoff, zlen - zoff, 0};
             mdlz_outbuf out = {dbuf, OUT_CHUNK, 0};
-            dst = mdlz_decompress_stream(d, &out, &in, &ddone);
+            dst = decompress_step(d, &out, &in, 0, &ddone);
             if (dst != MDLZ_OK) break;
-            if (in.pos > in.size || out.pos > out.size) {
-                dst = MDLZ_ERROR_GENERIC;
-                break;
-            }
             size_t nz = first_nonzero(dbuf, out.pos);
             if (nz < out.pos && bad_at == UINT64_MAX) bad_at = got + nz;
             zoff += in.pos;

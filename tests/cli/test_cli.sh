@@ -62,6 +62,13 @@ run_in() {
     rc=$?
 }
 
+# run_tty COMMAND: runs shell code COMMAND on a terminal (script(1)),
+# capturing all it prints in $T/err and the exit status ($rc).
+run_tty() {
+    script -qec "$1" /dev/null </dev/null >"$T/err" 2>&1
+    rc=$?
+}
+
 is_rc() { [ "$rc" -eq "$1" ]; }
 err_has() { grep -q -- "$1" "$T/err"; }
 out_has() { grep -q -- "$1" "$T/out"; }
@@ -407,20 +414,15 @@ rm -f meta meta.mdlz
 
 # ---- terminals ------------------------------------------------------------------------------------
 if command -v script >/dev/null 2>&1 && script -qec true /dev/null </dev/null >/dev/null 2>&1; then
-    script -qec "'$M' -c text" /dev/null </dev/null >"$T/err" 2>&1
-    rc=$?
+    run_tty "'$M' -c text"
     expect "compressed data to a terminal is refused -> 1" 'is_rc 1 && err_has "terminal"'
-    script -qec "'$M'" /dev/null </dev/null >"$T/err" 2>&1
-    rc=$?
+    run_tty "'$M'"
     expect "no arguments on a terminal -> 1" 'is_rc 1 && err_has "terminal"'
-    script -qec "'$M' -d" /dev/null </dev/null >"$T/err" 2>&1
-    rc=$?
+    run_tty "'$M' -d"
     expect "compressed data from a terminal is refused -> 1" 'is_rc 1 && err_has "terminal"'
-    script -qec "'$M' -f -c one >/dev/null" /dev/null </dev/null >"$T/err" 2>&1
-    rc=$?
+    run_tty "'$M' -f -c one >/dev/null"
     expect "-f allows terminal output" 'is_rc 0'
-    script -qec "'$M' -d -c text.mdlz" /dev/null </dev/null >"$T/err" 2>&1
-    rc=$?
+    run_tty "'$M' -d -c text.mdlz"
     expect "decompressed data to a terminal is allowed" 'is_rc 0 && err_has "quick brown fox"'
 else
     echo "ok - terminal refusal # SKIP no usable script(1)"

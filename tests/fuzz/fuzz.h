@@ -2,7 +2,10 @@
  * fuzz.h - helpers shared by the fuzz targets (cf. zstd's tests/fuzz):
  * the libFuzzer entry point's prototype, a check macro that aborts (so
  * both libFuzzer and the replay driver report the input as a crash), and a
- * small deterministic generator of buffer sizes.
+ * small deterministic generator of buffer sizes; tests/common/testutil.h
+ * (included here) brings allocation, the pseudo-random generator and file
+ * reading. Allocation failures are the machine's problem, not a finding,
+ * but abort all the same.
  *
  * A target never reads outside data[0..size) and never keeps state from
  * one input to the next: the same input always takes the same path.
@@ -16,6 +19,9 @@
 #include <stdlib.h>
 
 #include "mdlz.h"
+
+#define TESTUTIL_OUT_OF_MEMORY() abort()
+#include "testutil.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -40,38 +46,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
         }                                                                      \
     } while (0)
 
-/* Allocation failures are the machine's problem, not a finding. */
-static inline void *fuzz_malloc(size_t n) {
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        fprintf(stderr, "fuzz: out of memory (%zu bytes)\n", n);
-        abort();
-    }
-    return p;
-}
-
-/* Deterministic sizes for streaming buffers (xorshift64*). */
-typedef struct {
-    uint64_t s;
-} fuzz_rng;
-
-static inline void fuzz_rng_init(fuzz_rng *r, uint64_t seed) {
-    r->s = seed * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull;
-    if (!r->s) r->s = 1;
-}
-
-static inline uint32_t fuzz_rng_next(fuzz_rng *r) {
-    r->s ^= r->s >> 12;
-    r->s ^= r->s << 25;
-    r->s ^= r->s >> 27;
-    return (uint32_t)((r->s * 0x2545F4914F6CDD1Dull) >> 32);
-}
-
 /* A buffer size: mostly tiny (1..4), sometimes 0, small, or large, so that
  * every internal boundary (headers, block headers, payloads, trailer) gets
  * split in many ways. `max_small` bounds the common case. */
-static inline size_t fuzz_chunk(fuzz_rng *r, size_t max_small) {
-    uint32_t v = fuzz_rng_next(r);
+static inline size_t fuzz_chunk(rng *r, size_t max_small) {
+    uint32_t v = rng_next32(r);
     switch (v & 15) {
     case 0: return 0;
     case 1: case 2: return 1 + (v >> 8) % 4096;

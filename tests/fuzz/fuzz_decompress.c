@@ -44,18 +44,18 @@ static void stream_decode(const uint8_t *data, size_t size, uint64_t seed,
     memset(r, 0, sizeof *r);
     mdlz_status st = mdlz_dctx_create(&d, FUZZ_MEM_LIMIT);
     FUZZ_CHECK(st == MDLZ_OK, "dctx_create: %s", mdlz_strerror(st));
-    r->out = fuzz_malloc(FUZZ_OUT_CAP);
+    r->out = xmalloc(FUZZ_OUT_CAP);
 
-    fuzz_rng rng;
-    fuzz_rng_init(&rng, seed);
+    rng chunks;
+    rng_seed(&chunks, seed);
     size_t max_small = 1 + (seed & 3); /* 1..4 */
-    uint8_t *obuf = fuzz_malloc(65536);
+    uint8_t *obuf = xmalloc(65536);
     mdlz_inbuf in = {data, 0, 0};
     int done = 0;
     for (unsigned long iter = 0;; iter++) {
         FUZZ_CHECK(iter < 100000000ul, "no end after %lu calls", iter);
-        size_t ic = fuzz_chunk(&rng, max_small);
-        size_t oc = fuzz_chunk(&rng, max_small);
+        size_t ic = fuzz_chunk(&chunks, max_small);
+        size_t oc = fuzz_chunk(&chunks, max_small);
         if (in.pos == size && oc == 0) oc = 1; /* keep the loop moving */
         in.size = in.pos + (ic < size - in.pos ? ic : size - in.pos);
         mdlz_outbuf out = {obuf, oc, 0};
@@ -123,7 +123,7 @@ static const char *kind_name(int k) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     /* One-shot. */
-    uint8_t *dst = fuzz_malloc(FUZZ_OUT_CAP);
+    uint8_t *dst = xmalloc(FUZZ_OUT_CAP);
     size_t dst_size = 12345;
     mdlz_status st = mdlz_decompress(dst, FUZZ_OUT_CAP, &dst_size, data, size,
                                      FUZZ_MEM_LIMIT);

@@ -39,8 +39,8 @@ static mdlz_status compress_chunked(const mdlz_params *p, const uint8_t *src,
     *dst_size = 0;
     mdlz_status st = mdlz_cctx_create(&c, p);
     if (st != MDLZ_OK) return st;
-    fuzz_rng rng;
-    fuzz_rng_init(&rng, seed);
+    rng chunks;
+    rng_seed(&chunks, seed);
     size_t max_small = 1 + (seed & 7);
     mdlz_inbuf in = {src, 0, 0};
     size_t total = 0;
@@ -48,8 +48,8 @@ static mdlz_status compress_chunked(const mdlz_params *p, const uint8_t *src,
     uint8_t obuf[65536];
     for (unsigned long iter = 0; !done; iter++) {
         FUZZ_CHECK(iter < 100000000ul, "no end after %lu calls", iter);
-        size_t ic = whole ? n : fuzz_chunk(&rng, max_small);
-        size_t oc = whole ? sizeof obuf : fuzz_chunk(&rng, max_small);
+        size_t ic = whole ? n : fuzz_chunk(&chunks, max_small);
+        size_t oc = whole ? sizeof obuf : fuzz_chunk(&chunks, max_small);
         if (oc > sizeof obuf) oc = sizeof obuf;
         in.size = in.pos + (ic < n - in.pos ? ic : n - in.pos);
         int end = in.size == n;
@@ -100,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
     size_t bound = (size_t)mdlz_compress_bound(n);
     FUZZ_CHECK(bound >= n, "bound %zu < %zu", bound, n);
-    uint8_t *a = fuzz_malloc(bound), *b = fuzz_malloc(bound);
+    uint8_t *a = xmalloc(bound), *b = xmalloc(bound);
     size_t a_size, b_size;
     mdlz_status st;
     if (!unknown && !limited) {
@@ -151,7 +151,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
 
     /* Round trip into an exact-size buffer, at exactly the limit. */
-    uint8_t *back = fuzz_malloc(n);
+    uint8_t *back = xmalloc(n);
     size_t back_size = 0;
     st = mdlz_decompress(back, n, &back_size, a, a_size, dlimit);
     FUZZ_CHECK(st == MDLZ_OK, "decompress: %s (level %d, limit %llu)",

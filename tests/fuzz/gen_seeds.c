@@ -28,7 +28,6 @@
  * It uses the public API for model-coded streams and builds the container
  * around RAW and ZSTD blocks itself, following docs/format.md.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,6 +39,7 @@
 #include <zstd.h>
 
 #include "mdlz.h"
+#include "testutil.h"
 
 static const char *out_root;
 static FILE *stamp;
@@ -123,18 +123,15 @@ static void make_dir(const char *path) {
 
 /* Removes the regular files of dir (seeds of an earlier run). */
 static void clear_dir(const char *dir) {
-    DIR *d = opendir(dir);
-    if (!d) die(dir);
-    struct dirent *e;
-    char path[4096];
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.') continue;
-        join(path, sizeof path, dir, e->d_name);
+    str_list entries = {0};
+    if (list_dir(dir, &entries) != 0) die(dir);
+    for (size_t i = 0; i < entries.n; i++) {
+        const char *path = entries.v[i];
         struct stat sb;
         if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) && unlink(path) != 0)
             die(path);
     }
-    closedir(d);
+    str_list_free(&entries);
 }
 
 static void seed(const char *target, const char *name, const void *p,
@@ -150,13 +147,7 @@ static void seed(const char *target, const char *name, const void *p,
 }
 
 /* ---- inputs ---------------------------------------------------------------- */
-static uint64_t rng_state = 0x6d646c7a66757a7aull;
-static uint32_t rng(void) {
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return (uint32_t)((rng_state * 0x2545F4914F6CDD1Dull) >> 32);
-}
+static rng seed_rng = {0x6d646c7a66757a7aull};
 
 typedef struct {
     const char *name;
@@ -189,7 +180,7 @@ static void make_inputs(void) {
         put(&inputs[IN_TEXT].data, line, (size_t)k);
     }
     inputs[IN_RANDOM].name = "random";
-    for (int i = 0; i < 1024; i++) put8(&inputs[IN_RANDOM].data, rng() & 0xff);
+    for (int i = 0; i < 1024; i++) put8(&inputs[IN_RANDOM].data, rng_next32(&seed_rng) & 0xff);
     inputs[IN_REPEAT].name = "repeat";
     for (int i = 0; i < 1500; i++)
         put8(&inputs[IN_REPEAT].data, i % 97 == 50 ? 'X' : "abcab"[i % 5]);

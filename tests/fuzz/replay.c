@@ -14,7 +14,6 @@
  * ends with the time taken and "N passed, M failed". Exit status 0 only
  * if nothing failed and at least one input ran.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,55 +30,18 @@
 static int verbose, nofork;
 static unsigned long n_passed, n_failed;
 
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static int read_file(const char *path, uint8_t **data, size_t *size) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return -1;
-    size_t cap = 4096, n = 0;
-    uint8_t *buf = fuzz_malloc(cap);
-    for (;;) {
-        if (n == cap) {
-            cap *= 2;
-            uint8_t *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return -1;
-            }
-            buf = nb;
-        }
-        size_t k = fread(buf + n, 1, cap - n, f);
-        n += k;
-        if (k == 0) break;
-    }
-    int err = ferror(f);
-    fclose(f);
-    if (err) {
-        free(buf);
-        return -1;
-    }
-    /* An exact-size copy: one byte past the end is outside the block. */
-    *data = fuzz_malloc(n);
-    memcpy(*data, buf, n);
-    free(buf);
-    *size = n;
-    return 0;
-}
-
 static void run_one(const char *path) {
-    uint8_t *data;
-    size_t size;
-    if (read_file(path, &data, &size) != 0) {
+    size_t size = 0;
+    uint8_t *whole = read_file(path, &size);
+    if (!whole) {
         printf("not ok - %s: cannot read: %s\n", path, strerror(errno));
         n_failed++;
         return;
     }
-    double t0 = now();
+    /* An exact-size copy: one byte past the end is outside the block. */
+    uint8_t *data = memcpy(xmalloc(size), whole, size);
+    free(whole);
+    double t0 = now_seconds();
     int ok = 1;
     char why[64] = "";
     fflush(stdout);
@@ -112,7 +74,7 @@ static void run_one(const char *path) {
             snprintf(why, sizeof why, "exit status %d", WEXITSTATUS(status));
         }
     }
-    double ms = (now() - t0) * 1e3;
+    double ms = (now_seconds() - t0) * 1e3;
     free(data);
     if (ok) {
         n_passed++;
@@ -122,10 +84,6 @@ static void run_one(const char *path) {
         printf("not ok - %s (%zu bytes): %s\n", path, size, why);
     }
     fflush(stdout);
-}
-
-static int cmp_names(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static void run_path(const char *path) {
@@ -139,35 +97,14 @@ static void run_path(const char *path) {
         run_one(path);
         return;
     }
-    DIR *dir = opendir(path);
-    if (!dir) {
+    str_list names = {0};
+    if (list_dir(path, &names) != 0) {
         printf("not ok - %s: %s\n", path, strerror(errno));
         n_failed++;
         return;
     }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(dir)) != NULL) {
-        if (e->d_name[0] == '.') continue; /* ., .., hidden files */
-        if (n == cap) {
-            cap = cap ? 2 * cap : 64;
-            char **nn = realloc(names, cap * sizeof *names);
-            if (!nn) exit(99);
-            names = nn;
-        }
-        size_t len = strlen(path) + strlen(e->d_name) + 2;
-        names[n] = fuzz_malloc(len);
-        snprintf(names[n], len, "%s/%s", path, e->d_name);
-        n++;
-    }
-    closedir(dir);
-    if (n) qsort(names, n, sizeof *names, cmp_names);
-    for (size_t i = 0; i < n; i++) {
-        run_path(names[i]);
-        free(names[i]);
-    }
-    free(names);
+    for (size_t i = 0; i < names.n; i++) run_path(names.v[i]);
+    str_list_free(&names);
 }
 
 int main(int argc, char **argv) {
@@ -182,9 +119,9 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: %s [-v] FILE_OR_DIR...\n", argv[0]);
         return 2;
     }
-    double t0 = now();
+    double t0 = now_seconds();
     for (int i = first; i < argc; i++) run_path(argv[i]);
-    printf("replayed %lu inputs in %.2f s\n", n_passed + n_failed, now() - t0);
+    printf("replayed %lu inputs in %.2f s\n", n_passed + n_failed, now_seconds() - t0);
     printf("%lu passed, %lu failed\n", n_passed, n_failed);
     if (n_passed + n_failed == 0) {
         printf("no inputs found\n");
