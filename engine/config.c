@@ -3,7 +3,7 @@
  *
  * A level trades memory and speed for ratio: the context hash table doubles
  * per level and the costlier components switch on at higher levels. The
- * numbers were chosen by measurement with bench/bench.py (see docs).
+ * numbers were chosen by measurement with bench/bench.py (README, Benchmarks).
  */
 #include "config.h"
 

@@ -2,9 +2,12 @@
  * ctxmodel.c - the n-gram context model (after lpaq1; Mahoney, DCE 4.1).
  *
  * Contexts. Orders 0 and 1 index small direct tables. Every other context
- * (orders 2, 3, 4, 6; with COMP_WORD the current word; with COMP_EXT order
- * 5, 7, the word bigram and a sparse context that skips the last byte) is
- * a 32-bit hash computed once per byte.
+ * is a 32-bit hash computed once per byte: orders 2, 3, 4 and 6; with
+ * COMP_WORD the current word (or, between words, the previous word and
+ * the last byte) and the word bigram; with COMP_EXT the column (bytes
+ * since the last newline) with the last byte, which predicts line breaks
+ * in wrapped text; with COMP_MORE orders 5 and 7, a sparse context that
+ * skips the last byte, the word trigram, and the byte one line above.
  *
  * Storage. The hashed contexts share one table of 16-byte slots grouped in
  * 64-byte lines (one cache line). A slot holds the bit histories of one
@@ -16,8 +19,8 @@
  * index is the least informed), clearing it.
  *
  * Prediction. Each context's current state goes through its own StateMap
- * to a probability, then to the mixer as stretch(p). The histories and
- * maps learn from every coded bit.
+ * to a probability, then to the mixer as stretch(p). The histories learn
+ * from every coded bit, the maps at a fixed rate (CTX_SM_SHIFT).
  */
 #include "ctxmodel.h"
 
