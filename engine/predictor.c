@@ -47,6 +47,9 @@ struct predictor {
     mixer final;
     int16_t xf[(MAX_MIXERS + 8) & ~7]; /* zero-padded, see mixer.h */
     apm a1, a2;
+    /* Order-2 APM context, hashed once per byte with room for c0: the
+     * bits of a byte then share one region of the table. */
+    uint32_t a2_base;
 };
 
 uint64_t pred_memory(const mdlz_config *cfg) {
@@ -145,10 +148,7 @@ uint32_t pred_p(predictor *p) {
     uint32_t c1 = sh->c4 & 0xff;
     int p1 = apm_p(&p->a1, &p->st, pr, (size_t)(c1 << 8 | (uint32_t)sh->c0));
     if (p->cfg.components & COMP_SSE) {
-        /* Order-2 hash chosen once per byte, c0 inside it: the bits of a
-         * byte then share one region of the table (few cache misses). */
-        uint32_t h = (hash32(sh->c4 & 0xffff, 2) >> (32 - A2_BITS + 8)) << 8 |
-                     (uint32_t)sh->c0;
+        uint32_t h = p->a2_base | (uint32_t)sh->c0;
         int p2 = apm_p(&p->a2, &p->st, p1, h); /* a chain: refines p1 */
         pr = (pr + p1 + 2 * p2 + 2) >> 2;
     } else {
@@ -188,6 +188,7 @@ static void next_byte(predictor *p) {
                     : 0;
     sh->c0 = 1;
     sh->bitpos = 0;
+    p->a2_base = (hash32(sh->c4 & 0xffff, 2) >> (32 - A2_BITS + 8)) << 8;
     for (int i = 0; i < p->ncomp; i++)
         p->comp[i].byte_update(p->comp[i].self, sh);
 }
