@@ -2,6 +2,7 @@
  * list.c - "mdlz -l": reads only the header (first bytes) and the trailer
  * (last bytes) of each file, so listing is fast for any size; input that
  * cannot seek (a pipe) is read through once, keeping just those bytes.
+ * With -v, each row is followed by the stream's description length.
  */
 #include "list.h"
 
@@ -123,6 +124,30 @@ static void print_row(const cli_options *opt, const char *name,
     printf(" %016" PRIx64 "  %-30s  %s\n", ti->checksum, comps, name);
 }
 
+/* With -v: the description length (docs/description-length.md), the
+ * payload (the whole file) plus the code size of each component the stream
+ * needs to be decoded. */
+static void print_description_length(const ends *e,
+                                     const mdlz_trailer_info *ti) {
+    mdlz_component_cost costs[8];
+    size_t n = mdlz_stream_code_costs(e->head, e->head_len, costs,
+                                      sizeof costs / sizeof costs[0]);
+    uint64_t dl = e->size;
+    printf("  description length:\n");
+    printf("    %-18s %12" PRIu64 " bytes\n", "payload (file)", e->size);
+    for (size_t i = 0; i < n; i++) {
+        char label[32];
+        snprintf(label, sizeof label, "code %s", costs[i].name);
+        printf("    %-18s %12" PRIu64 " bytes\n", label, costs[i].code_bytes);
+        dl += costs[i].code_bytes;
+    }
+    char bpb_payload[32], bpb_dl[32];
+    format_bpb(bpb_payload, sizeof bpb_payload, e->size, ti->src_size);
+    format_bpb(bpb_dl, sizeof bpb_dl, dl, ti->src_size);
+    printf("    %-18s %12" PRIu64 " bytes\n", "total DL", dl);
+    printf("    bpb: payload %s, payload+code %s\n", bpb_payload, bpb_dl);
+}
+
 int list_file(const cli_options *opt, const char *path, list_totals *t) {
     int is_stdin = strcmp(path, "-") == 0;
     const char *name = is_stdin ? CLI_STDIN_NAME : path;
@@ -165,6 +190,7 @@ int list_file(const cli_options *opt, const char *path, list_totals *t) {
     }
     if (t->rows++ == 0) print_heading(opt);
     print_row(opt, name, &fi, &ti, e.size);
+    if (opt->verbose) print_description_length(&e, &ti);
     t->compressed += e.size;
     t->original += ti.src_size;
     fflush(stdout);

@@ -1,6 +1,8 @@
 /*
  * list.h - "mdlz -l": one table row per compressed file (sizes, ratio,
- * bits per byte, level, checksum, model components) and a total line.
+ * bits per byte, level, checksum, model components) and a total line;
+ * with -v also memory, block size and the description length (payload +
+ * code size of the components used) of each file.
  */
 #ifndef MDLZ_CLI_LIST_H
 #define MDLZ_CLI_LIST_H

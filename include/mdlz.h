@@ -182,6 +182,20 @@ typedef struct {
 MDLZ_API mdlz_status mdlz_get_trailer_info(mdlz_trailer_info *info,
                                            const void *tail, size_t tail_size);
 
+/* ---- description length -------------------------------------------------- */
+/* docs/description-length.md: the description of a stream is its payload
+ * plus the code of every component needed to decode it. */
+typedef struct {
+    const char *name;    /* static: "core", "orders", "match" */
+    uint64_t code_bytes; /* zstd -19 size of the component's source files */
+} mdlz_component_cost;
+
+/** Code size (zstd -19 of its sources) of each component a stream uses,
+ *  from its header. Returns the count written (<= cap), or 0 on a bad
+ *  header. */
+MDLZ_API size_t mdlz_stream_code_costs(const void *header, size_t header_size,
+                                       mdlz_component_cost *out, size_t cap);
+
 #ifdef __cplusplus
 }
 #endif

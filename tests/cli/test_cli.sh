@@ -323,6 +323,8 @@ expect "-l with several files prints a total" \
     'is_rc 0 && [ "$(wc -l <"$T/out")" -eq 4 ] && out_has "total" && out_has " $(($(size_of text.mdlz) + $(size_of binary.mdlz))) "'
 run -lv text.mdlz
 expect "-lv adds memory and block size" 'is_rc 0 && out_has "Memory" && out_has "Block" && out_has "MiB"'
+expect "-lv prints the description length and the components' code" \
+    'out_has "description length" && out_has "code core" && out_has "code orders" && out_has "code match" && out_has "total DL" && out_has "payload+code"'
 run -l text.mdlz notmdlz.mdlz binary.mdlz
 expect "-l with a bad file -> 1, others listed" \
     'is_rc 1 && err_has "notmdlz.mdlz" && out_has "binary.mdlz" && out_has "text.mdlz"'
