@@ -375,19 +375,23 @@ def run_job(comp, src_path, src_dir, src_name, tmp_root, job_id, repeat):
         for _ in range(repeat):
             shutil.rmtree(job, ignore_errors=True)
             os.makedirs(job)
-            argv, sout, cwd = comp["comp"](src_dir, src_name, job)
-            wall, rss, rc = run_measured(argv, sout, cwd, os.path.join(job, "err"))
-            if rc != 0:
-                res["error"] = describe_exit("compress", rc, argv, os.path.join(job, "err"))
+            def step(what, cmd):
+                argv, sout, cwd = cmd
+                err = os.path.join(job, "err")
+                wall, rss, rc = run_measured(argv, sout, cwd, err)
+                if rc != 0:
+                    res["error"] = describe_exit(what, rc, argv, err)
+                return rc == 0, wall, rss
+
+            ok, wall, rss = step("compress", comp["comp"](src_dir, src_name, job))
+            if not ok:
                 return res
             ctimes.append(wall)
             crss = max(crss, rss)
             csize = os.path.getsize(os.path.join(job, artefact))
 
-            argv, sout, cwd = comp["decomp"](job)
-            wall, rss, rc = run_measured(argv, sout, cwd, os.path.join(job, "err"))
-            if rc != 0:
-                res["error"] = describe_exit("decompress", rc, argv, os.path.join(job, "err"))
+            ok, wall, rss = step("decompress", comp["decomp"](job))
+            if not ok:
                 return res
             dtimes.append(wall)
             drss = max(drss, rss)
