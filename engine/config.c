@@ -51,13 +51,11 @@ mdlz_status cfg_from_level(mdlz_config *cfg, int level, uint64_t mem_limit) {
     if (level == 0) level = MDLZ_LEVEL_DEFAULT;
     if (level < MDLZ_LEVEL_MIN || level > MDLZ_LEVEL_MAX)
         return MDLZ_ERROR_PARAM;
-    fill(cfg, level);
-    if (!mem_limit) return MDLZ_OK;
     /* Smaller tables first; if even the smallest tables of this level's
      * components do not fit, fall back to a lower level's components. */
     for (int l = level; l >= MDLZ_LEVEL_MIN; l--) {
         fill(cfg, l);
-        if (shrink_to(cfg, mem_limit)) return MDLZ_OK;
+        if (!mem_limit || shrink_to(cfg, mem_limit)) return MDLZ_OK;
     }
     return MDLZ_ERROR_MEMLIMIT;
 }

@@ -73,9 +73,9 @@ static void mm_update(void *self, const pr_shared *sh, int bit) {
     if (m->ctx) sm_update(&m->sm, (size_t)m->ctx, bit);
 }
 
-static uint32_t ctx_hash(const pr_shared *sh) {
-    uint32_t h = hash32(sh->c4, sh->c8 & 0xffff);
-    return h;
+/* Hash of the last MINLEN (6) bytes. */
+static uint32_t mm_hash(const pr_shared *sh) {
+    return hash32(sh->c4, sh->c8 & 0xffff);
 }
 
 static void mm_byte(void *self, const pr_shared *sh) {
@@ -89,7 +89,7 @@ static void mm_byte(void *self, const pr_shared *sh) {
         m->len = 0;
     }
     if (sh->pos < MINLEN) return;
-    uint32_t h = ctx_hash(sh) & m->tmask;
+    uint32_t h = mm_hash(sh) & m->tmask;
     if (m->len == 0) {
         uint32_t cand = m->tab[h];
         uint32_t l = 0;

@@ -115,6 +115,8 @@ mdlz_status pred_create(predictor **out, const mdlz_config *cfg) {
         pred_free(p);
         return st;
     }
+    p->x[p->nx - 1] = 256;     /* bias inputs: constant, set once */
+    p->xf[p->nmx] = 256;
     p->sh.c0 = 1;
     p->sh.hist = p->hist;
     p->sh.hmask = ((uint32_t)1 << cfg->win_bits) - 1;
@@ -133,7 +135,6 @@ uint32_t pred_p(predictor *p) {
         p->comp[i].predict(p->comp[i].self, sh, p->x + k);
         k += p->comp[i].n_inputs;
     }
-    p->x[k] = 256;
     int pr;
     int sets[MAX_MIXERS];
     for (int i = 0; i < p->nmx; i++) sets[i] = set_of(p, i);
@@ -142,7 +143,6 @@ uint32_t pred_p(predictor *p) {
         pr = p->mx[0].pr;
     } else {
         for (int i = 0; i < p->nmx; i++) p->xf[i] = (int16_t)p->mx[i].st;
-        p->xf[p->nmx] = 256;
         pr = mix_predict(&p->final, p->xf, sh->bitpos);
     }
     uint32_t c1 = sh->c4 & 0xff;
