@@ -152,7 +152,7 @@ void mix_train(const int16_t *x, int16_t *w, int n, int err, int use_simd) {
 }
 
 void mix_predict_n(mixer *ms, int k, const int16_t *x, const int *sets) {
-    const int16_t *w[MIX_FUSE_MAX];
+    const int16_t *w[MIX_FUSE_MAX] = {0};
     int32_t out[MIX_FUSE_MAX];
     for (int j = 0; j < k; j++)
         w[j] = ms[j].cur = ms[j].w + (size_t)sets[j] * ms[0].n;
@@ -162,8 +162,8 @@ void mix_predict_n(mixer *ms, int k, const int16_t *x, const int *sets) {
 }
 
 void mix_update_n(mixer *ms, int k, const int16_t *x, int bit) {
-    int16_t *w[MIX_FUSE_MAX];
-    int err[MIX_FUSE_MAX];
+    int16_t *w[MIX_FUSE_MAX] = {0};
+    int err[MIX_FUSE_MAX] = {0};
     for (int j = 0; j < k; j++) {
         w[j] = ms[j].cur;
         err[j] = (((bit << 12) - ms[j].pr) * ms[j].lr) >> 3;
