@@ -17,6 +17,7 @@
 #include "ops.h"
 #include "options.h"
 #include "report.h"
+#include "subcmd.h"
 
 #define EXIT_DATA_ERROR 1
 #define EXIT_USAGE      2
@@ -268,7 +269,20 @@ static int run_all(cli_options *o, parsed *p) {
     return rc;
 }
 
+/* Subcommands (`mdlz index ...`): each lives in its own cli/ file and
+ * parses its own arguments; argv[0] is the subcommand name. */
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} subcommands[] = {
+    {NULL, NULL},
+};
+
 int main(int argc, char **argv) {
+    for (size_t i = 0; argc > 1 && subcommands[i].name; i++)
+        if (strcmp(argv[1], subcommands[i].name) == 0)
+            return subcommands[i].run(argc - 1, argv + 1);
+
     cli_options opt;
     memset(&opt, 0, sizeof opt);
     opt.mode = MODE_COMPRESS;

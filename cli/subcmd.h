@@ -1,0 +1,9 @@
+/*
+ * subcmd.h - entry points of the mdlz subcommands (`mdlz index`, ...).
+ * Each takes the arguments after "mdlz" (argv[0] is the subcommand name)
+ * and returns the exit status: 0 success, 1 data/IO error, 2 usage error.
+ */
+#ifndef MDLZ_CLI_SUBCMD_H
+#define MDLZ_CLI_SUBCMD_H
+
+#endif
