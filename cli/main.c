@@ -275,6 +275,7 @@ static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } subcommands[] = {
+    {"index", cmd_index},
     {NULL, NULL},
 };
 

@@ -6,4 +6,6 @@
 #ifndef MDLZ_CLI_SUBCMD_H
 #define MDLZ_CLI_SUBCMD_H
 
+int cmd_index(int argc, char **argv);
+
 #endif

@@ -1,0 +1,401 @@
+/*
+ * index_cmd.c - `mdlz index`: builds and inspects the retrieval document
+ * index (retrieval/index.h) from the command line: add, ls, rm, stats,
+ * search. Each add or rm is one transaction: all of it or none of it.
+ * Exit status: 0 success, 1 data/IO error, 2 usage error.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "index.h"
+#include "report.h"
+#include "subcmd.h"
+
+#define EXIT_DATA_ERROR 1
+#define EXIT_USAGE      2
+
+static void print_index_help(void) {
+    printf(
+        "Usage: mdlz index COMMAND [OPTION]... INDEX [ARG]...\n"
+        "Build and query a retrieval index: one SQLite file of documents\n"
+        "(stored zstd-compressed) with a full-text (FTS5) index of their words.\n"
+        "\n"
+        "Commands:\n"
+        "  add INDEX PATH|URL...    add files, directories (recursively; names\n"
+        "                           starting with '.' are skipped) and http,\n"
+        "                           https or file URLs; creates INDEX if missing.\n"
+        "                           One transaction: if any document fails,\n"
+        "                           nothing is added. A document whose content\n"
+        "                           is already indexed is not added again.\n"
+        "  ls INDEX                 list documents: id, bytes, time added, name\n"
+        "  rm INDEX ID|NAME...      remove documents by id or by name (every\n"
+        "                           document of that name); all or nothing\n"
+        "  stats INDEX              documents, bytes, stored bytes, fingerprint\n"
+        "  search INDEX WORDS...    documents containing all the words, best\n"
+        "                           BM25 score first, with a snippet\n"
+        "\n"
+        "Options:\n"
+        "  --force                  add: also add binary documents (NUL bytes,\n"
+        "                           invalid UTF-8, or over 1%% control characters);\n"
+        "                           binary files met in a directory are skipped\n"
+        "  --max-size=SIZE          add: refuse documents larger than SIZE\n"
+        "                           (K, M, G suffixes; default 64M)\n"
+        "  --timeout=SECONDS        add: limit on each URL transfer (default 300)\n"
+        "  -n N, --limit=N          search: at most N hits (default 10)\n"
+        "  --or                     search: documents with any of the words\n"
+        "  -q, --quiet              add, rm: print errors only\n"
+        "  -h, --help               print this help and exit\n"
+        "\n"
+        "Exit status: 0 on success, 1 if an error occurred, 2 on a usage "
+        "error.\n");
+}
+
+/* Parsed options and arguments of one `mdlz index` command. */
+typedef struct {
+    const char *cmd;
+    ret_add_opts add;
+    int limit, any, quiet, help;
+    char **args; /* INDEX, then the command's arguments */
+    int nargs;
+} index_args;
+
+static int usage(const char *fmt, const char *arg) {
+    fputs("mdlz: index: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs(" (see mdlz index --help)\n", stderr);
+    return EXIT_USAGE;
+}
+
+/* "64M", "1GiB", "512k", "100000" (binary suffixes). */
+static int parse_size(const char *s, uint64_t *out) {
+    static const struct {
+        const char *suffix;
+        unsigned shift;
+    } units[] = {{"", 0},   {"b", 0},    {"k", 10},  {"kb", 10}, {"kib", 10},
+                 {"m", 20}, {"mb", 20},  {"mib", 20}, {"g", 30}, {"gb", 30},
+                 {"gib", 30}};
+    if (*s < '0' || *s > '9') return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno) return -1;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (strcasecmp(end, units[i].suffix) != 0) continue;
+        if (v == 0 || v > (UINT64_MAX >> units[i].shift)) return -1;
+        *out = (uint64_t)v << units[i].shift;
+        return 0;
+    }
+    return -1;
+}
+
+static int parse_long(const char *s, long min, long max, long *out) {
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < min || v > max) return -1;
+    *out = v;
+    return 0;
+}
+
+/* The value of an option given as "--opt=V", "--opt V", "-n V" or "-nV";
+ * advances *i past a separate value. NULL if missing. */
+static const char *opt_value(int argc, char **argv, int *i, size_t namelen) {
+    const char *a = argv[*i];
+    if (a[namelen] == '=') return a + namelen + 1;
+    if (a[1] != '-' && a[namelen]) return a + namelen; /* -n5 */
+    if (a[namelen] || *i + 1 >= argc) return NULL;
+    return argv[++*i];
+}
+
+/* Parses argv (argv[0] = "index"); returns 0 or an exit status. */
+static int parse(int argc, char **argv, index_args *a) {
+    memset(a, 0, sizeof *a);
+    a->limit = 10;
+    a->args = malloc(sizeof *a->args * (size_t)(argc > 0 ? argc : 1));
+    if (!a->args) {
+        report_error(NULL, "%s", strerror(ENOMEM));
+        return EXIT_DATA_ERROR;
+    }
+    int only_args = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        long v;
+        if (only_args || s[0] != '-' || !s[1]) {
+            if (!a->cmd)
+                a->cmd = s;
+            else
+                a->args[a->nargs++] = argv[i];
+        } else if (!strcmp(s, "--")) {
+            only_args = 1;
+        } else if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+            a->help = 1;
+        } else if (!strcmp(s, "-q") || !strcmp(s, "--quiet")) {
+            a->quiet = 1;
+        } else if (!strcmp(s, "--force")) {
+            a->add.force = 1;
+        } else if (!strcmp(s, "--or")) {
+            a->any = 1;
+        } else if (!strncmp(s, "--max-size", 10) && (!s[10] || s[10] == '=')) {
+            const char *val = opt_value(argc, argv, &i, 10);
+            if (!val || parse_size(val, &a->add.max_size))
+                return usage("bad --max-size value '%s'", val ? val : "");
+        } else if (!strncmp(s, "--timeout", 9) && (!s[9] || s[9] == '=')) {
+            const char *val = opt_value(argc, argv, &i, 9);
+            if (!val || parse_long(val, 1, 86400, &v))
+                return usage("bad --timeout value '%s'", val ? val : "");
+            a->add.timeout = v;
+        } else if ((!strncmp(s, "--limit", 7) && (!s[7] || s[7] == '=')) ||
+                   !strncmp(s, "-n", 2)) {
+            const char *val = opt_value(argc, argv, &i, s[1] == '-' ? 7 : 2);
+            if (!val || parse_long(val, 1, 1000000, &v))
+                return usage("bad -n value '%s'", val ? val : "");
+            a->limit = (int)v;
+        } else {
+            return usage("unknown option '%s'", s);
+        }
+    }
+    return 0;
+}
+
+/* ---- add ------------------------------------------------------------------ */
+
+typedef struct {
+    int quiet;
+    uint64_t added, dups, skipped, bytes;
+} add_tally;
+
+static void on_added(void *user, const char *name, ret_add_status status,
+                     int64_t id, uint64_t size) {
+    add_tally *t = user;
+    switch (status) {
+    case RET_ADDED:
+        t->added++;
+        t->bytes += size;
+        if (!t->quiet)
+            printf("added %" PRId64 " %s (%" PRIu64 " bytes)\n", id, name,
+                   size);
+        break;
+    case RET_DUPLICATE:
+        t->dups++;
+        if (!t->quiet)
+            printf("%s: already indexed as %" PRId64 "\n", name, id);
+        break;
+    case RET_SKIPPED:
+        t->skipped++;
+        if (!t->quiet)
+            fprintf(stderr, "mdlz: %s: binary file skipped (--force adds it)\n",
+                    name);
+        break;
+    }
+}
+
+static int do_add(ret_index *ix, const index_args *a) {
+    add_tally t = {a->quiet, 0, 0, 0, 0};
+    if (ret_index_begin(ix)) {
+        report_error(NULL, "%s", ret_index_errmsg(ix));
+        return EXIT_DATA_ERROR;
+    }
+    for (int i = 1; i < a->nargs; i++) {
+        const char *arg = a->args[i];
+        int rc = ret_is_url(arg)
+                     ? ret_index_add_url(ix, arg, &a->add, on_added, &t)
+                     : ret_index_add_path(ix, arg, &a->add, on_added, &t);
+        if (rc) {
+            report_error(NULL, "%s", ret_index_errmsg(ix));
+            ret_index_rollback(ix);
+            report_error(NULL, "index add failed: nothing was added to %s",
+                         a->args[0]);
+            return EXIT_DATA_ERROR;
+        }
+    }
+    if (ret_index_commit(ix)) {
+        report_error(NULL, "%s", ret_index_errmsg(ix));
+        return EXIT_DATA_ERROR;
+    }
+    if (!a->quiet) {
+        printf("%" PRIu64 " added (%" PRIu64 " bytes), %" PRIu64
+               " already indexed",
+               t.added, t.bytes, t.dups);
+        if (t.skipped) printf(", %" PRIu64 " binary skipped", t.skipped);
+        printf("\n");
+    }
+    return 0;
+}
+
+/* ---- rm ------------------------------------------------------------------- */
+
+/* An argument made of digits only is an id; anything else a name. */
+static int64_t arg_id(const char *s) {
+    if (!*s) return -1;
+    for (const char *p = s; *p; p++)
+        if (*p < '0' || *p > '9') return -1;
+    errno = 0;
+    long long v = strtoll(s, NULL, 10);
+    return errno ? -1 : (int64_t)v;
+}
+
+static int do_rm(ret_index *ix, const index_args *a) {
+    if (ret_index_begin(ix)) {
+        report_error(NULL, "%s", ret_index_errmsg(ix));
+        return EXIT_DATA_ERROR;
+    }
+    int total = 0;
+    for (int i = 1; i < a->nargs; i++) {
+        int removed;
+        int64_t id = arg_id(a->args[i]);
+        if (ret_index_remove(ix, id, a->args[i], &removed)) {
+            report_error(NULL, "%s", ret_index_errmsg(ix));
+            ret_index_rollback(ix);
+            return EXIT_DATA_ERROR;
+        }
+        if (removed == 0) {
+            report_error(a->args[0], "no document %s%s; nothing removed",
+                         id >= 0 ? "with id " : "named ", a->args[i]);
+            ret_index_rollback(ix);
+            return EXIT_DATA_ERROR;
+        }
+        total += removed;
+    }
+    if (ret_index_commit(ix)) {
+        report_error(NULL, "%s", ret_index_errmsg(ix));
+        return EXIT_DATA_ERROR;
+    }
+    if (!a->quiet) printf("%d removed\n", total);
+    return 0;
+}
+
+/* ---- ls, stats, search ------------------------------------------------------ */
+
+static int print_doc(void *user, const ret_docinfo *d) {
+    (void)user;
+    char when[32] = "-";
+    time_t t = (time_t)d->added;
+    struct tm tm;
+    if (gmtime_r(&t, &tm)) strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    printf("%6" PRId64 " %12" PRIu64 "  %s  %s\n", d->id, d->size, when,
+           d->name);
+    return 0;
+}
+
+static int do_ls(ret_index *ix) {
+    printf("%6s %12s  %-20s  %s\n", "ID", "BYTES", "ADDED", "NAME");
+    if (ret_index_list(ix, print_doc, NULL)) {
+        report_error(NULL, "%s", ret_index_errmsg(ix));
+        return EXIT_DATA_ERROR;
+    }
+    return 0;
+}
+
+static int do_stats(ret_index *ix) {
+    ret_stats s;
+    char a[32], b[32], c[32];
+    if (ret_index_stats(ix, &s)) {
+        report_error(NULL, "%s", ret_index_errmsg(ix));
+        return EXIT_DATA_ERROR;
+    }
+    format_size(a, sizeof a, s.bytes);
+    format_size(b, sizeof b, s.stored);
+    format_size(c, sizeof c, s.file_bytes);
+    printf("documents    %" PRId64 "\n", s.documents);
+    printf("bytes        %" PRIu64 " (%s)\n", s.bytes, a);
+    printf("stored       %" PRIu64 " (%s, zstd)\n", s.stored, b);
+    printf("database     %" PRIu64 " (%s, with the full-text index)\n",
+           s.file_bytes, c);
+    printf("terms        %" PRIu64 "\n", s.terms);
+    printf("fingerprint  %016" PRIx64 "\n", s.fingerprint);
+    return 0;
+}
+
+static int print_hit(void *user, const ret_hit *h) {
+    int *rank = user;
+    printf("%d. [%" PRId64 "] %s  (score %.3f, %" PRIu64 " bytes)\n   %s\n",
+           ++*rank, h->id, h->name, h->score, h->size, h->snippet);
+    return 0;
+}
+
+static int do_search(ret_index *ix, const index_args *a) {
+    size_t qlen = 1;
+    for (int i = 1; i < a->nargs; i++) qlen += strlen(a->args[i]) + 1;
+    char *q = malloc(qlen);
+    if (!q) {
+        report_error(NULL, "%s", strerror(ENOMEM));
+        return EXIT_DATA_ERROR;
+    }
+    q[0] = 0;
+    for (int i = 1; i < a->nargs; i++) {
+        if (i > 1) strcat(q, " ");
+        strcat(q, a->args[i]);
+    }
+    int rank = 0;
+    int n = ret_index_search(ix, q, a->any, a->limit, print_hit, &rank);
+    free(q);
+    if (n < 0) {
+        report_error(NULL, "%s", ret_index_errmsg(ix));
+        return EXIT_DATA_ERROR;
+    }
+    if (n == 0 && !a->quiet) fprintf(stderr, "mdlz: no document matches\n");
+    return 0;
+}
+
+/* ---- entry point ----------------------------------------------------------- */
+
+static int run(const index_args *a) {
+    static const struct {
+        const char *name;
+        int write, min_args, max_args; /* counting INDEX */
+    } cmds[] = {{"add", 1, 2, -1},   {"ls", 0, 1, 1},      {"rm", 1, 2, -1},
+                {"stats", 0, 1, 1},  {"search", 0, 2, -1}};
+    size_t c = 0, ncmds = sizeof cmds / sizeof cmds[0];
+    while (c < ncmds && strcmp(cmds[c].name, a->cmd)) c++;
+    if (c == ncmds) return usage("unknown command '%s'", a->cmd);
+    if (a->nargs < cmds[c].min_args ||
+        (cmds[c].max_args >= 0 && a->nargs > cmds[c].max_args))
+        return usage("wrong number of arguments for '%s'", a->cmd);
+    if ((a->add.force || a->add.max_size || a->add.timeout) && c != 0)
+        return usage("--force, --max-size and --timeout are for '%s'", "add");
+    if ((a->any || a->limit != 10) && strcmp(a->cmd, "search"))
+        return usage("-n and --or are for '%s'", "search");
+
+    ret_index *ix;
+    char err[512];
+    int mode = c == 0 ? RET_CREATE : cmds[c].write ? RET_WRITE : RET_READ;
+    if (ret_index_open(&ix, a->args[0], mode,
+                       err, sizeof err)) {
+        report_error(NULL, "%s", err);
+        return EXIT_DATA_ERROR;
+    }
+    int rc;
+    switch (c) {
+    case 0: rc = do_add(ix, a); break;
+    case 1: rc = do_ls(ix); break;
+    case 2: rc = do_rm(ix, a); break;
+    case 3: rc = do_stats(ix); break;
+    default: rc = do_search(ix, a); break;
+    }
+    ret_index_close(ix);
+    if (fflush(stdout) && !rc) {
+        report_error(NULL, "standard output: %s", strerror(errno));
+        rc = EXIT_DATA_ERROR;
+    }
+    return rc;
+}
+
+int cmd_index(int argc, char **argv) {
+    index_args a;
+    int rc = parse(argc, argv, &a);
+    if (rc == 0) {
+        if (a.help)
+            print_index_help();
+        else if (!a.cmd)
+            rc = usage("a command is needed%s", "");
+        else
+            rc = run(&a);
+    }
+    free(a.args);
+    return rc;
+}

@@ -1,0 +1,339 @@
+/*
+ * add.c - adding documents: the text rule, one document from memory
+ * (hash, duplicate check, zstd, documents row + FTS5 row under one
+ * savepoint), files and directory trees, and URLs (fetched by fetch.c).
+ * The caller wraps a whole `add` in ret_index_begin()/commit(), so a
+ * failure anywhere leaves the index as it was.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <xxhash.h>
+
+#include "internal.h"
+#include "terms.h"
+
+uint64_t ret_max_size(const ret_add_opts *opts) {
+    return opts && opts->max_size ? opts->max_size : RET_DEFAULT_MAX_SIZE;
+}
+
+/* 1 if all 8 bytes of w are printable ASCII (0x20..0x7E): no high bit,
+ * none below 0x20 (hasless), none equal to 0x7F (haszero of w ^ 0x7F..). */
+static int printable8(uint64_t w) {
+    const uint64_t ones = 0x0101010101010101ull, highs = ones * 0x80;
+    uint64_t x = w ^ (ones * 0x7F);
+    return !((w & highs) | ((w - ones * 0x20) & ~w & highs) |
+             ((x - ones) & ~x & highs));
+}
+
+int ret_text_check(const uint8_t *body, size_t len, const char **why) {
+    size_t controls = 0;
+    for (size_t i = 0; i < len;) {
+        uint64_t w;
+        if (len - i >= 8) {
+            memcpy(&w, body + i, 8);
+            if (printable8(w)) {
+                i += 8;
+                continue;
+            }
+        }
+        uint8_t b = body[i];
+        if (b == 0) {
+            if (why) *why = "contains NUL bytes";
+            return -1;
+        }
+        if (b < 0x80) {
+            if ((b < 0x20 && b != '\t' && b != '\n' && b != '\v' &&
+                 b != '\f' && b != '\r' && b != 0x1B) ||
+                b == 0x7F)
+                controls++;
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = ret_utf8_decode(body + i, len - i, &cp);
+        if (!k) {
+            if (why) *why = "is not valid UTF-8";
+            return -1;
+        }
+        i += k;
+    }
+    if (controls * 100 > len) {
+        if (why) *why = "has too many control characters";
+        return -1;
+    }
+    return 0;
+}
+
+int ret_zstd_level(const ret_add_opts *opts) {
+    return opts && opts->zstd_level ? opts->zstd_level : RET_ZSTD_LEVEL;
+}
+
+int ret_doc_prepare(ret_doc *d, const char *name, ZSTD_CCtx *cctx,
+                    const ret_add_opts *opts) {
+    if ((uint64_t)d->len > ret_max_size(opts)) {
+        snprintf(d->err, sizeof d->err, "%s: %zu bytes, over the size limit "
+                 "of %llu (--max-size)", name, d->len,
+                 (unsigned long long)ret_max_size(opts));
+        d->failed = 1;
+        return -1;
+    }
+    if (!(opts && opts->force) && ret_text_check(d->body, d->len, &d->why))
+        return 0;
+    d->hash = XXH3_64bits(d->body, d->len);
+    size_t cap = ZSTD_compressBound(d->len);
+    if (!(d->z = malloc(cap))) {
+        snprintf(d->err, sizeof d->err, "%s: out of memory", name);
+        d->failed = 1;
+        return -1;
+    }
+    d->zn = ZSTD_compressCCtx(cctx, d->z, cap, d->body, d->len,
+                              ret_zstd_level(opts));
+    if (ZSTD_isError(d->zn)) {
+        snprintf(d->err, sizeof d->err, "%s: zstd: %s", name,
+                 ZSTD_getErrorName(d->zn));
+        d->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+void ret_doc_free(ret_doc *d) {
+    if (d->own_body) free(d->body);
+    free(d->z);
+    memset(d, 0, sizeof *d);
+}
+
+/* Stores a prepared text document whose hash is not in the index yet. */
+static int insert_doc(ret_index *ix, const char *name, const ret_doc *d,
+                      int64_t *id) {
+    sqlite3_stmt *st = ret_stmt(ix, RET_ST_INSERT_DOC);
+    if (!st) return -1;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (int64_t)d->hash);
+    sqlite3_bind_int64(st, 3, (int64_t)d->len);
+    sqlite3_bind_int64(st, 4, (int64_t)time(NULL));
+    sqlite3_bind_blob64(st, 5, d->z, d->zn, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ret_fail_sql(ix, name);
+    sqlite3_reset(st);
+    if (rc) return -1;
+    *id = sqlite3_last_insert_rowid(ix->db);
+    if (!(st = ret_stmt(ix, RET_ST_INSERT_FTS))) return -1;
+    sqlite3_bind_int64(st, 1, *id);
+    sqlite3_bind_text64(st, 2, (const char *)d->body, d->len, SQLITE_STATIC,
+                        SQLITE_UTF8);
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ret_fail_sql(ix, name);
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* Stores a prepared document unless its hash is already indexed (*dup).
+ * A failed or binary document is an error here. */
+static int store_doc(ret_index *ix, const char *name, const ret_doc *d,
+                     int64_t *id, int *dup) {
+    *dup = 0;
+    if (d->failed) return ret_fail(ix, "%s", d->err);
+    if (d->why)
+        return ret_fail(ix, "%s: binary document (%s); not added (--force "
+                        "adds it anyway)", name, d->why);
+    sqlite3_stmt *st = ret_stmt(ix, RET_ST_FIND_HASH);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, (int64_t)d->hash);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) *id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (s == SQLITE_ROW) {
+        *dup = 1;
+        return 0;
+    }
+    if (s != SQLITE_DONE) return ret_fail_sql(ix, name);
+    if (sqlite3_exec(ix->db, "SAVEPOINT ret_add", NULL, NULL, NULL))
+        return ret_fail_sql(ix, name);
+    if (insert_doc(ix, name, d, id)) {
+        sqlite3_exec(ix->db, "ROLLBACK TO ret_add; RELEASE ret_add", NULL,
+                     NULL, NULL);
+        return -1;
+    }
+    if (sqlite3_exec(ix->db, "RELEASE ret_add", NULL, NULL, NULL))
+        return ret_fail_sql(ix, name);
+    return 0;
+}
+
+int ret_index_add_buffer(ret_index *ix, const char *name, const uint8_t *body,
+                         size_t len, const ret_add_opts *opts, int64_t *id,
+                         int *dup) {
+    int64_t new_id = 0;
+    *dup = 0;
+    if (ix->readonly) return ret_fail(ix, "index is open read-only");
+    if (!ix->cctx && !(ix->cctx = ZSTD_createCCtx()))
+        return ret_fail(ix, "out of memory");
+    ret_doc d;
+    memset(&d, 0, sizeof d);
+    d.body = (uint8_t *)body;
+    d.len = len;
+    ret_doc_prepare(&d, name, ix->cctx, opts);
+    int rc = store_doc(ix, name, &d, &new_id, dup);
+    ret_doc_free(&d);
+    if (!rc && id) *id = new_id;
+    return rc;
+}
+
+/* What the directory walk hands to the pipeline's sink. */
+typedef struct {
+    ret_index *ix;
+    const ret_add_opts *opts;
+    ret_add_report report;
+    void *user;
+} walk_ctx;
+
+/* Stores one file of a directory walk (binary files are skipped). */
+static int walk_sink(void *user, const char *path, ret_doc *d) {
+    walk_ctx *w = user;
+    int64_t id = 0;
+    int dup;
+    if (!d->failed && d->why) {
+        if (w->report) w->report(w->user, path, RET_SKIPPED, 0, d->len);
+        return 0;
+    }
+    if (store_doc(w->ix, path, d, &id, &dup)) return -1;
+    if (w->report)
+        w->report(w->user, path, dup ? RET_DUPLICATE : RET_ADDED, id, d->len);
+    return 0;
+}
+
+/* Adds one file named directly (a binary file is an error). */
+static int add_file(ret_index *ix, const char *path, const ret_add_opts *opts,
+                    ret_add_report report, void *user) {
+    uint8_t *body;
+    size_t len;
+    int64_t id;
+    int dup;
+    if (ret_read_file(path, ret_max_size(opts), &body, &len, ix->err,
+                      sizeof ix->err))
+        return -1;
+    int rc = ret_index_add_buffer(ix, path, body, len, opts, &id, &dup);
+    free(body);
+    if (!rc && report)
+        report(user, path, dup ? RET_DUPLICATE : RET_ADDED, id, (uint64_t)len);
+    return rc;
+}
+
+/* A growing list of paths (malloc'd strings). */
+typedef struct {
+    char **p;
+    size_t n, cap;
+} path_list;
+
+static void paths_free(path_list *l) {
+    for (size_t i = 0; i < l->n; i++) free(l->p[i]);
+    free(l->p);
+}
+
+static int cmp_names(const struct dirent **a, const struct dirent **b) {
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int skip_hidden(const struct dirent *d) { return d->d_name[0] != '.'; }
+
+/* Appends every regular file under directory `dir` to the list
+ * (depth-first, names in byte order, names starting with '.' skipped).
+ * Symbolic links to directories are not followed. */
+static int collect_dir(ret_index *ix, const char *dir, int depth,
+                       path_list *out) {
+    struct dirent **names;
+    if (depth > 64) return ret_fail(ix, "%s: directories nested too deep", dir);
+    int n = scandir(dir, &names, skip_hidden, cmp_names);
+    if (n < 0) return ret_fail(ix, "%s: %s", dir, strerror(errno));
+    int rc = 0;
+    size_t dlen = strlen(dir);
+    while (dlen > 1 && dir[dlen - 1] == '/') dlen--;
+    for (int i = 0; i < n; i++) {
+        size_t plen = dlen + 1 + strlen(names[i]->d_name) + 1;
+        char *path = rc ? NULL : malloc(plen);
+        struct stat sb, lsb;
+        if (rc) {
+            ; /* failed: just free the rest */
+        } else if (!path) {
+            rc = ret_fail(ix, "%s: out of memory", dir);
+        } else {
+            snprintf(path, plen, "%.*s/%s", (int)dlen, dir, names[i]->d_name);
+            if (lstat(path, &lsb)) {
+                rc = ret_fail(ix, "%s: %s", path, strerror(errno));
+            } else if (stat(path, &sb)) {
+                /* a dangling symbolic link has nothing to add */
+                if (!S_ISLNK(lsb.st_mode))
+                    rc = ret_fail(ix, "%s: %s", path, strerror(errno));
+            } else if (S_ISDIR(sb.st_mode)) {
+                if (!S_ISLNK(lsb.st_mode))
+                    rc = collect_dir(ix, path, depth + 1, out);
+            } else if (S_ISREG(sb.st_mode)) {
+                if (out->n == out->cap) {
+                    size_t cap = out->cap ? out->cap * 2 : 64;
+                    char **p = realloc(out->p, cap * sizeof *p);
+                    if (!p) {
+                        rc = ret_fail(ix, "%s: out of memory", dir);
+                    } else {
+                        out->p = p;
+                        out->cap = cap;
+                    }
+                }
+                if (!rc) {
+                    out->p[out->n++] = path;
+                    path = NULL;
+                }
+            }
+        }
+        free(path);
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+int ret_index_add_path(ret_index *ix, const char *path,
+                       const ret_add_opts *opts, ret_add_report report,
+                       void *user) {
+    struct stat sb;
+    if (ix->readonly) return ret_fail(ix, "index is open read-only");
+    if (stat(path, &sb)) return ret_fail(ix, "%s: %s", path, strerror(errno));
+    if (!S_ISDIR(sb.st_mode)) return add_file(ix, path, opts, report, user);
+    path_list files = {NULL, 0, 0};
+    int rc = collect_dir(ix, path, 0, &files);
+    if (!rc) {
+        walk_ctx w = {ix, opts, report, user};
+        rc = ret_pipeline_files(files.p, files.n, opts, walk_sink, &w);
+    }
+    paths_free(&files);
+    return rc;
+}
+
+int ret_is_url(const char *s) {
+    size_t i = 0;
+    if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+        return 0;
+    while ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+           (s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '-' ||
+           s[i] == '.')
+        i++;
+    return s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/';
+}
+
+int ret_index_add_url(ret_index *ix, const char *url, const ret_add_opts *opts,
+                      ret_add_report report, void *user) {
+    uint8_t *body;
+    size_t len;
+    int64_t id;
+    int dup;
+    if (ix->readonly) return ret_fail(ix, "index is open read-only");
+    if (ret_fetch_url(url, opts, &body, &len, ix->err, sizeof ix->err))
+        return -1;
+    int rc = ret_index_add_buffer(ix, url, body, len, opts, &id, &dup);
+    free(body);
+    if (!rc && report)
+        report(user, url, dup ? RET_DUPLICATE : RET_ADDED, id, (uint64_t)len);
+    return rc;
+}

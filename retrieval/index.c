@@ -1,0 +1,459 @@
+/*
+ * index.c - the ret_index handle: opening (and creating) the database with
+ * its schema, errors, cached statements, transactions, and the read side
+ * of documents: get, name, list, remove, statistics, fingerprint. Adding
+ * is in add.c, selection in select.c, search in search.c.
+ *
+ * Schema (docs/retrieval.md): a `documents` table with the zstd-compressed
+ * bodies, and `documents_fts`, a contentless FTS5 table (content='') over
+ * the same text, so the text is stored once. Deleting from a contentless
+ * table takes the FTS5 'delete' command with the original text, which
+ * ret_index_remove() decompresses from `documents`.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <xxhash.h>
+
+#include "internal.h"
+
+/* PRAGMA application_id of an mdlz index: "mdlz" as a big-endian int. */
+#define RET_APP_ID 0x6D646C7A
+/* PRAGMA user_version: the schema version this code writes and reads. */
+#define RET_SCHEMA_VERSION 1
+#define RET_BUSY_TIMEOUT_MS 10000
+
+static const char ret_schema_sql[] =
+    "CREATE TABLE documents(\n"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "  name TEXT NOT NULL,\n"
+    "  hash INTEGER NOT NULL UNIQUE,\n"
+    "  size INTEGER NOT NULL,\n"
+    "  added INTEGER NOT NULL,\n"
+    "  body BLOB NOT NULL);\n"
+    "CREATE INDEX documents_name ON documents(name);\n"
+    "CREATE VIRTUAL TABLE documents_fts USING fts5(body, content='',\n"
+    "  tokenize='unicode61', detail=full);\n"
+    "PRAGMA application_id = 1835297914;\n" /* RET_APP_ID */
+    "PRAGMA user_version = 1;\n";           /* RET_SCHEMA_VERSION */
+
+static const char *const ret_stmt_sql[RET_ST_COUNT] = {
+    [RET_ST_FIND_HASH] = "SELECT id, name FROM documents WHERE hash = ?1",
+    [RET_ST_INSERT_DOC] = "INSERT INTO documents(name, hash, size, added, body)"
+                          " VALUES(?1, ?2, ?3, ?4, ?5)",
+    [RET_ST_INSERT_FTS] = "INSERT INTO documents_fts(rowid, body) VALUES(?1, ?2)",
+    [RET_ST_DELETE_FTS] = "INSERT INTO documents_fts(documents_fts, rowid, body)"
+                          " VALUES('delete', ?1, ?2)",
+    [RET_ST_DELETE_DOC] = "DELETE FROM documents WHERE id = ?1",
+    [RET_ST_GET] = "SELECT name, hash, size, body FROM documents WHERE id = ?1",
+    [RET_ST_VOCAB] = "SELECT doc FROM temp.ret_vocab WHERE term = ?1",
+    [RET_ST_META] = "SELECT hash, size FROM documents WHERE id = ?1",
+};
+
+int ret_fail(ret_index *ix, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ix->err, sizeof ix->err, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int ret_fail_sql(ret_index *ix, const char *what) {
+    return ret_fail(ix, "%s: %s", what, sqlite3_errmsg(ix->db));
+}
+
+const char *ret_index_errmsg(const ret_index *ix) {
+    return ix ? ix->err : "no index";
+}
+
+sqlite3_stmt *ret_stmt(ret_index *ix, ret_stmt_id id) {
+    sqlite3_stmt *st = ix->stmt[id];
+    if (!st) {
+        if (sqlite3_prepare_v3(ix->db, ret_stmt_sql[id], -1,
+                               SQLITE_PREPARE_PERSISTENT, &st, NULL)) {
+            ret_fail_sql(ix, "index");
+            return NULL;
+        }
+        ix->stmt[id] = st;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+}
+
+/* Runs one statement returning a single integer (0 if no row). */
+static int query_int(ret_index *ix, const char *sql, int64_t *v) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(ix->db, sql, -1, &st, NULL)) return -1;
+    int rc = sqlite3_step(st);
+    *v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Creates the schema in an empty database, or checks an existing one is
+ * an mdlz index of a version we read. */
+static int check_or_create(ret_index *ix, const char *path, int mode) {
+    int64_t app, ver, tables;
+    if (query_int(ix, "PRAGMA application_id", &app))
+        return ret_fail(ix, "%s: not an mdlz index (%s)", path,
+                        sqlite3_errmsg(ix->db));
+    if (app == 0 && mode == RET_CREATE) {
+        if (query_int(ix, "SELECT count(*) FROM sqlite_schema", &tables))
+            return ret_fail_sql(ix, path);
+        if (tables == 0) {
+            /* before the first table: 16 KiB pages (measured ~10% faster
+             * adds than 4 KiB); journal_mode cannot change inside a
+             * transaction */
+            if (sqlite3_exec(ix->db,
+                             "PRAGMA page_size=16384; PRAGMA journal_mode=WAL",
+                             NULL, NULL, NULL))
+                return ret_fail_sql(ix, path);
+            if (sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
+                return ret_fail_sql(ix, path);
+            if (query_int(ix, "SELECT count(*) FROM sqlite_schema", &tables) ||
+                (tables == 0 &&
+                 sqlite3_exec(ix->db, ret_schema_sql, NULL, NULL, NULL))) {
+                ret_fail_sql(ix, path);
+                sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+                return -1;
+            }
+            if (sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL))
+                return ret_fail_sql(ix, path);
+            if (query_int(ix, "PRAGMA application_id", &app))
+                return ret_fail_sql(ix, path);
+        }
+    }
+    if (app != RET_APP_ID)
+        return ret_fail(ix, "%s: not an mdlz index", path);
+    if (query_int(ix, "PRAGMA user_version", &ver)) return ret_fail_sql(ix, path);
+    if (ver != RET_SCHEMA_VERSION)
+        return ret_fail(ix, "%s: index schema version %lld is not supported "
+                        "(this mdlz reads version %d)",
+                        path, (long long)ver, RET_SCHEMA_VERSION);
+    return 0;
+}
+
+static int open_db(ret_index *ix, const char *path, int mode) {
+    struct stat sb;
+    if (mode != RET_CREATE && stat(path, &sb) != 0)
+        return ret_fail(ix, "%s: no such index", path);
+    int flags = mode == RET_READ ? SQLITE_OPEN_READONLY
+                                 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(path, &ix->db, flags, NULL) != SQLITE_OK)
+        return ret_fail(ix, "%s: cannot open index: %s", path,
+                        ix->db ? sqlite3_errmsg(ix->db) : "out of memory");
+    ix->readonly = mode == RET_READ;
+    sqlite3_extended_result_codes(ix->db, 1);
+    sqlite3_busy_timeout(ix->db, RET_BUSY_TIMEOUT_MS);
+    if (check_or_create(ix, path, mode)) return -1;
+    /* WAL makes synchronous=NORMAL safe against corruption (a power loss
+     * may lose the last commit); a larger cache speeds up FTS5 merges. */
+    if (sqlite3_exec(ix->db,
+                     "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
+                     "CREATE VIRTUAL TABLE temp.ret_vocab USING "
+                     "fts5vocab(main, 'documents_fts', 'row');",
+                     NULL, NULL, NULL))
+        return ret_fail_sql(ix, path);
+    return ret_register_rank(ix);
+}
+
+int ret_index_open(ret_index **out, const char *path, int mode, char *err,
+                   size_t errlen) {
+    *out = NULL;
+    ret_index *ix = calloc(1, sizeof *ix);
+    if (!ix) {
+        if (err && errlen) snprintf(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    int bad_mode = mode != RET_READ && mode != RET_WRITE && mode != RET_CREATE;
+    if (bad_mode || open_db(ix, path, mode)) {
+        if (bad_mode)
+            ret_fail(ix, "%s: bad open mode %d", path, mode);
+        if (err && errlen) snprintf(err, errlen, "%s", ix->err);
+        ret_index_close(ix);
+        return -1;
+    }
+    *out = ix;
+    return 0;
+}
+
+void ret_index_close(ret_index *ix) {
+    if (!ix) return;
+    for (int i = 0; i < RET_ST_COUNT; i++) sqlite3_finalize(ix->stmt[i]);
+    if (ix->db) {
+        if (!sqlite3_get_autocommit(ix->db))
+            sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_close_v2(ix->db);
+    }
+    ZSTD_freeCCtx(ix->cctx);
+    ZSTD_freeDCtx(ix->dctx);
+    free(ix);
+}
+
+/* ---- transactions ------------------------------------------------------- */
+
+int ret_index_begin(ret_index *ix) {
+    if (sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
+        return ret_fail_sql(ix, "cannot start a transaction");
+    return 0;
+}
+
+int ret_index_commit(ret_index *ix) {
+    if (sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL)) {
+        ret_fail_sql(ix, "commit failed");
+        ret_index_rollback(ix);
+        return -1;
+    }
+    return 0;
+}
+
+void ret_index_rollback(ret_index *ix) {
+    if (!sqlite3_get_autocommit(ix->db))
+        sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* ---- reading documents -------------------------------------------------- */
+
+int ret_unpack(ret_index *ix, const void *blob, size_t blen, uint64_t size,
+               uint8_t **body) {
+    *body = NULL;
+    if (size > SIZE_MAX - 1) return ret_fail(ix, "document too large");
+    unsigned long long fsize = ZSTD_getFrameContentSize(blob, blen);
+    if (fsize != size) return ret_fail(ix, "stored body is damaged");
+    if (!ix->dctx && !(ix->dctx = ZSTD_createDCtx()))
+        return ret_fail(ix, "out of memory");
+    uint8_t *b = malloc(size ? (size_t)size : 1);
+    if (!b) return ret_fail(ix, "out of memory");
+    size_t r = ZSTD_decompressDCtx(ix->dctx, b, (size_t)size, blob, blen);
+    if (ZSTD_isError(r) || r != size) {
+        free(b);
+        return ret_fail(ix, "stored body is damaged");
+    }
+    *body = b;
+    return 0;
+}
+
+int ret_index_get(ret_index *ix, int64_t id, uint64_t expected_hash,
+                  uint8_t **body, size_t *len, char *err, size_t errlen) {
+    *body = NULL;
+    *len = 0;
+    int rc = -1;
+    sqlite3_stmt *st = ret_stmt(ix, RET_ST_GET);
+    if (st) {
+        sqlite3_bind_int64(st, 1, id);
+        int s = sqlite3_step(st);
+        if (s == SQLITE_DONE) {
+            ret_fail(ix, "document %lld is not in the index", (long long)id);
+        } else if (s != SQLITE_ROW) {
+            ret_fail_sql(ix, "index");
+        } else {
+            const char *name = (const char *)sqlite3_column_text(st, 0);
+            uint64_t hash = (uint64_t)sqlite3_column_int64(st, 1);
+            uint64_t size = (uint64_t)sqlite3_column_int64(st, 2);
+            const void *blob = sqlite3_column_blob(st, 3);
+            size_t blen = (size_t)sqlite3_column_bytes(st, 3);
+            name = name ? name : "";
+            if (expected_hash && hash != expected_hash) {
+                ret_fail(ix, "document %lld (%s) has changed: hash %016llx, "
+                         "expected %016llx", (long long)id, name,
+                         (unsigned long long)hash,
+                         (unsigned long long)expected_hash);
+            } else if (ret_unpack(ix, blob, blen, size, body)) {
+                ret_fail(ix, "document %lld (%s): stored body is damaged",
+                         (long long)id, name);
+            } else if (XXH3_64bits(*body, (size_t)size) != hash) {
+                ret_fail(ix, "document %lld (%s): body does not match its "
+                         "hash", (long long)id, name);
+                free(*body);
+                *body = NULL;
+            } else {
+                *len = (size_t)size;
+                rc = 0;
+            }
+        }
+        sqlite3_reset(st);
+    }
+    if (rc && err && errlen) snprintf(err, errlen, "%s", ix->err);
+    return rc;
+}
+
+int ret_index_name(ret_index *ix, int64_t id, char *buf, size_t buflen) {
+    sqlite3_stmt *st = ret_stmt(ix, RET_ST_GET);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = -1;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        if (buflen) snprintf(buf, buflen, "%s", name ? name : "");
+        rc = 0;
+    } else {
+        ret_fail(ix, "document %lld is not in the index", (long long)id);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* ---- removing ------------------------------------------------------------ */
+
+/* Removes one document: its terms from the FTS5 index (the 'delete'
+ * command needs the original text), then its row. */
+static int remove_one(ret_index *ix, int64_t id, const char *name,
+                      const void *blob, size_t blen, uint64_t size) {
+    uint8_t *body;
+    if (ret_unpack(ix, blob, blen, size, &body))
+        return ret_fail(ix, "document %lld (%s): stored body is damaged; "
+                        "cannot remove it", (long long)id, name);
+    sqlite3_stmt *st = ret_stmt(ix, RET_ST_DELETE_FTS);
+    int rc = -1;
+    if (st) {
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text64(st, 2, (const char *)body, size, SQLITE_STATIC,
+                            SQLITE_UTF8);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            ret_fail_sql(ix, "index");
+        else
+            rc = 0;
+        sqlite3_reset(st);
+    }
+    free(body);
+    if (rc || !(st = ret_stmt(ix, RET_ST_DELETE_DOC))) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ret_fail_sql(ix, "index");
+    sqlite3_reset(st);
+    return rc;
+}
+
+int ret_index_remove(ret_index *ix, int64_t id, const char *name,
+                     int *removed) {
+    *removed = 0;
+    sqlite3_stmt *st;
+    const char *sql = id >= 0 ? "SELECT id, name, size, body FROM documents "
+                                "WHERE id = ?1"
+                              : "SELECT id, name, size, body FROM documents "
+                                "WHERE name = ?1 ORDER BY id";
+    if (sqlite3_exec(ix->db, "SAVEPOINT ret_rm", NULL, NULL, NULL))
+        return ret_fail_sql(ix, "index");
+    if (sqlite3_prepare_v2(ix->db, sql, -1, &st, NULL)) {
+        ret_fail_sql(ix, "index");
+        goto fail;
+    }
+    if (id >= 0)
+        sqlite3_bind_int64(st, 1, id);
+    else
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int s, n = 0;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *nm = (const char *)sqlite3_column_text(st, 1);
+        if (remove_one(ix, sqlite3_column_int64(st, 0), nm ? nm : "",
+                       sqlite3_column_blob(st, 3),
+                       (size_t)sqlite3_column_bytes(st, 3),
+                       (uint64_t)sqlite3_column_int64(st, 2))) {
+            sqlite3_finalize(st);
+            goto fail;
+        }
+        n++;
+    }
+    if (s != SQLITE_DONE) ret_fail_sql(ix, "index");
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE) goto fail;
+    if (sqlite3_exec(ix->db, "RELEASE ret_rm", NULL, NULL, NULL)) {
+        ret_fail_sql(ix, "index");
+        goto fail;
+    }
+    *removed = n;
+    return 0;
+fail:
+    sqlite3_exec(ix->db, "ROLLBACK TO ret_rm; RELEASE ret_rm", NULL, NULL,
+                 NULL);
+    return -1;
+}
+
+/* ---- listing, statistics, fingerprint ----------------------------------- */
+
+int ret_index_list(ret_index *ix, int (*fn)(void *user, const ret_docinfo *d),
+                   void *user) {
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(ix->db,
+                           "SELECT id, name, hash, size, length(body), added "
+                           "FROM documents ORDER BY id",
+                           -1, &st, NULL))
+        return ret_fail_sql(ix, "index");
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 1);
+        ret_docinfo d = {sqlite3_column_int64(st, 0), name ? name : "",
+                         (uint64_t)sqlite3_column_int64(st, 2),
+                         (uint64_t)sqlite3_column_int64(st, 3),
+                         (uint64_t)sqlite3_column_int64(st, 4),
+                         sqlite3_column_int64(st, 5)};
+        if (fn(user, &d)) {
+            s = SQLITE_DONE;
+            break;
+        }
+    }
+    if (s != SQLITE_DONE) ret_fail_sql(ix, "index");
+    sqlite3_finalize(st);
+    return s == SQLITE_DONE ? 0 : -1;
+}
+
+static void put_le64(uint8_t *p, uint64_t v) {
+    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+
+int ret_index_fingerprint(ret_index *ix, uint64_t *fp) {
+    sqlite3_stmt *st;
+    XXH3_state_t *xs = XXH3_createState();
+    if (!xs) return ret_fail(ix, "out of memory");
+    XXH3_64bits_reset(xs);
+    if (sqlite3_prepare_v2(ix->db,
+                           "SELECT id, hash, size FROM documents ORDER BY id",
+                           -1, &st, NULL)) {
+        XXH3_freeState(xs);
+        return ret_fail_sql(ix, "index");
+    }
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        uint8_t rec[24];
+        for (int i = 0; i < 3; i++)
+            put_le64(rec + 8 * i, (uint64_t)sqlite3_column_int64(st, i));
+        XXH3_64bits_update(xs, rec, sizeof rec);
+    }
+    if (s != SQLITE_DONE) ret_fail_sql(ix, "index");
+    sqlite3_finalize(st);
+    *fp = XXH3_64bits_digest(xs);
+    XXH3_freeState(xs);
+    return s == SQLITE_DONE ? 0 : -1;
+}
+
+int ret_index_stats(ret_index *ix, ret_stats *out) {
+    ret_stats s;
+    memset(&s, 0, sizeof s);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(ix->db,
+                           "SELECT count(*), coalesce(sum(size), 0), "
+                           "coalesce(sum(length(body)), 0) FROM documents",
+                           -1, &st, NULL))
+        return ret_fail_sql(ix, "index");
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        s.documents = sqlite3_column_int64(st, 0);
+        s.bytes = (uint64_t)sqlite3_column_int64(st, 1);
+        s.stored = (uint64_t)sqlite3_column_int64(st, 2);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) return ret_fail_sql(ix, "index");
+    int64_t pages, psize, free_pages, terms;
+    if (query_int(ix, "PRAGMA page_count", &pages) ||
+        query_int(ix, "PRAGMA page_size", &psize) ||
+        query_int(ix, "PRAGMA freelist_count", &free_pages) ||
+        query_int(ix, "SELECT count(*) FROM temp.ret_vocab", &terms))
+        return ret_fail_sql(ix, "index");
+    s.file_bytes = (uint64_t)(pages - free_pages) * (uint64_t)psize;
+    s.terms = (uint64_t)terms;
+    if (ret_index_fingerprint(ix, &s.fingerprint)) return -1;
+    *out = s;
+    return 0;
+}

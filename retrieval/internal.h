@@ -1,0 +1,109 @@
+/*
+ * internal.h - what the retrieval/ files share and nobody else sees: the
+ * ret_index handle (database connection, cached prepared statements, zstd
+ * contexts, last error) and helpers for errors and statements.
+ */
+#ifndef MDLZ_RETRIEVAL_INTERNAL_H
+#define MDLZ_RETRIEVAL_INTERNAL_H
+
+#include <sqlite3.h>
+#include <zstd.h>
+
+#include "index.h"
+
+#if defined(__GNUC__)
+#define RET_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define RET_PRINTF(f, a)
+#endif
+
+/* Prepared statements cached on the handle, prepared on first use. */
+typedef enum {
+    RET_ST_FIND_HASH,   /* id, name of the document with a hash */
+    RET_ST_INSERT_DOC,  /* a new documents row */
+    RET_ST_INSERT_FTS,  /* its text into the FTS5 index */
+    RET_ST_DELETE_FTS,  /* the FTS5 'delete' command with the old text */
+    RET_ST_DELETE_DOC,  /* a documents row */
+    RET_ST_GET,         /* name, hash, size, body of an id */
+    RET_ST_VOCAB,       /* document frequency of a term */
+    RET_ST_META,        /* hash, size of an id */
+    RET_ST_COUNT        /* number of cached statements */
+} ret_stmt_id;
+
+struct ret_index {
+    sqlite3 *db;
+    int readonly;
+    ZSTD_CCtx *cctx;   /* created on the first add */
+    ZSTD_DCtx *dctx;   /* created on the first read */
+    sqlite3_stmt *stmt[RET_ST_COUNT];
+    char err[512];
+};
+
+/** Sets the handle's error message (printf-style). Returns -1. */
+int ret_fail(ret_index *ix, const char *fmt, ...) RET_PRINTF(2, 3);
+
+/** Sets the error to "WHAT: <sqlite message>". Returns -1. */
+int ret_fail_sql(ret_index *ix, const char *what);
+
+/** The cached statement `id`, reset and with bindings cleared, or NULL
+ *  (error set) if it cannot be prepared. */
+sqlite3_stmt *ret_stmt(ret_index *ix, ret_stmt_id id);
+
+/** Decompresses a stored body into a malloc'd buffer of exactly `size`
+ *  bytes (1 byte allocated for 0). Returns 0, or -1 (error set) if the
+ *  frame is damaged or does not decode to `size` bytes. */
+int ret_unpack(ret_index *ix, const void *blob, size_t blen, uint64_t size,
+               uint8_t **body);
+
+/** Registers the ret_rank() FTS5 auxiliary function on the connection
+ *  (select.c). Returns 0 or -1. */
+int ret_register_rank(ret_index *ix);
+
+/* Files and URLs (fetch.c). Each reads a whole document into a malloc'd
+ * buffer (*body, *len; at least 1 byte allocated), refusing more than
+ * max_size bytes, and returns 0 or -1 with a one-line message in err. */
+int ret_read_file(const char *path, uint64_t max_size, uint8_t **body,
+                  size_t *len, char *err, size_t errlen);
+int ret_fetch_url(const char *url, const ret_add_opts *opts, uint8_t **body,
+                  size_t *len, char *err, size_t errlen);
+
+/* A document read and made ready to store (add.c): its body, hash and
+ * zstd frame, computed off the database thread when walking directories
+ * (pipeline.c). */
+typedef struct {
+    uint8_t *body;      /* the text */
+    size_t len;
+    int own_body;       /* body is malloc'd and freed with the doc */
+    uint64_t hash;      /* XXH3-64 of the body */
+    void *z;            /* zstd frame (malloc'd), NULL if not compressed */
+    size_t zn;
+    const char *why;    /* not NULL: binary (the reason), not compressed */
+    int failed;         /* reading or compressing failed: message in err */
+    char err[400];
+} ret_doc;
+
+/** Checks, hashes and compresses d->body (cctx: the caller's context).
+ *  A binary body without `force` gets d->why and is not compressed; a body
+ *  over max_size or a zstd failure sets d->failed. Returns 0 or -1. */
+int ret_doc_prepare(ret_doc *d, const char *name, ZSTD_CCtx *cctx,
+                    const ret_add_opts *opts);
+
+/** Frees what d owns; d is left empty. */
+void ret_doc_free(ret_doc *d);
+
+/** Receives prepared documents in order; returns 0 to go on, -1 to stop. */
+typedef int (*ret_doc_sink)(void *user, const char *path, ret_doc *d);
+
+/** Reads and prepares the files paths[0..n) on a worker thread (or on
+ *  this one if no thread can be started) and hands each to sink on this
+ *  thread, in order. Returns 0, or -1 if sink stopped it. */
+int ret_pipeline_files(char *const *paths, size_t n, const ret_add_opts *opts,
+                       ret_doc_sink sink, void *user);
+
+/** The zstd level of opts (default when 0 or opts is NULL). */
+int ret_zstd_level(const ret_add_opts *opts);
+
+/** The effective size limit of opts (default when 0 or opts is NULL). */
+uint64_t ret_max_size(const ret_add_opts *opts);
+
+#endif
