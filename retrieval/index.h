@@ -205,8 +205,9 @@ typedef struct {
 
 /** Searches for documents containing all the words of `query` (any of
  *  them if `any` is nonzero; words as ret_terms tokenizes them), best
- *  BM25 first, at most `limit`; calls fn per hit. Returns the number of
- *  hits reported (>= 0) or -1. */
+ *  BM25 first, at most `limit`; calls fn (may be NULL) per hit, which
+ *  returns nonzero to stop. Returns the number of hits reported (>= 0) or
+ *  -1 (also for a query without words). */
 int ret_index_search(ret_index *ix, const char *query, int any, int limit,
                      int (*fn)(void *user, const ret_hit *h), void *user);
 

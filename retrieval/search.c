@@ -179,7 +179,7 @@ int ret_index_search(ret_index *ix, const char *query, int any, int limit,
             snprintf(snippet, sizeof snippet, "(stored body is damaged)");
         }
         ret_hit h = {id, name ? name : "", score, snippet, size};
-        int stop = fn(user, &h);
+        int stop = fn ? fn(user, &h) : 0;
         sqlite3_reset(g);
         count++;
         if (stop) {
