@@ -215,6 +215,23 @@ void ret_index_rollback(ret_index *ix) {
         sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+int ret_index_pin(ret_index *ix, uint64_t *fp) {
+    uint64_t v;
+    if (!sqlite3_get_autocommit(ix->db))
+        return ret_fail(ix, "index: a transaction is already open");
+    if (sqlite3_exec(ix->db, "BEGIN", NULL, NULL, NULL))
+        return ret_fail_sql(ix, "index");
+    /* the first read fixes the snapshot */
+    if (ret_index_fingerprint(ix, &v)) {
+        sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    if (fp) *fp = v;
+    return 0;
+}
+
+void ret_index_unpin(ret_index *ix) { ret_index_rollback(ix); }
+
 /* ---- reading documents -------------------------------------------------- */
 
 int ret_unpack(ret_index *ix, const void *blob, size_t blen, uint64_t size,
@@ -428,7 +445,7 @@ int ret_index_fingerprint(ret_index *ix, uint64_t *fp) {
     return s == SQLITE_DONE ? 0 : -1;
 }
 
-int ret_index_stats(ret_index *ix, ret_stats *out) {
+static int stats(ret_index *ix, ret_stats *out) {
     ret_stats s;
     memset(&s, 0, sizeof s);
     sqlite3_stmt *st;
@@ -456,4 +473,13 @@ int ret_index_stats(ret_index *ix, ret_stats *out) {
     if (ret_index_fingerprint(ix, &s.fingerprint)) return -1;
     *out = s;
     return 0;
+}
+
+int ret_index_stats(ret_index *ix, ret_stats *out) {
+    /* one snapshot for all the figures */
+    if (sqlite3_exec(ix->db, "SAVEPOINT ret_stats", NULL, NULL, NULL))
+        return ret_fail_sql(ix, "index");
+    int rc = stats(ix, out);
+    sqlite3_exec(ix->db, "RELEASE ret_stats", NULL, NULL, NULL);
+    return rc;
 }

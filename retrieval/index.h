@@ -65,6 +65,16 @@ const char *ret_index_errmsg(const ret_index *ix);
  *  order. Returns 0 or -1. */
 int ret_index_fingerprint(ret_index *ix, uint64_t *fp);
 
+/** Pins a snapshot: starts a read transaction, so that everything read
+ *  through this handle until ret_index_unpin() (fingerprint, select, get,
+ *  name) sees one state of the index while other processes add or remove
+ *  documents. Sets *fp (may be NULL) to that state's fingerprint. Fails if
+ *  a transaction is open on the handle. Returns 0 or -1. */
+int ret_index_pin(ret_index *ix, uint64_t *fp);
+
+/** Ends the snapshot of ret_index_pin() (no-op without one). */
+void ret_index_unpin(ret_index *ix);
+
 /** Selects up to `max_docs` documents, of total size <= `max_bytes`, most
  *  relevant to `text` (`len` bytes), into `out` (room for max_docs):
  *  the terms of `text` (ret_terms_*, docs/retrieval.md) are scored by

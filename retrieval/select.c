@@ -330,10 +330,11 @@ static int doc_meta(ret_index *ix, int64_t id, uint64_t *hash, uint64_t *size) {
                     (long long)id);
 }
 
-int ret_index_select(ret_index *ix, const uint8_t *text, size_t len,
-                     int max_terms, int max_docs, uint64_t max_bytes,
-                     const int64_t *exclude, int n_exclude, ret_docref *out) {
-    if (max_terms <= 0 || max_docs <= 0 || len == 0) return 0;
+/* ret_index_select() inside its read transaction. */
+static int select_docs(ret_index *ix, const uint8_t *text, size_t len,
+                       int max_terms, int max_docs, uint64_t max_bytes,
+                       const int64_t *exclude, int n_exclude,
+                       ret_docref *out) {
     ret_termset ts;
     memset(&ts, 0, sizeof ts);
     scored_term *best = NULL;
@@ -394,4 +395,17 @@ done:
     free(best);
     ret_termset_free(&ts);
     return count;
+}
+
+int ret_index_select(ret_index *ix, const uint8_t *text, size_t len,
+                     int max_terms, int max_docs, uint64_t max_bytes,
+                     const int64_t *exclude, int n_exclude, ret_docref *out) {
+    if (max_terms <= 0 || max_docs <= 0 || len == 0) return 0;
+    /* one snapshot for all the statements, even without ret_index_pin() */
+    if (sqlite3_exec(ix->db, "SAVEPOINT ret_select", NULL, NULL, NULL))
+        return ret_fail_sql(ix, "index");
+    int n = select_docs(ix, text, len, max_terms, max_docs, max_bytes, exclude,
+                        n_exclude, out);
+    sqlite3_exec(ix->db, "RELEASE ret_select", NULL, NULL, NULL);
+    return n;
 }

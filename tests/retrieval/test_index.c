@@ -340,6 +340,39 @@ static void test_remove(void) {
     ret_index_close(ix);
 }
 
+/* ---- snapshots ---------------------------------------------------------- */
+
+static void test_pin(void) {
+    ret_index *w = open_new("pin.db"), *r;
+    char path[600], err[512];
+    add_text(w, "one", "granite basalt marble", NULL);
+    tmp_path(path, sizeof path, "pin.db");
+    if (ret_index_open(&r, path, RET_READ, err, sizeof err)) {
+        check(0, "pin: open reader (%s)", err);
+        ret_index_close(w);
+        return;
+    }
+    uint64_t fp0 = 0, fp;
+    check(ret_index_pin(r, &fp0) == 0 && fp0 == fingerprint(w),
+          "pin: snapshot fingerprint");
+    check(ret_index_pin(r, &fp) == -1, "pin: twice is an error");
+    int64_t id = add_text(w, "two", "granite quarry granite", NULL);
+    ret_docref ref[4];
+    const char *q = "granite";
+    int n = ret_index_select(r, (const uint8_t *)q, strlen(q), 4, 4, UINT64_MAX,
+                             NULL, 0, ref);
+    check(fingerprint(r) == fp0 && n == 1 && ref[0].id == 1,
+          "pin: a concurrent add is not seen while pinned");
+    ret_index_unpin(r);
+    n = ret_index_select(r, (const uint8_t *)q, strlen(q), 4, 4, UINT64_MAX,
+                         NULL, 0, ref);
+    check(fingerprint(r) == fingerprint(w) && fingerprint(r) != fp0 && n == 2 &&
+              ref[0].id == id,
+          "pin: seen after unpin");
+    ret_index_close(r);
+    ret_index_close(w);
+}
+
 /* ---- tokenizer ------------------------------------------------------------------ */
 
 static void test_tokens(void) {
@@ -573,6 +606,7 @@ int main(int argc, char **argv) {
     test_add();
     test_get();
     test_remove();
+    test_pin();
     test_tokens();
     test_select();
     test_search();
