@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "index.h"
 #include "report.h"
@@ -344,6 +346,19 @@ static int do_search(ret_index *ix, const index_args *a) {
 
 /* ---- entry point ----------------------------------------------------------- */
 
+/* Removes an index this command created (an add that failed). */
+static void remove_index(const char *path) {
+    static const char *const suffix[] = {"-wal", "-shm", "-journal"};
+    size_t n = strlen(path) + 16;
+    char *p = malloc(n);
+    unlink(path);
+    for (size_t i = 0; p && i < sizeof suffix / sizeof suffix[0]; i++) {
+        snprintf(p, n, "%s%s", path, suffix[i]);
+        unlink(p);
+    }
+    free(p);
+}
+
 static int run(const index_args *a) {
     static const struct {
         const char *name;
@@ -363,6 +378,8 @@ static int run(const index_args *a) {
 
     ret_index *ix;
     char err[512];
+    struct stat sb;
+    int existed = stat(a->args[0], &sb) == 0;
     int mode = c == 0 ? RET_CREATE : cmds[c].write ? RET_WRITE : RET_READ;
     if (ret_index_open(&ix, a->args[0], mode,
                        err, sizeof err)) {
@@ -378,6 +395,7 @@ static int run(const index_args *a) {
     default: rc = do_search(ix, a); break;
     }
     ret_index_close(ix);
+    if (rc && c == 0 && !existed) remove_index(a->args[0]);
     if (fflush(stdout) && !rc) {
         report_error(NULL, "standard output: %s", strerror(errno));
         rc = EXIT_DATA_ERROR;

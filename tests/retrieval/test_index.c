@@ -320,6 +320,32 @@ static void test_remove(void) {
           "stats: vocabulary holds only live documents' terms (%llu)",
           (unsigned long long)s.terms);
 
+    /* binary documents (NUL, invalid UTF-8) come out of FTS5 cleanly */
+    ret_add_opts force = {0};
+    force.force = 1;
+    int64_t bin_id, l1_id;
+    int dup;
+    ret_index_add_buffer(ix, "nul", (const uint8_t *)"abc\0def ghi", 11,
+                         &force, &bin_id, &dup);
+    ret_index_add_buffer(ix, "latin1", (const uint8_t *)"caf\xe9 au lait", 12,
+                         &force, &l1_id, &dup);
+    check(ret_index_remove(ix, bin_id, NULL, &removed) == 0 && removed == 1 &&
+              ret_index_remove(ix, l1_id, NULL, &removed) == 0 && removed == 1,
+          "rm: binary documents added with --force");
+    char path[600];
+    sqlite3 *db;
+    tmp_path(path, sizeof path, "rm.db");
+    int integrity = sqlite3_open(path, &db) == SQLITE_OK &&
+                    sqlite3_exec(db, "INSERT INTO documents_fts(documents_fts) "
+                                     "VALUES('integrity-check')",
+                                 NULL, NULL, NULL) == SQLITE_OK;
+    sqlite3_close(db);
+    check(integrity, "rm: FTS5 integrity-check passes after removals");
+    memset(&s, 0, sizeof s);
+    st = ret_index_stats(ix, &s);
+    check(st == 0 && s.documents == 1 && s.terms == 3,
+          "rm: no terms of removed binary documents remain");
+
     /* one transaction: good document, then a failure => nothing */
     uint64_t before = fingerprint(ix);
     ret_index_begin(ix);

@@ -95,6 +95,10 @@ expect "ls: missing index is exit 1, nothing created" \
 run index rm KB.db 1
 expect "rm: missing index is exit 1, nothing created" '[ $rc -eq 1 ] && [ ! -e KB.db ]'
 
+run index add NEW.db notes.txt does-not-exist.txt
+expect "add: a failed add into a new index leaves no file" \
+    '[ $rc -eq 1 ] && [ ! -e NEW.db ] && [ ! -e NEW.db-wal ] && [ ! -e NEW.db-shm ]'
+
 run index add KB.db notes.txt docs
 expect "add: files and a directory" '[ $rc -eq 0 ]'
 expect "add: ids in argument order, directory in name order" \
