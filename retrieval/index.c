@@ -317,24 +317,35 @@ int ret_index_name(ret_index *ix, int64_t id, char *buf, size_t buflen) {
 
 /* Removes one document: its terms from the FTS5 index (the 'delete'
  * command needs the original text), then its row. */
-static int remove_one(ret_index *ix, int64_t id, const char *name,
-                      const void *blob, size_t blen, uint64_t size) {
-    uint8_t *body;
-    if (ret_unpack(ix, blob, blen, size, &body))
-        return ret_fail(ix, "document %lld (%s): stored body is damaged; "
-                        "cannot remove it", (long long)id, name);
-    sqlite3_stmt *st = ret_stmt(ix, RET_ST_DELETE_FTS);
+static int remove_one(ret_index *ix, int64_t id) {
+    sqlite3_stmt *st = ret_stmt(ix, RET_ST_GET);
+    uint8_t *body = NULL;
+    uint64_t size = 0;
     int rc = -1;
-    if (st) {
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_text64(st, 2, (const char *)body, size, SQLITE_STATIC,
-                            SQLITE_UTF8);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            ret_fail_sql(ix, "index");
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        ret_fail_sql(ix, "index");
+    } else {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        size = (uint64_t)sqlite3_column_int64(st, 2);
+        if (ret_unpack(ix, sqlite3_column_blob(st, 3),
+                       (size_t)sqlite3_column_bytes(st, 3), size, &body))
+            ret_fail(ix, "document %lld (%s): stored body is damaged; "
+                     "cannot remove it", (long long)id, name ? name : "");
         else
             rc = 0;
-        sqlite3_reset(st);
     }
+    sqlite3_reset(st);
+    if (rc || !(st = ret_stmt(ix, RET_ST_DELETE_FTS))) {
+        free(body);
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text64(st, 2, (const char *)body, size, SQLITE_STATIC,
+                        SQLITE_UTF8);
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ret_fail_sql(ix, "index");
+    sqlite3_reset(st);
     free(body);
     if (rc || !(st = ret_stmt(ix, RET_ST_DELETE_DOC))) return -1;
     sqlite3_bind_int64(st, 1, id);
@@ -343,49 +354,62 @@ static int remove_one(ret_index *ix, int64_t id, const char *name,
     return rc;
 }
 
-int ret_index_remove(ret_index *ix, int64_t id, const char *name,
-                     int *removed) {
-    *removed = 0;
+/* The ids to remove (all collected before anything is deleted). */
+static int find_ids(ret_index *ix, int64_t id, const char *name,
+                    int64_t **ids, int *n) {
     sqlite3_stmt *st;
-    const char *sql = id >= 0 ? "SELECT id, name, size, body FROM documents "
-                                "WHERE id = ?1"
-                              : "SELECT id, name, size, body FROM documents "
-                                "WHERE name = ?1 ORDER BY id";
-    if (sqlite3_exec(ix->db, "SAVEPOINT ret_rm", NULL, NULL, NULL))
+    int cap = 0, s;
+    *ids = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(ix->db,
+                           id >= 0 ? "SELECT id FROM documents WHERE id = ?1"
+                                   : "SELECT id FROM documents WHERE name = ?1 "
+                                     "ORDER BY id",
+                           -1, &st, NULL))
         return ret_fail_sql(ix, "index");
-    if (sqlite3_prepare_v2(ix->db, sql, -1, &st, NULL)) {
-        ret_fail_sql(ix, "index");
-        goto fail;
-    }
     if (id >= 0)
         sqlite3_bind_int64(st, 1, id);
     else
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    int s, n = 0;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *nm = (const char *)sqlite3_column_text(st, 1);
-        if (remove_one(ix, sqlite3_column_int64(st, 0), nm ? nm : "",
-                       sqlite3_column_blob(st, 3),
-                       (size_t)sqlite3_column_bytes(st, 3),
-                       (uint64_t)sqlite3_column_int64(st, 2))) {
-            sqlite3_finalize(st);
-            goto fail;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8;
+            int64_t *p = realloc(*ids, (size_t)cap * sizeof *p);
+            if (!p) {
+                s = SQLITE_NOMEM;
+                break;
+            }
+            *ids = p;
         }
-        n++;
+        (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
     }
-    if (s != SQLITE_DONE) ret_fail_sql(ix, "index");
+    if (s != SQLITE_DONE)
+        ret_fail(ix, "index: %s", s == SQLITE_NOMEM ? "out of memory"
+                                                    : sqlite3_errmsg(ix->db));
     sqlite3_finalize(st);
-    if (s != SQLITE_DONE) goto fail;
-    if (sqlite3_exec(ix->db, "RELEASE ret_rm", NULL, NULL, NULL)) {
-        ret_fail_sql(ix, "index");
-        goto fail;
+    return s == SQLITE_DONE ? 0 : -1;
+}
+
+int ret_index_remove(ret_index *ix, int64_t id, const char *name,
+                     int *removed) {
+    int64_t *ids;
+    int n, rc = 0;
+    *removed = 0;
+    if (ix->readonly) return ret_fail(ix, "index is open read-only");
+    if (sqlite3_exec(ix->db, "SAVEPOINT ret_rm", NULL, NULL, NULL))
+        return ret_fail_sql(ix, "index");
+    rc = find_ids(ix, id, name, &ids, &n);
+    for (int i = 0; rc == 0 && i < n; i++) rc = remove_one(ix, ids[i]);
+    free(ids);
+    if (rc == 0 && sqlite3_exec(ix->db, "RELEASE ret_rm", NULL, NULL, NULL))
+        rc = ret_fail_sql(ix, "index");
+    if (rc) {
+        sqlite3_exec(ix->db, "ROLLBACK TO ret_rm; RELEASE ret_rm", NULL, NULL,
+                     NULL);
+        return -1;
     }
     *removed = n;
     return 0;
-fail:
-    sqlite3_exec(ix->db, "ROLLBACK TO ret_rm; RELEASE ret_rm", NULL, NULL,
-                 NULL);
-    return -1;
 }
 
 /* ---- listing, statistics, fingerprint ----------------------------------- */
