@@ -31,9 +31,10 @@ static void print_index_help(void) {
         "  add INDEX PATH|URL...    add files, directories (recursively; names\n"
         "                           starting with '.' are skipped) and http,\n"
         "                           https or file URLs; creates INDEX if missing.\n"
-        "                           One transaction: if any document fails,\n"
-        "                           nothing is added. A document whose content\n"
-        "                           is already indexed is not added again.\n"
+        "                           One transaction: if any document fails or\n"
+        "                           the command is interrupted, nothing is added.\n"
+        "                           A document whose content is already indexed\n"
+        "                           is not added again.\n"
         "  ls INDEX                 list documents: id, bytes, time added, name\n"
         "  rm INDEX ID|NAME...      remove documents by id or by name (every\n"
         "                           document of that name); all or nothing\n"
@@ -44,7 +45,8 @@ static void print_index_help(void) {
         "Options:\n"
         "  --force                  add: also add binary documents (NUL bytes,\n"
         "                           invalid UTF-8, or over 1%% control characters);\n"
-        "                           binary files met in a directory are skipped\n"
+        "                           without it, binary files named are an error\n"
+        "                           and those met in a directory are skipped\n"
         "  --max-size=SIZE          add: refuse documents larger than SIZE\n"
         "                           (K, M, G suffixes; default 64M)\n"
         "  --timeout=SECONDS        add: limit on each URL transfer (default 300)\n"
@@ -315,7 +317,7 @@ static int do_stats(ret_index *ix) {
 
 static int print_hit(void *user, const ret_hit *h) {
     int *rank = user;
-    printf("%d. [%" PRId64 "] %s  (score %.3f, %" PRIu64 " bytes)\n   %s\n",
+    printf("%d. [%" PRId64 "] %s  (score %.4g, %" PRIu64 " bytes)\n   %s\n",
            ++*rank, h->id, h->name, h->score, h->size, h->snippet);
     return 0;
 }
