@@ -196,12 +196,19 @@ void ret_index_close(ret_index *ix) {
 /* ---- transactions ------------------------------------------------------- */
 
 int ret_index_begin(ret_index *ix) {
+    if (ix->readonly) return ret_fail(ix, "index is open read-only");
     if (sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
         return ret_fail_sql(ix, "cannot start a transaction");
+    ix->broken = 0;
     return 0;
 }
 
 int ret_index_commit(ret_index *ix) {
+    if (ix->broken) {
+        ret_index_rollback(ix);
+        return ret_fail(ix, "a write failed halfway in this transaction; "
+                        "it was rolled back");
+    }
     if (sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL)) {
         ret_fail_sql(ix, "commit failed");
         ret_index_rollback(ix);
@@ -211,6 +218,7 @@ int ret_index_commit(ret_index *ix) {
 }
 
 void ret_index_rollback(ret_index *ix) {
+    ix->broken = 0;
     if (!sqlite3_get_autocommit(ix->db))
         sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -106,9 +106,11 @@ int ret_index_name(ret_index *ix, int64_t id, char *buf, size_t buflen);
 
 /** Starts a write transaction (BEGIN IMMEDIATE, waiting up to the busy
  *  timeout for other writers). Everything added or removed until
- *  ret_index_commit() becomes visible at once, or not at all. Returns 0/-1. */
+ *  ret_index_commit() becomes visible at once, or not at all. Adding many
+ *  documents is much faster inside one transaction. Returns 0 or -1. */
 int ret_index_begin(ret_index *ix);
-/** Commits the transaction. Returns 0, or -1 (then it was rolled back). */
+/** Commits the transaction. Returns 0, or -1 (then it was rolled back:
+ *  also when an add or remove in it failed halfway). */
 int ret_index_commit(ret_index *ix);
 /** Rolls the transaction back (no-op without one). */
 void ret_index_rollback(ret_index *ix);
@@ -139,8 +141,12 @@ typedef void (*ret_add_report)(void *user, const char *name,
 /** Adds one document from memory under `name`. Refused (-1) if larger than
  *  the size limit, or binary (ret_text_check) without opts->force. If a
  *  document with the same hash exists, nothing is added and *dup is set to
- *  1. *id (may be NULL) gets the new or existing id. Returns 0 or -1;
- *  a failure adds nothing. */
+ *  1. *id (may be NULL) gets the new or existing id. Returns 0 or -1.
+ *  Outside a transaction the add is its own transaction. Inside one
+ *  (ret_index_begin), a failure that happens after writing makes
+ *  ret_index_commit() roll the whole transaction back, so a document is
+ *  never stored half; refusals (size, binary) write nothing. The same
+ *  holds for the add_path and add_url functions below. */
 int ret_index_add_buffer(ret_index *ix, const char *name, const uint8_t *body,
                          size_t len, const ret_add_opts *opts, int64_t *id,
                          int *dup);

@@ -36,6 +36,7 @@ struct ret_index {
     ZSTD_CCtx *cctx;   /* created on the first add */
     ZSTD_DCtx *dctx;   /* created on the first read */
     sqlite3_stmt *stmt[RET_ST_COUNT];
+    int broken;        /* a write failed halfway in the open transaction */
     char err[512];
 };
 

@@ -292,6 +292,36 @@ static void test_remove(void) {
     check(ret_index_commit(ix) == 0 && count_docs(ix) == 2,
           "transaction: commit keeps the documents");
     ret_index_close(ix);
+
+    /* a write failing halfway: a trigger lets the documents row in, then
+     * fails the statement (RAISE(FAIL) keeps the row) */
+    tmp_path(path, sizeof path, "rm.db");
+    sqlite3_open(path, &db);
+    sqlite3_exec(db, "CREATE TRIGGER boom AFTER INSERT ON documents "
+                     "WHEN NEW.name = 'boom' BEGIN SELECT RAISE(FAIL, 'boom'); "
+                     "END", NULL, NULL, NULL);
+    sqlite3_close(db);
+    char err[512];
+    ret_index_open(&ix, path, RET_WRITE, err, sizeof err);
+    before = fingerprint(ix);
+    check(add_text(ix, "boom", "exploding words", NULL) == -1 &&
+              fingerprint(ix) == before && count_docs(ix) == 2,
+          "add: failing halfway outside a transaction stores nothing (%s)",
+          ret_index_errmsg(ix));
+    ret_index_begin(ix);
+    add_text(ix, "fine", "perfectly fine words", NULL);
+    check(add_text(ix, "boom", "exploding words", NULL) == -1,
+          "add: failing halfway inside a transaction");
+    check(ret_index_commit(ix) == -1 && strstr(ret_index_errmsg(ix),
+                                               "rolled back") &&
+              fingerprint(ix) == before && count_docs(ix) == 2,
+          "transaction: commit after a halfway failure rolls back (%s)",
+          ret_index_errmsg(ix));
+    ret_index_begin(ix);
+    add_text(ix, "fine", "perfectly fine words", NULL);
+    check(ret_index_commit(ix) == 0 && count_docs(ix) == 3,
+          "transaction: the next one commits");
+    ret_index_close(ix);
 }
 
 /* ---- snapshots ---------------------------------------------------------- */
