@@ -206,6 +206,8 @@ PORT=$(cat port 2>/dev/null)
 # a port nobody listens on: bind, note it, close
 FREE=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 U=http://127.0.0.1:$PORT
+# libcurl honours proxy variables: the local server must be reached directly
+export no_proxy=127.0.0.1,localhost NO_PROXY=127.0.0.1,localhost
 
 if [ -z "$PORT" ]; then
     notok "url: local HTTP server did not start"
