@@ -355,6 +355,11 @@ static int select_docs(ret_index *ix, const uint8_t *text, size_t len,
         ret_fail(ix, "out of memory");
         goto done;
     }
+    if ((size_t)max_terms > ts.n) max_terms = (int)ts.n; /* same result */
+    if (max_terms == 0) {
+        count = 0;
+        goto done;
+    }
     best = malloc((size_t)max_terms * sizeof *best);
     ex = malloc((n_exclude > 0 ? (size_t)n_exclude : 1) * sizeof *ex);
     if (!best || !ex) {

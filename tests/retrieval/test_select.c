@@ -199,6 +199,8 @@ static void test_select(void) {
           (unsigned long long)sum, (unsigned long long)budget);
     check(ret_index_select(ix, t, tl, 8, 10, 10, NULL, 0, r3) == 0,
           "select: a budget smaller than every document selects none");
+    n3 = ret_index_select(ix, t, tl, 1 << 30, 10, UINT64_MAX, NULL, 0, r3);
+    check(n3 == 10, "select: max_terms larger than the text's terms");
     n3 = ret_index_select(ix, t, tl, 1, 10, UINT64_MAX, NULL, 0, r3);
     check(n3 > 0, "select: max_terms 1");
     check(ret_index_select(ix, t, 0, 8, 10, UINT64_MAX, NULL, 0, r3) == 0,
