@@ -49,8 +49,8 @@ typedef struct {
 /** Opens the index at `path`. RET_READ: the file must exist and be an mdlz
  *  index, opened read-only. RET_WRITE: the same, read-write. RET_CREATE:
  *  opened read-write, created with the schema if missing or empty; a
- *  database that is something else is refused. Returns 0 and sets *out, or -1 with a one-line message in
- *  `err` (may be NULL) and *out = NULL. */
+ *  database that is something else is refused. Returns 0 and sets *out,
+ *  or -1 with a one-line message in `err` (may be NULL) and *out = NULL. */
 int ret_index_open(ret_index **out, const char *path, int mode, char *err,
                    size_t errlen);
 
@@ -77,7 +77,7 @@ void ret_index_unpin(ret_index *ix);
 
 /** Selects up to `max_docs` documents, of total size <= `max_bytes`, most
  *  relevant to `text` (`len` bytes), into `out` (room for max_docs):
- *  the terms of `text` (ret_terms_*, docs/retrieval.md) are scored by
+ *  the terms of `text` (tokenized as terms.h says) are scored by
  *  tf * idf with idf from the index's document frequencies, the best
  *  `max_terms` (ties: term bytes) form an OR query, and the matching
  *  documents are ranked by an integer BM25 (ties: lower id first).
@@ -110,7 +110,7 @@ int ret_index_name(ret_index *ix, int64_t id, char *buf, size_t buflen);
  *  documents is much faster inside one transaction. Returns 0 or -1. */
 int ret_index_begin(ret_index *ix);
 /** Commits the transaction. Returns 0, or -1 (then it was rolled back:
- *  also when an add or remove in it failed halfway). */
+ *  also when an add in it failed halfway). */
 int ret_index_commit(ret_index *ix);
 /** Rolls the transaction back (no-op without one). */
 void ret_index_rollback(ret_index *ix);
@@ -155,7 +155,9 @@ int ret_index_add_buffer(ret_index *ix, const char *name, const uint8_t *body,
  *  byte order of names, skipping names that start with '.'; binary files
  *  found in a directory are reported as RET_SKIPPED, a binary file named
  *  directly is an error). Names are stored as the path given (joined with
- *  '/'). Returns 0, or -1 at the first failure (the caller rolls back). */
+ *  '/'). Returns 0, or -1 at the first failure. Call it inside
+ *  ret_index_begin()/ret_index_commit() to add a tree all or nothing (and
+ *  fast); outside a transaction each document is committed on its own. */
 int ret_index_add_path(ret_index *ix, const char *path,
                        const ret_add_opts *opts, ret_add_report report,
                        void *user);
@@ -201,7 +203,7 @@ typedef struct {
     int64_t documents;
     uint64_t bytes;       /* original sizes */
     uint64_t stored;      /* compressed bodies */
-    uint64_t file_bytes;  /* database pages in use (page_count * page_size) */
+    uint64_t file_bytes;  /* database pages in use, in bytes */
     uint64_t terms;       /* distinct terms in the FTS5 index */
     uint64_t fingerprint;
 } ret_stats;
@@ -220,7 +222,7 @@ typedef struct {
 } ret_hit;
 
 /** Searches for documents containing all the words of `query` (any of
- *  them if `any` is nonzero; words as ret_terms tokenizes them), best
+ *  them if `any` is nonzero; words as terms.h tokenizes them), best
  *  BM25 first, at most `limit`; calls fn (may be NULL) per hit, which
  *  returns nonzero to stop. Returns the number of hits reported (>= 0) or
  *  -1 (also for a query without words). */
