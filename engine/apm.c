@@ -2,10 +2,12 @@
 #include "apm.h"
 
 #include <stdlib.h>
+
+#include "bigmem.h"
 #include <string.h>
 
 mdlz_status apm_init(apm *a, size_t n, int rate) {
-    a->t = malloc(n * 33 * sizeof *a->t);
+    a->t = big_alloc(n * 33 * sizeof *a->t);
     if (!a->t) return MDLZ_ERROR_NOMEM;
     a->n = n;
     a->rate = rate;
@@ -17,6 +19,6 @@ mdlz_status apm_init(apm *a, size_t n, int rate) {
 }
 
 void apm_free(apm *a) {
-    free(a->t);
+    if (a->t) big_free(a->t, a->n * 33 * sizeof *a->t);
     a->t = NULL;
 }

@@ -3,7 +3,9 @@
  * models it mixes. A component declares how many mixer inputs it gives;
  * per bit it writes them (stretched probabilities, 8.8 fixed point) and
  * then learns the coded bit; after each whole byte it may update its
- * contexts. The predictor holds components in a table, so adding a model
+ * contexts. A component may instead write the next bit's inputs at the
+ * end of update()/byte_update() (x is passed to both) and have no
+ * predict(): one pass over its contexts per bit instead of two. The predictor holds components in a table, so adding a model
  * (retrieval, a tool) is adding a row (cf. lpaq1's model classes, and
  * paq8px's mix()/update() per model).
  */
@@ -38,11 +40,16 @@ typedef struct {
     const char *name;
     int n_inputs;
     void *self;
-    void (*predict)(void *self, pr_shared *sh, int16_t *x);
-    void (*update)(void *self, const pr_shared *sh, int bit);
-    void (*byte_update)(void *self, const pr_shared *sh);
+    void (*predict)(void *self, pr_shared *sh, int16_t *x); /* or NULL */
+    void (*update)(void *self, const pr_shared *sh, int bit, int16_t *x);
+    void (*byte_update)(void *self, const pr_shared *sh, int16_t *x);
     void (*destroy)(void *self);
 } pr_component;
+
+/* The shared state after byte c follows `in` (in may equal out). A pure
+ * function: components use it to look ahead at the two possible values
+ * of a byte whose last bit is not yet known (prefetching). */
+void pr_shared_advance(const pr_shared *in, int c, pr_shared *out);
 
 /* 32-bit hash mixing (a multiply-xorshift finalizer). */
 static inline uint32_t hash32(uint32_t a, uint32_t b) {

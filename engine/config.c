@@ -10,7 +10,7 @@
 #include "predictor.h"
 
 static const char *const comp_names[] = {"orders", "word", "match", "column",
-                                         "mix2",   "sse",  "more"};
+                                         "mix2",   "sse",  "more",  "mix3"};
 
 const char *cfg_component_name(unsigned i) {
     return i < sizeof comp_names / sizeof comp_names[0] ? comp_names[i] : NULL;
@@ -28,6 +28,7 @@ static void fill(mdlz_config *cfg, int level) {
     cfg->mtab_bits = (uint8_t)(cfg->win_bits - 2);
     cfg->components = COMP_ORDERS | COMP_WORD | COMP_MATCH;
     if (level >= 3) cfg->components |= COMP_MIX2 | COMP_SSE | COMP_EXT;
+    if (level >= 6) cfg->components |= COMP_MIX3;
     if (level >= 7) cfg->components |= COMP_MORE;
 }
 

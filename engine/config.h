@@ -15,10 +15,11 @@ enum {
     COMP_WORD = 1u << 1,   /* word and word-bigram contexts */
     COMP_MATCH = 1u << 2,  /* match model over the coded history */
     COMP_EXT = 1u << 3,    /* column context (line-structured text) */
-    COMP_MIX2 = 1u << 4,   /* several mixer weight selectors + final mixer */
+    COMP_MIX2 = 1u << 4,   /* two mixer weight selectors + final mixer */
     COMP_SSE = 1u << 5,    /* second APM stage on order 2 */
     COMP_MORE = 1u << 6,   /* orders 5, 7, sparse, word trigram, column above */
-    COMP_ALL_KNOWN = (1u << 7) - 1
+    COMP_MIX3 = 1u << 7,   /* with MIX2: a third mixer selected by the last byte */
+    COMP_ALL_KNOWN = (1u << 8) - 1
 };
 
 typedef struct {

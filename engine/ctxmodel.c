@@ -56,6 +56,10 @@ typedef struct {
     statemap sm;            /* (context i, state) -> p, 256 per context */
     uint32_t *smp[CTX_MAX + 2]; /* entries used for this bit */
     int nib;                /* position in the nibble tree, 1..15 */
+    /* Look-ahead: with one bit of a nibble left, the hashes of the next
+     * nibble's (or byte's) contexts for either value of that bit. */
+    uint32_t next_h[2][CTX_MAX];
+    int next_ok;
 } ctx_model;
 
 static int n_contexts(const mdlz_config *cfg, uint8_t *kind) {
@@ -137,8 +141,30 @@ static uint32_t context_hash(int kind, const pr_shared *sh) {
     return 0;
 }
 
-static void ctx_predict(void *self, pr_shared *sh, int16_t *x) {
-    ctx_model *m = self;
+/* Computes the context hashes that follow each value of the bit still to
+ * come in this nibble and starts loading their lines: by the time the bit
+ * is coded, the lookups hit the cache (perf: the slot lookups otherwise
+ * stall on memory for a quarter of the time). */
+static void look_ahead(ctx_model *m, const pr_shared *sh) {
+    for (int b = 0; b < 2; b++) {
+        uint32_t *h = m->next_h[b];
+        if (sh->bitpos == 3) {
+            for (int i = 0; i < m->n; i++)
+                h[i] = hash32(m->h[i], (uint32_t)(sh->c0 * 2 + b));
+        } else {
+            pr_shared next;
+            pr_shared_advance(sh, (sh->c0 * 2 + b) & 0xff, &next);
+            for (int i = 0; i < m->n; i++) h[i] = context_hash(m->kind[i], &next);
+        }
+        for (int i = 0; i < m->n; i++) prefetch_line(m, h[i]);
+    }
+    m->next_ok = 1;
+}
+
+/* Writes the inputs for the coming bit: each context's state at node
+ * `nib` of its nibble tree, through the context's map, stretched. Keeps
+ * the state and map entry pointers for ctx_update(). */
+static void ctx_inputs(ctx_model *m, const pr_shared *sh, int16_t *x) {
     const st_table *st = sh->st;
     uint32_t *t = m->sm.t;
     const int nib = m->nib, n = m->n;
@@ -154,39 +180,63 @@ static void ctx_predict(void *self, pr_shared *sh, int16_t *x) {
     }
 }
 
-static void ctx_update(void *self, const pr_shared *sh, int bit) {
+static void ctx_update(void *self, const pr_shared *sh, int bit, int16_t *x) {
     ctx_model *m = self;
     const bh_table *bh = sh->bh;
     /* Locals: the uint8_t stores below may alias anything, which would
      * otherwise force reloads of m's fields on every iteration. */
-    const int k = m->n + 2;
-    uint8_t *const *sp = m->sp;
-    uint32_t *const *smp = m->smp;
+    const int k = m->n + 2, nib = m->nib;
+    uint8_t **sp = m->sp;
+    uint32_t **smp = m->smp;
+    if (sh->bitpos != 4 && sh->bitpos != 8) {
+        /* Within a nibble: learn the bit and read the next node's state in
+         * one pass. The next node of a tree is at index 2*nib+bit, so each
+         * state pointer moves by nib+bit (by c0+bit for orders 0 and 1). */
+        const st_table *st = sh->st;
+        uint32_t *t = m->sm.t;
+        const ptrdiff_t step0 = (sh->c0 >> 1) + bit, step = nib + bit;
+        for (int i = 0; i < k; i++, t += BH_STATES) {
+            sm_learn_fixed(smp[i], bit, CTX_SM_SHIFT);
+            uint8_t *s = sp[i];
+            *s = bh->next[*s][bit];
+            s += i < 2 ? step0 : step;
+            sp[i] = s;
+            uint32_t *e = t + *s;
+            smp[i] = e;
+            x[i] = (int16_t)stretch(st, (int)(*e >> 20));
+        }
+        m->nib = nib * 2 + bit;
+        if (sh->bitpos == 3 || sh->bitpos == 7) look_ahead(m, sh);
+        return;
+    }
     for (int i = 0; i < k; i++) {
         sm_learn_fixed(smp[i], bit, CTX_SM_SHIFT);
         uint8_t *s = sp[i];
         *s = bh->next[*s][bit];
     }
-    m->nib = m->nib * 2 + bit;
     if (sh->bitpos == 4) { /* second nibble: new slots keyed by the first */
         m->nib = 1;
-        uint32_t h[CTX_MAX];
-        for (int i = 0; i < m->n; i++) {
-            h[i] = hash32(m->h[i], (uint32_t)sh->c0);
-            prefetch_line(m, h[i]);
-        }
+        const uint32_t *h = m->next_h[bit];
         for (int i = 0; i < m->n; i++) m->slot[i] = find_slot(m, h[i]);
-    }
+        m->next_ok = 0;
+        ctx_inputs(m, sh, x);
+    } /* after bit 8, ctx_byte() finds the slots and writes the inputs */
 }
 
-static void ctx_byte(void *self, const pr_shared *sh) {
+static void ctx_byte(void *self, const pr_shared *sh, int16_t *x) {
     ctx_model *m = self;
     m->nib = 1;
-    for (int i = 0; i < m->n; i++) {
-        m->h[i] = context_hash(m->kind[i], sh);
-        prefetch_line(m, m->h[i]);
+    if (m->next_ok) {
+        memcpy(m->h, m->next_h[sh->c4 & 1], sizeof m->h);
+    } else { /* the first byte: nothing looked ahead */
+        for (int i = 0; i < m->n; i++) {
+            m->h[i] = context_hash(m->kind[i], sh);
+            prefetch_line(m, m->h[i]);
+        }
     }
+    m->next_ok = 0;
     for (int i = 0; i < m->n; i++) m->slot[i] = find_slot(m, m->h[i]);
+    ctx_inputs(m, sh, x);
 }
 
 static void ctx_destroy(void *self) {
@@ -207,8 +257,8 @@ mdlz_status ctx_create(pr_component *c, const mdlz_config *cfg,
     m->tab = big_alloc(m->tab_size);
     m->o1 = calloc(65536, 1);
     m->lines_mask = (uint32_t)(((size_t)1 << cfg->ctx_bits) / LINE - 1);
-    *c = (pr_component){"orders", m->n + 2, m, ctx_predict, ctx_update,
-                        ctx_byte, ctx_destroy};
+    *c = (pr_component){"orders", m->n + 2, m, NULL, ctx_update, ctx_byte,
+                        ctx_destroy};
     mdlz_status st = m->tab && m->o1 ? MDLZ_OK : MDLZ_ERROR_NOMEM;
     if (st == MDLZ_OK)
         st = sm_init(&m->sm, (size_t)(m->n + 2) * BH_STATES, 0, bh, 1);

@@ -67,7 +67,8 @@ static void mm_predict(void *self, pr_shared *sh, int16_t *x) {
     x[0] = (int16_t)(m->ctx ? stretch(sh->st, sm_p(&m->sm, (size_t)m->ctx)) : 0);
 }
 
-static void mm_update(void *self, const pr_shared *sh, int bit) {
+static void mm_update(void *self, const pr_shared *sh, int bit, int16_t *x) {
+    (void)x;
     match_model *m = self;
     (void)sh;
     if (m->ctx) sm_update(&m->sm, (size_t)m->ctx, bit);
@@ -78,7 +79,8 @@ static uint32_t mm_hash(const pr_shared *sh) {
     return hash32(sh->c4, sh->c8 & 0xffff);
 }
 
-static void mm_byte(void *self, const pr_shared *sh) {
+static void mm_byte(void *self, const pr_shared *sh, int16_t *x) {
+    (void)x;
     match_model *m = self;
     const uint8_t *buf = sh->hist;
     uint32_t mask = sh->hmask, pos = (uint32_t)sh->pos;

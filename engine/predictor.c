@@ -5,7 +5,8 @@
  *   components (ctxmodel, match, ...) --> inputs x[] = stretch(p_i)
  *   x[] --> mixers, each with weights selected by its own small context:
  *           c0 (the partial byte), the match state, the previous byte
- *   mixer outputs --> final mixer (COMP_MIX2), or the single mixer alone
+ *   mixer outputs --> final mixer (COMP_MIX2: 2 mixers, +MIX3: 3), or the
+ *                     single mixer alone
  *   --> APM on order 1 (and, with COMP_SSE, on a hashed order 2)
  *   --> averaged, scaled to 16 bits for the coder.
  *
@@ -30,7 +31,10 @@
 #define MIX_LR 7    /* first-layer learning rate (eighths, mixer.h) */
 #define MIX2_LR 4   /* final mixer: slower, it sees only 3 inputs */
 #define APM_RATE 7  /* APM points move 1/128 of the way per bit */
-#define A2_BITS 16  /* order-2 APM: 2^16 contexts (256 hashes x c0) */
+/* Order-2 APM: 2^12 contexts, 16 hash groups of the last two bytes x c0.
+ * Small enough to stay in cache: 2^16 gave 0.1% smaller output for 17%
+ * more time (perf, dickens), nearly all of it waiting on memory. */
+#define A2_BITS 12
 
 struct predictor {
     mdlz_config cfg;
@@ -102,7 +106,10 @@ mdlz_status pred_create(predictor **out, const mdlz_config *cfg) {
     if (st != MDLZ_OK) p->ncomp--; /* the failed row holds nothing */
     for (int i = 0; i < p->ncomp; i++) p->nx += p->comp[i].n_inputs;
     p->nx++; /* bias input */
-    p->nmx = (cfg->components & COMP_MIX2) ? MAX_MIXERS : 1;
+    /* The third mixer costs ~6% of the time for ~0.5% of size (dickens):
+     * levels choose (config.c). */
+    p->nmx = !(cfg->components & COMP_MIX2) ? 1
+             : (cfg->components & COMP_MIX3) ? 3 : 2;
     for (int i = 0; i < p->nmx && st == MDLZ_OK; i++)
         st = mix_init(&p->mx[i], p->nx, n_sets(i), MIX_LR, 8192 / 4);
     if (st == MDLZ_OK && p->nmx > 1)
@@ -122,19 +129,37 @@ mdlz_status pred_create(predictor **out, const mdlz_config *cfg) {
     p->sh.hmask = ((uint32_t)1 << cfg->win_bits) - 1;
     p->sh.st = &p->st;
     p->sh.bh = &p->bh;
-    for (int i = 0; i < p->ncomp; i++)
-        p->comp[i].byte_update(p->comp[i].self, &p->sh);
+    for (int i = 0, k = 0; i < p->ncomp; k += p->comp[i++].n_inputs)
+        p->comp[i].byte_update(p->comp[i].self, &p->sh, p->x + k);
     *out = p;
     return MDLZ_OK;
 }
 
+/* Order-2 APM context of the byte after `c4` (see a2_base). */
+static uint32_t a2_base_of(uint32_t c4) {
+    return (hash32(c4 & 0xffff, 2) >> (32 - A2_BITS + 8)) << 8;
+}
+
+/* The order-1 APM points of the next bit are at one of two places, known
+ * now: loading both while this bit is mixed and coded hides the cache
+ * misses of its 4 MiB table (the order-2 APM is small enough to stay in
+ * cache). */
+static void prefetch_next(const predictor *p) {
+    const pr_shared *sh = &p->sh;
+    for (uint32_t b = 0; b < 2; b++) {
+        uint32_t c0 = (uint32_t)sh->c0 * 2 + b, c1 = sh->c4 & 0xff;
+        if (c0 >= 256) { /* the byte ends with this bit */
+            c1 = c0 & 0xff;
+            c0 = 1;
+        }
+        apm_prefetch(&p->a1, c1 << 8 | c0);
+    }
+}
+
 uint32_t pred_p(predictor *p) {
     pr_shared *sh = &p->sh;
-    int k = 0;
-    for (int i = 0; i < p->ncomp; i++) {
-        p->comp[i].predict(p->comp[i].self, sh, p->x + k);
-        k += p->comp[i].n_inputs;
-    }
+    for (int i = 0, k = 0; i < p->ncomp; k += p->comp[i++].n_inputs)
+        if (p->comp[i].predict) p->comp[i].predict(p->comp[i].self, sh, p->x + k);
     int pr;
     int sets[MAX_MIXERS];
     for (int i = 0; i < p->nmx; i++) sets[i] = set_of(p, i);
@@ -155,6 +180,7 @@ uint32_t pred_p(predictor *p) {
         pr = (pr + 3 * p1 + 2) >> 2;
     }
     pr = pr < 1 ? 1 : pr > 4095 ? 4095 : pr;
+    prefetch_next(p);
     return (uint32_t)pr << 4;
 }
 
@@ -162,11 +188,8 @@ static int is_word_byte(int c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 128;
 }
 
-/* Advances the shared byte-level state once a byte is complete. */
-static void next_byte(predictor *p) {
-    pr_shared *sh = &p->sh;
-    int c = sh->c0 & 0xff;
-    p->hist[sh->pos & sh->hmask] = (uint8_t)c;
+void pr_shared_advance(const pr_shared *in, int c, pr_shared *sh) {
+    if (sh != in) *sh = *in;
     sh->pos++;
     sh->c8 = sh->c8 << 8 | sh->c4 >> 24;
     sh->c4 = sh->c4 << 8 | (uint32_t)c;
@@ -183,14 +206,23 @@ static void next_byte(predictor *p) {
         sh->col = 0;
     } else
         sh->col++;
+    /* Reads only bytes before c, so it also works before c is stored. */
     sh->above = sh->col < sh->prevlen
-                    ? p->hist[(sh->pos - sh->prevlen - 1) & sh->hmask]
+                    ? sh->hist[(sh->pos - sh->prevlen - 1) & sh->hmask]
                     : 0;
     sh->c0 = 1;
     sh->bitpos = 0;
-    p->a2_base = (hash32(sh->c4 & 0xffff, 2) >> (32 - A2_BITS + 8)) << 8;
-    for (int i = 0; i < p->ncomp; i++)
-        p->comp[i].byte_update(p->comp[i].self, sh);
+}
+
+/* Advances the shared byte-level state once a byte is complete. */
+static void next_byte(predictor *p) {
+    pr_shared *sh = &p->sh;
+    int c = sh->c0 & 0xff;
+    p->hist[sh->pos & sh->hmask] = (uint8_t)c;
+    pr_shared_advance(sh, c, sh);
+    p->a2_base = a2_base_of(sh->c4);
+    for (int i = 0, k = 0; i < p->ncomp; k += p->comp[i++].n_inputs)
+        p->comp[i].byte_update(p->comp[i].self, sh, p->x + k);
 }
 
 void pred_update(predictor *p, int bit) {
@@ -201,7 +233,7 @@ void pred_update(predictor *p, int bit) {
     if (p->cfg.components & COMP_SSE) apm_update(&p->a2, bit);
     sh->c0 = sh->c0 * 2 + bit;
     sh->bitpos++;
-    for (int i = 0; i < p->ncomp; i++)
-        p->comp[i].update(p->comp[i].self, sh, bit);
+    for (int i = 0, k = 0; i < p->ncomp; k += p->comp[i++].n_inputs)
+        p->comp[i].update(p->comp[i].self, sh, bit, p->x + k);
     if (sh->bitpos == 8) next_byte(p);
 }
