@@ -276,6 +276,7 @@ static const struct {
     int (*run)(int argc, char **argv);
 } subcommands[] = {
     {"index", cmd_index},
+    {"tools", cmd_tools},
     {NULL, NULL},
 };
 

@@ -7,5 +7,6 @@
 #define MDLZ_CLI_SUBCMD_H
 
 int cmd_index(int argc, char **argv);
+int cmd_tools(int argc, char **argv);
 
 #endif

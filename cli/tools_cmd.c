@@ -1,0 +1,83 @@
+/*
+ * tools_cmd.c - `mdlz tools`: lists the tools the predictor can consult
+ * (include/mdlz_tool.h): the built-in ones and, with --load, external
+ * plugins, which are loaded and checked exactly as the compressor would.
+ * Exit status: 0 success, 1 a plugin could not be loaded, 2 usage error.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../tools/registry.h"
+#include "report.h"
+#include "subcmd.h"
+
+#define MAX_LOADS 64
+
+static void print_tools_help(void) {
+    printf("Usage: mdlz tools [--load PLUGIN.so]...\n"
+           "List the tools mdlz can consult while it predicts: name,\n"
+           "version, code bytes (zstd -19 of the tool's sources, counted in\n"
+           "the description length) and what it predicts.\n"
+           "\n"
+           "  --load PLUGIN.so  also load and check an external tool (a path\n"
+           "                    without '/' is searched like any shared\n"
+           "                    library; write ./PLUGIN.so for the current\n"
+           "                    directory)\n"
+           "  -h, --help        print this help and exit\n"
+           "\n"
+           "Exit status: 0 on success, 1 if a plugin could not be loaded, 2 "
+           "on a usage error.\n");
+}
+
+static void print_row(const mdlz_tool *t, const char *origin) {
+    printf("%-12s %7u %10u  %s", t->name, (unsigned)t->version,
+           (unsigned)t->code_bytes, t->description);
+    if (origin) printf("  (external: %s)", origin);
+    putchar('\n');
+}
+
+int cmd_tools(int argc, char **argv) {
+    const char *loads[MAX_LOADS];
+    int n_loads = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            print_tools_help();
+            return 0;
+        } else if (!strcmp(a, "--load") && i + 1 < argc &&
+                   n_loads < MAX_LOADS) {
+            loads[n_loads++] = argv[++i];
+        } else if (!strncmp(a, "--load=", 7) && a[7] && n_loads < MAX_LOADS) {
+            loads[n_loads++] = a + 7;
+        } else {
+            report_error(NULL, "tools: unexpected argument '%s' (see mdlz "
+                               "tools --help)", a);
+            return 2;
+        }
+    }
+    size_t n;
+    const mdlz_tool *const *builtin = tool_builtins(&n);
+    printf("%-12s %7s %10s  %s\n", "name", "version", "code bytes",
+           "description");
+    for (size_t i = 0; i < n; i++)
+        print_row(builtin[i], NULL);
+    int rc = 0;
+    for (int i = 0; i < n_loads; i++) {
+        char err[512];
+        tool_handle *h = NULL;
+        if (tool_load_external(loads[i], &h, err, sizeof err) != MDLZ_OK) {
+            report_error(NULL, "%s", err);
+            rc = 1;
+            continue;
+        }
+        const mdlz_tool *t = tool_handle_tool(h);
+        if (tool_find_builtin(t->name)) {
+            report_error(loads[i], "tool name '%s' is taken by a built-in "
+                                   "tool", t->name);
+            rc = 1;
+        } else
+            print_row(t, loads[i]);
+        tool_handle_free(h);
+    }
+    return rc;
+}
