@@ -12,9 +12,12 @@ cd "$(dirname "$0")/.."
 # Build: meson, ninja, pkg-config, a C compiler and libc headers (gcc only
 # recommends libc6-dev, and recommends are not installed), libzstd and
 # libxxhash. Tests/demo: zstd and xz for comparison, python3 (meson,
-# bench). Planned components: sqlite3 (FTS5 retrieval index), curl.
+# bench, tests/robust), valgrind (suite 'valgrind'), clang and its
+# compiler-rt (libFuzzer, sanitizers) for the fuzz run of scripts/test.sh.
+# Planned components: sqlite3 (FTS5 retrieval index), curl.
 packages=(meson ninja-build pkg-config gcc libc6-dev libzstd-dev libxxhash-dev
-          zstd xz-utils libsqlite3-dev libcurl4-openssl-dev python3)
+          zstd xz-utils libsqlite3-dev libcurl4-openssl-dev python3
+          valgrind clang libclang-rt-dev)
 
 installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'

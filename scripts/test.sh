@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # test.sh - install dependencies if missing, build, and run every default
 # test suite twice: in the release build (build/) and under AddressSanitizer
-# + UndefinedBehaviorSanitizer (build-asan/). Exits non-zero if anything
-# fails, and closes with "N passed, M failed[, K skipped]" over both runs.
+# + UndefinedBehaviorSanitizer (build-asan/); then a short libFuzzer run of
+# each fuzz target (tests/fuzz/run.sh, clang, build-fuzz/). Exits non-zero
+# if anything fails, and closes with "N passed, M failed[, K skipped]" over
+# the test runs and the fuzz targets (one count each).
 # The 'slow' suite (multi-GB streams, an hour or more) is left out; run it
 # with `meson test -C build --suite slow`.
 #
 #   bash scripts/test.sh
+#
+# Environment: MDLZ_FUZZ_SECONDS (seconds per fuzz target, default 60; 0
+# skips fuzzing), MDLZ_FUZZ_JOBS (targets fuzzed at once, default 3: all of
+# them, sharing the cores). Findings (inputs that crash, leak, or break a
+# checked property) are kept in build-fuzz/fuzz-artifacts/ (FUZZ_ARTIFACTS
+# overrides) and fail the run; the path and the replay commands are
+# printed.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
@@ -86,6 +95,40 @@ else
     echo "test.sh: ASan build failed" >&2
     status=1
     failed=$((failed + 1))
+fi
+
+# A short fuzz run: found crashes/leaks/property violations fail; inputs
+# that are only slow (README of tests/fuzz: a block header can declare a
+# costly block) are listed but do not.
+fuzz_secs=${MDLZ_FUZZ_SECONDS:-60}
+fuzz_targets=(decompress roundtrip header)
+if ! [[ $fuzz_secs =~ ^[0-9]+$ ]]; then
+    echo "test.sh: MDLZ_FUZZ_SECONDS must be a number of seconds" >&2
+    status=1
+    failed=$((failed + 1))
+elif ((fuzz_secs == 0)); then
+    echo "== fuzzing skipped (MDLZ_FUZZ_SECONDS=0)"
+    skipped=$((skipped + ${#fuzz_targets[@]}))
+elif ! command -v "${FUZZ_CC:-clang}" >/dev/null 2>&1; then
+    echo "== fuzzing skipped: ${FUZZ_CC:-clang} not found (Debian: clang libclang-rt-dev)"
+    skipped=$((skipped + ${#fuzz_targets[@]}))
+else
+    echo "== libFuzzer: ${fuzz_secs}s per target, ${MDLZ_FUZZ_JOBS:-3} at once (build-fuzz/)"
+    rm -f build-fuzz/fuzz-logs/results
+    FUZZ_BUILD=$PWD/build-fuzz FUZZ_JOBS=${MDLZ_FUZZ_JOBS:-3} FUZZ_SOFT_TIMEOUTS=1 \
+        bash tests/fuzz/run.sh "$fuzz_secs" "${fuzz_targets[@]}"
+    fuzz_rc=$?
+    if ((fuzz_rc == 2)) || [[ ! -s build-fuzz/fuzz-logs/results ]]; then
+        echo "test.sh: fuzz build or run failed (exit $fuzz_rc)" >&2
+        failed=$((failed + 1))
+        status=1
+    else
+        p=$(grep -c ' ok ' build-fuzz/fuzz-logs/results)
+        f=$(grep -vc ' ok ' build-fuzz/fuzz-logs/results)
+        passed=$((passed + p)) failed=$((failed + f))
+        ((f > 0 || fuzz_rc != 0)) && status=1
+    fi
+    echo "fuzz artifacts: ${FUZZ_ARTIFACTS:-$PWD/build-fuzz/fuzz-artifacts}/"
 fi
 
 ((failed > 0)) && status=1

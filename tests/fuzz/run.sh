@@ -4,8 +4,8 @@
 #
 #   tests/fuzz/run.sh [DURATION] [TARGET...]
 #
-# DURATION is seconds per target (default 60); TARGETs default to all of
-# decompress, roundtrip, header. The build directory is build-fuzz/ at the
+# DURATION is seconds per target (default 60; 0 only builds, runs
+# nothing); TARGETs default to all of decompress, roundtrip, header. The build directory is build-fuzz/ at the
 # project root (FUZZ_BUILD overrides): clang, -Dfuzzing=true, the whole
 # library built with ASan + UBSan (aborting on the first error) and
 # -fsanitize=fuzzer-no-link, so libFuzzer sees coverage inside the engine.
@@ -13,8 +13,10 @@
 # Each target keeps its corpus in build-fuzz/fuzz-corpus/TARGET (new inputs
 # accumulate across runs; the generated seeds are read from
 # build-fuzz/tests/fuzz/seeds/TARGET) and writes crashes, leaks, timeouts
-# and OOMs to build-fuzz/fuzz-artifacts/TARGET/. A log per target is in
-# build-fuzz/fuzz-logs/. Replay a crash with
+# and OOMs to build-fuzz/fuzz-artifacts/TARGET/ (FUZZ_ARTIFACTS overrides
+# build-fuzz/fuzz-artifacts). A log per target is in build-fuzz/fuzz-logs/,
+# with TARGET.log.rc (libFuzzer's exit status) and results (one line per
+# target: "TARGET ok|found EXECUTIONS"). Replay a crash with
 #   build-fuzz/tests/fuzz/fuzz_TARGET CRASH_FILE
 # or, without libFuzzer, build/tests/fuzz/replay_TARGET CRASH_FILE.
 #
@@ -22,7 +24,9 @@
 # FUZZ_RSS_MB (default 2048), FUZZ_ARGS (extra libFuzzer flags),
 # FUZZ_JOBS (targets run at once, default 1), FUZZ_SANITIZE (sanitizers of
 # a new build directory, default address,undefined; "address" alone runs
-# about twice as fast: use it with another FUZZ_BUILD), FUZZ_CC (clang).
+# about twice as fast: use it with another FUZZ_BUILD), FUZZ_CC (clang),
+# FUZZ_ARTIFACTS, FUZZ_SOFT_TIMEOUTS=1 (a timeout- artifact is listed with
+# the slow units instead of failing the run: see README.md, slow units).
 # Exit status: 0 if no target found anything, 1 otherwise, 2 on setup errors.
 set -uo pipefail
 
@@ -36,6 +40,8 @@ bdir=${FUZZ_BUILD:-$root/build-fuzz}
 timeout=${FUZZ_TIMEOUT:-60}
 rss=${FUZZ_RSS_MB:-2048}
 jobs=${FUZZ_JOBS:-1}
+artifacts=${FUZZ_ARTIFACTS:-$bdir/fuzz-artifacts}
+soft_timeouts=${FUZZ_SOFT_TIMEOUTS:-0}
 
 if ! [[ $duration =~ ^[0-9]+$ ]]; then
     echo "usage: $0 [DURATION_SECONDS] [TARGET...]" >&2
@@ -66,6 +72,12 @@ fi
 build=(tests/fuzz/seeds.stamp)
 for t in "${targets[@]}"; do build+=("tests/fuzz/fuzz_$t" "tests/fuzz/replay_$t"); done
 ninja -C "$bdir" "${build[@]}" || exit 2
+if ((duration == 0)); then
+    echo "run.sh: built $bdir/tests/fuzz/fuzz_{${targets[*]}}; DURATION 0: not run"
+    exit 0
+fi
+mkdir -p "$artifacts"
+artifacts=$(cd "$artifacts" && pwd)
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1}
@@ -73,9 +85,10 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_sta
 mkdir -p "$bdir/fuzz-logs"
 run_one() {
     local t=$1
-    local corpus=$bdir/fuzz-corpus/$t arts=$bdir/fuzz-artifacts/$t/
+    local corpus=$bdir/fuzz-corpus/$t arts=$artifacts/$t/
     local log=$bdir/fuzz-logs/$t.log
     mkdir -p "$corpus" "$arts"
+    touch "$bdir/fuzz-logs/$t.start"
     echo "== fuzz_$t: ${duration}s, max_len $(max_len "$t") (log: $log)"
     "$bdir/tests/fuzz/fuzz_$t" "$corpus" "$bdir/tests/fuzz/seeds/$t" \
         -max_total_time="$duration" -rss_limit_mb="$rss" \
@@ -85,7 +98,6 @@ run_one() {
     echo $? >"$log.rc"
 }
 
-start=$(date +%s)
 running=0
 for t in "${targets[@]}"; do
     run_one "$t" &
@@ -98,6 +110,25 @@ done
 wait
 
 status=0
+: >"$bdir/fuzz-logs/results"
+# findings TARGET: new artifacts of this run that count (crash-, leak-,
+# timeout-, oom-; slow-unit- files, and timeout- ones with
+# FUZZ_SOFT_TIMEOUTS=1, are only slow).
+slow_pat='slow-unit-*'
+((soft_timeouts)) && slow_pat='@(slow-unit|timeout)-*'
+shopt -s extglob
+new_files() { # TARGET counted|slow
+    local f
+    for f in "$artifacts/$1"/*; do
+        [[ -f $f && $f -nt "$bdir/fuzz-logs/$1.start" ]] || continue
+        # shellcheck disable=SC2053
+        if [[ ${f##*/} == $slow_pat ]]; then
+            [[ $2 == slow ]] && echo "$f"
+        else
+            [[ $2 == counted ]] && echo "$f"
+        fi
+    done
+}
 printf '\n%-11s %10s %7s %7s %8s %5s  %s\n' target executions exec/s corpus findings slow result
 for t in "${targets[@]}"; do
     log=$bdir/fuzz-logs/$t.log
@@ -106,16 +137,27 @@ for t in "${targets[@]}"; do
     [[ -n $execs ]] || execs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
     speed=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
     corpus=$(find "$bdir/fuzz-corpus/$t" -type f | wc -l)
-    # crash-, leak-, timeout-, oom- files; slow-unit- files are only slow.
-    found=$(find "$bdir/fuzz-artifacts/$t" -type f ! -name 'slow-unit-*' -newermt "@$start" | wc -l)
-    slow=$(find "$bdir/fuzz-artifacts/$t" -type f -name 'slow-unit-*' -newermt "@$start" | wc -l)
+    found=$(new_files "$t" counted | wc -l)
+    slow=$(new_files "$t" slow | wc -l)
     result=ok
-    if [[ $rc != 0 || $found != 0 ]]; then
+    # libFuzzer exits 70 on a timeout; with soft timeouts that alone is
+    # no finding.
+    if [[ $rc == 70 && $found == 0 && $soft_timeouts == 1 ]]; then
+        result="ok (stopped by a slow input: $(new_files "$t" slow | head -1))"
+    elif [[ $rc != 0 || $found != 0 ]]; then
         result="FOUND (exit $rc): $(grep -m1 -E '^==[0-9]+==ERROR|runtime error|check failed|ERROR: libFuzzer' "$log" | cut -c1-100)"
         status=1
     fi
     printf '%-11s %10s %7s %7s %8s %5s  %s\n' "$t" "${execs:-?}" "${speed:-?}" \
         "$corpus" "$found" "$slow" "$result"
+    echo "$t ${result%% *} ${execs:-0}" | tr 'A-Z' 'a-z' >>"$bdir/fuzz-logs/results"
 done
-echo "findings (crash/leak/timeout/oom) this run: $(find "$bdir/fuzz-artifacts" -type f ! -name 'slow-unit-*' -newermt "@$start" | wc -l); files in $bdir/fuzz-artifacts/"
+for t in "${targets[@]}"; do
+    new_files "$t" counted | while read -r f; do
+        echo "finding: $f"
+        echo "  replay: $bdir/tests/fuzz/fuzz_$t $f   (or build/tests/fuzz/replay_$t $f)"
+        echo "  log:    $bdir/fuzz-logs/$t.log"
+    done
+done
+echo "findings (crash/leak/timeout/oom) this run: $(for t in "${targets[@]}"; do new_files "$t" counted; done | wc -l); artifacts in $artifacts/"
 exit $status

@@ -1,0 +1,386 @@
+#!/usr/bin/env python3
+"""corrupt_matrix.py - the corruption matrix of the mdlz command.
+
+Compresses small inputs with the mdlz under test (levels 1, 2, 3, 5 and 9,
+an empty input, random bytes that stay a RAW block, a stream read from a
+pipe, which has no size in its header, two concatenated streams), takes
+the hand-built multi-block streams of the fuzz seeds if their directory is
+given (many small RAW/ZSTD blocks; a CM, a RAW and a ZSTD block), and,
+unless --quick, compresses 1 MiB + 3000 bytes into two 1 MiB blocks (the
+CLI's block size). Then it complements every byte of each stream and cuts
+it at every length (streams over FULL_MAX bytes: every byte of the header,
+of the first two and last block headers, of the trailer, the type byte and
+last payload bytes of every block, the first and last EDGE bytes and an
+even sample of SAMPLE others; the 1 MiB stream: a few flips and a cut at
+its block boundary), and decodes each damaged copy twice:
+
+  file   `mdlz -d x.mdlz` in an empty directory: exit 1, exactly one line
+         on stderr ("mdlz: x.mdlz: ..."), nothing on stdout, no x and no
+         temporary file left, x.mdlz unchanged;
+  pipe   `mdlz -d` from a pipe to a pipe: exit 1, exactly one line on
+         stderr ("mdlz: ..."), and what reached stdout is a prefix of the
+         original data (no wrong byte is ever written).
+
+Two exceptions, both decoding to exactly the original data: a cut right
+after a complete stream of a concatenation is a valid shorter file (it must
+then exit 0 with that prefix), and a flip in the last bytes of an
+arithmetic-coded (CM) payload may leave the decoded bytes unchanged (the
+coder's final bytes only need to fall inside its last interval; the block
+and stream checksums still verify the data); such flips may exit 0 if the
+output is exactly the original, and are counted and printed as "slack".
+No case may crash, hang (--timeout) or exit with another status.
+
+Usage: corrupt_matrix.py [--seeds DIR] [--quick] [--jobs N] [-v] MDLZ
+  --seeds DIR  tests/fuzz seeds for the decompress target (builddir/
+               tests/fuzz/seeds/decompress)
+  --quick      for sanitizer builds (each run costs ~4x): every 6th
+               position besides the header, block header and trailer
+               bytes, and no 1 MiB stream
+Environment: MDLZ_ROBUST_JOBS (runs at once, default: CPUs, at most 4).
+Prints one line per stream, the matrix size, then "N passed, M failed".
+"""
+
+import argparse
+import os
+import random
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+FULL_MAX = 320  # streams up to this size: every byte and every length
+SAMPLE = 96  # larger ones: about this many positions besides the marks
+EDGE = 24  # ... and every position this close to either end
+SLACK = 4  # last bytes of a CM payload whose flip may not change the data
+
+WORDS = ("the of and to in a is that for it as was with be by on not he this "
+         "are or his from at which but have an they you were their one all "
+         "we can her has there been if more when will would who so no "
+         "government people states congress nation world peace year time "
+         "union country great power must public should law war new free "
+         "1823 1862 1941 2021 $ 3.5% (see above) -- ;").split()
+
+
+def text(rng, n):
+    """Deterministic English-like text of exactly n bytes."""
+    out, size, col = [], 0, 0
+    while size < n:
+        w = rng.choice(WORDS)
+        sep = "\n" if col > 60 else " "
+        col = 0 if sep == "\n" else col + len(w) + 1
+        out.append(w + sep)
+        size += len(w) + 1
+    return "".join(out).encode()[:n]
+
+
+class Layout:
+    """Where the fields of stream(s) z are (docs/format.md)."""
+
+    def __init__(self, z):
+        self.marks = set()  # offsets a flip or cut should always hit
+        self.ends = []  # offsets where a complete stream ends
+        self.slack = set()  # last bytes of CM payloads
+        self.blocks = []  # (offset, type) of every block, END included
+        p = 0
+        while p + 18 <= len(z) and z[p:p + 4] == b"MDLZ":
+            hdr = 26 if z[p + 5] & 1 else 18
+            self.marks.update(range(p, p + hdr))
+            p = self._blocks(z, p + hdr)
+            if p is None or not self.ends or self.ends[-1] != p:
+                break
+        self.marks = set(m for m in self.marks if m < len(z))
+
+    def _blocks(self, z, p):
+        mine = []
+        while p < len(z):
+            t = z[p]
+            mine.append(p)
+            self.blocks.append((p, t))
+            self.marks.add(p)
+            if t == 0:  # END: type, u64 size, u64 xxh64
+                p += 17
+                self.ends.append(p)
+                break
+            if p + 13 > len(z):
+                return None
+            if t == 2:  # RAW: type, u32 size, u32 xxh32, bytes
+                p += 9 + struct.unpack_from("<I", z, p + 1)[0]
+            elif t in (1, 3):  # CM, ZSTD: type, u32, u32 payload, u32, ...
+                p += 13 + struct.unpack_from("<I", z, p + 5)[0]
+                if t == 1:
+                    self.slack.update(range(p - SLACK, p))
+            else:
+                return None
+            self.marks.update(range(max(p - 2, 0), p))
+        for b in mine[:2] + mine[-2:]:  # whole headers of the outer blocks
+            self.marks.update(range(b, b + 17))
+        return p
+
+
+def positions(z, layout, stride):
+    """Byte offsets of z to damage (and lengths to cut it to)."""
+    n = len(z)
+    if n <= FULL_MAX:
+        if stride == 1:
+            return list(range(n))
+        return sorted(layout.marks | set(range(0, n, stride)) | {n - 1})
+    keep = set(layout.marks) | {n - 1}
+    if stride == 1:
+        keep.update(range(min(EDGE, n)))
+        keep.update(range(max(n - EDGE, 0), n))
+    keep.update(range(0, n, max(1, (n - 2 * EDGE) // SAMPLE) * stride))
+    return sorted(keep)
+
+
+class Matrix:
+    def __init__(self, mdlz, jobs, timeout, verbose):
+        self.mdlz, self.timeout, self.verbose = mdlz, timeout, verbose
+        self.lock = threading.Lock()
+        self.failures = []
+        self.slack = []
+        self.cases = self.runs = 0
+        self.tmp = tempfile.mkdtemp(prefix="mdlz-robust.")
+        self.free = []
+        for i in range(jobs):
+            self.free.append(os.path.join(self.tmp, "slot%d" % i))
+            os.mkdir(self.free[-1])
+
+    def close(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def mdlz_run(self, args, **kw):
+        return subprocess.run([self.mdlz] + args, capture_output=True,
+                              timeout=self.timeout, **kw)
+
+    def fail(self, name, why, r=None):
+        msg = "%s: %s" % (name, why)
+        if r is not None:
+            err = r.stderr.decode("utf-8", "replace").strip().splitlines()
+            msg += " (exit %d; stderr: %s)" % (r.returncode,
+                                               " | ".join(err[:3]) or "empty")
+        with self.lock:
+            self.failures.append(msg)
+        return False
+
+    def verdict(self, name, r, good, out):
+        """'fail' for an error exit as required (exit 1 and one line
+        "mdlz: ..."), 'ok' for exit 0 with output `out` equal to `good`
+        (a valid stream, or slack), None after recording a failure."""
+        if r.returncode < 0:
+            self.fail(name, "killed by signal %d" % -r.returncode, r)
+            return None
+        if r.returncode == 0 and good is not None:
+            if r.stderr:
+                self.fail(name, "exit 0 but stderr is not empty", r)
+                return None
+            if out() != good:
+                self.fail(name, "exit 0 with wrong data", r)
+                return None
+            return "ok"
+        if r.returncode != 1:
+            self.fail(name, "exit status is not 1", r)
+            return None
+        lines = r.stderr.split(b"\n")
+        if len(lines) != 2 or lines[1] or not lines[0].startswith(b"mdlz: "):
+            self.fail(name, "stderr is not exactly one 'mdlz: ' line", r)
+            return None
+        return "fail"
+
+    def file_case(self, name, data, good, must_pass):
+        """`mdlz -d x.mdlz` in an empty directory."""
+        with self.lock:
+            d = self.free.pop()
+        try:
+            src = os.path.join(d, "x.mdlz")
+            with open(src, "wb") as f:
+                f.write(data)
+            try:
+                r = self.mdlz_run(["-d", "x.mdlz"], cwd=d,
+                                  stdin=subprocess.DEVNULL)
+            except subprocess.TimeoutExpired:
+                return self.fail(name, "no exit within %d s" % self.timeout)
+
+            def out():
+                with open(os.path.join(d, "x"), "rb") as f:
+                    return f.read()
+            v = self.verdict(name, r, good, out)
+            if v is None:
+                return None
+            if must_pass and v != "ok":
+                return self.fail(name, "a valid stream was refused", r)
+            if v == "fail" and not r.stderr.startswith(b"mdlz: x.mdlz: "):
+                return self.fail(name, "the error does not name x.mdlz", r)
+            if r.stdout:
+                return self.fail(name, "wrote to stdout", r)
+            left = sorted(os.listdir(d))
+            if left != (["x", "x.mdlz"] if v == "ok" else ["x.mdlz"]):
+                return self.fail(name, "left %s" % left, r)
+            with open(src, "rb") as f:
+                if f.read() != data:
+                    return self.fail(name, "the input was changed", r)
+            return v
+        finally:
+            for e in os.listdir(d):
+                os.unlink(os.path.join(d, e))
+            with self.lock:
+                self.free.append(d)
+
+    def pipe_case(self, name, data, good, must_pass, orig):
+        """`mdlz -d` from a pipe to a pipe."""
+        try:
+            r = self.mdlz_run(["-d"], input=data)
+        except subprocess.TimeoutExpired:
+            return self.fail(name, "no exit within %d s" % self.timeout)
+        v = self.verdict(name, r, good, lambda: r.stdout)
+        if v is None:
+            return None
+        if must_pass and v != "ok":
+            return self.fail(name, "a valid stream was refused", r)
+        if v == "fail" and not orig.startswith(r.stdout):
+            return self.fail(name, "wrote %d bytes that are not a prefix of "
+                             "the original" % len(r.stdout), r)
+        return v
+
+    def case(self, name, data, orig, good=None, must_pass=False):
+        """One damaged stream, decoded both ways. good: the data an exit 0
+        must produce (None: exit 0 is wrong); must_pass: exit 0 required."""
+        a = self.file_case(name + " (file)", data, good, must_pass)
+        b = self.pipe_case(name + " (pipe)", data, good, must_pass, orig)
+        with self.lock:
+            self.cases += 1
+            self.runs += 2
+            if not must_pass and "ok" in (a, b):
+                self.slack.append(name)
+        if self.verbose and not (a and b):
+            print("not ok - " + name, flush=True)
+
+    def decode(self, z):
+        r = self.mdlz_run(["-d"], input=z)
+        if r.returncode != 0:
+            raise RuntimeError("a complete stream does not decode: %s" %
+                               r.stderr.decode("utf-8", "replace"))
+        return r.stdout
+
+    def stream(self, pool, label, z, orig, flips, cuts):
+        """Flips at offsets `flips` and cuts at lengths `cuts` of stream z
+        (which decodes to orig)."""
+        lay = Layout(z)
+        before = len(self.failures), len(self.slack)
+        t0 = time.time()
+        futs = []
+        for p in flips:
+            bad = z[:p] + bytes([z[p] ^ 0xFF]) + z[p + 1:]
+            futs.append(pool.submit(self.case, "%s flip@%d" % (label, p), bad,
+                                    orig, orig if p in lay.slack else None))
+        valid = {e: self.decode(z[:e]) for e in lay.ends[:-1]}
+        for n in sorted(set(cuts) | set(valid)):
+            futs.append(pool.submit(self.case, "%s cut@%d" % (label, n),
+                                    z[:n], orig, valid.get(n), n in valid))
+        for f in futs:
+            f.result()
+        bad = len(self.failures) - before[0]
+        slack = len(self.slack) - before[1]
+        print("%-24s %6d bytes %4d flips %4d cuts %6.1f s  %s%s" % (
+            label, len(z), len(flips), len(futs) - len(flips),
+            time.time() - t0, "ok" if bad == 0 else "%d FAILED" % bad,
+            ", %d slack" % slack if slack else ""), flush=True)
+
+
+def big_stream(m, pool, rng, compress):
+    """Two 1 MiB blocks: a few flips and a cut, each costing a decode of up
+    to 1 MiB (~1 s)."""
+    data = text(rng, (1 << 20) + 3000)
+    z = compress(["-1"], "big", data)
+    lay = Layout(z)
+    blocks = [b for b, t in lay.blocks if t != 0]
+    if len(blocks) != 2 or lay.blocks[0][1] != 1:
+        raise RuntimeError("expected a CM block and another: %r" % lay.blocks)
+    b1, b2 = blocks
+    m.stream(pool, "2 blocks of 1 MiB, -1", z, data,
+             [(b1 + b2) // 2, b2, b2 + 13, len(z) - 1], [b2])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("mdlz")
+    ap.add_argument("--seeds")
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--jobs", type=int,
+                    default=int(os.environ.get("MDLZ_ROBUST_JOBS", "0")))
+    ap.add_argument("--timeout", type=int, default=120)
+    ap.add_argument("-v", "--verbose", action="store_true")
+    a = ap.parse_args()
+    jobs = a.jobs or min(os.cpu_count() or 1, 4)
+    stride = 6 if a.quick else 1
+    m = Matrix(os.path.abspath(a.mdlz), jobs, a.timeout, a.verbose)
+    t0 = time.time()
+    try:
+        work = os.path.join(m.tmp, "in")
+        os.mkdir(work)
+
+        def compress(args, name, data, stdin=False):
+            """mdlz ARGS -c NAME (or from stdin), NAME holding data."""
+            if stdin:
+                r = m.mdlz_run(args + ["-c"], cwd=work, input=data)
+            else:
+                with open(os.path.join(work, name), "wb") as f:
+                    f.write(data)
+                r = m.mdlz_run(args + ["-c", name], cwd=work)
+            if r.returncode != 0:
+                raise RuntimeError("mdlz %s failed: %s" % (
+                    " ".join(args), r.stderr.decode("utf-8", "replace")))
+            return r.stdout
+
+        rng = random.Random(20261127)
+        rand = bytes(rng.getrandbits(8) for _ in range(60))
+        t = [text(rng, n) for n in (200, 200, 160, 200)]
+        streams = [
+            ("empty, -5", compress([], "empty", b""), b""),
+            ("text, -1", compress(["-1"], "t1", t[0]), t[0]),
+            ("text, -5", compress([], "t5", t[1]), t[1]),
+            ("text, -9", compress(["-9"], "t9", t[2]), t[2]),
+            ("stdin (no size), -3", compress(["-3"], "", t[3], True), t[3]),
+            ("random (RAW), -2", compress(["-2"], "rand", rand), rand),
+            ("concat rand+empty, -1",
+             compress(["-1"], "rand", rand) + compress(["-1"], "empty", b""),
+             rand),
+        ]
+        for name in ("custom-many-blocks", "splice-cm-raw-zstd"):
+            path = os.path.join(a.seeds or "", name + ".mdlz")
+            if a.seeds and os.path.exists(path):
+                with open(path, "rb") as f:
+                    z = f.read()
+                streams.append(("seed " + name, z, m.decode(z)))
+            elif a.seeds:
+                print("# seed %s not found in %s" % (name, a.seeds))
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            for label, z, orig in streams:
+                pos = positions(z, Layout(z), stride)
+                m.stream(pool, label, z, orig, pos, pos)
+            if not a.quick:
+                big_stream(m, pool, rng, compress)
+        elapsed = time.time() - t0
+    finally:
+        m.close()
+    for f in m.failures[:50]:
+        print("FAIL " + f)
+    if len(m.failures) > 50:
+        print("... and %d more" % (len(m.failures) - 50))
+    if m.slack:
+        print("slack: %d flips of the last bytes of a CM payload decoded to "
+              "the original data (exit 0): %s%s" % (
+                  len(m.slack), ", ".join(sorted(m.slack)[:8]),
+                  " ..." if len(m.slack) > 8 else ""))
+    print("corruption matrix: %d cases (%d runs of mdlz -d, %d at once) in "
+          "%.1f s" % (m.cases, m.runs, jobs, elapsed))
+    nfail = len(set(f.split(" (")[0] for f in m.failures))
+    print("%d passed, %d failed" % (m.cases - nfail, nfail))
+    return 1 if m.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
