@@ -25,6 +25,7 @@
 static void print_help(void) {
     printf(
         "Usage: mdlz [OPTION]... [FILE]...\n"
+        "       mdlz index add|ls|rm|stats|search KB.db ...  (mdlz index --help)\n"
         "Compress or decompress FILEs with mdlz (context mixing).\n"
         "With no FILE, or when FILE is -, read standard input.\n"
         "\n"
@@ -43,6 +44,11 @@ static void print_help(void) {
         "      --rm          remove input files after success\n"
         "  -1 .. -9          compression level (default %d); higher is\n"
         "                    slower, uses more memory, compresses better\n"
+        "  -R, --index=KB.db compress against (or decompress with) the\n"
+        "                    retrieval index KB.db (see mdlz index)\n"
+        "      --retrieval=MODE  with -R: whole (documents chosen for the\n"
+        "                    input, listed in the header), online (queries\n"
+        "                    while coding), both (default) or none\n"
         "      --memory=SIZE memory limit (K, M, G, KiB, MiB, GiB suffixes);\n"
         "                    compression shrinks the model to fit,\n"
         "                    decompression refuses streams that need more\n"
@@ -121,7 +127,7 @@ static void set_flag(cli_options *o, parsed *p, char flag) {
     case 'k':
         o->remove_input = 0;
         break;
-    case 'R':
+    case 'X': /* --rm */
         o->remove_input = 1;
         break;
     case 'q':
@@ -150,12 +156,30 @@ static int long_option(cli_options *o, parsed *p, const char *arg,
         char flag;
     } flags[] = {{"compress", 'z'}, {"decompress", 'd'}, {"uncompress", 'd'},
                  {"test", 't'},     {"list", 'l'},       {"stdout", 'c'},
-                 {"force", 'f'},    {"keep", 'k'},       {"rm", 'R'},
+                 {"force", 'f'},    {"keep", 'k'},       {"rm", 'X'},
                  {"quiet", 'q'},    {"verbose", 'v'},    {"help", 'h'},
                  {"version", 'V'}};
     const char *name = arg + 2;
     const char *eq = strchr(name, '=');
     size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    if (len == 5 && strncmp(name, "index", 5) == 0) {
+        const char *val = eq ? eq + 1 : next;
+        if (!val || !*val) return usage_error("option requires an argument", arg);
+        if (!eq) *used = 1;
+        o->index = val;
+        return 0;
+    }
+    if (len == 9 && strncmp(name, "retrieval", 9) == 0) {
+        static const char *const modes[] = {"none", "whole", "online", "both"};
+        const char *val = eq ? eq + 1 : "";
+        for (int m = 0; m < 4; m++)
+            if (strcmp(val, modes[m]) == 0) {
+                o->retrieval = m;
+                return 0;
+            }
+        return usage_error("--retrieval takes none, whole, online or both:",
+                           val);
+    }
     if (len == 6 && strncmp(name, "memory", 6) == 0) {
         const char *val = eq ? eq + 1 : next;
         if (!val) return usage_error("option requires an argument", arg);
@@ -180,15 +204,18 @@ static int short_options(cli_options *o, parsed *p, const char *arg,
     for (const char *c = arg + 1; *c; c++) {
         if (*c >= '1' && *c <= '9') {
             o->level = *c - '0';
-        } else if (*c == 'o') {
-            if (c[1]) {
-                o->out_name = c + 1;
-            } else {
-                if (!next)
-                    return usage_error("option requires an argument", "-o");
-                o->out_name = next;
-                *used = 1;
+        } else if (*c == 'o' || *c == 'R') {
+            const char *val = c[1] ? c + 1 : next;
+            if (!val) {
+                char opt[3] = {'-', *c, '\0'};
+                return usage_error("option requires an argument", opt);
             }
+            if (!c[1]) *used = 1;
+            if (*c == 'R') {
+                o->index = val;
+                return 0;
+            }
+            o->out_name = val;
             o->to_stdout = 0;
             return 0;
         } else if (strchr("zdtlcfkqvhV", *c)) {
@@ -289,6 +316,7 @@ int main(int argc, char **argv) {
     memset(&opt, 0, sizeof opt);
     opt.mode = MODE_COMPRESS;
     opt.level = MDLZ_LEVEL_DEFAULT;
+    opt.retrieval = MDLZ_RETRIEVE_WHOLE | MDLZ_RETRIEVE_ONLINE;
     parsed p = {0, 0, NULL, 0};
     p.files = malloc(sizeof *p.files * (size_t)(argc > 0 ? argc : 1));
     if (!p.files) {

@@ -50,6 +50,14 @@ static int fail_status(job *j, mdlz_status st) {
     return fail(j, j->name, mdlz_strerror(st));
 }
 
+/* A failure with the library's detail line, when it has one. */
+static int fail_detail(job *j, mdlz_status st, const char *detail) {
+    if (!detail || !*detail) return fail_status(j, st);
+    char msg[512];
+    snprintf(msg, sizeof msg, "%s: %s", mdlz_strerror(st), detail);
+    return fail(j, j->name, msg);
+}
+
 /* Sends decoded or compressed bytes to the output (nowhere for -t). */
 static int emit(job *j, size_t n) {
     j->out_total += n;
@@ -86,6 +94,17 @@ static int create_cctx(job *j, mdlz_cctx **c, uint64_t src_size) {
         return fail(j, j->name, msg);
     }
     if (st != MDLZ_OK) return fail_status(j, st);
+    if (j->opt->index) {
+        st = mdlz_cctx_set_index(*c, j->opt->index);
+        if (st == MDLZ_OK)
+            st = mdlz_cctx_set_param(*c, MDLZ_CPARAM_RETRIEVAL, j->opt->retrieval);
+        if (st != MDLZ_OK) {
+            int rc = fail_detail(j, st, mdlz_cctx_error_detail(*c));
+            mdlz_cctx_free(*c);
+            *c = NULL;
+            return rc;
+        }
+    }
     return 0;
 }
 
@@ -111,7 +130,7 @@ static int compress_data(job *j) {
             mdlz_status st = mdlz_compress_stream(c, &out, &in, end, &done);
             if ((rc = emit(j, out.pos))) break;
             if (st != MDLZ_OK) {
-                rc = fail_status(j, st);
+                rc = fail_detail(j, st, mdlz_cctx_error_detail(c));
                 break;
             }
             uint64_t pin, pout;
@@ -166,6 +185,8 @@ static int decompress_data(job *j) {
                 break;
             }
             mdlz_status st = mdlz_dctx_create(&d, j->opt->mem_limit);
+            if (st == MDLZ_OK && j->opt->index)
+                st = mdlz_dctx_set_index(d, j->opt->index);
             if (st != MDLZ_OK) {
                 rc = fail_status(j, st);
                 break;
@@ -189,7 +210,7 @@ static int decompress_data(job *j) {
             if (st == MDLZ_ERROR_MEMLIMIT)
                 rc = fail_memlimit(j, hdr, hdr_len);
             else
-                rc = fail_status(j, st);
+                rc = fail_detail(j, st, mdlz_dctx_error_detail(d));
             break;
         }
         progress_update(&j->prog, j->in_total - (in.size - in.pos),

@@ -19,6 +19,8 @@ typedef struct {
     int verbose;          /* -v: per-file summary lines */
     int to_stdout;        /* -c, or output named "-" */
     const char *out_name; /* -o FILE, or NULL */
+    const char *index;    /* -R KB.db: retrieval index, or NULL */
+    int retrieval;        /* --retrieval=: MDLZ_RETRIEVE_* bits (default 3) */
 } cli_options;
 
 /* Name used in messages for standard input/output. */

@@ -5,9 +5,19 @@
 
 size_t blk_encode(predictor *p, const uint8_t *src, size_t n, uint8_t *dst,
                   size_t cap) {
+    return blk_encode_traced(p, src, n, dst, cap, NULL);
+}
+
+size_t blk_encode_traced(predictor *p, const uint8_t *src, size_t n,
+                         uint8_t *dst, size_t cap, const blk_trace *tr) {
     ac_encoder e;
     ac_enc_init(&e, dst, cap);
+    size_t next = tr ? tr->interval : SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
+        if (i == next) {
+            tr->fn(tr->user, i, e.pos);
+            next += tr->interval;
+        }
         int c = src[i];
         for (int b = 7; b >= 0; b--) {
             int bit = (c >> b) & 1;

@@ -12,6 +12,18 @@
 size_t blk_encode(predictor *p, const uint8_t *src, size_t n, uint8_t *dst,
                   size_t cap);
 
+/* Optional progress reports of blk_encode_traced(): fn(user, bytes coded
+ * in this block, coded size so far) every `interval` bytes. */
+typedef struct {
+    uint32_t interval;
+    void (*fn)(void *user, size_t in, size_t out);
+    void *user;
+} blk_trace;
+
+/** blk_encode() that reports its progress to tr. */
+size_t blk_encode_traced(predictor *p, const uint8_t *src, size_t n,
+                         uint8_t *dst, size_t cap, const blk_trace *tr);
+
 /** Decodes n bytes from src[0..size) into dst. */
 void blk_decode(predictor *p, const uint8_t *src, size_t size, uint8_t *dst,
                 size_t n);

@@ -30,11 +30,12 @@ const codesize_entry *codesize_find(const char *name) {
 
 size_t mdlz_stream_code_costs(const void *header, size_t header_size,
                               mdlz_component_cost *out, size_t cap) {
+    int ext_ = 0;
     mdlz_config cfg;
     uint64_t src_size;
     size_t len;
     if (!header ||
-        fmt_parse_header(header, header_size, &cfg, &src_size, &len) != MDLZ_OK)
+        fmt_parse_header(header, header_size, &cfg, &src_size, &ext_, &len) != MDLZ_OK)
         return 0;
     /* core and orders always decode; the match model only if coded with. */
     const char *used[3];

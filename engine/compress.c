@@ -5,7 +5,12 @@
  *
  * The model keeps learning across blocks; a block stored raw or with zstd
  * is replayed through the model on both sides, so the state stays in step.
+ *
+ * With a retrieval index the header waits for the first block: the
+ * documents are chosen from it (WHOLE mode) and recorded in the header's
+ * extension area, and the model is primed with the best of them.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -13,6 +18,7 @@
 
 #include "block.h"
 #include "format.h"
+#include "session.h"
 
 /* zstd level for blocks the model could not shrink: such data is nearly
  * incompressible, so a fast level finds what little there is to find. */
@@ -31,7 +37,18 @@ struct mdlz_cctx {
     XXH64_state_t *xs;
     uint64_t total_in, total_out;
     int stage;
+    ret_session *ret;    /* retrieval, or NULL */
+    unsigned ret_modes;
+    mdlz_trace_fn trace;
+    void *trace_user;
+    uint32_t trace_interval;
+    char detail[256];    /* mdlz_cctx_error_detail() */
 };
+
+/* Primed bytes per input byte (of the first block): priming costs as much
+ * time as coding, and retrieval must keep at least 1/4 of the speed. */
+#define PRIME_PER_INPUT 2
+#define PRIME_MAX ((uint64_t)4 << 20)
 
 void mdlz_params_init(mdlz_params *p) {
     memset(p, 0, sizeof *p);
@@ -53,6 +70,7 @@ uint64_t mdlz_compress_bound(uint64_t n) {
 void mdlz_cctx_free(mdlz_cctx *c) {
     if (!c) return;
     pred_free(c->pred);
+    ret_session_free(c->ret);
     free(c->blk);
     free(c->pend);
     XXH64_freeState(c->xs);
@@ -80,11 +98,11 @@ mdlz_status mdlz_cctx_create(mdlz_cctx **out, const mdlz_params *params) {
     c->declared = params->src_size;
     c->blk_size = (size_t)1 << c->cfg.block_log;
     c->blk = malloc(c->blk_size);
-    c->pend = malloc(FMT_HEADER_MAX + BLK_HEADER_MAX + c->blk_size +
-                     FMT_TRAILER_SIZE);
+    c->pend = malloc(FMT_HEADER_MAX + FMT_EXT_MAX + 6 + BLK_HEADER_MAX +
+                     c->blk_size + FMT_TRAILER_SIZE);
     c->xs = XXH64_createState();
+    c->ret_modes = MDLZ_RETRIEVE_WHOLE | MDLZ_RETRIEVE_ONLINE;
     if (!c->blk || !c->pend || !c->xs) st = MDLZ_ERROR_NOMEM;
-    if (st == MDLZ_OK) st = pred_create(&c->pred, &c->cfg);
     if (st != MDLZ_OK) {
         mdlz_cctx_free(c);
         return st;
@@ -92,6 +110,85 @@ mdlz_status mdlz_cctx_create(mdlz_cctx **out, const mdlz_params *params) {
     XXH64_reset(c->xs, 0);
     *out = c;
     return MDLZ_OK;
+}
+
+mdlz_status mdlz_cctx_set_param(mdlz_cctx *c, mdlz_cparam param, int value) {
+    if (c->stage != ST_START || c->total_in) return MDLZ_ERROR_STAGE;
+    switch (param) {
+    case MDLZ_CPARAM_MATCH:
+        if (value != 0 && value != 1) return MDLZ_ERROR_PARAM;
+        c->cfg.components = value ? c->cfg.components | COMP_MATCH
+                                  : c->cfg.components & ~COMP_MATCH;
+        return MDLZ_OK;
+    case MDLZ_CPARAM_RETRIEVAL:
+        if (value < 0 || value > 3) return MDLZ_ERROR_PARAM;
+        c->ret_modes = (unsigned)value;
+        return MDLZ_OK;
+    }
+    return MDLZ_ERROR_PARAM;
+}
+
+mdlz_status mdlz_cctx_set_index(mdlz_cctx *c, const char *path) {
+    if (c->stage != ST_START || c->total_in) return MDLZ_ERROR_STAGE;
+    ret_session_free(c->ret);
+    c->ret = NULL;
+    return ret_session_open(&c->ret, path, c->detail, sizeof c->detail);
+}
+
+mdlz_status mdlz_cctx_set_trace(mdlz_cctx *c, uint32_t interval,
+                                mdlz_trace_fn fn, void *user) {
+    if (c->stage != ST_START || c->total_in) return MDLZ_ERROR_STAGE;
+    if (fn && interval == 0) return MDLZ_ERROR_PARAM;
+    c->trace = fn;
+    c->trace_user = user;
+    c->trace_interval = interval;
+    return MDLZ_OK;
+}
+
+const char *mdlz_cctx_error_detail(const mdlz_cctx *c) { return c->detail; }
+
+/* Chooses the documents (WHOLE), creates the model, writes the header and
+ * its extension area into pend, and primes the model. */
+static mdlz_status start_stream(mdlz_cctx *c) {
+    fmt_ext ext;
+    memset(&ext, 0, sizeof ext);
+    pred_extras ex = {NULL, 0, 0};
+    if (c->ret && c->ret_modes) {
+        ex.ret = c->ret;
+        ex.ret_modes = ext.ret_modes = c->ret_modes;
+        if (c->ret_modes & MDLZ_RETRIEVE_ONLINE)
+            ext.ret_fp = ret_session_fingerprint(c->ret);
+        if (c->ret_modes & MDLZ_RETRIEVE_WHOLE) {
+            int k = ret_session_choose(c->ret, c->blk, c->blk_fill, ext.docs,
+                                       RET_WHOLE_DOCS, c->detail,
+                                       sizeof c->detail);
+            if (k < 0) return MDLZ_ERROR_INDEX;
+            ext.n_docs = (unsigned)k;
+        }
+        size_t len;
+        ret_session_text(c->ret, &len);
+        uint64_t budget = MDLZ_MIN((uint64_t)c->blk_fill * PRIME_PER_INPUT,
+                                   PRIME_MAX);
+        ex.prime_bytes = ext.prime_bytes = MDLZ_MIN((uint64_t)len, budget);
+    }
+    MDLZ_FORWARD(pred_create_ext(&c->pred, &c->cfg, &ex));
+    int has_ext = ext.ret_modes || ext.n_tools;
+    c->pend_len = fmt_write_header(c->pend, &c->cfg, c->declared, has_ext);
+    if (has_ext) c->pend_len += fmt_write_ext(c->pend + c->pend_len, &ext);
+    c->pend_pos = 0;
+    if (ex.prime_bytes) {
+        size_t len;
+        const uint8_t *text = ret_session_text(c->ret, &len);
+        blk_train(c->pred, text + len - ex.prime_bytes, ex.prime_bytes);
+    }
+    return MDLZ_OK;
+}
+
+/* Adapts blk_trace's report to the caller's mdlz_trace_fn. */
+static void trace_block(void *user, size_t in, size_t out) {
+    mdlz_cctx *c = user;
+    c->trace(c->trace_user, c->total_in - c->blk_fill + in,
+             c->total_out + c->pend_len - c->pend_pos + BLK_HEADER_MAX + out);
 }
 
 void mdlz_cctx_progress(const mdlz_cctx *c, uint64_t *in_bytes,
@@ -106,7 +203,9 @@ static void emit_block(mdlz_cctx *c) {
     size_t n = c->blk_fill;
     fmt_block b = {BLK_CM, (uint32_t)n, 0, XXH32(c->blk, n, 0)};
     uint8_t *payload = c->pend + BLK_HEADER_MAX;
-    size_t sz = blk_encode(c->pred, c->blk, n, payload, n - 1);
+    blk_trace tr = {c->trace_interval, trace_block, c};
+    size_t sz = blk_encode_traced(c->pred, c->blk, n, payload, n - 1,
+                                  c->trace ? &tr : NULL);
     if (sz == 0) {
         size_t z = ZSTD_compress(payload, n - 1, c->blk, n, FALLBACK_ZSTD_LEVEL);
         if (!ZSTD_isError(z) && z < n) {
@@ -125,6 +224,8 @@ static void emit_block(mdlz_cctx *c) {
     c->pend_pos = 0;
     XXH64_update(c->xs, c->blk, n);
     c->blk_fill = 0;
+    if (c->trace)
+        c->trace(c->trace_user, c->total_in, c->total_out + c->pend_len);
 }
 
 static void emit_trailer(mdlz_cctx *c) {
@@ -159,12 +260,6 @@ mdlz_status mdlz_compress_stream(mdlz_cctx *c, mdlz_outbuf *out,
             *done = 1;
             return MDLZ_OK;
         }
-        if (c->stage == ST_START) {
-            c->pend_len = fmt_write_header(c->pend, &c->cfg, c->declared);
-            c->pend_pos = 0;
-            c->stage = ST_RUN;
-            continue;
-        }
         if (in && in->pos < in->size) {
             size_t take = MDLZ_MIN(in->size - in->pos, c->blk_size - c->blk_fill);
             if (c->declared != MDLZ_SIZE_UNKNOWN &&
@@ -177,6 +272,22 @@ mdlz_status mdlz_compress_stream(mdlz_cctx *c, mdlz_outbuf *out,
             in->pos += take;
             c->blk_fill += take;
             c->total_in += take;
+        }
+        if (c->stage == ST_START) {
+            /* With retrieval, the header waits for the first block. */
+            if (c->ret && !end && c->blk_fill < c->blk_size) return MDLZ_OK;
+            mdlz_status st = start_stream(c);
+            if (st != MDLZ_OK) {
+                c->stage = ST_ERROR;
+                return st;
+            }
+            c->stage = ST_RUN;
+            continue;
+        }
+        if (c->ret && ret_session_failed(c->ret)) {
+            snprintf(c->detail, sizeof c->detail, "an online query failed");
+            c->stage = ST_ERROR;
+            return MDLZ_ERROR_INDEX;
         }
         if (c->blk_fill == c->blk_size) {
             emit_block(c);

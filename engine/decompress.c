@@ -8,6 +8,7 @@
  * header before it is used, and the header itself (which sizes the model)
  * is checksummed and checked against the caller's memory limit.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -15,8 +16,10 @@
 
 #include "block.h"
 #include "format.h"
+#include "session.h"
 
-enum { ST_HEADER, ST_BLOCKHDR, ST_PAYLOAD, ST_DRAIN, ST_TRAILER, ST_DONE };
+enum { ST_HEADER, ST_EXT, ST_BLOCKHDR, ST_PAYLOAD, ST_DRAIN, ST_TRAILER,
+       ST_DONE };
 
 struct mdlz_dctx {
     uint64_t mem_limit;
@@ -35,11 +38,20 @@ struct mdlz_dctx {
     size_t data_pos;
     XXH64_state_t *xs;
     uint64_t total;
+    uint8_t *ebuf;     /* extension area being gathered */
+    size_t elen;
+    fmt_ext ext;
+    char *index_path;  /* mdlz_dctx_set_index() */
+    ret_session *ret;
+    char detail[256];  /* mdlz_dctx_error_detail() */
 };
 
 void mdlz_dctx_free(mdlz_dctx *d) {
     if (!d) return;
     pred_free(d->pred);
+    ret_session_free(d->ret);
+    free(d->index_path);
+    free(d->ebuf);
     free(d->payload);
     free(d->data);
     XXH64_freeState(d->xs);
@@ -62,15 +74,59 @@ mdlz_status mdlz_dctx_create(mdlz_dctx **out, uint64_t mem_limit) {
     return MDLZ_OK;
 }
 
+mdlz_status mdlz_dctx_set_index(mdlz_dctx *d, const char *path) {
+    if (d->stage != ST_HEADER || d->hlen) return MDLZ_ERROR_STAGE;
+    free(d->index_path);
+    d->index_path = strdup(path);
+    return d->index_path ? MDLZ_OK : MDLZ_ERROR_NOMEM;
+}
+
+const char *mdlz_dctx_error_detail(const mdlz_dctx *d) { return d->detail; }
+
+/* Opens the index a stream needs and loads the documents it records, as
+ * the encoder did: same order, each checked against its hash and size. */
+static mdlz_status start_retrieval(mdlz_dctx *d) {
+    const fmt_ext *e = &d->ext;
+    if (!d->index_path) return MDLZ_ERROR_NEED_INDEX;
+    MDLZ_FORWARD(ret_session_open(&d->ret, d->index_path, d->detail,
+                                  sizeof d->detail));
+    if ((e->ret_modes & MDLZ_RETRIEVE_ONLINE) &&
+        ret_session_fingerprint(d->ret) != e->ret_fp) {
+        snprintf(d->detail, sizeof d->detail,
+                 "index fingerprint %016llx, stream needs %016llx",
+                 (unsigned long long)ret_session_fingerprint(d->ret),
+                 (unsigned long long)e->ret_fp);
+        return MDLZ_ERROR_INDEX;
+    }
+    for (unsigned i = 0; i < e->n_docs; i++)
+        MDLZ_FORWARD(ret_session_load(d->ret, &e->docs[i], d->detail,
+                                      sizeof d->detail));
+    size_t len;
+    ret_session_text(d->ret, &len);
+    if (e->prime_bytes > len) return MDLZ_ERROR_CORRUPT;
+    return MDLZ_OK;
+}
+
 /* Sets up the model and buffers once the header is known. */
 static mdlz_status start_stream(mdlz_dctx *d) {
     if (d->mem_limit && cfg_memory(&d->cfg) > d->mem_limit)
         return MDLZ_ERROR_MEMLIMIT;
+    pred_extras ex = {NULL, 0, 0};
+    if (d->ext.ret_modes) {
+        MDLZ_FORWARD(start_retrieval(d));
+        ex = (pred_extras){d->ret, d->ext.ret_modes, d->ext.prime_bytes};
+    }
     size_t bs = (size_t)1 << d->cfg.block_log;
     d->payload = malloc(bs);
     d->data = malloc(bs);
     if (!d->payload || !d->data) return MDLZ_ERROR_NOMEM;
-    return pred_create(&d->pred, &d->cfg);
+    MDLZ_FORWARD(pred_create_ext(&d->pred, &d->cfg, &ex));
+    if (ex.prime_bytes) {
+        size_t len;
+        const uint8_t *text = ret_session_text(d->ret, &len);
+        blk_train(d->pred, text + len - ex.prime_bytes, ex.prime_bytes);
+    }
+    return MDLZ_OK;
 }
 
 /* Turns the gathered payload into d->data and checks it. */
@@ -127,8 +183,9 @@ static mdlz_status step(mdlz_dctx *d, mdlz_outbuf *out, mdlz_inbuf *in,
         d->hbuf[d->hlen++] = *src;
         in->pos++;
         size_t len;
-        mdlz_status st =
-            fmt_parse_header(d->hbuf, d->hlen, &d->cfg, &d->declared, &len);
+        int has_ext;
+        mdlz_status st = fmt_parse_header(d->hbuf, d->hlen, &d->cfg,
+                                          &d->declared, &has_ext, &len);
         if (st == MDLZ_ERROR_TRUNCATED) {
             if (d->hlen >= FMT_HEADER_MAX) return MDLZ_ERROR_CORRUPT;
             return MDLZ_OK;
@@ -136,9 +193,33 @@ static mdlz_status step(mdlz_dctx *d, mdlz_outbuf *out, mdlz_inbuf *in,
         MDLZ_FORWARD(st);
         if (d->declared != MDLZ_SIZE_UNKNOWN && d->declared > d->out_limit)
             return MDLZ_ERROR_DST_SIZE;
+        d->hlen = d->hneed = 0;
+        if (has_ext) {
+            d->ebuf = malloc(FMT_EXT_MAX + 6);
+            if (!d->ebuf) return MDLZ_ERROR_NOMEM;
+            d->stage = ST_EXT;
+            return MDLZ_OK;
+        }
         MDLZ_FORWARD(start_stream(d));
         d->stage = ST_BLOCKHDR;
-        d->hlen = d->hneed = 0;
+        return MDLZ_OK;
+    }
+    case ST_EXT: {
+        if (!avail) break;
+        /* The length comes first: take it, then exactly the rest. */
+        size_t need = d->elen < 2 ? 2
+                      : 2 + ((size_t)d->ebuf[0] | (size_t)d->ebuf[1] << 8) + 4;
+        if (need > FMT_EXT_MAX + 6) return MDLZ_ERROR_CORRUPT;
+        size_t k = MDLZ_MIN(avail, need - d->elen);
+        memcpy(d->ebuf + d->elen, src, k);
+        d->elen += k;
+        in->pos += k;
+        size_t len;
+        mdlz_status st = fmt_parse_ext(d->ebuf, d->elen, &d->ext, &len);
+        if (st == MDLZ_ERROR_TRUNCATED) return MDLZ_OK;
+        MDLZ_FORWARD(st);
+        MDLZ_FORWARD(start_stream(d));
+        d->stage = ST_BLOCKHDR;
         return MDLZ_OK;
     }
     case ST_BLOCKHDR:
@@ -180,6 +261,10 @@ static mdlz_status step(mdlz_dctx *d, mdlz_outbuf *out, mdlz_inbuf *in,
         in->pos += k;
         if (d->have < d->blk.payload_size) break;
         MDLZ_FORWARD(decode_block(d));
+        if (d->ret && ret_session_failed(d->ret)) {
+            snprintf(d->detail, sizeof d->detail, "an online query failed");
+            return MDLZ_ERROR_INDEX;
+        }
         d->stage = ST_DRAIN;
         return MDLZ_OK;
     }
@@ -232,12 +317,43 @@ mdlz_status mdlz_decompress(void *dst, size_t dst_cap, size_t *dst_size,
     return MDLZ_OK;
 }
 
+/* Parses the header and the extension area at the start of src. */
+static mdlz_status parse_all(const uint8_t *src, size_t n, mdlz_config *cfg,
+                             uint64_t *src_size, fmt_ext *ext, size_t *len) {
+    int has_ext;
+    memset(ext, 0, sizeof *ext);
+    MDLZ_FORWARD(fmt_parse_header(src, n, cfg, src_size, &has_ext, len));
+    if (!has_ext) return MDLZ_OK;
+    size_t elen;
+    MDLZ_FORWARD(fmt_parse_ext(src + *len, n - *len, ext, &elen));
+    *len += elen;
+    return MDLZ_OK;
+}
+
+size_t mdlz_get_frame_docs(mdlz_docref *out, size_t cap, const void *src,
+                           size_t src_size) {
+    mdlz_config cfg;
+    uint64_t size;
+    size_t len;
+    fmt_ext ext;
+    if (parse_all(src, src_size, &cfg, &size, &ext, &len) != MDLZ_OK) return 0;
+    size_t n = MDLZ_MIN(cap, ext.n_docs);
+    memcpy(out, ext.docs, n * sizeof *out);
+    return n;
+}
+
 mdlz_status mdlz_get_frame_info(mdlz_frame_info *info, const void *src,
                                 size_t src_size) {
     mdlz_config cfg;
+    fmt_ext ext;
     memset(info, 0, sizeof *info);
-    MDLZ_FORWARD(fmt_parse_header(src, src_size, &cfg, &info->src_size,
-                                  &info->header_size));
+    MDLZ_FORWARD(parse_all(src, src_size, &cfg, &info->src_size, &ext,
+                           &info->header_size));
+    info->retrieval = ext.ret_modes;
+    info->index_fingerprint = ext.ret_fp;
+    info->primed_bytes = ext.prime_bytes;
+    info->n_docs = ext.n_docs;
+    info->n_tools = ext.n_tools;
     info->format_version = FMT_VERSION;
     info->level = cfg.level;
     info->model_memory = cfg_memory(&cfg);

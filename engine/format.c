@@ -13,12 +13,13 @@
 #include <xxhash.h>
 
 size_t fmt_write_header(uint8_t *dst, const mdlz_config *cfg,
-                        uint64_t src_size) {
+                        uint64_t src_size, int has_ext) {
     size_t n = 0;
     memcpy(dst, FMT_MAGIC, 4);
     n = 4;
     dst[n++] = FMT_VERSION;
-    dst[n++] = src_size != MDLZ_SIZE_UNKNOWN ? FMT_FLAG_SIZE : 0;
+    dst[n++] = (uint8_t)((src_size != MDLZ_SIZE_UNKNOWN ? FMT_FLAG_SIZE : 0) |
+                         (has_ext ? FMT_FLAG_EXT : 0));
     dst[n++] = cfg->level;
     dst[n++] = cfg->block_log;
     dst[n++] = cfg->ctx_bits;
@@ -36,7 +37,7 @@ size_t fmt_write_header(uint8_t *dst, const mdlz_config *cfg,
 }
 
 mdlz_status fmt_parse_header(const uint8_t *src, size_t n, mdlz_config *cfg,
-                             uint64_t *src_size, size_t *len) {
+                             uint64_t *src_size, int *has_ext, size_t *len) {
     if (n == 0) return MDLZ_ERROR_TRUNCATED;
     if (n < 4) {
         return memcmp(src, FMT_MAGIC, n) == 0 ? MDLZ_ERROR_TRUNCATED
@@ -46,7 +47,7 @@ mdlz_status fmt_parse_header(const uint8_t *src, size_t n, mdlz_config *cfg,
     if (n < 6) return MDLZ_ERROR_TRUNCATED;
     if (src[4] != FMT_VERSION) return MDLZ_ERROR_VERSION;
     uint8_t flags = src[5];
-    if (flags & ~FMT_FLAG_SIZE) return MDLZ_ERROR_VERSION;
+    if (flags & ~(FMT_FLAG_SIZE | FMT_FLAG_EXT)) return MDLZ_ERROR_VERSION;
     size_t body = 14 + ((flags & FMT_FLAG_SIZE) ? 8 : 0);
     if (n < body + 4) return MDLZ_ERROR_TRUNCATED;
     if (rd_le32(src + body) != XXH32(src, body, 0)) return MDLZ_ERROR_CORRUPT;
@@ -58,8 +59,166 @@ mdlz_status fmt_parse_header(const uint8_t *src, size_t n, mdlz_config *cfg,
     cfg->mtab_bits = src[10];
     cfg->components = (uint16_t)(src[12] | src[13] << 8);
     *src_size = (flags & FMT_FLAG_SIZE) ? rd_le64(src + 14) : MDLZ_SIZE_UNKNOWN;
+    *has_ext = (flags & FMT_FLAG_EXT) != 0;
     *len = body + 4;
     return cfg_validate(cfg);
+}
+
+/* ---- extensions: records of (type u8, length u16, data) ---------------- */
+enum { EXT_RETRIEVAL = 1, EXT_TOOLS = 2 };
+
+/* LEB128 varints: small ids and sizes take one or two bytes. */
+static size_t put_varint(uint8_t *p, uint64_t v) {
+    size_t n = 0;
+    for (; v >= 0x80; v >>= 7) p[n++] = (uint8_t)(v | 0x80);
+    p[n++] = (uint8_t)v;
+    return n;
+}
+
+typedef struct {
+    const uint8_t *p, *end;
+    int bad;
+} reader;
+
+static uint64_t get_varint(reader *r) {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (r->p >= r->end) break;
+        uint8_t b = *r->p++;
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) return v;
+    }
+    r->bad = 1;
+    return 0;
+}
+
+static uint32_t get_u8(reader *r) {
+    if (r->p >= r->end) return r->bad = 1, 0;
+    return *r->p++;
+}
+
+static uint64_t get_le(reader *r, int bytes) {
+    if (r->end - r->p < bytes) return r->bad = 1, 0;
+    uint64_t v = bytes == 8 ? rd_le64(r->p) : rd_le32(r->p);
+    r->p += bytes;
+    return v;
+}
+
+static size_t write_retrieval(uint8_t *d, const fmt_ext *e) {
+    size_t n = 0;
+    d[n++] = (uint8_t)e->ret_modes;
+    if (e->ret_modes & MDLZ_RETRIEVE_ONLINE) {
+        wr_le64(d + n, e->ret_fp);
+        n += 8;
+    }
+    n += put_varint(d + n, e->prime_bytes);
+    d[n++] = (uint8_t)e->n_docs;
+    for (unsigned i = 0; i < e->n_docs; i++) {
+        n += put_varint(d + n, (uint64_t)e->docs[i].id);
+        wr_le32(d + n, e->docs[i].hash32);
+        n += 4;
+        n += put_varint(d + n, e->docs[i].size);
+    }
+    return n;
+}
+
+static size_t write_tools(uint8_t *d, const fmt_ext *e) {
+    size_t n = 0;
+    d[n++] = (uint8_t)e->n_tools;
+    for (unsigned i = 0; i < e->n_tools; i++) {
+        size_t len = strlen(e->tools[i].name);
+        d[n++] = (uint8_t)len;
+        memcpy(d + n, e->tools[i].name, len);
+        n += len;
+        n += put_varint(d + n, e->tools[i].version);
+        wr_le32(d + n, e->tools[i].hash32);
+        n += 4;
+    }
+    return n;
+}
+
+size_t fmt_write_ext(uint8_t *dst, const fmt_ext *e) {
+    size_t n = 2;
+    if (e->ret_modes) {
+        dst[n] = EXT_RETRIEVAL;
+        size_t k = write_retrieval(dst + n + 3, e);
+        dst[n + 1] = (uint8_t)k;
+        dst[n + 2] = (uint8_t)(k >> 8);
+        n += 3 + k;
+    }
+    if (e->n_tools) {
+        dst[n] = EXT_TOOLS;
+        size_t k = write_tools(dst + n + 3, e);
+        dst[n + 1] = (uint8_t)k;
+        dst[n + 2] = (uint8_t)(k >> 8);
+        n += 3 + k;
+    }
+    dst[0] = (uint8_t)(n - 2);
+    dst[1] = (uint8_t)((n - 2) >> 8);
+    wr_le32(dst + n, XXH32(dst, n, 0));
+    return n + 4;
+}
+
+static void parse_retrieval(reader *r, fmt_ext *e) {
+    e->ret_modes = get_u8(r);
+    if (!e->ret_modes || (e->ret_modes & ~3u)) r->bad = 1;
+    if (e->ret_modes & MDLZ_RETRIEVE_ONLINE) e->ret_fp = get_le(r, 8);
+    e->prime_bytes = get_varint(r);
+    e->n_docs = get_u8(r);
+    if (e->n_docs > FMT_DOCS_MAX) r->bad = 1;
+    for (unsigned i = 0; i < e->n_docs && !r->bad; i++) {
+        e->docs[i].id = (int64_t)get_varint(r);
+        e->docs[i].hash32 = (uint32_t)get_le(r, 4);
+        e->docs[i].size = get_varint(r);
+    }
+}
+
+static void parse_tools(reader *r, fmt_ext *e) {
+    e->n_tools = get_u8(r);
+    if (e->n_tools > FMT_TOOLS_MAX) r->bad = 1;
+    for (unsigned i = 0; i < e->n_tools && !r->bad; i++) {
+        uint32_t len = get_u8(r);
+        if (len == 0 || len > FMT_TOOL_NAME_MAX || r->end - r->p < len) {
+            r->bad = 1;
+            break;
+        }
+        memcpy(e->tools[i].name, r->p, len);
+        e->tools[i].name[len] = 0;
+        r->p += len;
+        e->tools[i].version = (uint32_t)get_varint(r);
+        e->tools[i].hash32 = (uint32_t)get_le(r, 4);
+    }
+}
+
+mdlz_status fmt_parse_ext(const uint8_t *src, size_t n, fmt_ext *e,
+                          size_t *len) {
+    memset(e, 0, sizeof *e);
+    if (n < 2) return MDLZ_ERROR_TRUNCATED;
+    size_t body = (size_t)src[0] | (size_t)src[1] << 8;
+    if (body > FMT_EXT_MAX) return MDLZ_ERROR_CORRUPT;
+    if (n < 2 + body + 4) return MDLZ_ERROR_TRUNCATED;
+    if (rd_le32(src + 2 + body) != XXH32(src, 2 + body, 0))
+        return MDLZ_ERROR_CORRUPT;
+    reader r = {src + 2, src + 2 + body, 0};
+    int seen = 0;
+    while (r.p < r.end && !r.bad) {
+        uint32_t type = get_u8(&r);
+        uint32_t k = get_u8(&r);
+        k |= get_u8(&r) << 8;
+        if (r.bad || (size_t)(r.end - r.p) < k) return MDLZ_ERROR_CORRUPT;
+        if (type != EXT_RETRIEVAL && type != EXT_TOOLS) return MDLZ_ERROR_VERSION;
+        if (seen & (1 << type)) return MDLZ_ERROR_CORRUPT;
+        seen |= 1 << type;
+        reader sub = {r.p, r.p + k, 0};
+        if (type == EXT_RETRIEVAL)
+            parse_retrieval(&sub, e);
+        else
+            parse_tools(&sub, e);
+        if (sub.bad || sub.p != sub.end) return MDLZ_ERROR_CORRUPT;
+        r.p += k;
+    }
+    *len = 2 + body + 4;
+    return MDLZ_OK;
 }
 
 size_t fmt_block_header_size(uint8_t type) {

@@ -24,6 +24,7 @@
 #include "ctxmodel.h"
 #include "match.h"
 #include "mixer.h"
+#include "rmatch.h"
 
 #define MAX_COMPONENTS 8
 #define MAX_INPUTS 64
@@ -92,6 +93,11 @@ static int set_of(const predictor *p, int i) {
 }
 
 mdlz_status pred_create(predictor **out, const mdlz_config *cfg) {
+    return pred_create_ext(out, cfg, NULL);
+}
+
+mdlz_status pred_create_ext(predictor **out, const mdlz_config *cfg,
+                            const pred_extras *ex) {
     predictor *p = calloc(1, sizeof *p);
     *out = NULL;
     if (!p) return MDLZ_ERROR_NOMEM;
@@ -103,6 +109,9 @@ mdlz_status pred_create(predictor **out, const mdlz_config *cfg) {
     if (st == MDLZ_OK) st = ctx_create(&p->comp[p->ncomp++], cfg, &p->bh);
     if (st == MDLZ_OK && (cfg->components & COMP_MATCH))
         st = mm_create(&p->comp[p->ncomp++], cfg, &p->bh);
+    if (st == MDLZ_OK && ex && ex->ret)
+        st = rm_create(&p->comp[p->ncomp++], ex->ret, ex->ret_modes,
+                       ex->prime_bytes, &p->bh);
     if (st != MDLZ_OK) p->ncomp--; /* the failed row holds nothing */
     for (int i = 0; i < p->ncomp; i++) p->nx += p->comp[i].n_inputs;
     p->nx++; /* bias input */

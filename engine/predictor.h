@@ -14,6 +14,18 @@ typedef struct predictor predictor;
 
 /** Allocates a predictor for `cfg` (already validated). */
 mdlz_status pred_create(predictor **out, const mdlz_config *cfg);
+
+/* What a stream adds to the model beyond its configuration. */
+typedef struct ret_session ret_session;
+typedef struct {
+    ret_session *ret;     /* retrieval session (not owned), or NULL */
+    unsigned ret_modes;   /* MDLZ_RETRIEVE_* */
+    uint64_t prime_bytes; /* bytes learned before coding starts */
+} pred_extras;
+
+/** pred_create() with extra components; ex may be NULL. */
+mdlz_status pred_create_ext(predictor **out, const mdlz_config *cfg,
+                            const pred_extras *ex);
 void pred_free(predictor *p);
 
 /** Bytes pred_create() will allocate for `cfg`. */

@@ -26,6 +26,10 @@ const char *mdlz_strerror(mdlz_status status) {
     case MDLZ_ERROR_DST_SIZE: return "destination buffer too small";
     case MDLZ_ERROR_STAGE: return "operation not allowed at this stage";
     case MDLZ_ERROR_TRAILING: return "trailing data after end of stream";
+    case MDLZ_ERROR_NEED_INDEX:
+        return "stream was compressed with a retrieval index (give it with -R)";
+    case MDLZ_ERROR_INDEX: return "retrieval index unusable or changed";
+    case MDLZ_ERROR_TOOL: return "tool missing, failing or of another version";
     }
     return "unknown error";
 }

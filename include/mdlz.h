@@ -58,7 +58,11 @@ typedef enum {
     MDLZ_ERROR_MEMLIMIT = 9,    /* decoding needs more memory than allowed */
     MDLZ_ERROR_DST_SIZE = 10,   /* destination buffer too small (one-shot) */
     MDLZ_ERROR_STAGE = 11,      /* call out of order (e.g. input after end) */
-    MDLZ_ERROR_TRAILING = 12    /* bytes follow the end of the stream */
+    MDLZ_ERROR_TRAILING = 12,   /* bytes follow the end of the stream */
+    MDLZ_ERROR_NEED_INDEX = 13, /* the stream was made with a retrieval index */
+    MDLZ_ERROR_INDEX = 14,      /* index unusable, or a document missing/changed */
+    MDLZ_ERROR_TOOL = 15        /* a tool is missing, fails, or differs */
+    /* append only: values never change */
 } mdlz_status;
 
 /** Returns a short, static, human-readable description of a status. */
@@ -119,6 +123,44 @@ MDLZ_API mdlz_status mdlz_compress_stream(mdlz_cctx *c, mdlz_outbuf *out,
 MDLZ_API void mdlz_cctx_progress(const mdlz_cctx *c, uint64_t *in_bytes,
                                  uint64_t *out_bytes);
 
+/* ---- augmentations (call after create, before the first data) ----------- */
+typedef enum {
+    MDLZ_CPARAM_MATCH = 1,     /* 1 (default) / 0: the match model over the
+                                  coded history (0 is for ablation) */
+    MDLZ_CPARAM_RETRIEVAL = 2  /* MDLZ_RETRIEVE_* bits used with an index
+                                  (default: both) */
+} mdlz_cparam;
+
+/** Sets a compression parameter. MDLZ_ERROR_STAGE once data was given,
+ *  MDLZ_ERROR_PARAM for an unknown parameter or value. */
+MDLZ_API mdlz_status mdlz_cctx_set_param(mdlz_cctx *c, mdlz_cparam param,
+                                         int value);
+
+/* Retrieval (docs/retrieval.md): documents of an index built with
+ * `mdlz index` are text the model may predict from. WHOLE: the encoder
+ * picks documents for the whole input (its first block) and records them
+ * in the header. ONLINE: both sides query the index from recent text at
+ * fixed points while coding; the header records the index fingerprint. */
+#define MDLZ_RETRIEVE_WHOLE 1u
+#define MDLZ_RETRIEVE_ONLINE 2u
+
+/** Compresses against the index at `path` (opened read-only, kept open
+ *  until the context is freed). MDLZ_ERROR_INDEX if it cannot be used
+ *  (mdlz_cctx_error_detail() says why). */
+MDLZ_API mdlz_status mdlz_cctx_set_index(mdlz_cctx *c, const char *path);
+
+/** Reports progress: fn(user, input bytes, compressed bytes so far) every
+ *  `interval` input bytes (and at the end of each block). For plotting
+ *  the code length along the input (mdlz ablate --plot). */
+typedef void (*mdlz_trace_fn)(void *user, uint64_t in_bytes,
+                              uint64_t out_bytes);
+MDLZ_API mdlz_status mdlz_cctx_set_trace(mdlz_cctx *c, uint32_t interval,
+                                         mdlz_trace_fn fn, void *user);
+
+/** One line saying more about the last error than mdlz_strerror() (which
+ *  document is missing, why the index failed), or "" if nothing more. */
+MDLZ_API const char *mdlz_cctx_error_detail(const mdlz_cctx *c);
+
 /* ---- decompression ------------------------------------------------------- */
 typedef struct mdlz_dctx mdlz_dctx;
 
@@ -135,6 +177,13 @@ MDLZ_API void mdlz_dctx_free(mdlz_dctx *d);
  *  Errors are sticky: after one, the context can only be freed. */
 MDLZ_API mdlz_status mdlz_decompress_stream(mdlz_dctx *d, mdlz_outbuf *out,
                                             mdlz_inbuf *in, int *done);
+
+/** The index a stream made with retrieval needs (see mdlz_cctx_set_index).
+ *  Without it such a stream fails with MDLZ_ERROR_NEED_INDEX. */
+MDLZ_API mdlz_status mdlz_dctx_set_index(mdlz_dctx *d, const char *path);
+
+/** As mdlz_cctx_error_detail(), for decompression. */
+MDLZ_API const char *mdlz_dctx_error_detail(const mdlz_dctx *d);
 
 /* ---- one-shot ------------------------------------------------------------ */
 /** Worst-case compressed size of `src_size` input bytes. */
@@ -162,14 +211,30 @@ typedef struct {
     uint32_t block_size;    /* maximum original bytes per block */
     unsigned n_components;  /* model components the stream was coded with */
     const char *components[MDLZ_COMPONENTS_MAX]; /* static names */
-    size_t header_size;     /* bytes of the stream header */
+    size_t header_size;     /* bytes of the stream header (with extensions) */
+    unsigned retrieval;     /* MDLZ_RETRIEVE_* bits the stream used, 0 = none */
+    uint64_t index_fingerprint; /* ONLINE: fingerprint of the index */
+    uint64_t primed_bytes;  /* retrieved bytes the model learned first */
+    unsigned n_docs;        /* documents recorded (mdlz_get_frame_docs) */
+    unsigned n_tools;       /* tools recorded */
 } mdlz_frame_info;
 
 /** Parses a stream header from the first bytes of a stream (at least
  *  MDLZ_HEADER_MAX bytes, or the whole stream if shorter). */
-#define MDLZ_HEADER_MAX 64
+#define MDLZ_HEADER_MAX 4096
 MDLZ_API mdlz_status mdlz_get_frame_info(mdlz_frame_info *info,
                                          const void *src, size_t src_size);
+
+typedef struct {
+    int64_t id;             /* document id in the index */
+    uint32_t hash32;        /* low 32 bits of its XXH3-64 content hash */
+    uint64_t size;          /* its size in bytes */
+} mdlz_docref;
+
+/** The documents recorded in a stream header (WHOLE retrieval), best
+ *  match last. Returns the count written (<= cap). */
+MDLZ_API size_t mdlz_get_frame_docs(mdlz_docref *out, size_t cap,
+                                    const void *src, size_t src_size);
 
 typedef struct {
     uint64_t src_size;      /* original bytes, from the trailer */

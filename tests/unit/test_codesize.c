@@ -132,7 +132,7 @@ static void test_stream_costs(void) {
     uint8_t hdr[FMT_HEADER_MAX];
     if (check(cfg_from_level(&cfg, 1, 0) == MDLZ_OK, "level 1 config")) {
         cfg.components = COMP_ORDERS;
-        size_t len = fmt_write_header(hdr, &cfg, MDLZ_SIZE_UNKNOWN);
+        size_t len = fmt_write_header(hdr, &cfg, MDLZ_SIZE_UNKNOWN, 0);
         mdlz_component_cost c[8];
         size_t k = mdlz_stream_code_costs(hdr, len, c, 8);
         check(costs_are(c, k, all, 2), "orders-only header: core+orders (%zu)",

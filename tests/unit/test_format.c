@@ -29,12 +29,13 @@ static int is_rejection(mdlz_status s) {
 static size_t header_with_tail(uint8_t *buf, size_t bufsize,
                                const mdlz_config *cfg, uint64_t size) {
     memset(buf, 0, bufsize);
-    size_t len = fmt_write_header(buf, cfg, size);
+    size_t len = fmt_write_header(buf, cfg, size, 0);
     for (size_t i = len; i < bufsize; i++) buf[i] = (uint8_t)(i * 37 + 1);
     return len;
 }
 
 static void test_header(int level, uint64_t size) {
+    int ext_ = 0;
     mdlz_config cfg;
     mdlz_status st = cfg_from_level(&cfg, level, 0);
     if (!check(st == MDLZ_OK, "cfg_from_level(%d) (%s)", level, st_name(st)))
@@ -56,17 +57,17 @@ static void test_header(int level, uint64_t size) {
     uint64_t gsize = 0;
     size_t glen = 0;
     memset(&got, 0xEE, sizeof got);
-    st = fmt_parse_header(buf, sizeof buf, &got, &gsize, &glen);
+    st = fmt_parse_header(buf, sizeof buf, &got, &gsize, &ext_, &glen);
     check(st == MDLZ_OK && same_cfg(&cfg, &got) && gsize == size &&
               glen == len,
           "%s: parses back (%s, len %zu)", what, st_name(st), glen);
-    st = fmt_parse_header(buf, len, &got, &gsize, &glen);
+    st = fmt_parse_header(buf, len, &got, &gsize, &ext_, &glen);
     check(st == MDLZ_OK && glen == len,
           "%s: parses from exactly its own bytes (%s)", what, st_name(st));
 
     int trunc_ok = 1;
     for (size_t n = 0; n < len; n++) {
-        st = fmt_parse_header(buf, n, &got, &gsize, &glen);
+        st = fmt_parse_header(buf, n, &got, &gsize, &ext_, &glen);
         if (st != MDLZ_ERROR_TRUNCATED) {
             trunc_ok = 0;
             printf("# prefix of %zu bytes: %s\n", n, st_name(st));
@@ -82,12 +83,12 @@ static void test_header(int level, uint64_t size) {
         uint8_t f[sizeof buf];
         memcpy(f, buf, sizeof buf);
         f[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-        st = fmt_parse_header(f, sizeof f, &got, &gsize, &glen);
+        st = fmt_parse_header(f, sizeof f, &got, &gsize, &ext_, &glen);
         if (!is_rejection(st)) {
             if (flip_ok) printf("# flip of bit %zu: %s\n", bit, st_name(st));
             flip_ok = 0;
         }
-        st = fmt_parse_header(f, len, &got, &gsize, &glen);
+        st = fmt_parse_header(f, len, &got, &gsize, &ext_, &glen);
         if (!is_rejection(st) && st != MDLZ_ERROR_TRUNCATED) {
             if (flip_short_ok)
                 printf("# flip of bit %zu, header bytes only: %s\n", bit,
@@ -104,16 +105,17 @@ static void test_header(int level, uint64_t size) {
 }
 
 static void test_header_misc(void) {
+    int ext_ = 0;
     uint8_t buf[8] = {'M', 'D', 'L', 'X', 0, 0, 0, 0};
     mdlz_config got;
     uint64_t size;
     size_t len;
-    mdlz_status st = fmt_parse_header(buf, sizeof buf, &got, &size, &len);
+    mdlz_status st = fmt_parse_header(buf, sizeof buf, &got, &size, &ext_, &len);
     check(st == MDLZ_ERROR_NOT_MDLZ, "wrong magic -> %s", st_name(st));
-    st = fmt_parse_header(buf, 3, &got, &size, &len);
+    st = fmt_parse_header(buf, 3, &got, &size, &ext_, &len);
     check(st == MDLZ_ERROR_TRUNCATED, "3 bytes 'MDL' -> %s", st_name(st));
     buf[0] = 'X';
-    st = fmt_parse_header(buf, 2, &got, &size, &len);
+    st = fmt_parse_header(buf, 2, &got, &size, &ext_, &len);
     check(st == MDLZ_ERROR_NOT_MDLZ, "2 bytes 'XD' -> %s", st_name(st));
 
     /* a header with a configuration out of range, but a valid checksum */
@@ -121,20 +123,20 @@ static void test_header_misc(void) {
     cfg_from_level(&cfg, 1, 0);
     cfg.ctx_bits = CFG_CTX_BITS_MAX + 1;
     uint8_t h[FMT_HEADER_MAX];
-    size_t n = fmt_write_header(h, &cfg, MDLZ_SIZE_UNKNOWN);
-    st = fmt_parse_header(h, n, &got, &size, &len);
+    size_t n = fmt_write_header(h, &cfg, MDLZ_SIZE_UNKNOWN, 0);
+    st = fmt_parse_header(h, n, &got, &size, &ext_, &len);
     check(st == MDLZ_ERROR_CORRUPT, "ctx_bits out of range -> %s",
           st_name(st));
     cfg_from_level(&cfg, 1, 0);
     cfg.components |= 1u << 15;
-    n = fmt_write_header(h, &cfg, MDLZ_SIZE_UNKNOWN);
-    st = fmt_parse_header(h, n, &got, &size, &len);
+    n = fmt_write_header(h, &cfg, MDLZ_SIZE_UNKNOWN, 0);
+    st = fmt_parse_header(h, n, &got, &size, &ext_, &len);
     check(st == MDLZ_ERROR_VERSION, "unknown component bit -> %s",
           st_name(st));
     cfg_from_level(&cfg, 1, 0);
     cfg.components &= (uint16_t)~COMP_ORDERS;
-    n = fmt_write_header(h, &cfg, MDLZ_SIZE_UNKNOWN);
-    st = fmt_parse_header(h, n, &got, &size, &len);
+    n = fmt_write_header(h, &cfg, MDLZ_SIZE_UNKNOWN, 0);
+    st = fmt_parse_header(h, n, &got, &size, &ext_, &len);
     check(st == MDLZ_ERROR_VERSION, "no order-n component -> %s",
           st_name(st));
 

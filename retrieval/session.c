@@ -1,0 +1,140 @@
+/* session.c - see session.h. */
+#include "session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "index.h"
+
+#define RET_MAX_LOADED (RET_WHOLE_DOCS + RET_ONLINE_DOCS * RET_ONLINE_QUERIES)
+
+struct ret_session {
+    ret_index *ix;
+    uint64_t fp;
+    uint8_t *text;
+    size_t len, cap;
+    int64_t loaded[RET_MAX_LOADED]; /* ids in the text, to exclude */
+    int n_loaded;
+    int failed; /* an online query failed: the stream cannot be trusted */
+};
+
+mdlz_status ret_session_open(ret_session **out, const char *path, char *err,
+                             size_t errlen) {
+    *out = NULL;
+    ret_session *s = calloc(1, sizeof *s);
+    if (!s) return MDLZ_ERROR_NOMEM;
+    if (ret_index_open(&s->ix, path, RET_READ, err, errlen) != 0 ||
+        ret_index_pin(s->ix, &s->fp) != 0) {
+        if (s->ix) snprintf(err, errlen, "%s", ret_index_errmsg(s->ix));
+        ret_session_free(s);
+        return MDLZ_ERROR_INDEX;
+    }
+    *out = s;
+    return MDLZ_OK;
+}
+
+void ret_session_free(ret_session *s) {
+    if (!s) return;
+    if (s->ix) {
+        ret_index_unpin(s->ix);
+        ret_index_close(s->ix);
+    }
+    free(s->text);
+    free(s);
+}
+
+uint64_t ret_session_fingerprint(const ret_session *s) { return s->fp; }
+
+const uint8_t *ret_session_text(const ret_session *s, size_t *len) {
+    *len = s->len;
+    return s->text;
+}
+
+/* Appends a fetched body to the text; 0 or -1 when it would not fit. */
+static int append(ret_session *s, int64_t id, const uint8_t *body, size_t n) {
+    if (s->n_loaded == RET_MAX_LOADED || n > RET_TEXT_MAX - s->len) return -1;
+    if (s->len + n > s->cap) {
+        size_t cap = s->cap ? s->cap : 65536;
+        while (cap < s->len + n) cap *= 2;
+        uint8_t *t = realloc(s->text, cap);
+        if (!t) return -1;
+        s->text = t;
+        s->cap = cap;
+    }
+    memcpy(s->text + s->len, body, n);
+    s->len += n;
+    s->loaded[s->n_loaded++] = id;
+    return 0;
+}
+
+/* Fetches document `id`; checks it against hash32/size when size != 0. */
+static int fetch(ret_session *s, int64_t id, uint32_t hash32, uint64_t size,
+                 char *err, size_t errlen) {
+    uint8_t *body = NULL;
+    size_t n = 0;
+    if (ret_index_get(s->ix, id, 0, &body, &n, err, errlen) != 0) return -1;
+    if (size && (n != size || (uint32_t)XXH3_64bits(body, n) != hash32)) {
+        char name[256];
+        if (ret_index_name(s->ix, id, name, sizeof name) != 0)
+            snprintf(name, sizeof name, "?");
+        snprintf(err, errlen, "document %lld (%s) differs from the one used "
+                 "to compress", (long long)id, name);
+        free(body);
+        return -1;
+    }
+    int r = append(s, id, body, n);
+    if (r != 0) snprintf(err, errlen, "retrieved text over its limit");
+    free(body);
+    return r;
+}
+
+int ret_session_choose(ret_session *s, const uint8_t *text, size_t n,
+                       mdlz_docref *refs, int max, char *err, size_t errlen) {
+    ret_docref hits[RET_WHOLE_DOCS];
+    if (max > RET_WHOLE_DOCS) max = RET_WHOLE_DOCS;
+    int k = ret_index_select(s->ix, text, n, RET_QUERY_TERMS, max,
+                             RET_WHOLE_BYTES, s->loaded, s->n_loaded, hits);
+    if (k < 0) {
+        snprintf(err, errlen, "%s", ret_index_errmsg(s->ix));
+        return -1;
+    }
+    int m = 0;
+    for (int i = k - 1; i >= 0; i--) { /* least relevant first */
+        refs[m] = (mdlz_docref){hits[i].id, (uint32_t)hits[i].hash,
+                                hits[i].size};
+        if (fetch(s, hits[i].id, 0, 0, err, errlen) != 0) return -1;
+        m++;
+    }
+    return m;
+}
+
+mdlz_status ret_session_load(ret_session *s, const mdlz_docref *ref, char *err,
+                             size_t errlen) {
+    if (ref->size == 0) { /* never recorded by an encoder */
+        snprintf(err, errlen, "empty document %lld recorded", (long long)ref->id);
+        return MDLZ_ERROR_CORRUPT;
+    }
+    return fetch(s, ref->id, ref->hash32, ref->size, err, errlen) == 0
+               ? MDLZ_OK
+               : MDLZ_ERROR_INDEX;
+}
+
+int ret_session_online(ret_session *s, const uint8_t *recent, size_t n) {
+    ret_docref hits[RET_ONLINE_DOCS];
+    uint64_t room = RET_TEXT_MAX - s->len;
+    if (s->failed) return -1;
+    if (s->n_loaded + RET_ONLINE_DOCS > RET_MAX_LOADED || room == 0) return 0;
+    int k = ret_index_select(s->ix, recent, n, RET_QUERY_TERMS, RET_ONLINE_DOCS,
+                             room, s->loaded, s->n_loaded, hits);
+    char err[256];
+    for (int i = k - 1; i >= 0 && !s->failed; i--)
+        if (fetch(s, hits[i].id, (uint32_t)hits[i].hash, hits[i].size, err,
+                  sizeof err) != 0)
+            s->failed = 1;
+    if (k < 0) s->failed = 1;
+    return s->failed ? -1 : k;
+}
+
+int ret_session_failed(const ret_session *s) { return s->failed; }

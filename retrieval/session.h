@@ -1,0 +1,66 @@
+/*
+ * session.h - retrieval during one compression or decompression: the open
+ * index (pinned to one snapshot) and the text retrieved from it so far.
+ *
+ * The text buffer is what the retrieval match model (rmatch.h) predicts
+ * from and what the model may be primed with. Both sides fill it in the
+ * same order: first the documents recorded in the stream header (WHOLE
+ * mode, least relevant first so the best match is the most recent text),
+ * then, in ONLINE mode, the hits of queries made at fixed positions of
+ * the coded text. Documents are verified against their recorded hash and
+ * size, so a changed index is an error that names the document.
+ */
+#ifndef MDLZ_RETRIEVAL_SESSION_H
+#define MDLZ_RETRIEVAL_SESSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mdlz.h"
+
+/* Limits of one stream's retrieval. WHOLE: documents chosen for the input;
+ * ONLINE: documents per query and queries per stream. The text buffer is
+ * bounded by RET_TEXT_MAX whatever the index holds. */
+#define RET_WHOLE_DOCS 8
+#define RET_WHOLE_BYTES ((uint64_t)8 << 20)
+#define RET_ONLINE_DOCS 2
+#define RET_ONLINE_QUERIES 8
+#define RET_ONLINE_WINDOW 4096
+#define RET_TEXT_MAX ((size_t)16 << 20)
+#define RET_QUERY_TERMS 24
+
+typedef struct ret_session ret_session;
+
+/** Opens the index at `path` read-only and pins its current snapshot.
+ *  Returns MDLZ_OK or MDLZ_ERROR_INDEX (message in err). */
+mdlz_status ret_session_open(ret_session **out, const char *path, char *err,
+                             size_t errlen);
+void ret_session_free(ret_session *s);
+
+/** The pinned snapshot's fingerprint. */
+uint64_t ret_session_fingerprint(const ret_session *s);
+
+/** Encoder, WHOLE mode: picks documents for `text` (the input's first
+ *  block) and loads them; refs receives them in load order (best last).
+ *  Returns the count (0..max) or -1 (message in err). */
+int ret_session_choose(ret_session *s, const uint8_t *text, size_t n,
+                       mdlz_docref *refs, int max, char *err, size_t errlen);
+
+/** Loads a document recorded in a stream header, checking its hash and
+ *  size. MDLZ_ERROR_INDEX naming the document if it is missing or changed. */
+mdlz_status ret_session_load(ret_session *s, const mdlz_docref *ref, char *err,
+                             size_t errlen);
+
+/** ONLINE mode, both sides: queries the index with `recent` (the last
+ *  coded bytes) and appends up to RET_ONLINE_DOCS new documents to the
+ *  text. Returns the number added, or -1 on an index error. */
+int ret_session_online(ret_session *s, const uint8_t *recent, size_t n);
+
+/** Nonzero once an online query failed (the index became unreadable):
+ *  the two sides may now differ, so the stream must be abandoned. */
+int ret_session_failed(const ret_session *s);
+
+/** The retrieved text so far (the pointer may change when text is added). */
+const uint8_t *ret_session_text(const ret_session *s, size_t *len);
+
+#endif
