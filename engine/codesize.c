@@ -30,19 +30,21 @@ const codesize_entry *codesize_find(const char *name) {
 
 size_t mdlz_stream_code_costs(const void *header, size_t header_size,
                               mdlz_component_cost *out, size_t cap) {
-    int ext_ = 0;
     mdlz_config cfg;
     uint64_t src_size;
     size_t len;
-    if (!header ||
-        fmt_parse_header(header, header_size, &cfg, &src_size, &ext_, &len) != MDLZ_OK)
+    fmt_ext ext;
+    if (!header || fmt_parse_full(header, header_size, &cfg, &src_size, &ext,
+                                  &len) != MDLZ_OK)
         return 0;
-    /* core and orders always decode; the match model only if coded with. */
-    const char *used[3];
+    /* core and orders always decode; the match model and retrieval only
+     * if the stream was coded with them. */
+    const char *used[4];
     size_t n_used = 0;
     used[n_used++] = "core";
     used[n_used++] = "orders";
     if (cfg.components & COMP_MATCH) used[n_used++] = "match";
+    if (ext.ret_modes) used[n_used++] = "retrieval";
     size_t n = 0;
     for (size_t i = 0; i < n_used && n < cap && out; i++) {
         const codesize_entry *e = codesize_find(used[i]);

@@ -317,26 +317,13 @@ mdlz_status mdlz_decompress(void *dst, size_t dst_cap, size_t *dst_size,
     return MDLZ_OK;
 }
 
-/* Parses the header and the extension area at the start of src. */
-static mdlz_status parse_all(const uint8_t *src, size_t n, mdlz_config *cfg,
-                             uint64_t *src_size, fmt_ext *ext, size_t *len) {
-    int has_ext;
-    memset(ext, 0, sizeof *ext);
-    MDLZ_FORWARD(fmt_parse_header(src, n, cfg, src_size, &has_ext, len));
-    if (!has_ext) return MDLZ_OK;
-    size_t elen;
-    MDLZ_FORWARD(fmt_parse_ext(src + *len, n - *len, ext, &elen));
-    *len += elen;
-    return MDLZ_OK;
-}
-
 size_t mdlz_get_frame_docs(mdlz_docref *out, size_t cap, const void *src,
                            size_t src_size) {
     mdlz_config cfg;
     uint64_t size;
     size_t len;
     fmt_ext ext;
-    if (parse_all(src, src_size, &cfg, &size, &ext, &len) != MDLZ_OK) return 0;
+    if (fmt_parse_full(src, src_size, &cfg, &size, &ext, &len) != MDLZ_OK) return 0;
     size_t n = MDLZ_MIN(cap, ext.n_docs);
     memcpy(out, ext.docs, n * sizeof *out);
     return n;
@@ -347,7 +334,7 @@ mdlz_status mdlz_get_frame_info(mdlz_frame_info *info, const void *src,
     mdlz_config cfg;
     fmt_ext ext;
     memset(info, 0, sizeof *info);
-    MDLZ_FORWARD(parse_all(src, src_size, &cfg, &info->src_size, &ext,
+    MDLZ_FORWARD(fmt_parse_full(src, src_size, &cfg, &info->src_size, &ext,
                            &info->header_size));
     info->retrieval = ext.ret_modes;
     info->index_fingerprint = ext.ret_fp;

@@ -221,6 +221,18 @@ mdlz_status fmt_parse_ext(const uint8_t *src, size_t n, fmt_ext *e,
     return MDLZ_OK;
 }
 
+mdlz_status fmt_parse_full(const uint8_t *src, size_t n, mdlz_config *cfg,
+                           uint64_t *src_size, fmt_ext *ext, size_t *len) {
+    int has_ext;
+    memset(ext, 0, sizeof *ext);
+    MDLZ_FORWARD(fmt_parse_header(src, n, cfg, src_size, &has_ext, len));
+    if (!has_ext) return MDLZ_OK;
+    size_t elen;
+    MDLZ_FORWARD(fmt_parse_ext(src + *len, n - *len, ext, &elen));
+    *len += elen;
+    return MDLZ_OK;
+}
+
 size_t fmt_block_header_size(uint8_t type) {
     switch (type) {
     case BLK_END: return 1;

@@ -30,6 +30,13 @@ size_t fmt_write_header(uint8_t *dst, const mdlz_config *cfg,
 mdlz_status fmt_parse_header(const uint8_t *src, size_t n, mdlz_config *cfg,
                              uint64_t *src_size, int *has_ext, size_t *len);
 
+typedef struct fmt_ext fmt_ext;
+
+/** Parses the header and, if flagged, the extension area that follows
+ *  (ext is zeroed when there is none); *len covers both. */
+mdlz_status fmt_parse_full(const uint8_t *src, size_t n, mdlz_config *cfg,
+                           uint64_t *src_size, fmt_ext *ext, size_t *len);
+
 /* Extension area: what decoding needs beyond the model configuration
  * (retrieved documents, tools). docs/format.md, "Extensions". */
 #define FMT_EXT_MAX 4000   /* bytes of records */
@@ -43,7 +50,7 @@ typedef struct {
     uint32_t hash32;       /* low 32 bits of the tool's code hash */
 } fmt_tool;
 
-typedef struct {
+struct fmt_ext {
     unsigned ret_modes;    /* MDLZ_RETRIEVE_* bits; 0 = no retrieval */
     uint64_t ret_fp;       /* index fingerprint (ONLINE) */
     uint64_t prime_bytes;  /* retrieved bytes the model learns first */
@@ -51,7 +58,7 @@ typedef struct {
     mdlz_docref docs[FMT_DOCS_MAX];
     unsigned n_tools;
     fmt_tool tools[FMT_TOOLS_MAX];
-} fmt_ext;
+};
 
 /** Writes the extension area (u16 length, records, XXH32); returns its
  *  size (<= FMT_EXT_MAX + 6). */
