@@ -149,6 +149,24 @@ MDLZ_API mdlz_status mdlz_cctx_set_param(mdlz_cctx *c, mdlz_cparam param,
  *  (mdlz_cctx_error_detail() says why). */
 MDLZ_API mdlz_status mdlz_cctx_set_index(mdlz_cctx *c, const char *path);
 
+/* Tools (include/mdlz_tool.h, docs/tools.md): small predictors the model
+ * consults, e.g. "calc" proposes the result after "12 * 7 =". A stream
+ * records the tools it used (name, version, code hash); decoding needs
+ * the same ones. */
+
+/** Uses a tool: a built-in name ("calc"), or a path to a plugin (a name
+ *  with a '/', loaded with dlopen). MDLZ_ERROR_TOOL if it is unknown or
+ *  fails to load (mdlz_cctx_error_detail() says why). */
+MDLZ_API mdlz_status mdlz_cctx_add_tool(mdlz_cctx *c, const char *name);
+
+/** Makes a plugin available to decode streams that used it (built-in
+ *  tools are always available). */
+MDLZ_API mdlz_status mdlz_dctx_add_tool(mdlz_dctx *d, const char *path);
+
+/** Names of the built-in tools (static strings); returns their count and
+ *  writes up to cap of them. */
+MDLZ_API size_t mdlz_builtin_tools(const char **names, size_t cap);
+
 /** Reports progress: fn(user, input bytes, compressed bytes so far) every
  *  `interval` input bytes (and at the end of each block). For plotting
  *  the code length along the input (mdlz ablate --plot). */
