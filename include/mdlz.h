@@ -159,10 +159,6 @@ MDLZ_API mdlz_status mdlz_cctx_set_index(mdlz_cctx *c, const char *path);
  *  fails to load (mdlz_cctx_error_detail() says why). */
 MDLZ_API mdlz_status mdlz_cctx_add_tool(mdlz_cctx *c, const char *name);
 
-/** Makes a plugin available to decode streams that used it (built-in
- *  tools are always available). */
-MDLZ_API mdlz_status mdlz_dctx_add_tool(mdlz_dctx *d, const char *path);
-
 /** Names of the built-in tools (static strings); returns their count and
  *  writes up to cap of them. */
 MDLZ_API size_t mdlz_builtin_tools(const char **names, size_t cap);
@@ -199,6 +195,10 @@ MDLZ_API mdlz_status mdlz_decompress_stream(mdlz_dctx *d, mdlz_outbuf *out,
 /** The index a stream made with retrieval needs (see mdlz_cctx_set_index).
  *  Without it such a stream fails with MDLZ_ERROR_NEED_INDEX. */
 MDLZ_API mdlz_status mdlz_dctx_set_index(mdlz_dctx *d, const char *path);
+
+/** Makes a tool plugin (a path, see mdlz_cctx_add_tool) available to
+ *  decode streams that used it; built-in tools are always available. */
+MDLZ_API mdlz_status mdlz_dctx_add_tool(mdlz_dctx *d, const char *path);
 
 /** As mdlz_cctx_error_detail(), for decompression. */
 MDLZ_API const char *mdlz_dctx_error_detail(const mdlz_dctx *d);
