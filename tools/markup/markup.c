@@ -86,7 +86,7 @@ static void xml(markup *m, int b) {
         else if (((b | 32) >= 'a' && (b | 32) <= 'z') || b == '_') {
             if (top >= 0 && top < DEPTH)
                 m->kids[top] = m->column - 1 > m->col[top] ? 3 : 1;
-            if (++m->depth <= DEPTH) {
+            if (m->depth < 1 << 20 && ++m->depth <= DEPTH) {
                 m->name[top + 1][0] = (uint8_t)b;
                 m->name[top + 1][1] = 0;
                 m->col[top + 1] = m->column - 1;
@@ -166,7 +166,7 @@ static void json(markup *m, int b) {
     if (b == '"')
         m->instr = 1;
     else if (b == '{' || b == '[') {
-        if (++m->jdepth <= DEPTH) {
+        if (m->jdepth < 1 << 20 && ++m->jdepth <= DEPTH) {
             m->closer[top + 1] = (uint8_t)(b + 2); /* } ] */
             m->commas[top + 1] = 0;
             m->indent[top + 1] = m->ind;

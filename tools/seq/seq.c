@@ -117,7 +117,7 @@ static void seq_observe(void *state, int b) {
             s->lead0 = b == '0';
         }
         if (s->nd < DIGITS) s->num = s->num * 10 + (b - '0');
-        s->nd++;
+        s->nd += s->nd < 1000;
         return;
     }
     if (s->nd) {
