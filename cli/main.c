@@ -49,6 +49,10 @@ static void print_help(void) {
         "      --retrieval=MODE  with -R: whole (documents chosen for the\n"
         "                    input, listed in the header), online (queries\n"
         "                    while coding), both (default) or none\n"
+        "      --tools=LIST  tools the model consults: none, all, or names\n"
+        "                    (calc,seq,markup; see mdlz tools); default %s\n"
+        "      --tool=PATH   a tool plugin (shared library): used when\n"
+        "                    compressing, made available when decompressing\n"
         "      --memory=SIZE memory limit (K, M, G, KiB, MiB, GiB suffixes);\n"
         "                    compression shrinks the model to fit,\n"
         "                    decompression refuses streams that need more\n"
@@ -61,7 +65,7 @@ static void print_help(void) {
         "\n"
         "Exit status: 0 on success, 1 if an error occurred, 2 on a usage "
         "error.\n",
-        MDLZ_LEVEL_DEFAULT);
+        MDLZ_LEVEL_DEFAULT, CLI_TOOLS_DEFAULT);
 }
 
 /* Reports a usage error; returns the exit status for it. */
@@ -162,6 +166,20 @@ static int long_option(cli_options *o, parsed *p, const char *arg,
     const char *name = arg + 2;
     const char *eq = strchr(name, '=');
     size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    if (len == 5 && strncmp(name, "tools", 5) == 0) {
+        if (!eq || !eq[1]) return usage_error("--tools takes none, all or NAME,...", arg);
+        o->tools = eq + 1;
+        return 0;
+    }
+    if (len == 4 && strncmp(name, "tool", 4) == 0) {
+        const char *val = eq ? eq + 1 : next;
+        if (!val || !*val) return usage_error("option requires an argument", arg);
+        if (!eq) *used = 1;
+        if (o->n_plugins == CLI_PLUGINS_MAX)
+            return usage_error("too many --tool options", NULL);
+        o->plugins[o->n_plugins++] = val;
+        return 0;
+    }
     if (len == 5 && strncmp(name, "index", 5) == 0) {
         const char *val = eq ? eq + 1 : next;
         if (!val || !*val) return usage_error("option requires an argument", arg);
@@ -304,6 +322,7 @@ static const struct {
 } subcommands[] = {
     {"index", cmd_index},
     {"tools", cmd_tools},
+    {"ablate", cmd_ablate},
     {NULL, NULL},
 };
 
@@ -317,6 +336,7 @@ int main(int argc, char **argv) {
     opt.mode = MODE_COMPRESS;
     opt.level = MDLZ_LEVEL_DEFAULT;
     opt.retrieval = MDLZ_RETRIEVE_WHOLE | MDLZ_RETRIEVE_ONLINE;
+    opt.tools = CLI_TOOLS_DEFAULT;
     parsed p = {0, 0, NULL, 0};
     p.files = malloc(sizeof *p.files * (size_t)(argc > 0 ? argc : 1));
     if (!p.files) {

@@ -79,6 +79,30 @@ static int fill(job *j, size_t *n, int *eof) {
 
 /* ---- compression ------------------------------------------------------ */
 
+/* Adds the tools of --tools (names, "all", "none") and the plugins of
+ * --tool to a compression context. */
+static int add_tools(job *j, mdlz_cctx *c) {
+    const char *list = j->opt->tools;
+    const char *names[32];
+    size_t n = 0;
+    char buf[256];
+    if (strcmp(list, "all") == 0) {
+        n = mdlz_builtin_tools(names, 32);
+        if (n > 32) n = 32;
+    } else if (strcmp(list, "none") != 0) {
+        snprintf(buf, sizeof buf, "%s", list);
+        for (char *tok = strtok(buf, ","); tok && n < 32; tok = strtok(NULL, ","))
+            names[n++] = tok;
+    }
+    for (int i = 0; i < j->opt->n_plugins && n < 32; i++)
+        names[n++] = j->opt->plugins[i];
+    for (size_t i = 0; i < n; i++) {
+        mdlz_status st = mdlz_cctx_add_tool(c, names[i]);
+        if (st != MDLZ_OK) return fail_detail(j, st, mdlz_cctx_error_detail(c));
+    }
+    return 0;
+}
+
 static int create_cctx(job *j, mdlz_cctx **c, uint64_t src_size) {
     mdlz_params p;
     mdlz_params_init(&p);
@@ -94,6 +118,11 @@ static int create_cctx(job *j, mdlz_cctx **c, uint64_t src_size) {
         return fail(j, j->name, msg);
     }
     if (st != MDLZ_OK) return fail_status(j, st);
+    if (add_tools(j, *c) != 0) {
+        mdlz_cctx_free(*c);
+        *c = NULL;
+        return 1;
+    }
     if (j->opt->index) {
         st = mdlz_cctx_set_index(*c, j->opt->index);
         if (st == MDLZ_OK)
@@ -187,6 +216,8 @@ static int decompress_data(job *j) {
             mdlz_status st = mdlz_dctx_create(&d, j->opt->mem_limit);
             if (st == MDLZ_OK && j->opt->index)
                 st = mdlz_dctx_set_index(d, j->opt->index);
+            for (int i = 0; st == MDLZ_OK && i < j->opt->n_plugins; i++)
+                st = mdlz_dctx_add_tool(d, j->opt->plugins[i]);
             if (st != MDLZ_OK) {
                 rc = fail_status(j, st);
                 break;

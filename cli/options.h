@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#define CLI_PLUGINS_MAX 16
+
 typedef enum { MODE_COMPRESS, MODE_DECOMPRESS, MODE_TEST, MODE_LIST } cli_mode;
 
 typedef struct {
@@ -21,7 +23,13 @@ typedef struct {
     const char *out_name; /* -o FILE, or NULL */
     const char *index;    /* -R KB.db: retrieval index, or NULL */
     int retrieval;        /* --retrieval=: MDLZ_RETRIEVE_* bits (default 3) */
+    const char *tools;    /* --tools=: "none", "all" or a,b,c (default below) */
+    const char *plugins[CLI_PLUGINS_MAX]; /* --tool PATH (external tools) */
+    int n_plugins;
 } cli_options;
+
+/* Tools used when --tools is not given (chosen by measurement: bench/). */
+#define CLI_TOOLS_DEFAULT "none"
 
 /* Name used in messages for standard input/output. */
 #define CLI_STDIN_NAME "stdin"

@@ -18,6 +18,7 @@
 
 #include "block.h"
 #include "format.h"
+#include "registry.h"
 #include "session.h"
 
 /* zstd level for blocks the model could not shrink: such data is nearly
@@ -43,6 +44,9 @@ struct mdlz_cctx {
     void *trace_user;
     uint32_t trace_interval;
     char detail[256];    /* mdlz_cctx_error_detail() */
+    const mdlz_tool *tools[FMT_TOOLS_MAX]; /* tools used, in order */
+    tool_handle *handles[FMT_TOOLS_MAX];   /* loaded plugins among them */
+    int n_tools, n_handles;
 };
 
 /* Primed bytes per input byte (of the first block): priming costs as much
@@ -71,6 +75,7 @@ void mdlz_cctx_free(mdlz_cctx *c) {
     if (!c) return;
     pred_free(c->pred);
     ret_session_free(c->ret);
+    for (int i = 0; i < c->n_handles; i++) tool_handle_free(c->handles[i]);
     free(c->blk);
     free(c->pend);
     XXH64_freeState(c->xs);
@@ -135,6 +140,26 @@ mdlz_status mdlz_cctx_set_index(mdlz_cctx *c, const char *path) {
     return ret_session_open(&c->ret, path, c->detail, sizeof c->detail);
 }
 
+mdlz_status mdlz_cctx_add_tool(mdlz_cctx *c, const char *name) {
+    if (c->stage != ST_START || c->total_in) return MDLZ_ERROR_STAGE;
+    if (c->n_tools == FMT_TOOLS_MAX) return MDLZ_ERROR_PARAM;
+    const mdlz_tool *t = NULL;
+    if (strchr(name, '/')) {
+        tool_handle *h;
+        if (tool_load_external(name, &h, c->detail, sizeof c->detail) != MDLZ_OK)
+            return MDLZ_ERROR_TOOL;
+        c->handles[c->n_handles++] = h;
+        t = tool_handle_tool(h);
+    } else if (!(t = tool_find_builtin(name))) {
+        snprintf(c->detail, sizeof c->detail, "no built-in tool '%s'", name);
+        return MDLZ_ERROR_TOOL;
+    }
+    for (int i = 0; i < c->n_tools; i++)
+        if (strcmp(c->tools[i]->name, t->name) == 0) return MDLZ_OK;
+    c->tools[c->n_tools++] = t;
+    return MDLZ_OK;
+}
+
 mdlz_status mdlz_cctx_set_trace(mdlz_cctx *c, uint32_t interval,
                                 mdlz_trace_fn fn, void *user) {
     if (c->stage != ST_START || c->total_in) return MDLZ_ERROR_STAGE;
@@ -152,7 +177,13 @@ const char *mdlz_cctx_error_detail(const mdlz_cctx *c) { return c->detail; }
 static mdlz_status start_stream(mdlz_cctx *c) {
     fmt_ext ext;
     memset(&ext, 0, sizeof ext);
-    pred_extras ex = {NULL, 0, 0};
+    pred_extras ex = {NULL, 0, 0, c->tools, c->n_tools};
+    for (int i = 0; i < c->n_tools; i++) {
+        fmt_tool *t = &ext.tools[ext.n_tools++];
+        snprintf(t->name, sizeof t->name, "%s", c->tools[i]->name);
+        t->version = c->tools[i]->version;
+        t->hash32 = (uint32_t)c->tools[i]->code_hash;
+    }
     if (c->ret && c->ret_modes) {
         ex.ret = c->ret;
         ex.ret_modes = ext.ret_modes = c->ret_modes;

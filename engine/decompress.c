@@ -16,6 +16,7 @@
 
 #include "block.h"
 #include "format.h"
+#include "registry.h"
 #include "session.h"
 
 enum { ST_HEADER, ST_EXT, ST_BLOCKHDR, ST_PAYLOAD, ST_DRAIN, ST_TRAILER,
@@ -44,12 +45,16 @@ struct mdlz_dctx {
     char *index_path;  /* mdlz_dctx_set_index() */
     ret_session *ret;
     char detail[256];  /* mdlz_dctx_error_detail() */
+    tool_handle *handles[FMT_TOOLS_MAX]; /* plugins made available */
+    int n_handles;
+    const mdlz_tool *tools[FMT_TOOLS_MAX]; /* the stream's tools */
 };
 
 void mdlz_dctx_free(mdlz_dctx *d) {
     if (!d) return;
     pred_free(d->pred);
     ret_session_free(d->ret);
+    for (int i = 0; i < d->n_handles; i++) tool_handle_free(d->handles[i]);
     free(d->index_path);
     free(d->ebuf);
     free(d->payload);
@@ -83,6 +88,52 @@ mdlz_status mdlz_dctx_set_index(mdlz_dctx *d, const char *path) {
 
 const char *mdlz_dctx_error_detail(const mdlz_dctx *d) { return d->detail; }
 
+mdlz_status mdlz_dctx_add_tool(mdlz_dctx *d, const char *path) {
+    if (d->stage != ST_HEADER || d->hlen) return MDLZ_ERROR_STAGE;
+    if (d->n_handles == FMT_TOOLS_MAX) return MDLZ_ERROR_PARAM;
+    tool_handle *h;
+    if (tool_load_external(path, &h, d->detail, sizeof d->detail) != MDLZ_OK)
+        return MDLZ_ERROR_TOOL;
+    d->handles[d->n_handles++] = h;
+    return MDLZ_OK;
+}
+
+size_t mdlz_builtin_tools(const char **names, size_t cap) {
+    size_t n;
+    const mdlz_tool *const *t = tool_builtins(&n);
+    for (size_t i = 0; i < n && i < cap && names; i++) names[i] = t[i]->name;
+    return n;
+}
+
+/* Finds each tool the stream records, built in or made available, with
+ * the same version and code hash. */
+static mdlz_status find_tools(mdlz_dctx *d) {
+    for (unsigned i = 0; i < d->ext.n_tools; i++) {
+        const fmt_tool *want = &d->ext.tools[i];
+        const mdlz_tool *t = tool_find_builtin(want->name);
+        for (int j = 0; !t && j < d->n_handles; j++)
+            if (strcmp(tool_handle_tool(d->handles[j])->name, want->name) == 0)
+                t = tool_handle_tool(d->handles[j]);
+        if (!t) {
+            snprintf(d->detail, sizeof d->detail,
+                     "tool '%s' (version %u) is not available; load it with "
+                     "--tool", want->name, (unsigned)want->version);
+            return MDLZ_ERROR_TOOL;
+        }
+        if (t->version != want->version ||
+            (uint32_t)t->code_hash != want->hash32) {
+            snprintf(d->detail, sizeof d->detail,
+                     "tool '%s' is version %u (code %08x), the stream needs "
+                     "version %u (code %08x)", want->name, (unsigned)t->version,
+                     (unsigned)(uint32_t)t->code_hash, (unsigned)want->version,
+                     (unsigned)want->hash32);
+            return MDLZ_ERROR_TOOL;
+        }
+        d->tools[i] = t;
+    }
+    return MDLZ_OK;
+}
+
 /* Opens the index a stream needs and loads the documents it records, as
  * the encoder did: same order, each checked against its hash and size. */
 static mdlz_status start_retrieval(mdlz_dctx *d) {
@@ -111,10 +162,13 @@ static mdlz_status start_retrieval(mdlz_dctx *d) {
 static mdlz_status start_stream(mdlz_dctx *d) {
     if (d->mem_limit && cfg_memory(&d->cfg) > d->mem_limit)
         return MDLZ_ERROR_MEMLIMIT;
-    pred_extras ex = {NULL, 0, 0};
+    pred_extras ex = {NULL, 0, 0, d->tools, (int)d->ext.n_tools};
+    MDLZ_FORWARD(find_tools(d));
     if (d->ext.ret_modes) {
         MDLZ_FORWARD(start_retrieval(d));
-        ex = (pred_extras){d->ret, d->ext.ret_modes, d->ext.prime_bytes};
+        ex.ret = d->ret;
+        ex.ret_modes = d->ext.ret_modes;
+        ex.prime_bytes = d->ext.prime_bytes;
     }
     size_t bs = (size_t)1 << d->cfg.block_log;
     d->payload = malloc(bs);

@@ -25,6 +25,7 @@
 #include "match.h"
 #include "mixer.h"
 #include "rmatch.h"
+#include "toolmix.h"
 
 #define MAX_COMPONENTS 8
 #define MAX_INPUTS 64
@@ -112,6 +113,9 @@ mdlz_status pred_create_ext(predictor **out, const mdlz_config *cfg,
     if (st == MDLZ_OK && ex && ex->ret)
         st = rm_create(&p->comp[p->ncomp++], ex->ret, ex->ret_modes,
                        ex->prime_bytes, &p->bh);
+    if (st == MDLZ_OK && ex && ex->n_tools)
+        st = toolmix_create(&p->comp[p->ncomp++], ex->tools, ex->n_tools,
+                            &p->bh);
     if (st != MDLZ_OK) p->ncomp--; /* the failed row holds nothing */
     for (int i = 0; i < p->ncomp; i++) p->nx += p->comp[i].n_inputs;
     p->nx++; /* bias input */

@@ -17,10 +17,13 @@ mdlz_status pred_create(predictor **out, const mdlz_config *cfg);
 
 /* What a stream adds to the model beyond its configuration. */
 typedef struct ret_session ret_session;
+struct mdlz_tool;
 typedef struct {
     ret_session *ret;     /* retrieval session (not owned), or NULL */
     unsigned ret_modes;   /* MDLZ_RETRIEVE_* */
     uint64_t prime_bytes; /* bytes learned before coding starts */
+    const struct mdlz_tool *const *tools; /* tools consulted (not owned) */
+    int n_tools;
 } pred_extras;
 
 /** pred_create() with extra components; ex may be NULL. */

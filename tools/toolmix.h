@@ -1,0 +1,20 @@
+/*
+ * toolmix.h - the predictor component that consults tools
+ * (include/mdlz_tool.h): each tool's proposal becomes a mixer input whose
+ * trust is learned.
+ */
+#ifndef MDLZ_TOOLS_TOOLMIX_H
+#define MDLZ_TOOLS_TOOLMIX_H
+
+#include "component.h"
+#include "mdlz_tool.h"
+
+#define TOOLMIX_MAX 16
+
+/** Creates the component for tools[0..n) (descriptions not owned; they
+ *  must outlive the component). MDLZ_ERROR_TOOL if a tool's create()
+ *  fails, MDLZ_ERROR_NOMEM. */
+mdlz_status toolmix_create(pr_component *c, const mdlz_tool *const *tools,
+                           int n, const bh_table *bh);
+
+#endif
