@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "index.h"
 #include "mdlz.h"
 #include "report.h"
 
@@ -148,6 +149,44 @@ static void print_description_length(const ends *e,
     printf("    bpb: payload %s, payload+code %s\n", bpb_payload, bpb_dl);
 }
 
+/* What the stream needs besides mdlz: the retrieval index (fingerprint,
+ * documents; named when -R gives the index) and the tools. */
+static void print_augmentations(const cli_options *opt, const ends *e,
+                                const mdlz_frame_info *fi) {
+    if (fi->retrieval) {
+        printf("  retrieval: %s%s%s, primed %" PRIu64 " bytes",
+               fi->retrieval & MDLZ_RETRIEVE_WHOLE ? "whole" : "",
+               fi->retrieval == 3 ? "+" : "",
+               fi->retrieval & MDLZ_RETRIEVE_ONLINE ? "online" : "",
+               fi->primed_bytes);
+        if (fi->retrieval & MDLZ_RETRIEVE_ONLINE)
+            printf(", index fingerprint %016" PRIx64, fi->index_fingerprint);
+        printf("\n");
+        mdlz_docref docs[64];
+        size_t n = mdlz_get_frame_docs(docs, 64, e->head, e->head_len);
+        ret_index *ix = NULL;
+        char err[256];
+        if (opt->index && ret_index_open(&ix, opt->index, RET_READ, err,
+                                         sizeof err) != 0)
+            ix = NULL;
+        for (size_t i = 0; i < n; i++) {
+            char name[256] = "";
+            if (ix && ret_index_name(ix, docs[i].id, name, sizeof name) != 0)
+                snprintf(name, sizeof name, "(not in this index)");
+            printf("    document %6" PRId64 " %10" PRIu64 " bytes  hash %08x  %s\n",
+                   docs[i].id, docs[i].size, (unsigned)docs[i].hash32, name);
+        }
+        ret_index_close(ix);
+    }
+    for (unsigned i = 0; i < fi->n_tools; i++) {
+        char name[64];
+        uint32_t version;
+        if (mdlz_get_frame_tool(e->head, e->head_len, i, name, sizeof name,
+                                &version) == MDLZ_OK)
+            printf("  tool: %s version %u\n", name, (unsigned)version);
+    }
+}
+
 int list_file(const cli_options *opt, const char *path, list_totals *t) {
     int is_stdin = strcmp(path, "-") == 0;
     const char *name = is_stdin ? CLI_STDIN_NAME : path;
@@ -190,6 +229,7 @@ int list_file(const cli_options *opt, const char *path, list_totals *t) {
     }
     if (t->rows++ == 0) print_heading(opt);
     print_row(opt, name, &fi, &ti, e.size);
+    print_augmentations(opt, &e, &fi);
     if (opt->verbose) print_description_length(&e, &ti);
     t->compressed += e.size;
     t->original += ti.src_size;

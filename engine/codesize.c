@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "registry.h"
 
 #include "codesize_table.h"
 
@@ -39,18 +40,28 @@ size_t mdlz_stream_code_costs(const void *header, size_t header_size,
         return 0;
     /* core and orders always decode; the match model and retrieval only
      * if the stream was coded with them. */
-    const char *used[4];
+    const char *used[5];
     size_t n_used = 0;
     used[n_used++] = "core";
     used[n_used++] = "orders";
     if (cfg.components & COMP_MATCH) used[n_used++] = "match";
     if (ext.ret_modes) used[n_used++] = "retrieval";
+    if (ext.n_tools) used[n_used++] = "toolhost";
     size_t n = 0;
     for (size_t i = 0; i < n_used && n < cap && out; i++) {
         const codesize_entry *e = codesize_find(used[i]);
         if (!e) continue;
         out[n].name = e->name;
         out[n].code_bytes = e->bytes_zstd19;
+        n++;
+    }
+    /* Each tool's own code, as its description declares (built-in tools;
+     * a plugin's figure is in the plugin, not known from the header). */
+    for (unsigned i = 0; i < ext.n_tools && n < cap && out; i++) {
+        const mdlz_tool *t = tool_find_builtin(ext.tools[i].name);
+        if (!t) continue;
+        out[n].name = t->name;
+        out[n].code_bytes = t->code_bytes;
         n++;
     }
     return n;

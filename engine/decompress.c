@@ -383,6 +383,19 @@ size_t mdlz_get_frame_docs(mdlz_docref *out, size_t cap, const void *src,
     return n;
 }
 
+mdlz_status mdlz_get_frame_tool(const void *src, size_t src_size, unsigned i,
+                                char *name, size_t cap, uint32_t *version) {
+    mdlz_config cfg;
+    uint64_t size;
+    size_t len;
+    fmt_ext ext;
+    MDLZ_FORWARD(fmt_parse_full(src, src_size, &cfg, &size, &ext, &len));
+    if (i >= ext.n_tools || cap == 0) return MDLZ_ERROR_PARAM;
+    snprintf(name, cap, "%s", ext.tools[i].name);
+    *version = ext.tools[i].version;
+    return MDLZ_OK;
+}
+
 mdlz_status mdlz_get_frame_info(mdlz_frame_info *info, const void *src,
                                 size_t src_size) {
     mdlz_config cfg;

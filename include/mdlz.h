@@ -254,6 +254,13 @@ typedef struct {
 MDLZ_API size_t mdlz_get_frame_docs(mdlz_docref *out, size_t cap,
                                     const void *src, size_t src_size);
 
+/** The i-th tool recorded in a stream header: copies its name (NUL
+ *  terminated, truncated to cap) and sets *version. MDLZ_ERROR_PARAM if
+ *  there is no such tool. */
+MDLZ_API mdlz_status mdlz_get_frame_tool(const void *src, size_t src_size,
+                                         unsigned i, char *name, size_t cap,
+                                         uint32_t *version);
+
 typedef struct {
     uint64_t src_size;      /* original bytes, from the trailer */
     uint64_t checksum;      /* XXH64 (seed 0) of the original bytes */
