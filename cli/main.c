@@ -26,6 +26,8 @@ static void print_help(void) {
     printf(
         "Usage: mdlz [OPTION]... [FILE]...\n"
         "       mdlz index add|ls|rm|stats|search KB.db ...  (mdlz index --help)\n"
+        "       mdlz tools [--load PLUGIN.so]  list the tools\n"
+        "       mdlz ablate [-R KB.db] [--tools=...] FILE...  what each component gains\n"
         "Compress or decompress FILEs with mdlz (context mixing).\n"
         "With no FILE, or when FILE is -, read standard input.\n"
         "\n"
