@@ -21,6 +21,13 @@ cd "$(dirname "$0")/.." || exit 1
 
 passed=0 failed=0 skipped=0
 
+# Prints how long the previous stage took (bash's SECONDS).
+took() {
+    echo "-- ${1}: $((SECONDS - stage_start)) s"
+    stage_start=$SECONDS
+}
+stage_start=$SECONDS
+
 # Adds the results of one `meson test` run from its testlog.json.
 count() {
     local log=$1 p f s
@@ -67,6 +74,7 @@ echo "== tests (build/)"
 rm -f build/meson-logs/testlog.json
 meson test -C build --no-suite slow --print-errorlogs || status=1
 count build/meson-logs/testlog.json
+took "setup, release build and tests"
 
 echo "== ASan + UBSan build (build-asan/)"
 asan_opts=("-Db_sanitize=address,undefined" -Db_lundef=false
@@ -91,6 +99,7 @@ if ((asan_built == 0)); then
             --timeout-multiplier 4 \
         || status=1
     count build-asan/meson-logs/testlog.json
+    took "ASan + UBSan build and tests"
 else
     echo "test.sh: ASan build failed" >&2
     status=1
@@ -129,6 +138,7 @@ else
         ((f > 0 || fuzz_rc != 0)) && status=1
     fi
     echo "fuzz artifacts: ${FUZZ_ARTIFACTS:-$PWD/build-fuzz/fuzz-artifacts}/"
+    took "fuzz build and run"
 fi
 
 ((failed > 0)) && status=1
