@@ -49,10 +49,14 @@ struct mdlz_cctx {
     int n_tools, n_handles;
 };
 
-/* Primed bytes per input byte (of the first block): priming costs as much
- * time as coding, and retrieval must keep at least 1/4 of the speed. */
-#define PRIME_PER_INPUT 2
+/* Primed bytes per 2 input bytes (of the first block): priming costs as
+ * much time as coding, and with the queries retrieval must keep at least
+ * 1/4 of the speed (bench/retrieval.py). */
+#define PRIME_PER_2_INPUT 3
 #define PRIME_MAX ((uint64_t)4 << 20)
+/* Documents recorded per input byte: each costs ~8 header bytes, which a
+ * small input cannot win back (bench: 288-byte pages grew with 8). */
+#define DOC_PER_INPUT 2048
 
 void mdlz_params_init(mdlz_params *p) {
     memset(p, 0, sizeof *p);
@@ -184,21 +188,28 @@ static mdlz_status start_stream(mdlz_cctx *c) {
         t->version = c->tools[i]->version;
         t->hash32 = (uint32_t)c->tools[i]->code_hash;
     }
-    if (c->ret && c->ret_modes) {
+    unsigned modes = c->ret ? c->ret_modes : 0;
+    /* An input that ends before the first online query has no use for
+     * online mode (nor for the fingerprint it records). */
+    if (c->stage == ST_START && c->blk_fill < c->blk_size &&
+        c->total_in <= RET_ONLINE_FIRST)
+        modes &= ~MDLZ_RETRIEVE_ONLINE;
+    if (modes) {
         ex.ret = c->ret;
-        ex.ret_modes = ext.ret_modes = c->ret_modes;
-        if (c->ret_modes & MDLZ_RETRIEVE_ONLINE)
+        ex.ret_modes = ext.ret_modes = modes;
+        if (modes & MDLZ_RETRIEVE_ONLINE)
             ext.ret_fp = ret_session_fingerprint(c->ret);
-        if (c->ret_modes & MDLZ_RETRIEVE_WHOLE) {
+        if (modes & MDLZ_RETRIEVE_WHOLE) {
+            int max = (int)MDLZ_MIN(RET_WHOLE_DOCS,
+                                    1 + c->blk_fill / DOC_PER_INPUT);
             int k = ret_session_choose(c->ret, c->blk, c->blk_fill, ext.docs,
-                                       RET_WHOLE_DOCS, c->detail,
-                                       sizeof c->detail);
+                                       max, c->detail, sizeof c->detail);
             if (k < 0) return MDLZ_ERROR_INDEX;
             ext.n_docs = (unsigned)k;
         }
         size_t len;
         ret_session_text(c->ret, &len);
-        uint64_t budget = MDLZ_MIN((uint64_t)c->blk_fill * PRIME_PER_INPUT,
+        uint64_t budget = MDLZ_MIN((uint64_t)c->blk_fill * PRIME_PER_2_INPUT / 2,
                                    PRIME_MAX);
         ex.prime_bytes = ext.prime_bytes = MDLZ_MIN((uint64_t)len, budget);
     }

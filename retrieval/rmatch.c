@@ -20,7 +20,7 @@
  * bit with a fixed strength growing with the length, which the mixer
  * weighs by context. Both are 0 when nothing is predicted.
  *
- * Online mode: at coded positions RM_FIRST_QUERY * 2^k the component asks
+ * Online mode: at coded positions RET_ONLINE_FIRST * 2^k the component asks
  * the session for documents matching the last RET_ONLINE_WINDOW bytes and
  * indexes what arrives. Encoder and decoder make the same calls at the
  * same positions with the same index snapshot (fingerprint checked).
@@ -37,7 +37,6 @@
 #define RM_WAYS 4
 #define RM_MAXLEN 65535
 #define RM_VERIFY 400 /* longest backward verification */
-#define RM_FIRST_QUERY 8192
 
 typedef struct {
     ret_session *s;
@@ -196,7 +195,7 @@ mdlz_status rm_create(pr_component *c, ret_session *s, unsigned modes,
     m->modes = modes;
     m->prime = prime_bytes;
     m->expected = -1;
-    m->next_query = RM_FIRST_QUERY;
+    m->next_query = RET_ONLINE_FIRST;
     mdlz_status st = sm_init(&m->sm, 32 * 2 * 3 + 1, 1023, bh, 0);
     if (st == MDLZ_OK && index_text(m) != 0) st = MDLZ_ERROR_NOMEM;
     if (st != MDLZ_OK) {

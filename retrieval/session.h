@@ -26,6 +26,7 @@
 #define RET_ONLINE_DOCS 2
 #define RET_ONLINE_QUERIES 8
 #define RET_ONLINE_WINDOW 4096
+#define RET_ONLINE_FIRST 8192 /* first query at this coded position */
 #define RET_TEXT_MAX ((size_t)16 << 20)
 #define RET_QUERY_TERMS 24
 
