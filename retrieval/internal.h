@@ -25,8 +25,18 @@ typedef enum {
     RET_ST_DELETE_FTS,  /* the FTS5 'delete' command with the old text */
     RET_ST_DELETE_DOC,  /* a documents row */
     RET_ST_GET,         /* name, hash, size, body of an id */
-    RET_ST_VOCAB,       /* document frequency of a term */
     RET_ST_META,        /* hash, size of an id */
+    RET_ST_TERM,        /* df, tid of a term (terms) */
+    RET_ST_POSTINGS,    /* last, data of a tid (postings) */
+    RET_ST_TOTALS,      /* docs, tokens, fingerprint (totals) */
+    RET_ST_FP_PUT,      /* store the fingerprint */
+    RET_ST_TERM_PUT,    /* insert or replace a terms row */
+    RET_ST_TERM_DEL,    /* delete a terms row */
+    RET_ST_POST_NEW,    /* a new postings row (tid assigned) */
+    RET_ST_POST_PUT,    /* replace a postings row's last and data */
+    RET_ST_POST_DEL,    /* delete a postings row */
+    RET_ST_TOTALS_ADD,  /* add to docs and tokens */
+    RET_ST_NEW_DOCS,    /* id, size, body of the documents after an id */
     RET_ST_COUNT        /* number of cached statements */
 } ret_stmt_id;
 
@@ -37,8 +47,45 @@ struct ret_index {
     ZSTD_DCtx *dctx;   /* created on the first read */
     sqlite3_stmt *stmt[RET_ST_COUNT];
     int broken;        /* a write failed halfway in the open transaction */
+    int in_txn;        /* inside ret_index_begin() .. commit/rollback */
+    int64_t txn_base;  /* largest id at ret_index_begin(): the documents
+                          after it get their postings at commit */
     char err[512];
 };
+
+/* ---- the term tables (docs/retrieval.md) ---------------------------------
+ * Each postings row holds, for one term, an entry per document containing
+ * it, in id order: varint(id - previous id, the first from 0),
+ * varint(tf), varint(dl) (dl = the document's tokens); LEB128 varints. */
+
+/** Appends the LEB128 varint of v at p; returns the bytes written (<= 10). */
+static inline size_t ret_put_varint(uint8_t *p, uint64_t v) {
+    size_t n = 0;
+    while (v >= 0x80) {
+        p[n++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    p[n++] = (uint8_t)v;
+    return n;
+}
+
+/** Reads a varint from p[*pos..end) into *v, advancing *pos. Returns 0, or
+ *  -1 if it is truncated or longer than 10 bytes. */
+static inline int ret_get_varint(const uint8_t *p, size_t end, size_t *pos,
+                                 uint64_t *v) {
+    uint64_t x = 0;
+    size_t i = *pos;
+    for (int shift = 0; i < end && shift < 70; shift += 7) {
+        uint8_t b = p[i++];
+        x |= (uint64_t)(b & 0x7F) << shift;
+        if (!(b & 0x80)) {
+            *v = x;
+            *pos = i;
+            return 0;
+        }
+    }
+    return -1;
+}
 
 /** Sets the handle's error message (printf-style). Returns -1. */
 int ret_fail(ret_index *ix, const char *fmt, ...) RET_PRINTF(2, 3);
@@ -56,9 +103,17 @@ sqlite3_stmt *ret_stmt(ret_index *ix, ret_stmt_id id);
 int ret_unpack(ret_index *ix, const void *blob, size_t blen, uint64_t size,
                uint8_t **body);
 
-/** Registers the ret_rank() FTS5 auxiliary function on the connection
- *  (select.c). Returns 0 or -1. */
-int ret_register_rank(ret_index *ix);
+/** Looks term w[0..n) up in the terms table: returns 1 (found: *df, *tid
+ *  set), 0 (absent) or -1. */
+int ret_term_lookup(ret_index *ix, const uint8_t *w, uint32_t n, int64_t *df,
+                    int64_t *tid);
+
+/** Checks the term tables and the stored fingerprint against the
+ *  documents: rebuilds every document's postings and the totals in memory
+ *  and compares them with the stored ones (tests; costs about as much as
+ *  indexing the documents again). Returns 0, or -1 with the first
+ *  difference in the error message. */
+int ret_terms_verify(ret_index *ix);
 
 /* Files and URLs (fetch.c). Each reads a whole document into a malloc'd
  * buffer (*body, *len; at least 1 byte allocated), refusing more than

@@ -5,21 +5,23 @@
  *
  *   1. terms: the text's tokens (terms.c), lowercased, with counts tf;
  *   2. idf(t) = log2(1 + (N - n + 1/2) / (n + 1/2)) in Q16 fixed point,
- *      N = documents, n = documents containing t (the fts5vocab table);
+ *      N = documents, n = documents containing t (the `terms` table);
  *      terms not in the index are dropped;
  *   3. the `max_terms` terms with the highest tf * idf (ties: smaller term
- *      bytes first) are OR-ed into one FTS5 query, each quoted;
- *   4. every matching document is scored by ret_rank(), an FTS5 auxiliary
- *      function computing BM25 (k1 = 6/5, b = 3/4) in fixed point from the
- *      same idf values, the term counts of the document, its length and
- *      the average length;
+ *      bytes first) form the (OR) query;
+ *   4. every document in the postings of a query term is scored by BM25
+ *      (k1 = 6/5, b = 3/4) in fixed point from the same idf values, its
+ *      count of each term, its length and the average length, all read
+ *      from the `postings` and `totals` tables (index.c maintains them);
  *   5. documents in score order (ties: lower id first) are taken, skipping
  *      excluded ids and any that would overflow the byte budget, until
  *      max_docs are chosen.
  *
  * Step 2 looks terms up in tf order and stops once no remaining term can
  * enter the top `max_terms` (tf * idf_max below the last kept score), so a
- * long text costs a few hundred vocabulary look-ups, not one per word.
+ * long text costs a few hundred B-tree look-ups, not one per word. Step 4
+ * reads one row per query term (its postings, a few bytes per document)
+ * rather than the FTS5 index with its positions.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +32,7 @@
 
 /* floor(a * b / c) without overflow of the product (c > 0). */
 static uint64_t mul_div(uint64_t a, uint64_t b, uint64_t c) {
+    if (!((a | b) >> 32)) return a * b / c; /* the product fits */
 #if defined(__SIZEOF_INT128__)
     __extension__ typedef unsigned __int128 u128;
     u128 q = (u128)a * b / c;
@@ -80,7 +83,7 @@ static uint64_t idf_q16(uint64_t N, uint64_t n) {
     return log2_q16(r) - ((uint64_t)16 << 16);
 }
 
-/* ---- the ret_rank() auxiliary function ----------------------------------- */
+/* ---- BM25 -------------------------------------------------------------- */
 
 /* BM25 constants: k1 = 6/5, b = 3/4 (Q16: 49152). */
 #define K1_NUM 6
@@ -88,69 +91,21 @@ static uint64_t idf_q16(uint64_t N, uint64_t n) {
 #define B_Q16 49152u
 #define TF_CAP (1u << 20)
 
-/* ret_rank(fts, idf): idf is a blob of one little-endian uint64 (Q16) per
- * phrase of the query, in query order. Returns the document's BM25 score
- * in Q16 as an integer:
- *   sum_i idf_i * tf_i * (k1 + 1) / (tf_i + k1 * (1 - b + b * dl / avgdl)). */
-static void rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts,
-                    sqlite3_context *ctx, int nval, sqlite3_value **val) {
-    if (nval != 1) {
-        sqlite3_result_error(ctx, "ret_rank: one argument expected", -1);
-        return;
-    }
-    const uint8_t *idf = sqlite3_value_blob(val[0]);
-    int nidf = sqlite3_value_bytes(val[0]) / 8;
-    int nphrase = api->xPhraseCount(fts);
-    sqlite3_int64 nrow = 0, total = 0;
-    int dl = 0;
-    if (api->xRowCount(fts, &nrow) || api->xColumnTotalSize(fts, 0, &total) ||
-        api->xColumnSize(fts, 0, &dl)) {
-        sqlite3_result_error(ctx, "ret_rank: index statistics unavailable", -1);
-        return;
-    }
-    /* norm = 1 - b + b * dl / avgdl = 1 - b + b * dl * nrow / total (Q16) */
+/* k1 * (1 - b + b * dl / avgdl) in Q16, avgdl = total / nrow. */
+static uint64_t bm25_k(uint64_t dl, uint64_t nrow, uint64_t total) {
     uint64_t norm = (uint64_t)1 << 16;
     if (total > 0 && nrow > 0)
-        norm = ((uint64_t)1 << 16) - B_Q16 +
-               mul_div((uint64_t)dl * B_Q16, (uint64_t)nrow, (uint64_t)total);
-    uint64_t k = norm * K1_NUM / K1_DEN; /* k1 * norm, Q16 */
-    uint64_t score = 0;
-    for (int i = 0; i < nphrase && i < nidf; i++) {
-        uint64_t w = 0;
-        for (int b = 7; b >= 0; b--) w = w << 8 | idf[8 * i + b];
-        Fts5PhraseIter it;
-        int col = 0, off = 0;
-        uint64_t tf = 0;
-        if (api->xPhraseFirst(fts, i, &it, &col, &off)) {
-            sqlite3_result_error(ctx, "ret_rank: phrase positions unavailable",
-                                 -1);
-            return;
-        }
-        for (; col >= 0 && tf < TF_CAP; api->xPhraseNext(fts, &it, &col, &off))
-            tf++;
-        if (!tf) continue;
-        /* saturation tf * (k1 + 1) / (tf + k1 * norm), Q16 */
-        uint64_t sat = mul_div(tf << 16, (uint64_t)(K1_NUM + K1_DEN) << 16,
-                               (uint64_t)K1_DEN * ((tf << 16) + k));
-        score += w * sat >> 16;
-    }
-    sqlite3_result_int64(ctx, (sqlite3_int64)(score > INT64_MAX ? INT64_MAX
-                                                                : score));
+        norm = ((uint64_t)1 << 16) - B_Q16 + mul_div(dl * B_Q16, nrow, total);
+    return norm * K1_NUM / K1_DEN;
 }
 
-int ret_register_rank(ret_index *ix) {
-    fts5_api *api = NULL;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(ix->db, "SELECT fts5(?1)", -1, &st, NULL))
-        return ret_fail_sql(ix, "FTS5 unavailable");
-    sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (!api || api->iVersion < 2)
-        return ret_fail(ix, "this SQLite has no usable FTS5");
-    if (api->xCreateFunction(api, "ret_rank", NULL, rank_fn, NULL))
-        return ret_fail_sql(ix, "cannot register ret_rank");
-    return 0;
+/* A term's BM25 weight in a document, Q16: idf * sat >> 16 with the
+ * saturation sat = tf * (k1 + 1) / (tf + k), Q16. */
+static uint64_t bm25_term(uint64_t idf, uint64_t tf, uint64_t k) {
+    if (tf > TF_CAP) tf = TF_CAP;
+    uint64_t sat = mul_div(tf << 16, (uint64_t)(K1_NUM + K1_DEN) << 16,
+                           (uint64_t)K1_DEN * ((tf << 16) + k));
+    return idf * sat >> 16;
 }
 
 /* ---- term selection ------------------------------------------------------ */
@@ -159,6 +114,8 @@ typedef struct {
     const ret_term *t;
     uint64_t idf;
     uint64_t score; /* tf * idf */
+    int64_t tid;    /* postings row */
+    int64_t df;
 } scored_term;
 
 /* A term with its set, for qsort. */
@@ -182,19 +139,6 @@ static int term_before(const ret_termset *ts, const scored_term *a,
     return ret_term_cmp_bytes(ts, a->t, b->t) < 0;
 }
 
-/* Document frequency of a term (0 if absent). Returns 0 or -1. */
-static int doc_freq(ret_index *ix, const ret_termset *ts, const ret_term *t,
-                    uint64_t *df) {
-    sqlite3_stmt *st = ret_stmt(ix, RET_ST_VOCAB);
-    if (!st) return -1;
-    sqlite3_bind_text(st, 1, (const char *)ts->arena + t->off, (int)t->len,
-                      SQLITE_STATIC);
-    int s = sqlite3_step(st);
-    *df = s == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    return s == SQLITE_ROW || s == SQLITE_DONE ? 0 : ret_fail_sql(ix, "index");
-}
-
 /* Picks the best `k` terms into best[] (sorted, best first); returns how
  * many (<= k) or -1. */
 static int pick_terms(ret_index *ix, const ret_termset *ts, uint64_t ndocs,
@@ -209,14 +153,15 @@ static int pick_terms(ret_index *ix, const ret_termset *ts, uint64_t ndocs,
         const ret_term *t = order[i].t;
         if (nbest == k && (uint64_t)t->tf * idf_max < best[k - 1].score)
             break; /* no later term (tf no higher) can enter */
-        uint64_t df;
-        if (doc_freq(ix, ts, t, &df)) {
+        int64_t df = 0, tid = 0;
+        int found = ret_term_lookup(ix, ts->arena + t->off, t->len, &df, &tid);
+        if (found < 0) {
             free(order);
             return -1;
         }
-        if (df == 0) continue;
-        if (df > ndocs) df = ndocs;
-        scored_term c = {t, idf_q16(ndocs, df), 0};
+        if (!found || df <= 0) continue;
+        if ((uint64_t)df > ndocs) df = (int64_t)ndocs;
+        scored_term c = {t, idf_q16(ndocs, (uint64_t)df), 0, tid, df};
         c.score = (uint64_t)t->tf * c.idf;
         if (nbest == k && !term_before(ts, &c, &best[k - 1])) continue;
         int j = nbest < k ? nbest++ : k - 1;
@@ -233,7 +178,7 @@ static int pick_terms(ret_index *ix, const ret_termset *ts, uint64_t ndocs,
 /* ---- document ranking ---------------------------------------------------- */
 
 typedef struct {
-    int64_t score;
+    uint64_t score;
     int64_t id;
 } hit;
 
@@ -248,70 +193,116 @@ static int cmp_ids(const void *pa, const void *pb) {
     return (a > b) - (a < b);
 }
 
-/* Builds `"t1" OR "t2" ...` and the idf blob; runs the query; collects
- * (score, id) of every match into *hits (malloc'd). Returns the count or
- * -1. */
-static long run_query(ret_index *ix, const ret_termset *ts,
-                      const scored_term *terms, int nterms, hit **hits) {
-    size_t qlen = 1;
-    for (int i = 0; i < nterms; i++) qlen += terms[i].t->len + 6;
-    char *q = malloc(qlen);
-    uint8_t *idf = malloc((size_t)nterms * 8);
-    sqlite3_stmt *st = NULL;
-    long n = -1, cap = 0;
+/* Scores accumulated per document: open addressing on the id (ids > 0). */
+typedef struct {
+    hit *slots;
+    size_t mask;
+    size_t n;
+} score_table;
+
+/* Adds w to the score of id. Returns 0, or -1 if the table is full (more
+ * documents in the postings than the totals count: a damaged index). */
+static int score_add(score_table *t, int64_t id, uint64_t w) {
+    size_t i = (size_t)((uint64_t)id * 0x9E3779B97F4A7C15u >> 20) & t->mask;
+    while (t->slots[i].id && t->slots[i].id != id) i = (i + 1) & t->mask;
+    if (!t->slots[i].id) {
+        if (t->n >= t->mask) return -1; /* keep one slot empty */
+        t->slots[i].id = id;
+        t->n++;
+    }
+    t->slots[i].score += w;
+    return 0;
+}
+
+/* Scores every document containing one of the terms by BM25 from their
+ * postings: sum over the terms of idf * tf * (k1 + 1) / (tf + k). The
+ * sum does not depend on the order of the terms. Sets *hits (malloc'd,
+ * unsorted) and returns their count, or -1. */
+static long score_docs(ret_index *ix, const scored_term *terms, int nterms,
+                       uint64_t nrow, uint64_t total, hit **hits) {
+    score_table tab = {NULL, 0, 0};
+    uint64_t entries = 0; /* bounds the documents, and so does nrow */
     *hits = NULL;
-    if (!q || !idf) {
-        ret_fail(ix, "out of memory");
-        goto done;
-    }
-    size_t p = 0;
-    for (int i = 0; i < nterms; i++) {
-        if (i) memcpy(q + p, " OR ", 4), p += 4;
-        q[p++] = '"';
-        memcpy(q + p, ts->arena + terms[i].t->off, terms[i].t->len);
-        p += terms[i].t->len;
-        q[p++] = '"';
-        for (int b = 0; b < 8; b++)
-            idf[8 * i + b] = (uint8_t)(terms[i].idf >> (8 * b));
-    }
-    if (sqlite3_prepare_v2(ix->db,
-                           "SELECT rowid, ret_rank(documents_fts, ?2) FROM "
-                           "documents_fts WHERE documents_fts MATCH ?1",
-                           -1, &st, NULL)) {
-        ret_fail_sql(ix, "index");
-        goto done;
-    }
-    sqlite3_bind_text(st, 1, q, (int)p, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 2, idf, nterms * 8, SQLITE_STATIC);
-    int s;
-    n = 0;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 256;
-            hit *h = realloc(*hits, (size_t)cap * sizeof *h);
-            if (!h) {
-                s = SQLITE_NOMEM;
-                break;
-            }
-            *hits = h;
+    for (int i = 0; i < nterms; i++) entries += (uint64_t)terms[i].df;
+    if (entries > nrow) entries = nrow;
+    size_t cap = 64;
+    while (cap < 2 * entries) cap *= 2;
+    tab.slots = calloc(cap, sizeof *tab.slots);
+    if (!tab.slots) return ret_fail(ix, "out of memory");
+    tab.mask = cap - 1;
+    int rc = 0;
+    for (int i = 0; rc == 0 && i < nterms; i++) {
+        sqlite3_stmt *st = ret_stmt(ix, RET_ST_POSTINGS);
+        if (!st) {
+            rc = -1;
+            break;
         }
-        (*hits)[n++] = (hit){sqlite3_column_int64(st, 1),
-                             sqlite3_column_int64(st, 0)};
+        sqlite3_bind_int64(st, 1, terms[i].tid);
+        int s = sqlite3_step(st);
+        if (s != SQLITE_ROW) {
+            rc = s == SQLITE_DONE ? ret_fail(ix, "index: postings missing")
+                                  : ret_fail_sql(ix, "index");
+        } else {
+            const uint8_t *p = sqlite3_column_blob(st, 1);
+            size_t len = (size_t)sqlite3_column_bytes(st, 1), pos = 0;
+            uint64_t id = 0, v, tf, dl, idf = terms[i].idf;
+            int64_t n = 0;
+            while (pos < len) {
+                if (ret_get_varint(p, len, &pos, &v) ||
+                    ret_get_varint(p, len, &pos, &tf) ||
+                    ret_get_varint(p, len, &pos, &dl) || v == 0 ||
+                    n >= terms[i].df || id + v > INT64_MAX ||
+                    score_add(&tab, (int64_t)(id + v),
+                              bm25_term(idf, tf, bm25_k(dl, nrow, total)))) {
+                    rc = ret_fail(ix, "index: damaged postings");
+                    break;
+                }
+                id += v;
+                n++;
+            }
+            if (!rc && n != terms[i].df)
+                rc = ret_fail(ix, "index: damaged postings");
+        }
+        sqlite3_reset(st);
     }
-    if (s != SQLITE_DONE) {
-        ret_fail(ix, "index: %s", s == SQLITE_NOMEM ? "out of memory"
-                                                    : sqlite3_errmsg(ix->db));
-        n = -1;
-    }
-done:
-    sqlite3_finalize(st);
-    free(q);
-    free(idf);
-    if (n < 0) {
-        free(*hits);
-        *hits = NULL;
+    long n = -1;
+    if (!rc) {
+        /* compact the table into the hit list */
+        n = 0;
+        for (size_t i = 0; i < cap; i++)
+            if (tab.slots[i].id) tab.slots[n++] = tab.slots[i];
+        *hits = tab.slots;
+    } else {
+        free(tab.slots);
     }
     return n;
+}
+
+/* Moves the k best hits of h[0..n) (cmp_hits order, a total order as ids
+ * are distinct) to the front, sorted: a quickselect, then a sort. */
+static void select_top(hit *h, long n, long k) {
+    if (k <= 0) return;
+    long lo = 0, hi = n - 1;
+    while (k < n && lo < hi) {
+        hit pivot = h[lo + (hi - lo) / 2];
+        long i = lo, j = hi;
+        while (i <= j) {
+            while (cmp_hits(&h[i], &pivot) < 0) i++;
+            while (cmp_hits(&h[j], &pivot) > 0) j--;
+            if (i <= j) {
+                hit x = h[i];
+                h[i++] = h[j];
+                h[j--] = x;
+            }
+        }
+        if (k - 1 <= j)
+            hi = j;
+        else if (k - 1 >= i)
+            lo = i;
+        else
+            break;
+    }
+    qsort(h, (size_t)k, sizeof *h, cmp_hits);
 }
 
 /* Size and hash of a document. Returns 0 or -1. */
@@ -341,16 +332,14 @@ static int select_docs(ret_index *ix, const uint8_t *text, size_t len,
     int64_t *ex = NULL;
     hit *hits = NULL;
     int count = -1;
-    int64_t ndocs;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(ix->db, "SELECT count(*) FROM documents", -1, &st,
-                           NULL))
-        return ret_fail_sql(ix, "index");
+    sqlite3_stmt *st = ret_stmt(ix, RET_ST_TOTALS);
+    if (!st) return -1;
     int s = sqlite3_step(st);
-    ndocs = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    int64_t ndocs = s == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    int64_t ntokens = s == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+    sqlite3_reset(st);
     if (s != SQLITE_ROW) return ret_fail_sql(ix, "index");
-    if (ndocs == 0) return 0;
+    if (ndocs <= 0) return 0;
     if (ret_termset_add_text(&ts, text, len)) {
         ret_fail(ix, "out of memory");
         goto done;
@@ -371,17 +360,27 @@ static int select_docs(ret_index *ix, const uint8_t *text, size_t len,
         count = nterms < 0 ? -1 : 0;
         goto done;
     }
-    long nhits = run_query(ix, &ts, best, nterms, &hits);
+    long nhits = score_docs(ix, best, nterms, (uint64_t)ndocs,
+                            ntokens > 0 ? (uint64_t)ntokens : 0, &hits);
     if (nhits < 0) goto done;
-    qsort(hits, (size_t)nhits, sizeof *hits, cmp_hits);
     if (n_exclude > 0) {
         memcpy(ex, exclude, (size_t)n_exclude * sizeof *ex);
         qsort(ex, (size_t)n_exclude, sizeof *ex, cmp_ids);
     }
+    /* Take documents in (score, id) order. Most calls stop after a few, so
+     * rather than sorting every hit, sort the best ones: a prefix of
+     * `part` hits after moving those ranking above the part-th to the
+     * front; grow it if that prefix runs out. */
     uint64_t used = 0;
+    long taken = 0, part = 0;
     count = 0;
-    for (long i = 0; i < nhits && count < max_docs; i++) {
-        int64_t id = hits[i].id;
+    while (taken < nhits && count < max_docs) {
+        if (taken == part) {
+            long want = part ? part * 4 : 4 * (long)max_docs + 16;
+            part = want < nhits ? want : nhits;
+            select_top(hits + taken, nhits - taken, part - taken);
+        }
+        int64_t id = hits[taken++].id;
         if (n_exclude > 0 &&
             bsearch(&id, ex, (size_t)n_exclude, sizeof *ex, cmp_ids))
             continue;

@@ -1,11 +1,13 @@
 /*
- * terms.h - the query side's tokenizer and term counter. It splits text
- * the way FTS5's unicode61 tokenizer does for ASCII (runs of letters and
- * digits, lowercased) and, without any Unicode table, treats every other
- * UTF-8 sequence as a token character, except a fixed list of punctuation
- * and space code points (docs/retrieval.md) that separate tokens like they
- * do in unicode61. The rules are code, not data from SQLite: a decoder on
- * another machine tokenizes the same text the same way.
+ * terms.h - the tokenizer and term counter of ret_index_select(), for the
+ * query text and (index.c) for the term tables made from the documents.
+ * It splits text the way FTS5's unicode61 tokenizer does for ASCII (runs
+ * of letters and digits, lowercased) and, without any Unicode table,
+ * treats every other UTF-8 sequence as a token character, except a fixed
+ * list of punctuation, symbol and space code points (docs/retrieval.md)
+ * that separate tokens like they do in unicode61. The rules are code, not
+ * data from SQLite: a decoder on another machine tokenizes the same text
+ * the same way.
  */
 #ifndef MDLZ_RETRIEVAL_TERMS_H
 #define MDLZ_RETRIEVAL_TERMS_H
@@ -51,6 +53,7 @@ typedef struct {
 typedef struct {
     ret_term *terms;
     size_t n, cap;
+    uint64_t ntokens;  /* all tokens counted, also those over the limit */
     uint32_t *slots;   /* open addressing: term index + 1, 0 = empty */
     size_t nslots;     /* power of two */
     uint8_t *arena;
@@ -60,6 +63,14 @@ typedef struct {
 /** Counts the tokens of text into ts (zero-initialize ts first; may be
  *  called again to add more text). Returns 0, or -1 if out of memory. */
 int ret_termset_add_text(ret_termset *ts, const uint8_t *text, size_t len);
+
+/** Counts one occurrence in ts of every term of the set `from` (reusing
+ *  their hashes) and sets idx[i] to the index in ts->terms of
+ *  from->terms[i]. Returns 0, or -1 if out of memory. */
+int ret_termset_merge(ret_termset *ts, const ret_termset *from, size_t *idx);
+
+/** Empties ts for another text, keeping its memory. */
+void ret_termset_clear(ret_termset *ts);
 
 /** Frees what ts owns (ts itself is the caller's); ts is left empty. */
 void ret_termset_free(ret_termset *ts);

@@ -2,8 +2,8 @@
  * test_index.c - the retrieval index API (retrieval/index.h): open modes
  * and refusals, add (duplicates, binary rule, size limit), get (hash
  * checks, damaged bodies), remove, transactions, read snapshots, the
- * fingerprint definition, stats and search. ret_index_select() is tested
- * in test_select.c.
+ * fingerprint definition, stats and search. ret_index_select() and the
+ * term tables it reads are tested in test_select.c.
  *
  * Usage: test_index [TMPDIR]. Prints "ok - ..." / "not ok - ..." per case
  * and "N passed, M failed".
@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "internal.h" /* ret_terms_verify */
 #include "rettest.h"
 
 /* ---- open ------------------------------------------------------------------ */
@@ -321,6 +322,9 @@ static void test_remove(void) {
     add_text(ix, "fine", "perfectly fine words", NULL);
     check(ret_index_commit(ix) == 0 && count_docs(ix) == 3,
           "transaction: the next one commits");
+    check(ret_terms_verify(ix) == 0,
+          "term tables: in step after adds, rms, rollbacks and a failed "
+          "commit (%s)", ret_index_errmsg(ix));
     ret_index_close(ix);
 }
 

@@ -1,13 +1,17 @@
 /*
- * test_select.c - ret_index_select() (retrieval/select.c) and the query
- * tokenizer (retrieval/terms.c): relevance on a generated collection, and
- * determinism (the same result twice, on a read-only handle, on an index
- * rebuilt from the same documents), exclusions, document and byte limits,
- * degenerate inputs, a 1 MiB text.
+ * test_select.c - ret_index_select() (retrieval/select.c), the tokenizer
+ * (retrieval/terms.c) and the term tables (retrieval/index.c): relevance
+ * on a generated collection, the ranking against a brute-force reference
+ * of docs/retrieval.md, determinism (the same result twice, on a
+ * read-only handle, on an index rebuilt from the same documents, on one
+ * built by other sequences of adds and removals), exclusions, document
+ * and byte limits, degenerate inputs, a 1 MiB text, and read-only use
+ * leaving the file untouched.
  *
  * Usage: test_select [TMPDIR]. Prints "ok - ..." / "not ok - ..." per case
  * and "N passed, M failed".
  */
+#include "internal.h" /* ret_terms_verify */
 #include "rettest.h"
 #include "terms.h"
 
@@ -15,9 +19,12 @@
 
 static void test_tokens(void) {
     const char *text = "Don\xe2\x80\x99t stop\xe2\x80\x94the \xe2\x80\x9cQuick\xe2"
-                       "\x80\x9d fox, na\xc3\xafve\xc2\xa0x2 \xc2\xb5m";
+                       "\x80\x9d fox, na\xc3\xafve\xc2\xa0x2 \xc2\xb5m "
+                       "\xe2\x94\x82" "cell\xe2\x94\x82 a\xe2\x86\x92" "b "
+                       "\xe2\x91\xa0x";
     const char *want[] = {"don", "t", "stop", "the", "quick", "fox",
-                          "na\xc3\xafve", "x2", "\xc2\xb5m"};
+                          "na\xc3\xafve", "x2", "\xc2\xb5m", "cell", "a", "b",
+                          "\xe2\x91\xa0x"};
     ret_tokenizer t;
     size_t s, n, k = 0;
     int ok = 1;
@@ -32,7 +39,55 @@ static void test_tokens(void) {
     }
     check(ok && k == sizeof want / sizeof want[0],
           "tokenizer: ASCII alnum runs, lowercased; Unicode punctuation "
-          "separates; other UTF-8 is kept");
+          "and symbols (box drawing, arrows) separate; other UTF-8 is kept");
+}
+
+/* The term counter (ASCII inline) finds the tokens of ret_tok_next() on
+ * random mixes of ASCII, separators, other UTF-8 and invalid bytes. */
+static void test_counter_matches_tokenizer(void) {
+    static const char *const pieces[] = {
+        "a", "Z", "7", " ", ".", "\n", "\xe2\x80\x94", "\xc3\xaf",
+        "\xe2\x94\x82", "\xe2\x91\xa0", "\xff", "\xc3", "\xf0\x9f\x98\x80",
+        "\xc2\xa0", "xyzzy",
+        "QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ"};
+    rng r;
+    rng_seed(&r, 42);
+    int ok = 1;
+    for (int round = 0; round < 200 && ok; round++) {
+        char text[4096];
+        size_t len = 0;
+        while (len < sizeof text - 80) {
+            const char *p =
+                pieces[rng_below(&r, sizeof pieces / sizeof *pieces)];
+            memcpy(text + len, p, strlen(p));
+            len += strlen(p);
+        }
+        ret_termset a, b;
+        memset(&a, 0, sizeof a);
+        memset(&b, 0, sizeof b);
+        ret_termset_add_text(&a, (const uint8_t *)text, len);
+        /* the reference: ret_tok_next(), one token at a time */
+        ret_tokenizer t;
+        size_t st, n, tokens = 0;
+        ret_tok_init(&t, (const uint8_t *)text, len);
+        while (ret_tok_next(&t, &st, &n)) {
+            tokens++;
+            if (n > RET_MAX_TERM_LEN) continue;
+            char w[RET_MAX_TERM_LEN];
+            for (size_t i = 0; i < n; i++)
+                w[i] = (char)ret_lower((uint8_t)text[st + i]);
+            ret_termset_add_text(&b, (const uint8_t *)w, n); /* one token */
+        }
+        ok = a.ntokens == tokens && a.n == b.n;
+        for (size_t i = 0; ok && i < a.n; i++)
+            ok = a.terms[i].len == b.terms[i].len &&
+                 a.terms[i].tf == b.terms[i].tf &&
+                 !memcmp(a.arena + a.terms[i].off, b.arena + b.terms[i].off,
+                         a.terms[i].len);
+        ret_termset_free(&a);
+        ret_termset_free(&b);
+    }
+    check(ok, "term counter: the tokens of ret_tok_next(), counted");
 }
 
 /* Every token of ours in an ASCII-and-punctuation text is a term of the
@@ -42,7 +97,9 @@ static void test_tokens_agree(void) {
         "It\xe2\x80\x99s 3.14 \xe2\x80\x94 the \xe2\x80\x9c" "FTS5\xe2\x80\x9d "
         "tokenizer\xe2\x80\xa6 e-mail: a_b@c.org; x86_64 (C++) \xc2\xab"
         "quoted\xc2\xbb \xc2\xa9 2024 \xe2\x80\xa2 item\xc2\xa0two 5\xc3\x97" "7 "
-        "tab\there\r\nCamelCase ALLCAPS \xef\xbb\xbf" "bom \xe3\x80\x80wide";
+        "tab\there\r\nCamelCase ALLCAPS \xef\xbb\xbf" "bom \xe3\x80\x80wide "
+        "\xe2\x94\x82" "cell\xe2\x94\x82 x\xe2\x86\x92y \xe2\x9f\xa8" "angle"
+        "\xe2\x9f\xa9";
     ret_index *ix = open_new("agree.db");
     add_text(ix, "t", text, NULL);
     ret_index_close(ix);
@@ -74,7 +131,7 @@ static void test_tokens_agree(void) {
     }
     sqlite3_finalize(st);
     sqlite3_close(db);
-    check(k == 28 && found == k,
+    check(k == 32 && found == k,
           "tokenizer: agrees with unicode61 (%zu of %zu tokens indexed;%s)",
           found, k, missing);
 }
@@ -233,11 +290,320 @@ static void test_select(void) {
     ret_index_close(ix);
 }
 
+/* ---- the ranking against a brute-force reference ------------------------ */
+
+/* The formulas of docs/retrieval.md, computed from the documents' texts
+ * without the index. */
+static uint64_t ref_log2_q16(uint64_t x) {
+    int ip = 63;
+    while (!(x >> ip)) ip--;
+    uint64_t m = ip > 31 ? x >> (ip - 31) : x << (31 - ip);
+    uint64_t frac = 0;
+    for (int i = 15; i >= 0; i--) {
+        m = (m * m) >> 31;
+        if (m >> 32) {
+            m >>= 1;
+            frac |= (uint64_t)1 << i;
+        }
+    }
+    return (uint64_t)ip << 16 | frac;
+}
+
+static uint64_t ref_idf(uint64_t N, uint64_t n) {
+    uint64_t r = ((2 * (N - n) + 1) << 16) / (2 * n + 1) + ((uint64_t)1 << 16);
+    return ref_log2_q16(r) - ((uint64_t)16 << 16);
+}
+
+/* tf of term (bytes w, n) in set ts (0 if absent). */
+static uint64_t ref_tf(const ret_termset *ts, const uint8_t *w, uint32_t n) {
+    for (size_t i = 0; i < ts->n; i++)
+        if (ts->terms[i].len == n &&
+            !memcmp(ts->arena + ts->terms[i].off, w, n))
+            return ts->terms[i].tf;
+    return 0;
+}
+
+typedef struct {
+    uint64_t score;
+    int64_t id;
+    const ret_term *t;
+} ref_item;
+
+static const ret_termset *ref_q;
+static int ref_cmp(const void *pa, const void *pb) {
+    const ref_item *a = pa, *b = pb;
+    if (a->score != b->score) return a->score > b->score ? -1 : 1;
+    if (a->t && b->t) return ret_term_cmp_bytes(ref_q, a->t, b->t);
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+/* Reference selection over docs[0..nd) with ids 1..nd (no limits but
+ * max_docs). Returns the count. */
+static int ref_select(char **docs, int nd, const char *query, int max_terms,
+                      int max_docs, int64_t *ids) {
+    ret_termset *ds = calloc((size_t)nd, sizeof *ds), q;
+    memset(&q, 0, sizeof q);
+    uint64_t total = 0, N = (uint64_t)nd;
+    for (int d = 0; d < nd; d++) {
+        ret_termset_add_text(&ds[d], (const uint8_t *)docs[d], strlen(docs[d]));
+        total += ds[d].ntokens;
+    }
+    ret_termset_add_text(&q, (const uint8_t *)query, strlen(query));
+    ref_item *terms = calloc(q.n + 1, sizeof *terms);
+    uint64_t *idf = calloc(q.n + 1, sizeof *idf);
+    size_t nt = 0;
+    for (size_t i = 0; i < q.n; i++) {
+        const ret_term *t = &q.terms[i];
+        uint64_t df = 0;
+        for (int d = 0; d < nd; d++)
+            df += ref_tf(&ds[d], q.arena + t->off, t->len) > 0;
+        if (!df) continue;
+        uint64_t w = ref_idf(N, df);
+        terms[nt++] = (ref_item){t->tf * w, (int64_t)w, t};
+    }
+    ref_q = &q;
+    qsort(terms, nt, sizeof *terms, ref_cmp);
+    if (nt > (size_t)max_terms) nt = (size_t)max_terms;
+    ref_item *hits = calloc((size_t)nd, sizeof *hits);
+    int nh = 0;
+    for (int d = 0; d < nd; d++) {
+        uint64_t dl = ds[d].ntokens, score = 0;
+        int any = 0;
+        uint64_t norm = 65536 - 49152 +
+                        (uint64_t)((unsigned __int128)dl * 49152 * N / total);
+        uint64_t k = norm * 6 / 5;
+        for (size_t j = 0; j < nt; j++) {
+            uint64_t tf = ref_tf(&ds[d], q.arena + terms[j].t->off,
+                                 terms[j].t->len);
+            if (!tf) continue;
+            any = 1;
+            uint64_t sat = (uint64_t)((unsigned __int128)(tf << 16) *
+                                      (11 << 16) / (5 * ((tf << 16) + k)));
+            score += (uint64_t)terms[j].id * sat >> 16;
+        }
+        if (any) hits[nh++] = (ref_item){score, d + 1, NULL};
+    }
+    qsort(hits, (size_t)nh, sizeof *hits, ref_cmp);
+    int n = nh < max_docs ? nh : max_docs;
+    for (int i = 0; i < n; i++) ids[i] = hits[i].id;
+    for (int d = 0; d < nd; d++) ret_termset_free(&ds[d]);
+    ret_termset_free(&q);
+    free(ds);
+    free(terms);
+    free(idf);
+    free(hits);
+    return n;
+}
+
+static void test_reference(void) {
+    enum { ND = 40 };
+    char *docs[ND];
+    ret_index *ix = open_new("ref.db");
+    ret_index_begin(ix);
+    for (int i = 0; i < ND; i++) {
+        docs[i] = make_doc(i, 50 + (size_t)(i * 7) % 90);
+        char nm[32];
+        snprintf(nm, sizeof nm, "doc%02d", i);
+        add_text(ix, nm, docs[i], NULL);
+    }
+    ret_index_commit(ix);
+    const char *queries[] = {
+        "The volcano erupted: lava and magma, ash from the crater",
+        "the orchestra and the conductor; a violin melody in tempo",
+        "compiler", "the of and", "document 17 ocean engine reef gear",
+    };
+    int ok = 1, ok_ex = 1, n_ex = 0;
+    for (size_t qi = 0; qi < sizeof queries / sizeof queries[0]; qi++) {
+        for (int mt = 1; mt <= 16; mt *= 4) {
+            static const int mds[] = {1, 2, 3, 12, ND};
+            for (size_t mi = 0; mi < sizeof mds / sizeof mds[0]; mi++) {
+                int md = mds[mi];
+                int64_t want[ND];
+                ret_docref got[ND];
+                int nw = ref_select(docs, ND, queries[qi], mt, md, want);
+                int ng = ret_index_select(ix, (const uint8_t *)queries[qi],
+                                          strlen(queries[qi]), mt, md,
+                                          UINT64_MAX, NULL, 0, got);
+                int same = nw == ng;
+                for (int i = 0; same && i < nw; i++)
+                    same = got[i].id == want[i];
+                if (!same) {
+                    fprintf(stderr, "query %zu, %d terms, %d documents: "
+                            "%d vs %d\n", qi, mt, md, ng, nw);
+                    ok = 0;
+                }
+                if (md != ND || nw < 8) continue;
+                /* past the first candidates: exclude all but the last 2 */
+                int nx = nw - 2;
+                ng = ret_index_select(ix, (const uint8_t *)queries[qi],
+                                      strlen(queries[qi]), mt, 2, UINT64_MAX,
+                                      want, nx, got);
+                ok_ex &= ng == 2 && got[0].id == want[nx] &&
+                         got[1].id == want[nx + 1];
+                n_ex++;
+            }
+        }
+    }
+    check(ok, "select: the ranking of the reference computation "
+              "(docs/retrieval.md)");
+    check(ok_ex && n_ex > 0,
+          "select: the next documents after many exclusions (%d cases)", n_ex);
+    for (int i = 0; i < ND; i++) free(docs[i]);
+    ret_index_close(ix);
+}
+
+/* ---- term tables under adds and removals ------------------------------ */
+
+/* Selects with a few queries into r[q][0..n[q]). */
+static void select_all(ret_index *ix, ret_docref r[4][10], int n[4]) {
+    const char *queries[4] = {"volcano lava ash", "piston fuel torque gear",
+                              "the of and document", "melody harmony reef"};
+    for (int q = 0; q < 4; q++)
+        n[q] = ret_index_select(ix, (const uint8_t *)queries[q],
+                                strlen(queries[q]), 8, 10, UINT64_MAX, NULL, 0,
+                                r[q]);
+}
+
+/* The same documents under the same ids, reached by two sequences: one
+ * document per transaction with removals outside transactions, and
+ * everything in two transactions (removing a document added in the same
+ * transaction, and older ones). */
+static void test_incremental(void) {
+    ret_index *a = open_new("inc_a.db"), *b = open_new("inc_b.db");
+    int removed, ok = 1;
+    char *doc;
+    for (int i = 0; i < 30; i++) {
+        doc = make_doc(i, 40 + (size_t)i % 50);
+        ok &= add_text(a, "d", doc, NULL) == i + 1;
+        free(doc);
+    }
+    ok &= ret_index_remove(a, 3, NULL, &removed) == 0 && removed == 1;
+    ok &= ret_index_remove(a, 17, NULL, &removed) == 0 && removed == 1;
+    for (int i = 30; i < 32; i++) {
+        doc = make_doc(i, 60);
+        ok &= add_text(a, "d", doc, NULL) == i + 1;
+        free(doc);
+    }
+    ok &= ret_index_remove(a, 31, NULL, &removed) == 0 && removed == 1;
+    ok &= ret_index_remove(a, 5, NULL, &removed) == 0 && removed == 1;
+    check(ok && ret_terms_verify(a) == 0,
+          "term tables: in step after single adds and removals (%s)",
+          ret_index_errmsg(a));
+
+    ok = ret_index_begin(b) == 0;
+    for (int i = 0; i < 30; i++) {
+        doc = make_doc(i, 40 + (size_t)i % 50);
+        ok &= add_text(b, "d", doc, NULL) == i + 1;
+        free(doc);
+    }
+    ok &= ret_index_commit(b) == 0 && ret_index_begin(b) == 0;
+    ok &= ret_index_remove(b, 3, NULL, &removed) == 0 && removed == 1;
+    ok &= ret_index_remove(b, 17, NULL, &removed) == 0 && removed == 1;
+    for (int i = 30; i < 32; i++) {
+        doc = make_doc(i, 60);
+        ok &= add_text(b, "d", doc, NULL) == i + 1;
+        free(doc);
+    }
+    ok &= ret_index_remove(b, 31, NULL, &removed) == 0 && removed == 1;
+    ok &= ret_index_remove(b, 5, NULL, &removed) == 0 && removed == 1;
+    check(ok && ret_terms_verify(b) == 0,
+          "term tables: in step inside a transaction (%s)",
+          ret_index_errmsg(b));
+    ok &= ret_index_commit(b) == 0;
+    check(ok && ret_terms_verify(b) == 0,
+          "term tables: in step after a transaction of adds and removals "
+          "(%s)", ret_index_errmsg(b));
+    check(fingerprint(a) == fingerprint(b),
+          "term tables: both sequences reach the same fingerprint");
+    ret_docref ra[4][10], rb[4][10];
+    int na[4], nb[4], same = 1;
+    select_all(a, ra, na);
+    select_all(b, rb, nb);
+    for (int q = 0; q < 4; q++)
+        same &= na[q] > 0 && same_refs(ra[q], na[q], rb[q], nb[q]);
+    check(same, "select: the same on both");
+
+    /* a rolled back transaction leaves the tables as they were */
+    ret_index_begin(b);
+    doc = make_doc(99, 80);
+    add_text(b, "x", doc, NULL);
+    free(doc);
+    ret_index_remove(b, 1, NULL, &removed);
+    ret_index_rollback(b);
+    select_all(b, rb, nb);
+    for (int q = 0; q < 4; q++) same &= same_refs(ra[q], na[q], rb[q], nb[q]);
+    check(same && ret_terms_verify(b) == 0,
+          "term tables: untouched by a rolled back transaction");
+
+    /* removing everything empties them */
+    ret_index_begin(b);
+    for (int64_t id = 1; id <= 32; id++)
+        ret_index_remove(b, id, NULL, &removed);
+    ok = ret_index_commit(b) == 0 && ret_terms_verify(b) == 0;
+    ret_docref r[10];
+    check(ok && ret_index_select(b, (const uint8_t *)"volcano lava", 12, 8, 10,
+                                 UINT64_MAX, NULL, 0, r) == 0,
+          "term tables: empty when every document is removed");
+    ret_index_close(a);
+    ret_index_close(b);
+}
+
+/* ---- reading writes nothing -------------------------------------------- */
+
+static uint64_t file_hash(const char *path) {
+    size_t len = 0;
+    uint8_t *p = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    size_t cap = 0, r;
+    do {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 1 << 16;
+            p = realloc(p, cap);
+        }
+        r = fread(p + len, 1, cap - len, f);
+        len += r;
+    } while (r > 0);
+    fclose(f);
+    uint64_t h = XXH3_64bits(p, len);
+    free(p);
+    return h;
+}
+
+static void test_read_only(void) {
+    ret_index *ix;
+    check(build_select_index("ro.db", &ix) == 0, "read-only: index built");
+    ret_index_close(ix);
+    char path[600], err[512];
+    tmp_path(path, sizeof path, "ro.db");
+    uint64_t before = file_hash(path);
+    int ok = ret_index_open(&ix, path, RET_READ, err, sizeof err) == 0 &&
+             ret_index_pin(ix, NULL) == 0;
+    ret_docref r[8];
+    const char *q = "volcano lava ash crater";
+    int n = ok ? ret_index_select(ix, (const uint8_t *)q, strlen(q), 24, 8,
+                                  UINT64_MAX, NULL, 0, r)
+               : -1;
+    for (int i = 0; i < n; i++) {
+        uint8_t *body;
+        size_t len;
+        ok &= ret_index_get(ix, r[i].id, r[i].hash, &body, &len, NULL, 0) == 0;
+        free(body);
+    }
+    if (ix) ret_index_close(ix);
+    check(ok && n == 8 && file_hash(path) == before,
+          "read-only: open, pin, select, get leave the file unchanged");
+}
+
 int main(int argc, char **argv) {
     if (tmp_setup(argc > 1 ? argv[1] : NULL)) return 99;
     test_tokens();
     test_tokens_agree();
+    test_counter_matches_tokenizer();
     test_select();
+    test_reference();
+    test_incremental();
+    test_read_only();
     tmp_cleanup();
     return check_finish();
 }
