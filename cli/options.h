@@ -28,8 +28,12 @@ typedef struct {
     int n_plugins;
 } cli_options;
 
-/* Tools used when --tools is not given (chosen by measurement: bench/). */
-#define CLI_TOOLS_DEFAULT "none"
+/* Tools used when --tools is not given, chosen by measurement
+ * (bench/tools.sh): seq saves 61,753 bytes
+ * on structured/ for 2,084 bytes of code and costs <0.05% on text/; calc
+ * (857 saved on arith/, 3,194 of code) and markup (1,422 on xml and JSON,
+ * 2,402 of code) do not pay for their code on this corpus. */
+#define CLI_TOOLS_DEFAULT "seq"
 
 /* Name used in messages for standard input/output. */
 #define CLI_STDIN_NAME "stdin"
