@@ -96,7 +96,9 @@ static void print_heading(const cli_options *opt) {
     printf(" %-16s  %-30s  %s\n", "Checksum", "Components", "Name");
 }
 
-static void join_components(char *buf, size_t cap, const mdlz_frame_info *fi) {
+/* The model components, then "+tool" for each tool the stream used. */
+static void join_components(char *buf, size_t cap, const mdlz_frame_info *fi,
+                            const ends *e) {
     size_t used = 0;
     buf[0] = '\0';
     for (unsigned i = 0; i < fi->n_components && i < MDLZ_COMPONENTS_MAX; i++) {
@@ -105,15 +107,26 @@ static void join_components(char *buf, size_t cap, const mdlz_frame_info *fi) {
         if (n < 0 || (size_t)n >= cap - used) break;
         used += (size_t)n;
     }
+    for (unsigned i = 0; i < fi->n_tools; i++) {
+        char name[64];
+        uint32_t version;
+        if (mdlz_get_frame_tool(e->head, e->head_len, i, name, sizeof name,
+                                &version) != MDLZ_OK)
+            break;
+        int n = snprintf(buf + used, cap - used, "+%s", name);
+        if (n < 0 || (size_t)n >= cap - used) break;
+        used += (size_t)n;
+    }
 }
 
 static void print_row(const cli_options *opt, const char *name,
                       const mdlz_frame_info *fi, const mdlz_trailer_info *ti,
-                      uint64_t compressed) {
+                      const ends *e) {
+    uint64_t compressed = e->size;
     char ratio[32], bpb[32], comps[256];
     format_ratio(ratio, sizeof ratio, compressed, ti->src_size);
     format_bpb(bpb, sizeof bpb, compressed, ti->src_size);
-    join_components(comps, sizeof comps, fi);
+    join_components(comps, sizeof comps, fi, e);
     printf("%12" PRIu64 " %12" PRIu64 " %7s %6s %3d ", compressed, ti->src_size,
            ratio, bpb, fi->level);
     if (opt->verbose) {
@@ -178,7 +191,7 @@ static void print_augmentations(const cli_options *opt, const ends *e,
         }
         ret_index_close(ix);
     }
-    for (unsigned i = 0; i < fi->n_tools; i++) {
+    for (unsigned i = 0; opt->verbose && i < fi->n_tools; i++) {
         char name[64];
         uint32_t version;
         if (mdlz_get_frame_tool(e->head, e->head_len, i, name, sizeof name,
@@ -228,7 +241,7 @@ int list_file(const cli_options *opt, const char *path, list_totals *t) {
         return 1;
     }
     if (t->rows++ == 0) print_heading(opt);
-    print_row(opt, name, &fi, &ti, e.size);
+    print_row(opt, name, &fi, &ti, &e);
     print_augmentations(opt, &e, &fi);
     if (opt->verbose) print_description_length(&e, &ti);
     t->compressed += e.size;

@@ -95,8 +95,8 @@ for t in calc seq markup all; do
 done
 expect "calc helps on arithmetic" \
     '[ $(stat -c %s t_calc.mdlz) -lt $(stat -c %s t0.mdlz) ]'
-run -l t_all.mdlz
-expect "-l lists the tools" '[ $rc -eq 0 ] && grep -q "tool: calc version" out && grep -q "tool: markup" out'
+run -l -v t_all.mdlz
+expect "-l lists the tools" '[ $rc -eq 0 ] && grep -q "+calc+seq+markup" out && grep -q "tool: calc version" out && grep -q "code markup" out'
 run -k --tools=calc,nosuch arith.txt -o bad.mdlz
 expect "unknown tool refused, nothing written" \
     '[ $rc -eq 1 ] && one_line && grep -q nosuch err && [ ! -e bad.mdlz ]'
