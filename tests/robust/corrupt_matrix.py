@@ -88,6 +88,8 @@ class Layout:
         p = 0
         while p + 18 <= len(z) and z[p:p + 4] == b"MDLZ":
             hdr = 26 if z[p + 5] & 1 else 18
+            if z[p + 5] & 2 and p + hdr + 2 <= len(z):  # extension area
+                hdr += 2 + struct.unpack_from("<H", z, p + hdr)[0] + 4
             self.marks.update(range(p, p + hdr))
             p = self._blocks(z, p + hdr)
             if p is None or not self.ends or self.ends[-1] != p:
