@@ -47,6 +47,10 @@ void fileio_install_signals(void) {
             continue;
         sigaction(cleanup_signals[i], &sa, NULL);
     }
+    /* Past a file size limit (ulimit -f) a write fails with EFBIG when
+     * SIGXFSZ is ignored: reported and cleaned up like a full disk,
+     * instead of killing the process with the temporary file left. */
+    signal(SIGXFSZ, SIG_IGN);
 }
 
 static void block_signals(sigset_t *old) {

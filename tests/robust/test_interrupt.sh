@@ -239,22 +239,16 @@ fi
 
 # ---- SIGXFSZ at its default disposition --------------------------------------------------
 # A process that writes past `ulimit -f` gets SIGXFSZ, which kills it
-# (as SIGINT would) unless it is ignored or handled. mdlz handles SIGINT,
-# SIGTERM and SIGHUP (its temporary file is removed) but not SIGXFSZ, so
-# the partial temporary file stays. Reported as TODO until the CLI
-# handles it; the test turns into a normal one then.
+# unless it is ignored: mdlz ignores it, so the write fails with EFBIG and
+# is reported and cleaned up like a full disk.
 # (The braces keep bash's "File size limit exceeded" off the log.)
 {
     (ulimit -f 32 && exec "$M" -1 rnd) 2>"$T/err"
     rc=$?
 } 2>/dev/null
-if absent rnd.mdlz && no_tmp; then
-    ok "ulimit -f with SIGXFSZ at its default: no output, no temporary file (exit $rc)"
-else
-    echo "not ok - ulimit -f with SIGXFSZ at its default: exit $rc, left $(find . -maxdepth 1 -name '.*.tmp*' | tr '\n' ' ')# TODO cli does not handle SIGXFSZ"
-    todo=$((todo + 1))
-    rm -f .rnd.mdlz.tmp* rnd.mdlz
-fi
+expect "ulimit -f with SIGXFSZ at its default: exit 1, one error line, no output, no temporary file" \
+    '[ $rc -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && absent rnd.mdlz && no_tmp'
+rm -f .rnd.mdlz.tmp* rnd.mdlz
 
 expect "no temporary files anywhere" '[ -z "$(find "$W" -name ".*.tmp*")" ]'
 
