@@ -4,7 +4,8 @@
  *
  *   - mdlz_get_frame_info(): on success the fields are in range (level
  *     1..9, a power-of-two block size in [2^16, 2^24], 18- or 26-byte
- *     header, known component names), the result depends only on the
+ *     header or more with an extension area, known component names,
+ *     extension fields in range), the result depends only on the
  *     header's bytes, and every shorter prefix of the header reports
  *     MDLZ_ERROR_TRUNCATED;
  *   - mdlz_get_trailer_info(): succeeds exactly when at least 17 bytes end
@@ -13,7 +14,9 @@
  *     error, or "needs more input" for a truncated header; for a valid
  *     header fed alone, MDLZ_ERROR_MEMLIMIT exactly when the model needs
  *     more than the limit (checked at model_memory - 1 and at
- *     FUZZ_MEM_LIMIT), else MDLZ_OK with the header consumed and not done.
+ *     FUZZ_MEM_LIMIT), else MDLZ_OK with the header consumed and not done (a stream that needs an index
+ *     fails with MDLZ_ERROR_NEED_INDEX, one with a tool this build lacks
+ *     with MDLZ_ERROR_TOOL).
  */
 #include <string.h>
 
@@ -91,12 +94,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FUZZ_CHECK(fi.format_version == 1, "version %u", fi.format_version);
     FUZZ_CHECK(fi.level >= MDLZ_LEVEL_MIN && fi.level <= MDLZ_LEVEL_MAX,
                "level %d", fi.level);
-    FUZZ_CHECK(fi.header_size == 18 || fi.header_size == 26,
-               "header_size %zu", fi.header_size);
+    /* 18 or 26 bytes, then an extension area (>= 6 bytes) if any. */
+    int has_ext = fi.header_size != 18 && fi.header_size != 26;
+    FUZZ_CHECK(!has_ext || fi.header_size >= 18 + 6, "header_size %zu",
+               fi.header_size);
+    FUZZ_CHECK(has_ext || (!fi.retrieval && !fi.n_tools),
+               "extensions without an extension area");
     FUZZ_CHECK(fi.header_size <= size && fi.header_size <= MDLZ_HEADER_MAX,
                "header_size %zu of %zu", fi.header_size, size);
-    FUZZ_CHECK(fi.header_size == 26 || fi.src_size == MDLZ_SIZE_UNKNOWN,
+    FUZZ_CHECK(has_ext || fi.header_size == 26 ||
+                   fi.src_size == MDLZ_SIZE_UNKNOWN,
                "a size without the size field");
+    FUZZ_CHECK(fi.retrieval <= 3 && fi.n_docs <= 64 && fi.n_tools <= 16,
+               "extension fields");
     FUZZ_CHECK(fi.block_size >= (1u << 16) && fi.block_size <= (1u << 24) &&
                    (fi.block_size & (fi.block_size - 1)) == 0,
                "block_size %u", fi.block_size);
@@ -137,6 +147,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (fi.model_memory > FUZZ_MEM_LIMIT)
         FUZZ_CHECK(ds == MDLZ_ERROR_MEMLIMIT, "model %llu: %s",
                    (unsigned long long)fi.model_memory, mdlz_strerror(ds));
+    else if (fi.n_tools && ds == MDLZ_ERROR_TOOL)
+        ; /* a tool this build does not have (checked before retrieval) */
+    else if (fi.retrieval)
+        FUZZ_CHECK(ds == MDLZ_ERROR_NEED_INDEX, "retrieval without an index: %s",
+                   mdlz_strerror(ds));
     else
         FUZZ_CHECK(ds == MDLZ_OK && consumed == fi.header_size,
                    "model %llu: %s, consumed %zu of %zu",

@@ -33,7 +33,10 @@ static buf compress_level(const buf *src, int level) {
     return out;
 }
 
-static buf compress_params(const buf *src, const mdlz_params *p) {
+/* Compresses with parameters p and the tools named in `tools` (NULL or a
+ * NULL-terminated list). */
+static buf compress_params(const buf *src, const mdlz_params *p,
+                           const char *const *tools) {
     buf out = {0};
     size_t cap = (size_t)mdlz_compress_bound(src->n);
     out.p = malloc(cap);
@@ -41,6 +44,8 @@ static buf compress_params(const buf *src, const mdlz_params *p) {
     if (!out.p) die("malloc");
     mdlz_cctx *c;
     mdlz_status st = mdlz_cctx_create(&c, p);
+    for (size_t i = 0; st == MDLZ_OK && tools && tools[i]; i++)
+        st = mdlz_cctx_add_tool(c, tools[i]);
     int done = 0;
     mdlz_inbuf in = {src->p, src->n, 0};
     mdlz_outbuf o = {out.p, cap, 0};
@@ -119,15 +124,23 @@ void level_streams(void) {
     mdlz_params p;
     mdlz_params_init(&p);
     p.level = 1;
-    buf s = compress_params(&inputs[IN_TEXT].data, &p); /* size unknown */
+    buf s = compress_params(&inputs[IN_TEXT].data, &p, NULL); /* size unknown */
     valid("l1-text-nosize", &s, &inputs[IN_TEXT].data);
     buf_free(&s);
 
     p.level = 2;
     p.src_size = inputs[IN_UTF8].data.n;
     p.mem_limit = mdlz_level_memory(2) - ((uint64_t)4 << 20);
-    s = compress_params(&inputs[IN_UTF8].data, &p); /* shrunk tables */
+    s = compress_params(&inputs[IN_UTF8].data, &p, NULL); /* shrunk tables */
     valid("l2-utf8-limited", &s, &inputs[IN_UTF8].data);
+    buf_free(&s);
+
+    /* Headers with an extension area: the tools record. */
+    static const char *const all_tools[] = {"calc", "seq", "markup", NULL};
+    mdlz_params_init(&p);
+    p.level = 1;
+    s = compress_params(&inputs[IN_TEXT].data, &p, all_tools);
+    valid("l1-text-tools", &s, &inputs[IN_TEXT].data);
     buf_free(&s);
 }
 
@@ -180,7 +193,7 @@ void custom_streams(void) {
     mdlz_params p;
     mdlz_params_init(&p);
     p.level = 1;
-    buf lvl = compress_params(text, &p);
+    buf lvl = compress_params(text, &p, NULL);
     mdlz_frame_info fi;
     mdlz_status st = mdlz_get_frame_info(&fi, lvl.p, lvl.n);
     if (st != MDLZ_OK || lvl.n < fi.header_size + 13 + 17 ||
