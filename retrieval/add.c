@@ -99,12 +99,23 @@ int ret_doc_prepare(ret_doc *d, const char *name, ZSTD_CCtx *cctx,
         d->failed = 1;
         return -1;
     }
+    /* the term counts for the term tables (on the pipeline's worker
+     * thread when walking a tree); without memory for them the commit
+     * tokenizes the stored body instead */
+    if ((d->terms = calloc(1, sizeof *d->terms)) &&
+        ret_termset_add_text(d->terms, d->body, d->len)) {
+        ret_termset_free(d->terms);
+        free(d->terms);
+        d->terms = NULL;
+    }
     return 0;
 }
 
 void ret_doc_free(ret_doc *d) {
     if (d->own_body) free(d->body);
     free(d->z);
+    if (d->terms) ret_termset_free(d->terms);
+    free(d->terms);
     memset(d, 0, sizeof *d);
 }
 
@@ -128,6 +139,7 @@ static int insert_doc(ret_index *ix, const char *name, const ret_doc *d,
                         SQLITE_UTF8);
     rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ret_fail_sql(ix, name);
     sqlite3_reset(st);
+    if (!rc) ret_post_doc(ix, *id, d->terms);
     return rc;
 }
 

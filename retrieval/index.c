@@ -215,6 +215,8 @@ int ret_index_open(ret_index **out, const char *path, int mode, char *err,
     return 0;
 }
 
+static void pending_drop(ret_index *ix);
+
 void ret_index_close(ret_index *ix) {
     if (!ix) return;
     for (int i = 0; i < RET_ST_COUNT; i++) sqlite3_finalize(ix->stmt[i]);
@@ -223,6 +225,7 @@ void ret_index_close(ret_index *ix) {
             sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
         sqlite3_close_v2(ix->db);
     }
+    pending_drop(ix);
     ZSTD_freeCCtx(ix->cctx);
     ZSTD_freeDCtx(ix->dctx);
     free(ix);
@@ -309,19 +312,28 @@ static int acc_room(term_acc *a, size_t need) {
 /* Adds document `id` (text[0..len)) to the batch. Ids must increase. The
  * text's terms are counted in a small table first, then merged into the
  * batch's (large) one. */
+static int batch_doc_terms(ret_index *ix, term_batch *b, int64_t id,
+                           const ret_termset *doc);
+
 static int batch_doc(ret_index *ix, term_batch *b, int64_t id,
                      const uint8_t *text, size_t len) {
     ret_termset_clear(&b->doc);
     if (ret_termset_add_text(&b->doc, text, len))
         return ret_fail(ix, "out of memory");
-    size_t n = b->doc.n;
+    return batch_doc_terms(ix, b, id, &b->doc);
+}
+
+/* Adds document `id`, whose terms are counted in doc, to the batch. */
+static int batch_doc_terms(ret_index *ix, term_batch *b, int64_t id,
+                           const ret_termset *doc) {
+    size_t n = doc->n;
     if (n > b->nidx) {
         size_t *idx = realloc(b->idx, n * sizeof *idx);
         if (!idx) return ret_fail(ix, "out of memory");
         b->idx = idx;
         b->nidx = n;
     }
-    if (ret_termset_merge(&b->dict, &b->doc, b->idx))
+    if (ret_termset_merge(&b->dict, doc, b->idx))
         return ret_fail(ix, "out of memory");
     if (b->dict.n > b->nacc) {
         size_t na = b->nacc ? b->nacc * 2 : 1024;
@@ -332,7 +344,7 @@ static int batch_doc(ret_index *ix, term_batch *b, int64_t id,
         b->acc = acc;
         b->nacc = na;
     }
-    uint64_t dl = b->doc.ntokens;
+    uint64_t dl = doc->ntokens;
     for (size_t i = 0; i < n; i++) {
 #if defined(__GNUC__)
         /* two dependent cache misses per term: its acc, its buffer's end */
@@ -347,7 +359,7 @@ static int batch_doc(ret_index *ix, term_batch *b, int64_t id,
         size_t was = a->len;
         a->len += ret_put_varint(a->buf + a->len, (uint64_t)(id - a->last));
         if (b->with_counts) {
-            a->len += ret_put_varint(a->buf + a->len, b->doc.terms[i].tf);
+            a->len += ret_put_varint(a->buf + a->len, doc->terms[i].tf);
             a->len += ret_put_varint(a->buf + a->len, dl);
         }
         a->last = id;
@@ -636,11 +648,68 @@ static int batch_docs(ret_index *ix, term_batch *b, int64_t after,
     return rc;
 }
 
-/* Posts the documents added since ret_index_begin(). */
+/* The term counts of the documents inserted in the open transaction,
+ * merged as they are inserted (from counts made on the pipeline's worker
+ * thread), so that the commit only writes them: the documents with ids in
+ * (txn_base, upto]. Gathering stops (`off`) when a document comes without
+ * counts, the batch reaches BATCH_FLUSH_BYTES or memory runs out; a
+ * removal of a document of the transaction empties it. The commit reads
+ * back and tokenizes whatever it does not cover, as before. */
+struct ret_pending {
+    term_batch b;
+    int64_t upto;
+    int off;
+};
+
+static void pending_drop(ret_index *ix) {
+    if (!ix->pend) return;
+    batch_free(&ix->pend->b);
+    free(ix->pend);
+    ix->pend = NULL;
+}
+
+static void pending_start(ret_index *ix) {
+    pending_drop(ix);
+    if (!(ix->pend = malloc(sizeof *ix->pend))) return;
+    batch_init(&ix->pend->b, 1);
+    ix->pend->upto = ix->txn_base;
+    ix->pend->off = 0;
+}
+
+void ret_post_doc(ret_index *ix, int64_t id, const ret_termset *terms) {
+    struct ret_pending *p = ix->pend;
+    if (!p || p->off || !ix->in_txn) return;
+    if (!terms || id <= p->upto || p->b.bytes >= BATCH_FLUSH_BYTES) {
+        p->off = 1;
+        return;
+    }
+    char err[sizeof ix->err];
+    memcpy(err, ix->err, sizeof err); /* an error here is not reported */
+    if (batch_doc_terms(ix, &p->b, id, terms)) {
+        /* out of memory: the batch may hold part of this document */
+        batch_clear(&p->b);
+        p->upto = ix->txn_base;
+        p->off = 1;
+    } else {
+        p->upto = id;
+    }
+    memcpy(ix->err, err, sizeof err);
+}
+
+/* Posts the documents added since ret_index_begin(): those gathered as
+ * they were inserted, then any others read back from the documents. */
 static int post_new_docs(ret_index *ix) {
     term_batch b;
+    int rc = 0;
+    int64_t after = ix->txn_base;
+    if (ix->pend && ix->pend->b.docs) {
+        rc = batch_apply_add(ix, &ix->pend->b);
+        after = ix->pend->upto;
+    }
+    pending_drop(ix);
+    if (rc) return rc;
     batch_init(&b, 1);
-    int rc = batch_docs(ix, &b, ix->txn_base, INT64_MAX, 1);
+    rc = batch_docs(ix, &b, after, INT64_MAX, 1);
     if (!rc && b.docs) rc = batch_apply_add(ix, &b);
     batch_free(&b);
     return rc;
@@ -734,6 +803,7 @@ int ret_index_begin(ret_index *ix) {
         return -1;
     }
     ix->in_txn = 1;
+    pending_start(ix);
     return 0;
 }
 
@@ -750,6 +820,7 @@ int ret_index_commit(ret_index *ix) {
         return ret_fail(ix, "%s; the transaction was rolled back", why);
     }
     ix->in_txn = 0;
+    pending_drop(ix);
     if (sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL)) {
         ret_fail_sql(ix, "commit failed");
         ret_index_rollback(ix);
@@ -761,6 +832,7 @@ int ret_index_commit(ret_index *ix) {
 void ret_index_rollback(ret_index *ix) {
     ix->broken = 0;
     ix->in_txn = 0;
+    pending_drop(ix);
     if (!sqlite3_get_autocommit(ix->db))
         sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -891,6 +963,11 @@ static int remove_one(ret_index *ix, int64_t id, term_batch *rm) {
     sqlite3_reset(st);
     if (!rc && (!ix->in_txn || id <= ix->txn_base))
         rc = batch_doc(ix, rm, id, body, (size_t)size);
+    else if (!rc && ix->pend) { /* its counts were gathered: read back */
+        batch_clear(&ix->pend->b);
+        ix->pend->upto = ix->txn_base;
+        ix->pend->off = 1;
+    }
     if (rc || !(st = ret_stmt(ix, RET_ST_DELETE_FTS))) {
         free(body);
         return -1;

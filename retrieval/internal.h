@@ -10,6 +10,7 @@
 #include <zstd.h>
 
 #include "index.h"
+#include "terms.h"
 
 #if defined(__GNUC__)
 #define RET_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -50,6 +51,9 @@ struct ret_index {
     int in_txn;        /* inside ret_index_begin() .. commit/rollback */
     int64_t txn_base;  /* largest id at ret_index_begin(): the documents
                           after it get their postings at commit */
+    struct ret_pending *pend; /* the term counts of the documents added in
+                          the open transaction, gathered as they are
+                          inserted (index.c); NULL outside one */
     char err[512];
 };
 
@@ -108,6 +112,12 @@ int ret_unpack(ret_index *ix, const void *blob, size_t blen, uint64_t size,
 int ret_term_lookup(ret_index *ix, const uint8_t *w, uint32_t n, int64_t *df,
                     int64_t *tid);
 
+/** Records the term counts of document `id`, just inserted in the open
+ *  transaction, for the commit to write (terms may be NULL: the commit
+ *  then tokenizes the stored body). Never fails: what cannot be kept is
+ *  read back from the documents at commit. */
+void ret_post_doc(ret_index *ix, int64_t id, const ret_termset *terms);
+
 /** Checks the term tables and the stored fingerprint against the
  *  documents: rebuilds every document's postings and the totals in memory
  *  and compares them with the stored ones (tests; costs about as much as
@@ -134,11 +144,14 @@ typedef struct {
     void *z;            /* zstd frame (malloc'd), NULL if not compressed */
     size_t zn;
     const char *why;    /* not NULL: binary (the reason), not compressed */
+    ret_termset *terms; /* its terms and counts (malloc'd), NULL if not
+                           counted (binary, failed, out of memory) */
     int failed;         /* reading or compressing failed: message in err */
     char err[400];
 } ret_doc;
 
-/** Checks, hashes and compresses d->body (cctx: the caller's context).
+/** Checks, hashes, compresses and counts the terms of d->body (cctx: the
+ *  caller's context).
  *  A binary body without `force` gets d->why and is not compressed; a body
  *  over max_size or a zstd failure sets d->failed. Returns 0 or -1. */
 int ret_doc_prepare(ret_doc *d, const char *name, ZSTD_CCtx *cctx,

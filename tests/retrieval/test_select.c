@@ -11,6 +11,8 @@
  * Usage: test_select [TMPDIR]. Prints "ok - ..." / "not ok - ..." per case
  * and "N passed, M failed".
  */
+#include <sys/stat.h>
+
 #include "internal.h" /* ret_terms_verify */
 #include "rettest.h"
 #include "terms.h"
@@ -522,6 +524,45 @@ static void test_incremental(void) {
     for (int q = 0; q < 4; q++)
         same &= na[q] > 0 && same_refs(ra[q], na[q], rb[q], nb[q]);
     check(same, "select: the same on both");
+
+    /* the counts gathered as documents are inserted (walk: on the
+     * pipeline's worker thread) give the tables a read-back gives, also
+     * when a document of the transaction is removed and more follow */
+    ret_index *c = open_new("inc_c.db");
+    char dir[600], path[700];
+    tmp_path(dir, sizeof dir, "inc_tree");
+    ok = mkdir(dir, 0700) == 0;
+    for (int i = 0; i < 12; i++) {
+        snprintf(path, sizeof path, "%s/f%02d.txt", dir, i);
+        FILE *f = fopen(path, "w");
+        doc = make_doc(40 + i, 50 + (size_t)i * 7);
+        ok &= f && fputs(doc, f) >= 0;
+        if (f) fclose(f);
+        free(doc);
+    }
+    ok &= ret_index_begin(c) == 0 &&
+          ret_index_add_path(c, dir, NULL, NULL, NULL) == 0 &&
+          ret_index_commit(c) == 0;
+    check(ok && ret_terms_verify(c) == 0,
+          "term tables: a directory walk posts its counts (%s)",
+          ret_index_errmsg(c));
+    ok = ret_index_begin(c) == 0;
+    for (int i = 0; i < 3; i++) {
+        doc = make_doc(60 + i, 70);
+        ok &= add_text(c, "t", doc, NULL) == 13 + i;
+        free(doc);
+    }
+    ok &= ret_index_remove(c, 14, NULL, &removed) == 0 && removed == 1;
+    for (int i = 3; i < 5; i++) {
+        doc = make_doc(60 + i, 70);
+        ok &= add_text(c, "t", doc, NULL) == 13 + i;
+        free(doc);
+    }
+    ok &= ret_index_commit(c) == 0;
+    check(ok && ret_terms_verify(c) == 0,
+          "term tables: in step after adds, a removal of one of them and "
+          "more adds in one transaction (%s)", ret_index_errmsg(c));
+    ret_index_close(c);
 
     /* a rolled back transaction leaves the tables as they were */
     ret_index_begin(b);
