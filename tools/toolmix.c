@@ -35,6 +35,7 @@ typedef struct {
 
 typedef struct {
     int n;
+    int active;   /* slots whose proposal still agrees with the byte */
     tool_slot slot[TOOLMIX_MAX];
     mdlz_tool_host host;
     statemap sm;
@@ -42,6 +43,10 @@ typedef struct {
 
 static void tm_predict(void *self, pr_shared *sh, int16_t *x) {
     toolmix *m = self;
+    if (!m->active) { /* the usual case: nothing proposed */
+        memset(x, 0, (size_t)m->n * sizeof *x);
+        return;
+    }
     for (int i = 0; i < m->n; i++) {
         tool_slot *s = &m->slot[i];
         x[i] = 0;
@@ -49,6 +54,7 @@ static void tm_predict(void *self, pr_shared *sh, int16_t *x) {
         if (s->expected < 0) continue;
         if (((s->expected | 256) >> (8 - sh->bitpos)) != sh->c0) {
             s->expected = -1;
+            m->active--;
             continue;
         }
         int bit = (s->expected >> (7 - sh->bitpos)) & 1;
@@ -62,7 +68,7 @@ static void tm_predict(void *self, pr_shared *sh, int16_t *x) {
 static void tm_update(void *self, const pr_shared *sh, int bit, int16_t *x) {
     toolmix *m = self;
     (void)sh, (void)x;
-    for (int i = 0; i < m->n; i++)
+    for (int i = 0; m->active && i < m->n; i++)
         if (m->slot[i].ctx) sm_update(&m->sm, (size_t)m->slot[i].ctx, bit);
 }
 
@@ -70,6 +76,7 @@ static void tm_byte(void *self, const pr_shared *sh, int16_t *x) {
     toolmix *m = self;
     int c = (int)(sh->c4 & 0xff);
     (void)x;
+    m->active = 0;
     for (int i = 0; i < m->n; i++) {
         tool_slot *s = &m->slot[i];
         if (sh->pos > 0) { /* not before the first byte */
@@ -85,6 +92,7 @@ static void tm_byte(void *self, const pr_shared *sh, int16_t *x) {
             s->prop.confidence > MDLZ_TOOL_CONFIDENCE_MAX)
             s->prop.len = 0; /* a broken proposal is no proposal */
         s->expected = s->prop.len ? s->prop.bytes[0] : -1;
+        m->active += s->expected >= 0;
     }
 }
 
