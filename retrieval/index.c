@@ -5,11 +5,14 @@
  * is in add.c, selection in select.c, search in search.c.
  *
  * Schema (docs/retrieval.md): a `documents` table with the zstd-compressed
- * bodies and the term tables that ret_index_select() and `search` read
- * (terms, postings, totals), kept here with the documents: at commit for
- * the documents added in the transaction (from the term counts gathered
- * as they were inserted), at removal for the removed ones (from their
- * decompressed text). There is no full-text (FTS5) table since schema 3.
+ * bodies, `documents_fts`, a contentless FTS5 table (content='') over the
+ * same text for `search`, so the text is stored once, and the term tables
+ * that ret_index_select() reads (terms, postings, totals), kept here with
+ * the documents: at commit for the documents added in the transaction,
+ * at removal for the removed ones. Deleting from a contentless FTS5 table
+ * takes the 'delete' command with the original text, which
+ * ret_index_remove() decompresses from `documents` (and tokenizes for the
+ * term tables).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,11 +26,8 @@
 
 /* PRAGMA application_id of an mdlz index: "mdlz" as a big-endian int. */
 #define RET_APP_ID 0x6D646C7A
-/* PRAGMA user_version: the schema version this code writes and reads.
- * Version 2 had an FTS5 table (documents_fts) besides the same tables:
- * read as it is, and upgraded (the table dropped) when opened to write. */
-#define RET_SCHEMA_VERSION 3
-#define RET_SCHEMA_V2 2
+/* PRAGMA user_version: the schema version this code writes and reads. */
+#define RET_SCHEMA_VERSION 2
 #define RET_BUSY_TIMEOUT_MS 10000
 
 static const char ret_schema_sql[] =
@@ -40,6 +40,8 @@ static const char ret_schema_sql[] =
     "  body BLOB NOT NULL);\n"
     "CREATE INDEX documents_name ON documents(name);\n"
     "CREATE INDEX documents_meta ON documents(id, hash, size);\n"
+    "CREATE VIRTUAL TABLE documents_fts USING fts5(body, content='',\n"
+    "  tokenize='unicode61', detail=full);\n"
     "CREATE TABLE terms(term BLOB PRIMARY KEY, df INTEGER NOT NULL,\n"
     "  tid INTEGER NOT NULL) WITHOUT ROWID;\n"
     "CREATE TABLE postings(tid INTEGER PRIMARY KEY, last INTEGER NOT NULL,\n"
@@ -49,12 +51,15 @@ static const char ret_schema_sql[] =
     /* the fingerprint of no documents: XXH3_64bits("") */
     "INSERT INTO totals VALUES(0, 0, 0, 3244421341483603138);\n"
     "PRAGMA application_id = 1835297914;\n" /* RET_APP_ID */
-    "PRAGMA user_version = 3;\n";           /* RET_SCHEMA_VERSION */
+    "PRAGMA user_version = 2;\n";           /* RET_SCHEMA_VERSION */
 
 static const char *const ret_stmt_sql[RET_ST_COUNT] = {
     [RET_ST_FIND_HASH] = "SELECT id, name FROM documents WHERE hash = ?1",
     [RET_ST_INSERT_DOC] = "INSERT INTO documents(name, hash, size, added, body)"
                           " VALUES(?1, ?2, ?3, ?4, ?5)",
+    [RET_ST_INSERT_FTS] = "INSERT INTO documents_fts(rowid, body) VALUES(?1, ?2)",
+    [RET_ST_DELETE_FTS] = "INSERT INTO documents_fts(documents_fts, rowid, body)"
+                          " VALUES('delete', ?1, ?2)",
     [RET_ST_DELETE_DOC] = "DELETE FROM documents WHERE id = ?1",
     [RET_ST_GET] = "SELECT name, hash, size, body FROM documents WHERE id = ?1",
     [RET_ST_META] = "SELECT hash, size FROM documents INDEXED BY documents_meta"
@@ -154,20 +159,6 @@ static int check_or_create(ret_index *ix, const char *path, int mode) {
     if (app != RET_APP_ID)
         return ret_fail(ix, "%s: not an mdlz index", path);
     if (query_int(ix, "PRAGMA user_version", &ver)) return ret_fail_sql(ix, path);
-    if (ver == RET_SCHEMA_V2 && mode != RET_READ) {
-        /* upgrade: the FTS5 table goes (`search` reads the term tables) */
-        if (sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
-            return ret_fail_sql(ix, path);
-        if (sqlite3_exec(ix->db, "DROP TABLE IF EXISTS documents_fts;"
-                         "PRAGMA user_version = 3", NULL, NULL, NULL) ||
-            sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL)) {
-            ret_fail_sql(ix, path);
-            sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
-            return -1;
-        }
-        ver = RET_SCHEMA_VERSION;
-    }
-    if (ver == RET_SCHEMA_V2 && mode == RET_READ) ver = RET_SCHEMA_VERSION;
     if (ver != RET_SCHEMA_VERSION)
         return ret_fail(ix, "%s: index schema version %lld is not supported "
                         "(this mdlz reads version %d)",
@@ -193,8 +184,8 @@ static int open_db(ret_index *ix, const char *path, int mode) {
      * (measured ~10-20% less CPU per select; the file never shrinks under
      * them: no VACUUM, no auto_vacuum), and set up nothing else. For
      * writers, WAL makes synchronous=NORMAL safe against corruption (a
-     * power loss may lose the last commit) and a larger cache keeps the
-     * term tables' pages at hand while the commit rewrites them. */
+     * power loss may lose the last commit) and a larger cache speeds up
+     * FTS5 merges. */
     const char *pragmas = mode == RET_READ
                               ? "PRAGMA mmap_size=268435456"
                               : "PRAGMA synchronous=NORMAL;"
@@ -946,9 +937,10 @@ int ret_index_name(ret_index *ix, int64_t id, char *buf, size_t buflen) {
 
 /* ---- removing ------------------------------------------------------------ */
 
-/* Removes one document: its row; its entries in the term tables (from its
- * decompressed text) go into `rm` (written by the caller), unless it was
- * added in the open transaction and has none yet. */
+/* Removes one document: its terms from the FTS5 index (the 'delete'
+ * command needs the original text), then its row; its entries in the term
+ * tables go into `rm` (written by the caller), unless it was added in the
+ * open transaction and has none yet. */
 static int remove_one(ret_index *ix, int64_t id, term_batch *rm) {
     sqlite3_stmt *st = ret_stmt(ix, RET_ST_GET);
     uint8_t *body = NULL;
@@ -976,6 +968,15 @@ static int remove_one(ret_index *ix, int64_t id, term_batch *rm) {
         ix->pend->upto = ix->txn_base;
         ix->pend->off = 1;
     }
+    if (rc || !(st = ret_stmt(ix, RET_ST_DELETE_FTS))) {
+        free(body);
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text64(st, 2, (const char *)body, size, SQLITE_STATIC,
+                        SQLITE_UTF8);
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ret_fail_sql(ix, "index");
+    sqlite3_reset(st);
     free(body);
     if (rc || !(st = ret_stmt(ix, RET_ST_DELETE_DOC))) return -1;
     sqlite3_bind_int64(st, 1, id);
@@ -1154,7 +1155,10 @@ static int stats(ret_index *ix, ret_stats *out) {
     if (query_int(ix, "PRAGMA page_count", &pages) ||
         query_int(ix, "PRAGMA page_size", &psize) ||
         query_int(ix, "PRAGMA freelist_count", &free_pages) ||
-        query_int(ix, "SELECT count(*) FROM terms", &terms))
+        sqlite3_exec(ix->db, "CREATE VIRTUAL TABLE IF NOT EXISTS "
+                     "temp.ret_vocab USING fts5vocab(main, 'documents_fts', "
+                     "'row')", NULL, NULL, NULL) ||
+        query_int(ix, "SELECT count(*) FROM temp.ret_vocab", &terms))
         return ret_fail_sql(ix, "index");
     s.file_bytes = (uint64_t)(pages - free_pages) * (uint64_t)psize;
     s.terms = (uint64_t)terms;

@@ -22,6 +22,8 @@
 typedef enum {
     RET_ST_FIND_HASH,   /* id, name of the document with a hash */
     RET_ST_INSERT_DOC,  /* a new documents row */
+    RET_ST_INSERT_FTS,  /* its text into the FTS5 index */
+    RET_ST_DELETE_FTS,  /* the FTS5 'delete' command with the old text */
     RET_ST_DELETE_DOC,  /* a documents row */
     RET_ST_GET,         /* name, hash, size, body of an id */
     RET_ST_META,        /* hash, size of an id */

@@ -1,8 +1,8 @@
 /*
  * pipeline.c - adding a directory tree in two stages on two threads: a
- * worker reads each file, checks that it is text, hashes, compresses it
- * and counts its terms (ret_doc_prepare), while the calling thread stores
- * the previous ones in SQLite and merges their term counts. Documents reach the sink
+ * worker reads each file, checks that it is text, hashes and compresses
+ * it (ret_doc_prepare), while the calling thread stores the previous ones
+ * in SQLite (FTS5 indexing is the larger cost). Documents reach the sink
  * in path order, so ids are assigned exactly as a serial add would. At
  * most RING documents are in flight; the sink stopping (an error) stops
  * the worker at its next document. All state lives in one ret_pipe on the

@@ -1,13 +1,10 @@
 /*
- * search.c - `mdlz index search`: the documents containing all (or, with
- * --or, any) of the user's words, read from the term tables that
- * ret_index_select() uses (terms, postings, totals), ranked by BM25 as
- * FTS5's bm25() computes it (k1 = 1.2, b = 0.75, floating point: for
- * people only), with a one-line snippet per hit cut from the decompressed
- * body around the first occurrence of a query word, the words in
- * [brackets].
+ * search.c - `mdlz index search`: an FTS5 query made from the user's
+ * words, ranked by SQLite's bm25(), with a one-line snippet per hit. The
+ * FTS5 table is contentless, so FTS5's snippet() has no text to work on:
+ * the snippet is cut here from the decompressed body, around the first
+ * occurrence of a query word, with the words in [brackets].
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,209 +111,89 @@ static void make_snippet(const word_list *w, const uint8_t *body, size_t len,
     out[o] = 0;
 }
 
-/* One entry of a query word's postings: document, its contribution. */
-typedef struct {
-    int64_t id;
-    int word;      /* index of the (distinct) word */
-    double part;   /* the word's BM25 term for this document */
-} post_ent;
-
-typedef struct {
-    int64_t id;
-    double score;
-} hit_ent;
-
-static int cmp_ents(const void *pa, const void *pb) {
-    const post_ent *a = pa, *b = pb;
-    if (a->id != b->id) return a->id < b->id ? -1 : 1;
-    return (a->word > b->word) - (a->word < b->word);
-}
-
-static int cmp_hits(const void *pa, const void *pb) {
-    const hit_ent *a = pa, *b = pb;
-    if (a->score != b->score) return a->score > b->score ? -1 : 1;
-    return (a->id > b->id) - (a->id < b->id);
-}
-
-/* 1 if word i repeats an earlier one. */
-static int repeated(const word_list *w, int i) {
-    for (int j = 0; j < i; j++)
-        if (w->len[j] == w->len[i] &&
-            !memcmp(w->buf + w->off[j], w->buf + w->off[i], w->len[i]))
-            return 1;
-    return 0;
-}
-
-/* Appends the entries of word `word` (term w[0..n)) to *ents with their
- * BM25 parts (FTS5's bm25(): k1 = 1.2, b = 0.75, idf floored at 1e-6).
- * Returns 1 if the term is in the index, 0 if not, -1 on error. */
-static int word_postings(ret_index *ix, const char *w, size_t n, int word,
-                         double ndocs, double avgdl, post_ent **ents,
-                         size_t *nents, size_t *cap) {
-    int64_t df, tid;
-    if (n > RET_MAX_TERM_LEN) return 0;
-    int found = ret_term_lookup(ix, (const uint8_t *)w, (uint32_t)n, &df, &tid);
-    if (found <= 0) return found;
-    double idf = log((ndocs - (double)df + 0.5) / ((double)df + 0.5));
-    if (idf <= 0) idf = 1e-6;
-    sqlite3_stmt *st = ret_stmt(ix, RET_ST_POSTINGS);
-    if (!st) return -1;
-    sqlite3_bind_int64(st, 1, tid);
-    int s = sqlite3_step(st), rc = 1;
-    if (s != SQLITE_ROW) {
-        rc = s == SQLITE_DONE ? ret_fail(ix, "index: postings missing")
-                              : ret_fail_sql(ix, "index");
-    } else {
-        const uint8_t *p = sqlite3_column_blob(st, 1);
-        size_t len = (size_t)sqlite3_column_bytes(st, 1), pos = 0;
-        uint64_t id = 0, d, tf, dl;
-        while (pos < len) {
-            if (ret_get_varint(p, len, &pos, &d) ||
-                ret_get_varint(p, len, &pos, &tf) ||
-                ret_get_varint(p, len, &pos, &dl)) {
-                rc = ret_fail(ix, "index: damaged postings");
-                break;
-            }
-            id += d;
-            if (*nents == *cap) {
-                size_t c = *cap ? *cap * 2 : 256;
-                post_ent *e = realloc(*ents, c * sizeof *e);
-                if (!e) {
-                    rc = ret_fail(ix, "out of memory");
-                    break;
-                }
-                *ents = e;
-                *cap = c;
-            }
-            double f = (double)tf, k = 1.2 * (0.25 + 0.75 * (double)dl / avgdl);
-            (*ents)[(*nents)++] = (post_ent){(int64_t)id, word,
-                                             idf * f * 2.2 / (f + k)};
-        }
-    }
-    sqlite3_reset(st);
-    return rc;
-}
-
-/* Ranks the matching documents into *hits (best first), from the term
- * tables. Returns the number of hits or -1. */
-static int rank(ret_index *ix, const word_list *w, int any, hit_ent **hits) {
-    post_ent *ents = NULL;
-    size_t nents = 0, cap = 0;
-    int nwords = 0, rc = 0;
-    *hits = NULL;
-    sqlite3_stmt *st = ret_stmt(ix, RET_ST_TOTALS);
-    if (!st) return -1;
-    int s = sqlite3_step(st);
-    double ndocs = s == SQLITE_ROW ? (double)sqlite3_column_int64(st, 0) : 0;
-    double ntokens = s == SQLITE_ROW ? (double)sqlite3_column_int64(st, 1) : 0;
-    sqlite3_reset(st);
-    if (s != SQLITE_ROW) return ret_fail_sql(ix, "index");
-    if (ndocs <= 0) return 0;
-    double avgdl = ntokens > 0 ? ntokens / ndocs : 1;
+/* Builds the FTS5 query: each word quoted, joined by " " (AND) or " OR ". */
+static char *build_query(const word_list *w, int any) {
+    size_t cap = 1;
+    for (int i = 0; i < w->n; i++) cap += w->len[i] + 6;
+    char *q = malloc(cap), *p = q;
+    if (!q) return NULL;
     for (int i = 0; i < w->n; i++) {
-        if (repeated(w, i)) continue;
-        int f = word_postings(ix, w->buf + w->off[i], w->len[i], nwords,
-                              ndocs, avgdl, &ents, &nents, &cap);
-        if (f < 0) {
-            free(ents);
-            return -1;
-        }
-        if (!f && !any) { /* a word no document has: no document has all */
-            free(ents);
-            return 0;
-        }
-        nwords++;
+        if (i) p += sprintf(p, "%s", any ? " OR " : " ");
+        p += sprintf(p, "\"%s\"", w->buf + w->off[i]);
     }
-    qsort(ents, nents, sizeof *ents, cmp_ents);
-    hit_ent *h = malloc((nents ? nents : 1) * sizeof *h);
-    if (!h) {
-        free(ents);
-        return ret_fail(ix, "out of memory");
-    }
-    size_t nh = 0;
-    for (size_t i = 0; i < nents;) {
-        size_t j = i;
-        double score = 0;
-        for (; j < nents && ents[j].id == ents[i].id; j++)
-            score += ents[j].part;
-        if (any || (int)(j - i) == nwords) h[nh++] = (hit_ent){ents[i].id,
-                                                              score};
-        i = j;
-    }
-    free(ents);
-    qsort(h, nh, sizeof *h, cmp_hits);
-    *hits = h;
-    rc = nh > INT32_MAX ? INT32_MAX : (int)nh;
-    return rc;
-}
-
-/* Reports hit h (its name and snippet from the documents table); returns
- * 1 to stop, 0 to go on, -1 on error. */
-static int report(ret_index *ix, const word_list *w, const hit_ent *e,
-                  int (*fn)(void *user, const ret_hit *h), void *user) {
-    char snippet[SNIPPET_CAP];
-    sqlite3_stmt *g = ret_stmt(ix, RET_ST_GET);
-    if (!g) return -1;
-    sqlite3_bind_int64(g, 1, e->id);
-    if (sqlite3_step(g) != SQLITE_ROW) {
-        ret_fail(ix, "document %lld: missing from the documents table",
-                 (long long)e->id);
-        sqlite3_reset(g);
-        return -1;
-    }
-    const char *name = (const char *)sqlite3_column_text(g, 0);
-    uint64_t size = (uint64_t)sqlite3_column_int64(g, 2);
-    uint8_t *body;
-    snippet[0] = 0;
-    if (ret_unpack(ix, sqlite3_column_blob(g, 3),
-                   (size_t)sqlite3_column_bytes(g, 3), size, &body) == 0) {
-        make_snippet(w, body, (size_t)size, snippet);
-        free(body);
-    } else {
-        snprintf(snippet, sizeof snippet, "(stored body is damaged)");
-    }
-    ret_hit h = {e->id, name ? name : "", e->score, snippet, size};
-    int stop = fn ? fn(user, &h) : 0;
-    sqlite3_reset(g);
-    return stop ? 1 : 0;
+    *p = 0;
+    return q;
 }
 
 int ret_index_search(ret_index *ix, const char *query, int any, int limit,
                      int (*fn)(void *user, const ret_hit *h), void *user) {
     word_list w;
-    hit_ent *hits = NULL;
+    char *q = NULL, snippet[SNIPPET_CAP];
+    sqlite3_stmt *st = NULL;
     int count = -1;
-    if (words_split(&w, query)) {
+    if (words_split(&w, query) || !(q = build_query(&w, any))) {
         ret_fail(ix, "out of memory");
-        words_free(&w);
-        return -1;
+        goto done;
     }
     if (w.n == 0) {
         ret_fail(ix, "the query has no words");
-        words_free(&w);
-        return -1;
+        goto done;
     }
-    /* one read snapshot for the ranking and the documents */
-    if (sqlite3_exec(ix->db, "SAVEPOINT ret_search", NULL, NULL, NULL)) {
+    if (sqlite3_prepare_v2(ix->db,
+                           "SELECT rowid, bm25(documents_fts) AS score FROM "
+                           "documents_fts WHERE documents_fts MATCH ?1 "
+                           "ORDER BY score, rowid LIMIT ?2",
+                           -1, &st, NULL)) {
         ret_fail_sql(ix, "index");
-        words_free(&w);
-        return -1;
+        goto done;
     }
-    int n = rank(ix, &w, any, &hits);
-    if (n >= 0) {
-        count = 0;
-        for (int i = 0; i < n && (limit < 0 || count < limit); i++) {
-            int r = report(ix, &w, &hits[i], fn, user);
-            if (r < 0) {
-                count = -1;
-                break;
-            }
-            count++;
-            if (r) break;
+    sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, limit);
+    int s;
+    count = 0;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        double score = -sqlite3_column_double(st, 1);
+        sqlite3_stmt *g = ret_stmt(ix, RET_ST_GET);
+        if (!g) {
+            count = -1;
+            break;
+        }
+        sqlite3_bind_int64(g, 1, id);
+        if (sqlite3_step(g) != SQLITE_ROW) {
+            ret_fail(ix, "document %lld: missing from the documents table",
+                     (long long)id);
+            sqlite3_reset(g);
+            count = -1;
+            break;
+        }
+        const char *name = (const char *)sqlite3_column_text(g, 0);
+        uint64_t size = (uint64_t)sqlite3_column_int64(g, 2);
+        uint8_t *body;
+        snippet[0] = 0;
+        if (ret_unpack(ix, sqlite3_column_blob(g, 3),
+                       (size_t)sqlite3_column_bytes(g, 3), size, &body) == 0) {
+            make_snippet(&w, body, (size_t)size, snippet);
+            free(body);
+        } else {
+            snprintf(snippet, sizeof snippet, "(stored body is damaged)");
+        }
+        ret_hit h = {id, name ? name : "", score, snippet, size};
+        int stop = fn ? fn(user, &h) : 0;
+        sqlite3_reset(g);
+        count++;
+        if (stop) {
+            s = SQLITE_DONE;
+            break;
         }
     }
-    sqlite3_exec(ix->db, "RELEASE ret_search", NULL, NULL, NULL);
-    free(hits);
+    if (count >= 0 && s != SQLITE_DONE) {
+        ret_fail_sql(ix, "search");
+        count = -1;
+    }
+done:
+    sqlite3_finalize(st);
+    free(q);
     words_free(&w);
     return count;
 }
