@@ -67,16 +67,27 @@ static void mm_predict(void *self, pr_shared *sh, int16_t *x) {
     x[0] = (int16_t)(m->ctx ? stretch(sh->st, sm_p(&m->sm, (size_t)m->ctx)) : 0);
 }
 
+/* Hash of the last MINLEN (6) bytes, given as pr_shared's c4 and c8. */
+static uint32_t mm_hash_of(uint32_t c4, uint32_t c8) {
+    return hash32(c4, c8 & 0xffff);
+}
+
+static uint32_t mm_hash(const pr_shared *sh) { return mm_hash_of(sh->c4, sh->c8); }
+
 static void mm_update(void *self, const pr_shared *sh, int bit, int16_t *x) {
     (void)x;
     match_model *m = self;
-    (void)sh;
     if (m->ctx) sm_update(&m->sm, (size_t)m->ctx, bit);
-}
-
-/* Hash of the last MINLEN (6) bytes. */
-static uint32_t mm_hash(const pr_shared *sh) {
-    return hash32(sh->c4, sh->c8 & 0xffff);
+#if defined(__GNUC__)
+    /* With one bit of the byte left, the index entry mm_byte() will read
+     * is one of two: start loading both (perf: the lookup stalled). */
+    if (sh->bitpos == 7)
+        for (uint32_t b = 0; b < 2; b++) {
+            uint32_t c = ((uint32_t)sh->c0 * 2 + b) & 0xff;
+            uint32_t h = mm_hash_of(sh->c4 << 8 | c, sh->c8 << 8 | sh->c4 >> 24);
+            __builtin_prefetch(&m->tab[h & m->tmask]);
+        }
+#endif
 }
 
 static void mm_byte(void *self, const pr_shared *sh, int16_t *x) {
