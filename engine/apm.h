@@ -20,13 +20,19 @@ typedef struct {
 mdlz_status apm_init(apm *a, size_t n, int rate);
 void apm_free(apm *a);
 
-/** Refined 12-bit probability of p (12-bit) in context cx < n. */
-static inline int apm_p(apm *a, const st_table *st, int p, size_t cx) {
-    int s = stretch(st, p) + 2048; /* 1..4095 */
+/** Refined 12-bit probability of an input given in the stretch domain
+ *  (s in -2047..2047), in context cx < n. */
+static inline int apm_p_st(apm *a, int s, size_t cx) {
+    s += 2048; /* 1..4095 */
     int lo = s >> 7, w = s & 127;
     const uint16_t *t = a->t + cx * 33;
     a->idx = cx * 33 + lo + (w >> 6);
     return (t[lo] * (128 - w) + t[lo + 1] * w) >> 11;
+}
+
+/** The same for a 12-bit probability p. */
+static inline int apm_p(apm *a, const st_table *st, int p, size_t cx) {
+    return apm_p_st(a, stretch(st, p), cx);
 }
 
 /* Starts loading the points of context cx (66 bytes: two cache lines at

@@ -153,47 +153,50 @@ static uint32_t a2_base_of(uint32_t c4) {
     return (hash32(c4 & 0xffff, 2) >> (32 - A2_BITS + 8)) << 8;
 }
 
-/* The order-1 APM points of the next bit are at one of two places, known
- * now: loading both while this bit is mixed and coded hides the cache
- * misses of its 4 MiB table (the order-2 APM is small enough to stay in
- * cache). */
+/* The APM points of the next bit are at one of two places, known now:
+ * loading both while this bit is mixed and coded hides the cache misses
+ * of the 4 MiB order-1 table (perf), and of the order-2 table, which the
+ * context tables push out of the L2 cache. */
 static void prefetch_next(const predictor *p) {
     const pr_shared *sh = &p->sh;
     for (uint32_t b = 0; b < 2; b++) {
         uint32_t c0 = (uint32_t)sh->c0 * 2 + b, c1 = sh->c4 & 0xff;
+        uint32_t a2 = p->a2_base;
         if (c0 >= 256) { /* the byte ends with this bit */
             c1 = c0 & 0xff;
             c0 = 1;
+            a2 = a2_base_of(sh->c4 << 8 | c1);
         }
         apm_prefetch(&p->a1, c1 << 8 | c0);
+        if (p->cfg.components & COMP_SSE) apm_prefetch(&p->a2, a2 | c0);
     }
 }
 
-/* Combines the first-layer mixers: two are averaged in the stretch domain
+/* Combines the first-layer mixers, in the stretch domain: two are averaged in the stretch domain
  * (a learned final mixer measured 0.05-0.1% worse there, for ~6% of the
  * instructions); three go through the final mixer, selected by the bit
  * position (it gains 0.1-0.6% at level 9). */
 static int mix_final(predictor *p) {
-    if (p->nmx == 2) return squash((p->mx[0].st + p->mx[1].st) / 2);
+    if (p->nmx == 1) return p->mx[0].st;
+    if (p->nmx == 2) return (p->mx[0].st + p->mx[1].st) / 2;
     for (int i = 0; i < p->nmx; i++) p->xf[i] = (int16_t)p->mx[i].st;
-    return mix_predict(&p->final, p->xf, p->sh.bitpos);
+    mix_predict(&p->final, p->xf, p->sh.bitpos);
+    return p->final.st;
 }
 
 uint32_t pred_p(predictor *p) {
     pr_shared *sh = &p->sh;
     for (int i = 0, k = 0; i < p->ncomp; k += p->comp[i++].n_inputs)
         if (p->comp[i].predict) p->comp[i].predict(p->comp[i].self, sh, p->x + k);
-    int pr;
     int sets[MAX_MIXERS];
     for (int i = 0; i < p->nmx; i++) sets[i] = set_of(p, i);
     mix_predict_n(p->mx, p->nmx, p->x, sets);
-    if (p->nmx == 1) {
-        pr = p->mx[0].pr;
-    } else {
-        pr = mix_final(p);
-    }
+    /* The mixed prediction goes to the APM in the stretch domain it was
+     * computed in: no squash-then-stretch on the bit's critical path. */
+    int s = mix_final(p);
+    int pr = squash(s);
     uint32_t c1 = sh->c4 & 0xff;
-    int p1 = apm_p(&p->a1, &p->st, pr, (size_t)(c1 << 8 | (uint32_t)sh->c0));
+    int p1 = apm_p_st(&p->a1, s, (size_t)(c1 << 8 | (uint32_t)sh->c0));
     if (p->cfg.components & COMP_SSE) {
         uint32_t h = p->a2_base | (uint32_t)sh->c0;
         int p2 = apm_p(&p->a2, &p->st, p1, h); /* a chain: refines p1 */
