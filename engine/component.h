@@ -42,7 +42,10 @@ typedef struct {
     void *self;
     void (*predict)(void *self, pr_shared *sh, int16_t *x); /* or NULL */
     void (*update)(void *self, const pr_shared *sh, int bit, int16_t *x);
-    void (*byte_update)(void *self, const pr_shared *sh, int16_t *x);
+    /* Returns nonzero if the component is quiet for the coming byte: its
+     * inputs are 0 and it has nothing to learn, so the predictor skips
+     * its predict() and update() until the next byte_update(). */
+    int (*byte_update)(void *self, const pr_shared *sh, int16_t *x);
     void (*destroy)(void *self);
 } pr_component;
 

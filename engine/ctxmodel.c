@@ -223,7 +223,7 @@ static void ctx_update(void *self, const pr_shared *sh, int bit, int16_t *x) {
     } /* after bit 8, ctx_byte() finds the slots and writes the inputs */
 }
 
-static void ctx_byte(void *self, const pr_shared *sh, int16_t *x) {
+static int ctx_byte(void *self, const pr_shared *sh, int16_t *x) {
     ctx_model *m = self;
     m->nib = 1;
     if (m->next_ok) {
@@ -237,6 +237,7 @@ static void ctx_byte(void *self, const pr_shared *sh, int16_t *x) {
     m->next_ok = 0;
     for (int i = 0; i < m->n; i++) m->slot[i] = find_slot(m, m->h[i]);
     ctx_inputs(m, sh, x);
+    return 0;
 }
 
 static void ctx_destroy(void *self) {

@@ -90,7 +90,8 @@ static void mm_update(void *self, const pr_shared *sh, int bit, int16_t *x) {
 #endif
 }
 
-static void mm_byte(void *self, const pr_shared *sh, int16_t *x) {
+/* Never quiet: mm_predict() publishes the match state every bit. */
+static int mm_byte(void *self, const pr_shared *sh, int16_t *x) {
     (void)x;
     match_model *m = self;
     const uint8_t *buf = sh->hist;
@@ -101,7 +102,7 @@ static void mm_byte(void *self, const pr_shared *sh, int16_t *x) {
     } else {
         m->len = 0;
     }
-    if (sh->pos < MINLEN) return;
+    if (sh->pos < MINLEN) return 0;
     uint32_t h = mm_hash(sh) & m->tmask;
     if (m->len == 0) {
         uint32_t cand = m->tab[h];
@@ -118,6 +119,7 @@ static void mm_byte(void *self, const pr_shared *sh, int16_t *x) {
     }
     m->tab[h] = pos & mask;
     m->expected = m->len ? buf[m->ptr] : -1;
+    return 0;
 }
 
 static void mm_destroy(void *self) {

@@ -46,6 +46,7 @@ struct predictor {
     uint8_t *hist;
     pr_component comp[MAX_COMPONENTS];
     int ncomp;
+    uint8_t quiet[MAX_COMPONENTS]; /* skipped for this byte (component.h) */
     int16_t x[MAX_INPUTS];
     int nx;
     mixer mx[MAX_MIXERS];
@@ -90,6 +91,16 @@ static int set_of(const predictor *p, int i) {
     case 0: return sh->c0;
     case 1: return (sh->match_len * 2 + sh->match_bit) * 8 + sh->bitpos;
     default: return (int)(sh->c4 & 0xff);
+    }
+}
+
+/* A new byte for every component; a quiet one gets zero inputs and is
+ * skipped until the next byte. */
+static void next_components(predictor *p) {
+    for (int i = 0, k = 0; i < p->ncomp; k += p->comp[i++].n_inputs) {
+        p->quiet[i] = (uint8_t)(p->comp[i].byte_update(p->comp[i].self, &p->sh,
+                                                       p->x + k) != 0);
+        if (p->quiet[i]) memset(p->x + k, 0, sizeof *p->x * p->comp[i].n_inputs);
     }
 }
 
@@ -142,8 +153,7 @@ mdlz_status pred_create_ext(predictor **out, const mdlz_config *cfg,
     p->sh.hmask = ((uint32_t)1 << cfg->win_bits) - 1;
     p->sh.st = &p->st;
     p->sh.bh = &p->bh;
-    for (int i = 0, k = 0; i < p->ncomp; k += p->comp[i++].n_inputs)
-        p->comp[i].byte_update(p->comp[i].self, &p->sh, p->x + k);
+    next_components(p);
     *out = p;
     return MDLZ_OK;
 }
@@ -187,7 +197,8 @@ static int mix_final(predictor *p) {
 uint32_t pred_p(predictor *p) {
     pr_shared *sh = &p->sh;
     for (int i = 0, k = 0; i < p->ncomp; k += p->comp[i++].n_inputs)
-        if (p->comp[i].predict) p->comp[i].predict(p->comp[i].self, sh, p->x + k);
+        if (p->comp[i].predict && !p->quiet[i])
+            p->comp[i].predict(p->comp[i].self, sh, p->x + k);
     int sets[MAX_MIXERS];
     for (int i = 0; i < p->nmx; i++) sets[i] = set_of(p, i);
     mix_predict_n(p->mx, p->nmx, p->x, sets);
@@ -246,8 +257,7 @@ static void next_byte(predictor *p) {
     p->hist[sh->pos & sh->hmask] = (uint8_t)c;
     pr_shared_advance(sh, c, sh);
     p->a2_base = a2_base_of(sh->c4);
-    for (int i = 0, k = 0; i < p->ncomp; k += p->comp[i++].n_inputs)
-        p->comp[i].byte_update(p->comp[i].self, sh, p->x + k);
+    next_components(p);
 }
 
 void pred_update(predictor *p, int bit) {
@@ -259,6 +269,6 @@ void pred_update(predictor *p, int bit) {
     sh->c0 = sh->c0 * 2 + bit;
     sh->bitpos++;
     for (int i = 0, k = 0; i < p->ncomp; k += p->comp[i++].n_inputs)
-        p->comp[i].update(p->comp[i].self, sh, bit, p->x + k);
+        if (!p->quiet[i]) p->comp[i].update(p->comp[i].self, sh, bit, p->x + k);
     if (sh->bitpos == 8) next_byte(p);
 }

@@ -156,13 +156,13 @@ static void online_query(rmatch *m, const pr_shared *sh) {
     m->next_query *= 2;
 }
 
-static void rm_byte(void *self, const pr_shared *sh, int16_t *x) {
+static int rm_byte(void *self, const pr_shared *sh, int16_t *x) {
     rmatch *m = self;
     (void)x;
     if (sh->pos < m->prime + RM_HASHLEN) { /* priming, or too early */
         m->len = 0;
         m->expected = -1;
-        return;
+        return 1;
     }
     if ((m->modes & MDLZ_RETRIEVE_ONLINE) && m->queries < RET_ONLINE_QUERIES &&
         sh->pos - m->prime == m->next_query)
@@ -177,6 +177,7 @@ static void rm_byte(void *self, const pr_shared *sh, int16_t *x) {
     }
     if (m->len < 16 && m->nbuckets) find(m, sh);
     m->expected = m->len ? text[m->ptr] : -1;
+    return m->expected < 0; /* quiet without a match */
 }
 
 static void rm_destroy(void *self) {

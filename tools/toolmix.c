@@ -72,7 +72,7 @@ static void tm_update(void *self, const pr_shared *sh, int bit, int16_t *x) {
         if (m->slot[i].ctx) sm_update(&m->sm, (size_t)m->slot[i].ctx, bit);
 }
 
-static void tm_byte(void *self, const pr_shared *sh, int16_t *x) {
+static int tm_byte(void *self, const pr_shared *sh, int16_t *x) {
     toolmix *m = self;
     int c = (int)(sh->c4 & 0xff);
     (void)x;
@@ -94,6 +94,7 @@ static void tm_byte(void *self, const pr_shared *sh, int16_t *x) {
         s->expected = s->prop.len ? s->prop.bytes[0] : -1;
         m->active += s->expected >= 0;
     }
+    return m->active == 0; /* quiet: no tool proposes */
 }
 
 static void tm_destroy(void *self) {
