@@ -77,8 +77,11 @@ count build/meson-logs/testlog.json
 took "setup, release build and tests"
 
 echo "== ASan + UBSan build (build-asan/)"
+# No LTO under the sanitizers: it adds minutes of linking (every test
+# re-optimizes the library) and nothing the sanitizers need; clang's LTO
+# link of the fuzz build also crashed once on this machine.
 asan_opts=("-Db_sanitize=address,undefined" -Db_lundef=false
-           -Dbuildtype=debugoptimized)
+           -Dbuildtype=debugoptimized -Db_lto=false)
 if [[ -f build-asan/meson-private/coredata.dat ]]; then
     meson setup --reconfigure build-asan "${asan_opts[@]}"
 else

@@ -63,6 +63,7 @@ if [[ ! -f $bdir/build.ninja ]]; then
     CC=${FUZZ_CC:-clang} meson setup "$bdir" "$root" \
         -Dfuzzing=true \
         -Dbuildtype=debugoptimized \
+        -Db_lto=false \
         -Db_sanitize="${FUZZ_SANITIZE:-address,undefined}" \
         -Db_lundef=false \
         -Dwerror=false \
