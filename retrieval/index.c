@@ -1120,7 +1120,7 @@ static int fingerprint_stored(ret_index *ix, uint64_t *fp) {
 
 /* Stores the fingerprint of the documents (writing only if it changed). */
 static int fingerprint_store(ret_index *ix) {
-    uint64_t fp, old;
+    uint64_t fp = 0, old = 0;
     if (fingerprint_scan(ix, &fp) || fingerprint_stored(ix, &old)) return -1;
     if (fp == old) return 0;
     sqlite3_stmt *st = ret_stmt(ix, RET_ST_FP_PUT);
