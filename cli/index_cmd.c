@@ -75,28 +75,6 @@ static int usage(const char *fmt, const char *arg) {
     return EXIT_USAGE;
 }
 
-/* "64M", "1GiB", "512k", "100000" (binary suffixes). */
-static int parse_size(const char *s, uint64_t *out) {
-    static const struct {
-        const char *suffix;
-        unsigned shift;
-    } units[] = {{"", 0},   {"b", 0},    {"k", 10},  {"kb", 10}, {"kib", 10},
-                 {"m", 20}, {"mb", 20},  {"mib", 20}, {"g", 30}, {"gb", 30},
-                 {"gib", 30}};
-    if (*s < '0' || *s > '9') return -1;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno) return -1;
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-        if (strcasecmp(end, units[i].suffix) != 0) continue;
-        if (v == 0 || v > (UINT64_MAX >> units[i].shift)) return -1;
-        *out = (uint64_t)v << units[i].shift;
-        return 0;
-    }
-    return -1;
-}
-
 static int parse_long(const char *s, long min, long max, long *out) {
     char *end;
     errno = 0;
@@ -146,7 +124,7 @@ static int parse(int argc, char **argv, index_args *a) {
             a->any = 1;
         } else if (!strncmp(s, "--max-size", 10) && (!s[10] || s[10] == '=')) {
             const char *val = opt_value(argc, argv, &i, 10);
-            if (!val || parse_size(val, &a->add.max_size))
+            if (!val || parse_size(val, &a->add.max_size) || a->add.max_size == 0)
                 return usage("bad --max-size value '%s'", val ? val : "");
         } else if (!strncmp(s, "--timeout", 9) && (!s[9] || s[9] == '=')) {
             const char *val = opt_value(argc, argv, &i, 9);

@@ -79,28 +79,6 @@ static int usage_error(const char *what, const char *arg) {
     return EXIT_USAGE;
 }
 
-/* Parses "64M", "1GiB", "512k", "100000" (suffixes are binary). */
-static int parse_size(const char *s, uint64_t *out) {
-    static const struct {
-        const char *suffix;
-        unsigned shift;
-    } units[] = {{"", 0},     {"b", 0},   {"k", 10},   {"kb", 10}, {"kib", 10},
-                 {"m", 20},   {"mb", 20}, {"mib", 20}, {"g", 30},  {"gb", 30},
-                 {"gib", 30}, {"t", 40},  {"tb", 40},  {"tib", 40}};
-    if (*s < '0' || *s > '9') return -1;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno) return -1;
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-        if (strcasecmp(end, units[i].suffix) != 0) continue;
-        if (v > (UINT64_MAX >> units[i].shift)) return -1;
-        *out = (uint64_t)v << units[i].shift;
-        return 0;
-    }
-    return -1;
-}
-
 /* What parsing found besides the options. */
 typedef struct {
     int help, version;

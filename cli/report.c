@@ -4,9 +4,12 @@
  */
 #include "report.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
 #include <unistd.h>
 
 /* Inputs at least this large get a progress line. */
@@ -126,4 +129,25 @@ void progress_end(progress *p) {
     if (!p->shown) return;
     fprintf(stderr, "\r%*s\r", p->shown, "");
     p->shown = 0;
+}
+
+int parse_size(const char *s, uint64_t *out) {
+    static const struct {
+        const char *suffix;
+        unsigned shift;
+    } suffixes[] = {{"", 0},     {"b", 0},   {"k", 10},   {"kb", 10}, {"kib", 10},
+                 {"m", 20},   {"mb", 20}, {"mib", 20}, {"g", 30},  {"gb", 30},
+                 {"gib", 30}, {"t", 40},  {"tb", 40},  {"tib", 40}};
+    if (*s < '0' || *s > '9') return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno) return -1;
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        if (strcasecmp(end, suffixes[i].suffix) != 0) continue;
+        if (v > (UINT64_MAX >> suffixes[i].shift)) return -1;
+        *out = (uint64_t)v << suffixes[i].shift;
+        return 0;
+    }
+    return -1;
 }

@@ -22,6 +22,10 @@ void report_error(const char *name, const char *fmt, ...) CLI_PRINTF(2, 3);
 /** "12.3 MiB", "512 B": a size for people, rounded to one decimal. */
 void format_size(char *buf, size_t cap, uint64_t bytes);
 
+/** Parses a size such as "100000", "512k", "64M", "1GiB" (binary
+ *  suffixes, any case) into *out; returns 0, or -1 if it is not one. */
+int parse_size(const char *s, uint64_t *out);
+
 /** "257MiB": a whole number of the largest unit that keeps it exact or
  *  rounds it up, suitable for --memory=. */
 void format_size_ceil(char *buf, size_t cap, uint64_t bytes);

@@ -189,10 +189,9 @@ static mdlz_status start_stream(mdlz_cctx *c) {
         t->hash32 = (uint32_t)c->tools[i]->code_hash;
     }
     unsigned modes = c->ret ? c->ret_modes : 0;
-    /* An input that ends before the first online query has no use for
-     * online mode (nor for the fingerprint it records). */
-    if (c->stage == ST_START && c->blk_fill < c->blk_size &&
-        c->total_in <= RET_ONLINE_FIRST)
+    /* An input that ends before the first online query (the first block
+     * is all of it) has no use for online mode, nor for its fingerprint. */
+    if (c->blk_fill < c->blk_size && c->blk_fill <= RET_ONLINE_FIRST)
         modes &= ~MDLZ_RETRIEVE_ONLINE;
     if (modes) {
         ex.ret = c->ret;
