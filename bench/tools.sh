@@ -5,10 +5,11 @@
 # over the files of the tool's corpus directories, next to the tool's code
 # size from `mdlz tools`.
 #
-#   bash bench/tools.sh [PATH/TO/mdlz] [CORPUS_DIR]
+#   bash bench/tools.sh [PATH/TO/mdlz] [CORPUS_DIR] [TOOL...]
 set -euo pipefail
 M=${1:-build/cli/mdlz}
 C=${2:-../shared/corpus}
+only="${*:3}"
 total() { # tool files...
     local t=$1 sum=0 n
     shift
@@ -24,6 +25,7 @@ for spec in "calc:arith/svamp arith/aqua arith/tatqa arith/units" \
             "markup:structured/xml structured/iso-codes-json"; do
     t=${spec%%:*}
     dirs=${spec#*:}
+    [[ -z $only || " $only " == *" $t "* ]] || continue
     files=()
     for d in $dirs; do
         while IFS= read -r f; do files+=("$f"); done < <(find "$C/$d" -type f | sort)

@@ -139,9 +139,19 @@ static void test_markup(void) {
     expect("markup", "<a><b>text</b></", "a>", 12);
     expect("markup", "<a><b>text</b", ">", 13);
     expect("markup", "<ns:a x=\"1\"><ns:b-c>t</", "ns:b-c>", 12);
-    expect("markup", "<name>text<", "/name>", 8);
-    expect("markup", "<root>\n  <item>x</item>\n<", "/root>", 10);
-    expect("markup", "<root>\n  <item>x</item>\n  <", NULL, -1);
+    /* successors: what followed the same token in the same context */
+    expect("markup", "<r><a>x</a><b>y</b><a>x</a><", "b>", 0);
+    expect("markup", "<r><a>x</a><b>y</b><a>x</a><b>y</b><a>x</a><", "b>", 2);
+    expect("markup", "<r><a>x</a><b>y</b><a>x</a>", NULL, -1);
+    expect("markup", "<c l=\"da\">x</c><c l=\"de\">y</c><c l=\"da\">z</c><c l=\"",
+           "de\"", 8);
+    expect("markup", "<c l=\"1\" m=\"2\"/><c l=\"3\"", " m=\"", 0);
+    expect("markup", "<c l=\"1\" m=\"2\"/><c ", "l=\"", 0);
+    expect("markup", "[{\"a\": 1, \"b\": 2}, {\"a\": 3, \"", "b\"", 0);
+    expect("markup", "[{\"a\": 1, \"b\": 2}, {\"", "a\"", 0);
+    expect("markup", "{\"t\": \"x\", \"t\": \"y\", \"t\": \"x\", \"t\": \"",
+           "y\"", 8);
+    expect("markup", "{\"t\": \"x\", \"u\": \"", NULL, -1);
     expect("markup", "<a><!-- <b> --><?pi x?><!DOCTYPE a><c/></", "a>", 12);
     expect("markup", "<a><b/></", "a>", 12);
     expect("markup", "<a href=\"x>y\"><b>t</", "b>", 12);
