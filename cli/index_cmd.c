@@ -75,25 +75,6 @@ static int usage(const char *fmt, const char *arg) {
     return EXIT_USAGE;
 }
 
-static int parse_long(const char *s, long min, long max, long *out) {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < min || v > max) return -1;
-    *out = v;
-    return 0;
-}
-
-/* The value of an option given as "--opt=V", "--opt V", "-n V" or "-nV";
- * advances *i past a separate value. NULL if missing. */
-static const char *opt_value(int argc, char **argv, int *i, size_t namelen) {
-    const char *a = argv[*i];
-    if (a[namelen] == '=') return a + namelen + 1;
-    if (a[1] != '-' && a[namelen]) return a + namelen; /* -n5 */
-    if (a[namelen] || *i + 1 >= argc) return NULL;
-    return argv[++*i];
-}
-
 /* Parses argv (argv[0] = "index"); returns 0 or an exit status. */
 static int parse(int argc, char **argv, index_args *a) {
     memset(a, 0, sizeof *a);
@@ -123,17 +104,17 @@ static int parse(int argc, char **argv, index_args *a) {
         } else if (!strcmp(s, "--or")) {
             a->any = 1;
         } else if (!strncmp(s, "--max-size", 10) && (!s[10] || s[10] == '=')) {
-            const char *val = opt_value(argc, argv, &i, 10);
+            const char *val = cli_opt_value(argc, argv, &i, 10);
             if (!val || parse_size(val, &a->add.max_size) || a->add.max_size == 0)
                 return usage("bad --max-size value '%s'", val ? val : "");
         } else if (!strncmp(s, "--timeout", 9) && (!s[9] || s[9] == '=')) {
-            const char *val = opt_value(argc, argv, &i, 9);
+            const char *val = cli_opt_value(argc, argv, &i, 9);
             if (!val || parse_long(val, 1, 86400, &v))
                 return usage("bad --timeout value '%s'", val ? val : "");
             a->add.timeout = v;
         } else if ((!strncmp(s, "--limit", 7) && (!s[7] || s[7] == '=')) ||
                    !strncmp(s, "-n", 2)) {
-            const char *val = opt_value(argc, argv, &i, s[1] == '-' ? 7 : 2);
+            const char *val = cli_opt_value(argc, argv, &i, s[1] == '-' ? 7 : 2);
             if (!val || parse_long(val, 1, 1000000, &v))
                 return usage("bad -n value '%s'", val ? val : "");
             a->limit = (int)v;

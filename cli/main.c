@@ -28,6 +28,7 @@ static void print_help(void) {
         "       mdlz index add|ls|rm|stats|search KB.db ...  (mdlz index --help)\n"
         "       mdlz tools [--load PLUGIN.so]  list the tools\n"
         "       mdlz ablate [-R KB.db] [--tools=...] FILE...  what each component gains\n"
+        "       mdlz archive create|list|extract|add|test A.mdlza ...  (mdlz archive --help)\n"
         "Compress or decompress FILEs with mdlz (context mixing).\n"
         "With no FILE, or when FILE is -, read standard input.\n"
         "\n"
@@ -303,6 +304,7 @@ static const struct {
     {"index", cmd_index},
     {"tools", cmd_tools},
     {"ablate", cmd_ablate},
+    {"archive", cmd_archive},
     {NULL, NULL},
 };
 

@@ -151,3 +151,22 @@ int parse_size(const char *s, uint64_t *out) {
     }
     return -1;
 }
+
+int parse_long(const char *s, long min, long max, long *out) {
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < min || v > max) return -1;
+    *out = v;
+    return 0;
+}
+
+/* The value of an option given as "--opt=V", "--opt V", "-n V" or "-nV";
+ * advances *i past a separate value. NULL if missing. */
+const char *cli_opt_value(int argc, char **argv, int *i, size_t namelen) {
+    const char *a = argv[*i];
+    if (a[namelen] == '=') return a + namelen + 1;
+    if (a[1] != '-' && a[namelen]) return a + namelen; /* -n5 */
+    if (a[namelen] || *i + 1 >= argc) return NULL;
+    return argv[++*i];
+}

@@ -14,6 +14,14 @@
 #define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define CLI_PRINTF(f, a)
+/** Parses a decimal integer in [min, max]; 0 or -1. */
+int parse_long(const char *s, long min, long max, long *out);
+
+/** The value of an option given as "--opt=V", "--opt V", "-n V" or "-nV"
+ *  (namelen: length of the option's name); advances *i past a separate
+ *  value. NULL if missing. */
+const char *cli_opt_value(int argc, char **argv, int *i, size_t namelen);
+
 #endif
 
 /** Prints "mdlz: NAME: MESSAGE" (or "mdlz: MESSAGE" if name is NULL). */
@@ -57,5 +65,13 @@ void progress_init(progress *p, const char *name, int allowed,
 void progress_update(progress *p, uint64_t in_bytes, uint64_t out_bytes);
 /** Erases the line; call before any other output on stderr. */
 void progress_end(progress *p);
+
+/** Parses a decimal integer in [min, max]; 0 or -1. */
+int parse_long(const char *s, long min, long max, long *out);
+
+/** The value of an option given as "--opt=V", "--opt V", "-n V" or "-nV"
+ *  (namelen: length of the option's name); advances *i past a separate
+ *  value. NULL if missing. */
+const char *cli_opt_value(int argc, char **argv, int *i, size_t namelen);
 
 #endif

@@ -30,6 +30,9 @@ enum { ST_START, ST_RUN, ST_DONE, ST_ERROR };
 struct mdlz_cctx {
     mdlz_config cfg;
     uint64_t declared; /* src_size promised by the caller, or unknown */
+    uint64_t mem_limit;
+    const uint8_t *prefix; /* mdlz_cctx_ref_prefix(), or NULL */
+    size_t prefix_len;
     predictor *pred;
     uint8_t *blk;      /* input block being filled */
     size_t blk_fill, blk_size;
@@ -105,6 +108,7 @@ mdlz_status mdlz_cctx_create(mdlz_cctx **out, const mdlz_params *params) {
     }
     cfg_fit_input(&c->cfg, params->src_size);
     c->declared = params->src_size;
+    c->mem_limit = params->mem_limit;
     c->blk_size = (size_t)1 << c->cfg.block_log;
     c->blk = malloc(c->blk_size);
     c->pend = malloc(FMT_HEADER_MAX + FMT_EXT_MAX + 6 + BLK_HEADER_MAX +
@@ -142,6 +146,25 @@ mdlz_status mdlz_cctx_set_index(mdlz_cctx *c, const char *path) {
     ret_session_free(c->ret);
     c->ret = NULL;
     return ret_session_open(&c->ret, path, c->detail, sizeof c->detail);
+}
+
+mdlz_status mdlz_cctx_ref_prefix(mdlz_cctx *c, const void *prefix,
+                                 size_t len) {
+    if (c->stage != ST_START || c->total_in) return MDLZ_ERROR_STAGE;
+    if (len && !prefix) return MDLZ_ERROR_PARAM;
+    c->prefix = len ? prefix : NULL;
+    c->prefix_len = len;
+    /* The tables were fitted to the input alone; the prefix fills them too.
+     * The block size stays as it was (the buffer is allocated). */
+    if (c->declared != MDLZ_SIZE_UNKNOWN) {
+        mdlz_config cfg;
+        MDLZ_FORWARD(cfg_from_level(&cfg, c->cfg.level, c->mem_limit));
+        cfg_fit_input(&cfg, c->declared + len);
+        cfg.block_log = c->cfg.block_log;
+        cfg.components = c->cfg.components;
+        c->cfg = cfg;
+    }
+    return MDLZ_OK;
 }
 
 mdlz_status mdlz_cctx_add_tool(mdlz_cctx *c, const char *name) {
@@ -212,11 +235,17 @@ static mdlz_status start_stream(mdlz_cctx *c) {
                                    PRIME_MAX);
         ex.prime_bytes = ext.prime_bytes = MDLZ_MIN((uint64_t)len, budget);
     }
+    if (c->prefix) {
+        ext.has_prefix = 1;
+        ext.prefix_len = c->prefix_len;
+        ext.prefix_hash = XXH64(c->prefix, c->prefix_len, 0);
+    }
     MDLZ_FORWARD(pred_create_ext(&c->pred, &c->cfg, &ex));
-    int has_ext = ext.ret_modes || ext.n_tools;
+    int has_ext = ext.ret_modes || ext.n_tools || ext.has_prefix;
     c->pend_len = fmt_write_header(c->pend, &c->cfg, c->declared, has_ext);
     if (has_ext) c->pend_len += fmt_write_ext(c->pend + c->pend_len, &ext);
     c->pend_pos = 0;
+    if (c->prefix) blk_train(c->pred, c->prefix, c->prefix_len);
     if (ex.prime_bytes) {
         size_t len;
         const uint8_t *text = ret_session_text(c->ret, &len);

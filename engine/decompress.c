@@ -43,6 +43,9 @@ struct mdlz_dctx {
     size_t elen;
     fmt_ext ext;
     char *index_path;  /* mdlz_dctx_set_index() */
+    const uint8_t *prefix; /* mdlz_dctx_ref_prefix() */
+    size_t prefix_len;
+    int prefix_set;
     ret_session *ret;
     char detail[256];  /* mdlz_dctx_error_detail() */
     tool_handle *handles[FMT_TOOLS_MAX]; /* plugins made available */
@@ -84,6 +87,37 @@ mdlz_status mdlz_dctx_set_index(mdlz_dctx *d, const char *path) {
     free(d->index_path);
     d->index_path = strdup(path);
     return d->index_path ? MDLZ_OK : MDLZ_ERROR_NOMEM;
+}
+
+mdlz_status mdlz_dctx_ref_prefix(mdlz_dctx *d, const void *prefix,
+                                 size_t len) {
+    if (d->stage != ST_HEADER || d->hlen) return MDLZ_ERROR_STAGE;
+    if (len && !prefix) return MDLZ_ERROR_PARAM;
+    d->prefix = prefix;
+    d->prefix_len = len;
+    d->prefix_set = 1;
+    return MDLZ_OK;
+}
+
+/* Checks the caller's prefix against the one the stream records. */
+static mdlz_status check_prefix(mdlz_dctx *d) {
+    const fmt_ext *e = &d->ext;
+    if (!d->prefix_set) {
+        snprintf(d->detail, sizeof d->detail,
+                 "the stream was made with a %llu-byte prefix",
+                 (unsigned long long)e->prefix_len);
+        return MDLZ_ERROR_PREFIX;
+    }
+    if (d->prefix_len != e->prefix_len ||
+        XXH64(d->prefix_len ? (const void *)d->prefix : "", d->prefix_len, 0) !=
+            e->prefix_hash) {
+        snprintf(d->detail, sizeof d->detail,
+                 "prefix of %llu bytes given, the stream was made with "
+                 "another (%llu bytes)", (unsigned long long)d->prefix_len,
+                 (unsigned long long)e->prefix_len);
+        return MDLZ_ERROR_PREFIX;
+    }
+    return MDLZ_OK;
 }
 
 const char *mdlz_dctx_error_detail(const mdlz_dctx *d) { return d->detail; }
@@ -164,6 +198,7 @@ static mdlz_status start_stream(mdlz_dctx *d) {
         return MDLZ_ERROR_MEMLIMIT;
     pred_extras ex = {NULL, 0, 0, d->tools, (int)d->ext.n_tools};
     MDLZ_FORWARD(find_tools(d));
+    if (d->ext.has_prefix) MDLZ_FORWARD(check_prefix(d));
     if (d->ext.ret_modes) {
         MDLZ_FORWARD(start_retrieval(d));
         ex.ret = d->ret;
@@ -175,6 +210,8 @@ static mdlz_status start_stream(mdlz_dctx *d) {
     d->data = malloc(bs);
     if (!d->payload || !d->data) return MDLZ_ERROR_NOMEM;
     MDLZ_FORWARD(pred_create_ext(&d->pred, &d->cfg, &ex));
+    if (d->ext.has_prefix && d->prefix_len)
+        blk_train(d->pred, d->prefix, d->prefix_len);
     if (ex.prime_bytes) {
         size_t len;
         const uint8_t *text = ret_session_text(d->ret, &len);
@@ -406,6 +443,7 @@ mdlz_status mdlz_get_frame_info(mdlz_frame_info *info, const void *src,
     info->retrieval = ext.ret_modes;
     info->index_fingerprint = ext.ret_fp;
     info->primed_bytes = ext.prime_bytes;
+    info->prefix_size = ext.has_prefix ? ext.prefix_len : 0;
     info->n_docs = ext.n_docs;
     info->n_tools = ext.n_tools;
     info->format_version = FMT_VERSION;

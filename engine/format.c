@@ -65,7 +65,7 @@ mdlz_status fmt_parse_header(const uint8_t *src, size_t n, mdlz_config *cfg,
 }
 
 /* ---- extensions: records of (type u8, length u16, data) ---------------- */
-enum { EXT_RETRIEVAL = 1, EXT_TOOLS = 2 };
+enum { EXT_RETRIEVAL = 1, EXT_TOOLS = 2, EXT_PREFIX = 3 };
 
 /* LEB128 varints: small ids and sizes take one or two bytes. */
 static size_t put_varint(uint8_t *p, uint64_t v) {
@@ -137,22 +137,28 @@ static size_t write_tools(uint8_t *d, const fmt_ext *e) {
     return n;
 }
 
+static size_t write_prefix(uint8_t *d, const fmt_ext *e) {
+    size_t n = put_varint(d, e->prefix_len);
+    wr_le64(d + n, e->prefix_hash);
+    return n + 8;
+}
+
+/* Appends one record (type, u16 length, data) at dst + *n. */
+static void put_record(uint8_t *dst, size_t *n, int type,
+                       size_t (*write)(uint8_t *, const fmt_ext *),
+                       const fmt_ext *e) {
+    dst[*n] = (uint8_t)type;
+    size_t k = write(dst + *n + 3, e);
+    dst[*n + 1] = (uint8_t)k;
+    dst[*n + 2] = (uint8_t)(k >> 8);
+    *n += 3 + k;
+}
+
 size_t fmt_write_ext(uint8_t *dst, const fmt_ext *e) {
     size_t n = 2;
-    if (e->ret_modes) {
-        dst[n] = EXT_RETRIEVAL;
-        size_t k = write_retrieval(dst + n + 3, e);
-        dst[n + 1] = (uint8_t)k;
-        dst[n + 2] = (uint8_t)(k >> 8);
-        n += 3 + k;
-    }
-    if (e->n_tools) {
-        dst[n] = EXT_TOOLS;
-        size_t k = write_tools(dst + n + 3, e);
-        dst[n + 1] = (uint8_t)k;
-        dst[n + 2] = (uint8_t)(k >> 8);
-        n += 3 + k;
-    }
+    if (e->ret_modes) put_record(dst, &n, EXT_RETRIEVAL, write_retrieval, e);
+    if (e->n_tools) put_record(dst, &n, EXT_TOOLS, write_tools, e);
+    if (e->has_prefix) put_record(dst, &n, EXT_PREFIX, write_prefix, e);
     dst[0] = (uint8_t)(n - 2);
     dst[1] = (uint8_t)((n - 2) >> 8);
     wr_le32(dst + n, XXH32(dst, n, 0));
@@ -190,6 +196,12 @@ static void parse_tools(reader *r, fmt_ext *e) {
     }
 }
 
+static void parse_prefix(reader *r, fmt_ext *e) {
+    e->has_prefix = 1;
+    e->prefix_len = get_varint(r);
+    e->prefix_hash = get_le(r, 8);
+}
+
 mdlz_status fmt_parse_ext(const uint8_t *src, size_t n, fmt_ext *e,
                           size_t *len) {
     memset(e, 0, sizeof *e);
@@ -206,14 +218,16 @@ mdlz_status fmt_parse_ext(const uint8_t *src, size_t n, fmt_ext *e,
         uint32_t k = get_u8(&r);
         k |= get_u8(&r) << 8;
         if (r.bad || (size_t)(r.end - r.p) < k) return MDLZ_ERROR_CORRUPT;
-        if (type != EXT_RETRIEVAL && type != EXT_TOOLS) return MDLZ_ERROR_VERSION;
+        if (type < EXT_RETRIEVAL || type > EXT_PREFIX) return MDLZ_ERROR_VERSION;
         if (seen & (1 << type)) return MDLZ_ERROR_CORRUPT;
         seen |= 1 << type;
         reader sub = {r.p, r.p + k, 0};
         if (type == EXT_RETRIEVAL)
             parse_retrieval(&sub, e);
-        else
+        else if (type == EXT_TOOLS)
             parse_tools(&sub, e);
+        else
+            parse_prefix(&sub, e);
         if (sub.bad || sub.p != sub.end) return MDLZ_ERROR_CORRUPT;
         r.p += k;
     }

@@ -58,6 +58,9 @@ struct fmt_ext {
     mdlz_docref docs[FMT_DOCS_MAX];
     unsigned n_tools;
     fmt_tool tools[FMT_TOOLS_MAX];
+    int has_prefix;        /* the model first learned a caller's prefix */
+    uint64_t prefix_len;
+    uint64_t prefix_hash;  /* its XXH64 */
 };
 
 /** Writes the extension area (u16 length, records, XXH32); returns its

@@ -30,6 +30,7 @@ const char *mdlz_strerror(mdlz_status status) {
         return "stream was compressed with a retrieval index (give it with -R)";
     case MDLZ_ERROR_INDEX: return "retrieval index unusable or changed";
     case MDLZ_ERROR_TOOL: return "tool missing, failing or of another version";
+    case MDLZ_ERROR_PREFIX: return "prefix missing or not the one used to compress";
     }
     return "unknown error";
 }

@@ -61,7 +61,8 @@ typedef enum {
     MDLZ_ERROR_TRAILING = 12,   /* bytes follow the end of the stream */
     MDLZ_ERROR_NEED_INDEX = 13, /* the stream was made with a retrieval index */
     MDLZ_ERROR_INDEX = 14,      /* index unusable, or a document missing/changed */
-    MDLZ_ERROR_TOOL = 15        /* a tool is missing, fails, or differs */
+    MDLZ_ERROR_TOOL = 15,       /* a tool is missing, fails, or differs */
+    MDLZ_ERROR_PREFIX = 16      /* the stream's prefix is missing or differs */
     /* append only: values never change */
 } mdlz_status;
 
@@ -192,6 +193,24 @@ MDLZ_API void mdlz_dctx_free(mdlz_dctx *d);
 MDLZ_API mdlz_status mdlz_decompress_stream(mdlz_dctx *d, mdlz_outbuf *out,
                                             mdlz_inbuf *in, int *done);
 
+/** References a prefix (as zstd's ZSTD_CCtx_refPrefix): before coding,
+ *  the model learns the `len` bytes at `prefix`, so input that resembles
+ *  them codes smaller. Nothing of the prefix is stored; the stream records
+ *  its length and XXH64, and decoding needs the same bytes
+ *  (mdlz_dctx_ref_prefix). The buffer is read when the stream header is
+ *  made and must stay valid until then; with an index, the prefix is
+ *  learned before the retrieved text. MDLZ_ERROR_STAGE once data was given. */
+MDLZ_API mdlz_status mdlz_cctx_ref_prefix(mdlz_cctx *c, const void *prefix,
+                                          size_t len);
+
+/** The prefix a stream was compressed with (mdlz_cctx_ref_prefix), read
+ *  when the header has been parsed; it must stay valid until then. A
+ *  stream with a prefix fails with MDLZ_ERROR_PREFIX without it or when
+ *  its length or hash differs; a prefix given for a stream without one is
+ *  ignored. */
+MDLZ_API mdlz_status mdlz_dctx_ref_prefix(mdlz_dctx *d, const void *prefix,
+                                          size_t len);
+
 /** The index a stream made with retrieval needs (see mdlz_cctx_set_index).
  *  Without it such a stream fails with MDLZ_ERROR_NEED_INDEX. */
 MDLZ_API mdlz_status mdlz_dctx_set_index(mdlz_dctx *d, const char *path);
@@ -235,6 +254,7 @@ typedef struct {
     uint64_t primed_bytes;  /* retrieved bytes the model learned first */
     unsigned n_docs;        /* documents recorded (mdlz_get_frame_docs) */
     unsigned n_tools;       /* tools recorded */
+    uint64_t prefix_size;   /* bytes of the prefix it needs (ref_prefix) */
 } mdlz_frame_info;
 
 /** Parses a stream header from the first bytes of a stream (at least

@@ -1,0 +1,348 @@
+/*
+ * archive_cmd.c - `mdlz archive create|list|extract|add|test`: archives of
+ * many files, each group coded with retrieval over the files before it
+ * (archive/archive.h, docs/archive.md).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "archive.h"
+#include "report.h"
+#include "subcmd.h"
+
+#define EXIT_DATA_ERROR 1
+#define EXIT_USAGE 2
+
+static void print_help(void) {
+    printf(
+        "Usage: mdlz archive COMMAND [OPTION]... ARCHIVE [PATH|NAME]...\n"
+        "Archives of many files. Files are coded in groups; each group\n"
+        "retrieves the most related files stored before it and codes with\n"
+        "them as context, so the archive needs no external index.\n"
+        "\n"
+        "Commands:\n"
+        "  create ARCHIVE PATH...   store files and directories (recursively)\n"
+        "  add ARCHIVE PATH...      append files; stored groups are copied\n"
+        "  list ARCHIVE             name, size, compressed size, and what\n"
+        "                           extracting it alone costs (-v: the files\n"
+        "                           its group retrieved)\n"
+        "  extract ARCHIVE [NAME]...  extract all, or the named files and\n"
+        "                           directories (decoding only what they need)\n"
+        "  test ARCHIVE             decode everything and verify checksums\n"
+        "\n"
+        "Options:\n"
+        "  -C DIR            extract into DIR (default: current directory)\n"
+        "  -f, --force       replace an existing archive or existing files\n"
+        "  -1 .. -9          compression level (default %d)\n"
+        "  --group-size=SIZE files coded together (default 1MiB): larger\n"
+        "                    compresses better, extracting one file costs more\n"
+        "  --depth=N         dependency depth limit (default %d; 0 = no\n"
+        "                    retrieval): the chain of groups one file needs\n"
+        "  --fan-in=N        files a group may retrieve (default %d, max 64)\n"
+        "  --prime=PERCENT   bytes retrieved per 100 bytes of a group\n"
+        "                    (default %d): more compresses better, costs\n"
+        "                    time when extracting\n"
+        "  -T, --threads=N   worker threads (default: one per core); the\n"
+        "                    archive is the same for any number\n"
+        "  -q, --quiet       no per-file output\n"
+        "  -v, --verbose     more detail\n",
+        MDLZ_LEVEL_DEFAULT, ARC_DEPTH_DEFAULT, ARC_FANIN_DEFAULT,
+        ARC_PRIME_DEFAULT);
+}
+
+typedef struct {
+    const char *cmd, *dir;
+    arc_write_opts w;
+    int quiet, verbose, help;
+    char **args;
+    int nargs;
+} archive_args;
+
+static int usage(const char *fmt, const char *arg) {
+    fputs("mdlz: archive: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs(" (see mdlz archive --help)\n", stderr);
+    return EXIT_USAGE;
+}
+
+/* Parses "--name=V" / "--name V" / "-xV" / "-x V" as a long in range. */
+static int long_opt(int argc, char **argv, int *i, size_t namelen, long min,
+                    long max, long *out) {
+    const char *val = cli_opt_value(argc, argv, i, namelen);
+    if (!val || parse_long(val, min, max, out)) {
+        usage("bad value for '%s'", argv[*i]);
+        return -1;
+    }
+    return 0;
+}
+
+static int is_opt(const char *s, const char *name) {
+    size_t n = strlen(name);
+    return !strncmp(s, name, n) && (!s[n] || s[n] == '=');
+}
+
+static int parse(int argc, char **argv, archive_args *a) {
+    memset(a, 0, sizeof *a);
+    arc_write_opts_init(&a->w);
+    a->args = malloc(sizeof *a->args * (size_t)(argc > 0 ? argc : 1));
+    if (!a->args) return EXIT_DATA_ERROR;
+    int only_args = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        long v;
+        if (only_args || s[0] != '-' || !s[1]) {
+            if (!a->cmd)
+                a->cmd = s;
+            else
+                a->args[a->nargs++] = argv[i];
+        } else if (!strcmp(s, "--")) {
+            only_args = 1;
+        } else if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
+            a->help = 1;
+        } else if (!strcmp(s, "-q") || !strcmp(s, "--quiet")) {
+            a->quiet = 1;
+        } else if (!strcmp(s, "-v") || !strcmp(s, "--verbose")) {
+            a->verbose = 1;
+        } else if (!strcmp(s, "-f") || !strcmp(s, "--force")) {
+            a->w.force = 1;
+        } else if (s[1] >= '1' && s[1] <= '9' && !s[2]) {
+            a->w.level = s[1] - '0';
+        } else if (!strncmp(s, "-C", 2)) {
+            a->dir = cli_opt_value(argc, argv, &i, 2);
+            if (!a->dir) return usage("'%s' needs a directory", s);
+        } else if (is_opt(s, "--group-size")) {
+            const char *val = cli_opt_value(argc, argv, &i, 12);
+            if (!val || parse_size(val, &a->w.group_size) ||
+                a->w.group_size < 1024 || a->w.group_size > ((uint64_t)1 << 32))
+                return usage("bad --group-size '%s' (1K..4G)", val ? val : "");
+        } else if (is_opt(s, "--depth")) {
+            if (long_opt(argc, argv, &i, 7, 0, 64, &v)) return EXIT_USAGE;
+            a->w.depth = (int)v;
+        } else if (is_opt(s, "--fan-in")) {
+            if (long_opt(argc, argv, &i, 8, 0, ARC_DEPS_MAX, &v)) return EXIT_USAGE;
+            a->w.fan_in = (int)v;
+        } else if (is_opt(s, "--prime")) {
+            if (long_opt(argc, argv, &i, 7, 0, 400, &v)) return EXIT_USAGE;
+            a->w.prime_pct = (int)v;
+        } else if (is_opt(s, "--threads") || !strncmp(s, "-T", 2)) {
+            if (long_opt(argc, argv, &i, s[1] == '-' ? 9 : 2, 0, 64, &v))
+                return EXIT_USAGE;
+            a->w.threads = (int)v;
+        } else {
+            return usage("unknown option '%s'", s);
+        }
+    }
+    if (a->w.fan_in == 0) a->w.depth = 0;
+    return 0;
+}
+
+static void on_warn(void *user, const char *path, const char *why) {
+    (void)user;
+    report_error(path, "%s (skipped)", why);
+}
+
+static void on_added(void *user, const arc_entry *e) {
+    const archive_args *a = user;
+    if (a->verbose)
+        fprintf(stderr, "%s: %" PRIu64 " -> %" PRIu64 " bytes\n", e->name,
+                e->size, e->csize);
+}
+
+/* The summary after create/add: totals from the written archive. */
+static int summarize(const archive_args *a, const char *path) {
+    char err[512];
+    arc_reader *r;
+    if (arc_open(&r, path, err, sizeof err) != MDLZ_OK) {
+        report_error(path, "%s", err);
+        return EXIT_DATA_ERROR;
+    }
+    const arc_toc *t = arc_reader_toc(r);
+    uint64_t raw = 0;
+    for (size_t i = 0; i < t->n_entries; i++) raw += t->entries[i].size;
+    if (!a->quiet) {
+        char ratio[32], bpb[32];
+        format_ratio(ratio, sizeof ratio, arc_reader_size(r), raw);
+        format_bpb(bpb, sizeof bpb, arc_reader_size(r) * 8, raw * 8);
+        fprintf(stderr, "%s: %zu entries, %" PRIu64 " -> %" PRIu64
+                " bytes (%s, %s bpb), %zu groups\n", path, t->n_entries, raw,
+                arc_reader_size(r), ratio, bpb, t->n_groups);
+    }
+    arc_close(r);
+    return 0;
+}
+
+static int run_write(archive_args *a, int add) {
+    if (a->nargs < 2) return usage("%s needs ARCHIVE and PATH...", a->cmd);
+    char err[512] = "";
+    a->w.warn = on_warn;
+    a->w.report = on_added;
+    a->w.user = a;
+    mdlz_status st = add ? arc_add(a->args[0], a->args + 1, a->nargs - 1, &a->w,
+                                   err, sizeof err)
+                         : arc_create(a->args[0], a->args + 1, a->nargs - 1,
+                                      &a->w, err, sizeof err);
+    if (st != MDLZ_OK) {
+        report_error(a->args[0], "%s", err[0] ? err : mdlz_strerror(st));
+        return EXIT_DATA_ERROR;
+    }
+    return summarize(a, a->args[0]);
+}
+
+static void print_entry(const arc_toc *t, size_t i, int verbose) {
+    const arc_entry *e = &t->entries[i];
+    if (e->type == ARC_DIR) {
+        printf("%12s %12s %12s %5s  %s/\n", "-", "-", "-", "-", e->name);
+        return;
+    }
+    uint32_t docs = 0;
+    uint64_t cost = arc_closure_cost(t, (uint32_t)i, &docs);
+    printf("%12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %5" PRIu32 "  %s\n",
+           e->size, e->csize, cost, docs, e->name);
+    if (!verbose || e->group < 0) return;
+    const arc_group *g = &t->groups[e->group];
+    if (i != g->first) return;
+    printf("%*s group %" PRId64 ": %" PRIu64 " -> %" PRIu64 " bytes, depth %"
+           PRIu32 ", retrieved %" PRIu32 " files:", 4, "", e->group, g->raw,
+           g->csize, g->depth, g->n_deps);
+    for (uint32_t j = 0; j < g->n_deps; j++)
+        printf(" %s", t->entries[g->deps[j]].name);
+    printf("\n");
+}
+
+static int run_list(const archive_args *a) {
+    if (a->nargs != 1) return usage("%s needs ARCHIVE", a->cmd);
+    char err[512];
+    arc_reader *r;
+    if (arc_open(&r, a->args[0], err, sizeof err) != MDLZ_OK) {
+        report_error(a->args[0], "%s", err);
+        return EXIT_DATA_ERROR;
+    }
+    const arc_toc *t = arc_reader_toc(r);
+    printf("%12s %12s %12s %5s  %s\n", "size", "compressed", "decode-cost",
+           "files", "name");
+    uint64_t raw = 0, worst = 0, sum = 0;
+    size_t files = 0;
+    for (size_t i = 0; i < t->n_entries; i++) {
+        print_entry(t, i, a->verbose);
+        raw += t->entries[i].size;
+        if (t->entries[i].type == ARC_FILE && t->entries[i].size) {
+            uint32_t docs;
+            uint64_t c = arc_closure_cost(t, (uint32_t)i, &docs);
+            sum += c;
+            worst = c > worst ? c : worst;
+            files++;
+        }
+    }
+    char ratio[32];
+    format_ratio(ratio, sizeof ratio, arc_reader_size(r), raw);
+    printf("%zu entries, %zu groups, %" PRIu64 " -> %" PRIu64 " bytes (%s); "
+           "decode cost of one file: mean %" PRIu64 ", max %" PRIu64
+           " bytes\n", t->n_entries, t->n_groups, raw, arc_reader_size(r),
+           ratio, files ? sum / files : 0, worst);
+    arc_close(r);
+    return 0;
+}
+
+typedef struct {
+    const archive_args *a;
+    size_t ok, failed;
+} extract_tally;
+
+static void on_extracted(void *user, const arc_entry *e, mdlz_status st,
+                         const char *msg) {
+    extract_tally *t = user;
+    if (st != MDLZ_OK) {
+        report_error(e->name, "%s", msg ? msg : mdlz_strerror(st));
+        t->failed++;
+        return;
+    }
+    t->ok++;
+    if (t->a->verbose) fprintf(stderr, "%s\n", e->name);
+}
+
+/* Marks entries named on the command line (a directory selects what is
+ * under it); every name must match something. */
+static int select_names(const archive_args *a, const arc_toc *t, uint8_t *sel) {
+    int rc = 0;
+    for (int k = 1; k < a->nargs; k++) {
+        const char *want = a->args[k];
+        size_t n = strlen(want);
+        while (n > 1 && want[n - 1] == '/') n--;
+        int hit = 0;
+        for (size_t i = 0; i < t->n_entries; i++) {
+            const char *name = t->entries[i].name;
+            if (!strncmp(name, want, n) && (name[n] == 0 || name[n] == '/')) {
+                sel[i] = 1;
+                hit = 1;
+            }
+        }
+        if (!hit) {
+            report_error(want, "not in the archive");
+            rc = EXIT_DATA_ERROR;
+        }
+    }
+    return rc;
+}
+
+static int run_extract(const archive_args *a, int test) {
+    if (a->nargs < 1 || (test && a->nargs != 1))
+        return usage("%s needs ARCHIVE", a->cmd);
+    char err[512] = "";
+    arc_reader *r;
+    if (arc_open(&r, a->args[0], err, sizeof err) != MDLZ_OK) {
+        report_error(a->args[0], "%s", err);
+        return EXIT_DATA_ERROR;
+    }
+    const arc_toc *t = arc_reader_toc(r);
+    uint8_t *sel = NULL;
+    int rc = 0;
+    if (a->nargs > 1) {
+        sel = calloc(t->n_entries + 1, 1);
+        if (!sel) {
+            arc_close(r);
+            return EXIT_DATA_ERROR;
+        }
+        rc = select_names(a, t, sel);
+    }
+    extract_tally tally = {a, 0, 0};
+    arc_extract_opts o = {test ? NULL : a->dir ? a->dir : ".", a->w.force,
+                          a->w.threads, on_extracted, &tally};
+    mdlz_status st = arc_extract(r, sel, &o, err, sizeof err);
+    if (st != MDLZ_OK && err[0]) report_error(a->args[0], "%s", err);
+    if (st != MDLZ_OK || tally.failed) rc = EXIT_DATA_ERROR;
+    if (!a->quiet)
+        fprintf(stderr, "%s: %zu entries %s%s", a->args[0], tally.ok,
+                test ? "OK" : "extracted", tally.failed ? "" : "\n");
+    if (!a->quiet && tally.failed) fprintf(stderr, ", %zu failed\n", tally.failed);
+    free(sel);
+    arc_close(r);
+    return rc;
+}
+
+int cmd_archive(int argc, char **argv) {
+    archive_args a;
+    int rc = parse(argc, argv, &a);
+    if (rc == 0 && (a.help || !a.cmd)) {
+        print_help();
+        rc = a.help ? 0 : EXIT_USAGE;
+    } else if (rc == 0) {
+        if (!strcmp(a.cmd, "create"))
+            rc = run_write(&a, 0);
+        else if (!strcmp(a.cmd, "add"))
+            rc = run_write(&a, 1);
+        else if (!strcmp(a.cmd, "list") || !strcmp(a.cmd, "ls"))
+            rc = run_list(&a);
+        else if (!strcmp(a.cmd, "extract") || !strcmp(a.cmd, "x"))
+            rc = run_extract(&a, 0);
+        else if (!strcmp(a.cmd, "test"))
+            rc = run_extract(&a, 1);
+        else
+            rc = usage("unknown command '%s'", a.cmd);
+    }
+    free(a.args);
+    return rc;
+}
