@@ -354,3 +354,13 @@ uint64_t arc_closure_cost(const arc_toc *t, uint32_t i, uint32_t *docs) {
     free(stack);
     return cost;
 }
+
+uint64_t arc_total_cost(const arc_toc *t) {
+    uint64_t cost = 0;
+    for (size_t g = 0; g < t->n_groups; g++) {
+        cost += t->groups[g].raw;
+        for (uint32_t j = 0; j < t->groups[g].n_deps; j++)
+            cost += t->entries[t->groups[g].deps[j]].size;
+    }
+    return cost;
+}

@@ -10,7 +10,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <unistd.h>
+
 #include "archive.h"
+#include "codesize.h"
 #include "report.h"
 #include "subcmd.h"
 
@@ -27,9 +30,11 @@ static void print_help(void) {
         "Commands:\n"
         "  create ARCHIVE PATH...   store files and directories (recursively)\n"
         "  add ARCHIVE PATH...      append files; stored groups are copied\n"
-        "  list ARCHIVE             name, size, compressed size, and what\n"
-        "                           extracting it alone costs (-v: the files\n"
-        "                           its group retrieved)\n"
+        "  list ARCHIVE             per file: size, compressed size, group,\n"
+        "                           files its group retrieved (-v: names),\n"
+        "                           decode cost of extracting it alone\n"
+        "                           (bytes decoded or learned) and files\n"
+        "                           decoded\n"
         "  extract ARCHIVE [NAME]...  extract all, or the named files and\n"
         "                           directories (decoding only what they need)\n"
         "  test ARCHIVE             decode everything and verify checksums\n"
@@ -195,22 +200,58 @@ static int run_write(archive_args *a, int add) {
 static void print_entry(const arc_toc *t, size_t i, int verbose) {
     const arc_entry *e = &t->entries[i];
     if (e->type == ARC_DIR) {
-        printf("%12s %12s %12s %5s  %s/\n", "-", "-", "-", "-", e->name);
+        printf("%12s %12s %5s %9s %12s %6s  %s/\n", "-", "-", "-", "-", "-",
+               "-", e->name);
         return;
+    }
+    if (verbose && e->group >= 0 && i == t->groups[e->group].first) {
+        const arc_group *g = &t->groups[e->group];
+        printf("group %" PRId64 ": %" PRIu64 " -> %" PRIu64 " bytes, depth %"
+               PRIu32 ", retrieved %" PRIu32 " files", e->group, g->raw,
+               g->csize, g->depth, g->n_deps);
+        for (uint32_t j = 0; j < g->n_deps; j++)
+            printf("%s %s", j ? "," : ":", t->entries[g->deps[j]].name);
+        printf("\n");
     }
     uint32_t docs = 0;
     uint64_t cost = arc_closure_cost(t, (uint32_t)i, &docs);
-    printf("%12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %5" PRIu32 "  %s\n",
-           e->size, e->csize, cost, docs, e->name);
-    if (!verbose || e->group < 0) return;
-    const arc_group *g = &t->groups[e->group];
-    if (i != g->first) return;
-    printf("%*s group %" PRId64 ": %" PRIu64 " -> %" PRIu64 " bytes, depth %"
-           PRIu32 ", retrieved %" PRIu32 " files:", 4, "", e->group, g->raw,
-           g->csize, g->depth, g->n_deps);
-    for (uint32_t j = 0; j < g->n_deps; j++)
-        printf(" %s", t->entries[g->deps[j]].name);
-    printf("\n");
+    char group[24] = "-", deps[16] = "-";
+    if (e->group >= 0) {
+        snprintf(group, sizeof group, "%" PRId64, e->group);
+        snprintf(deps, sizeof deps, "%" PRIu32, t->groups[e->group].n_deps);
+    }
+    printf("%12" PRIu64 " %12" PRIu64 " %5s %9s %12" PRIu64 " %6" PRIu32
+           "  %s\n", e->size, e->csize, group, deps, cost, docs, e->name);
+}
+
+/* With -v: the description length of the archive: its bytes plus the code
+ * a decoder needs (the components its groups use, and the archive reader;
+ * docs/description-length.md). No retrieval code: the dependencies are
+ * recorded, the decoder never queries an index. */
+static void print_description_length(arc_reader *r) {
+    const arc_toc *t = arc_reader_toc(r);
+    mdlz_component_cost costs[8];
+    size_t n = 0;
+    if (t->n_groups) {
+        uint8_t head[MDLZ_HEADER_MAX];
+        size_t k = (size_t)(t->groups[0].csize < sizeof head ? t->groups[0].csize
+                                                              : sizeof head);
+        if (pread(arc_reader_fd(r), head, k, (off_t)t->groups[0].offset) ==
+            (ssize_t)k)
+            n = mdlz_stream_code_costs(head, k, costs, 7);
+    }
+    const codesize_entry *arc = codesize_find("archive");
+    if (arc) costs[n++] = (mdlz_component_cost){arc->name, arc->bytes_zstd19};
+    uint64_t dl = arc_reader_size(r);
+    printf("description length:\n  %-18s %12" PRIu64 " bytes\n",
+           "payload (archive)", dl);
+    for (size_t i = 0; i < n; i++) {
+        char label[32];
+        snprintf(label, sizeof label, "code %s", costs[i].name);
+        printf("  %-18s %12" PRIu64 " bytes\n", label, costs[i].code_bytes);
+        dl += costs[i].code_bytes;
+    }
+    printf("  %-18s %12" PRIu64 " bytes\n", "total DL", dl);
 }
 
 static int run_list(const archive_args *a) {
@@ -222,8 +263,8 @@ static int run_list(const archive_args *a) {
         return EXIT_DATA_ERROR;
     }
     const arc_toc *t = arc_reader_toc(r);
-    printf("%12s %12s %12s %5s  %s\n", "size", "compressed", "decode-cost",
-           "files", "name");
+    printf("%12s %12s %5s %9s %12s %6s  %s\n", "size", "compressed", "group",
+           "retrieved", "decode-cost", "files", "name");
     uint64_t raw = 0, worst = 0, sum = 0;
     size_t files = 0;
     for (size_t i = 0; i < t->n_entries; i++) {
@@ -241,8 +282,10 @@ static int run_list(const archive_args *a) {
     format_ratio(ratio, sizeof ratio, arc_reader_size(r), raw);
     printf("%zu entries, %zu groups, %" PRIu64 " -> %" PRIu64 " bytes (%s); "
            "decode cost of one file: mean %" PRIu64 ", max %" PRIu64
-           " bytes\n", t->n_entries, t->n_groups, raw, arc_reader_size(r),
-           ratio, files ? sum / files : 0, worst);
+           " bytes; of all: %" PRIu64 " bytes\n", t->n_entries, t->n_groups,
+           raw, arc_reader_size(r), ratio, files ? sum / files : 0, worst,
+           arc_total_cost(t));
+    if (a->verbose) print_description_length(r);
     arc_close(r);
     return 0;
 }

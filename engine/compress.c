@@ -57,6 +57,10 @@ struct mdlz_cctx {
  * 1/4 of the speed (bench/retrieval.py). */
 #define PRIME_PER_2_INPUT 3
 #define PRIME_MAX ((uint64_t)4 << 20)
+/* Inputs known to be smaller than this are coded without tools: a tool's
+ * header record (about 20 bytes) is more than 0.2% of such an input, and
+ * so much text rarely holds enough of what a tool predicts to repay it. */
+#define TOOLS_MIN_INPUT ((uint64_t)16 << 10)
 /* Documents recorded per input byte: each costs ~8 header bytes, which a
  * small input cannot win back (bench: 288-byte pages grew with 8). */
 #define DOC_PER_INPUT 2048
@@ -204,6 +208,7 @@ const char *mdlz_cctx_error_detail(const mdlz_cctx *c) { return c->detail; }
 static mdlz_status start_stream(mdlz_cctx *c) {
     fmt_ext ext;
     memset(&ext, 0, sizeof ext);
+    if (c->declared < TOOLS_MIN_INPUT) c->n_tools = 0;
     pred_extras ex = {NULL, 0, 0, c->tools, c->n_tools};
     for (int i = 0; i < c->n_tools; i++) {
         fmt_tool *t = &ext.tools[ext.n_tools++];
