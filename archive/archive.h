@@ -24,9 +24,9 @@
 #define ARC_TRAILER_SIZE 24
 #define ARC_TRAILER_MAGIC "MDLA"
 
-#define ARC_GROUP_DEFAULT ((uint64_t)1 << 20)
+#define ARC_GROUP_DEFAULT ((uint64_t)1 << 19)
 #define ARC_DEPTH_DEFAULT 1
-#define ARC_FANIN_DEFAULT 8
+#define ARC_FANIN_DEFAULT 16
 /* The prefix is learned at about the speed the group is decoded, so its
  * size trades ratio for the cost of extracting (bench/archive.py). */
 #define ARC_PRIME_DEFAULT 100

@@ -43,7 +43,7 @@ static void print_help(void) {
         "  -C DIR            extract into DIR (default: current directory)\n"
         "  -f, --force       replace an existing archive or existing files\n"
         "  -1 .. -9          compression level (default %d)\n"
-        "  --group-size=SIZE files coded together (default 1MiB): larger\n"
+        "  --group-size=SIZE files coded together (default 512KiB): larger\n"
         "                    compresses better, extracting one file costs more\n"
         "  --depth=N         dependency depth limit (default %d; 0 = no\n"
         "                    retrieval): the chain of groups one file needs\n"
