@@ -312,7 +312,7 @@ static mdlz_status build(const char *archive, arc_reader *old, char *const *path
     mdlz_status st = MDLZ_ERROR_GENERIC;
     int fd = open_temp(archive, &tmp);
     if (fd < 0 || fstat(fd, &ts) != 0) {
-        snprintf(err, errlen, "%s: cannot create a temporary file: %s", archive,
+        snprintf(err, errlen, "cannot create a temporary file: %s",
                  strerror(errno));
         free(tmp);
         return MDLZ_ERROR_GENERIC;
@@ -373,9 +373,9 @@ static mdlz_status build(const char *archive, arc_reader *old, char *const *path
         renameat2(AT_FDCWD, tmp, AT_FDCWD, archive,
                   old || o->force ? 0 : RENAME_NOREPLACE) != 0) {
         st = MDLZ_ERROR_GENERIC;
-        snprintf(err, errlen, "%s: %s", archive,
-                 errno == EEXIST ? "exists (use -f to overwrite)"
-                                 : strerror(errno));
+        snprintf(err, errlen, "%s", errno == EEXIST
+                                        ? "exists (use -f to overwrite)"
+                                        : strerror(errno));
     }
     goto out;
 nomem:
@@ -397,7 +397,7 @@ mdlz_status arc_create(const char *archive, char *const *paths, int n,
                        const arc_write_opts *o, char *err, size_t errlen) {
     struct stat st;
     if (!o->force && lstat(archive, &st) == 0) {
-        snprintf(err, errlen, "%s: exists (use -f to overwrite)", archive);
+        snprintf(err, errlen, "exists (use -f to overwrite)");
         return MDLZ_ERROR_GENERIC;
     }
     return build(archive, NULL, paths, n, o, err, errlen);
