@@ -47,6 +47,11 @@ struct predictor {
     pr_component comp[MAX_COMPONENTS];
     int ncomp;
     uint8_t quiet[MAX_COMPONENTS]; /* skipped for this byte (component.h) */
+    uint8_t off[MAX_COMPONENTS];   /* first input of each component */
+    /* The per-bit loops visit only these (set once per byte): components
+     * not quiet, and those of them with a predict(). */
+    uint8_t act[MAX_COMPONENTS], act_pred[MAX_COMPONENTS];
+    int n_act, n_act_pred;
     int16_t x[MAX_INPUTS];
     int nx;
     mixer mx[MAX_MIXERS];
@@ -97,10 +102,17 @@ static int set_of(const predictor *p, int i) {
 /* A new byte for every component; a quiet one gets zero inputs and is
  * skipped until the next byte. */
 static void next_components(predictor *p) {
-    for (int i = 0, k = 0; i < p->ncomp; k += p->comp[i++].n_inputs) {
+    p->n_act = p->n_act_pred = 0;
+    for (int i = 0; i < p->ncomp; i++) {
+        int16_t *x = p->x + p->off[i];
         p->quiet[i] = (uint8_t)(p->comp[i].byte_update(p->comp[i].self, &p->sh,
-                                                       p->x + k) != 0);
-        if (p->quiet[i]) memset(p->x + k, 0, sizeof *p->x * p->comp[i].n_inputs);
+                                                       x) != 0);
+        if (p->quiet[i]) {
+            memset(x, 0, sizeof *x * p->comp[i].n_inputs);
+            continue;
+        }
+        p->act[p->n_act++] = (uint8_t)i;
+        if (p->comp[i].predict) p->act_pred[p->n_act_pred++] = (uint8_t)i;
     }
 }
 
@@ -128,7 +140,10 @@ mdlz_status pred_create_ext(predictor **out, const mdlz_config *cfg,
         st = toolmix_create(&p->comp[p->ncomp++], ex->tools, ex->n_tools,
                             &p->bh);
     if (st != MDLZ_OK) p->ncomp--; /* the failed row holds nothing */
-    for (int i = 0; i < p->ncomp; i++) p->nx += p->comp[i].n_inputs;
+    for (int i = 0; i < p->ncomp; i++) {
+        p->off[i] = (uint8_t)p->nx;
+        p->nx += p->comp[i].n_inputs;
+    }
     p->nx++; /* bias input */
     /* The third mixer costs ~6% of the time for ~0.5% of size (dickens):
      * levels choose (config.c). */
@@ -196,9 +211,10 @@ static int mix_final(predictor *p) {
 
 uint32_t pred_p(predictor *p) {
     pr_shared *sh = &p->sh;
-    for (int i = 0, k = 0; i < p->ncomp; k += p->comp[i++].n_inputs)
-        if (p->comp[i].predict && !p->quiet[i])
-            p->comp[i].predict(p->comp[i].self, sh, p->x + k);
+    for (int j = 0, n = p->n_act_pred; j < n; j++) {
+        const pr_component *c = &p->comp[p->act_pred[j]];
+        c->predict(c->self, sh, p->x + p->off[p->act_pred[j]]);
+    }
     int sets[MAX_MIXERS];
     for (int i = 0; i < p->nmx; i++) sets[i] = set_of(p, i);
     mix_predict_n(p->mx, p->nmx, p->x, sets);
@@ -268,7 +284,9 @@ void pred_update(predictor *p, int bit) {
     if (p->cfg.components & COMP_SSE) apm_update(&p->a2, bit);
     sh->c0 = sh->c0 * 2 + bit;
     sh->bitpos++;
-    for (int i = 0, k = 0; i < p->ncomp; k += p->comp[i++].n_inputs)
-        if (!p->quiet[i]) p->comp[i].update(p->comp[i].self, sh, bit, p->x + k);
+    for (int j = 0, n = p->n_act; j < n; j++) {
+        const pr_component *c = &p->comp[p->act[j]];
+        c->update(c->self, sh, bit, p->x + p->off[p->act[j]]);
+    }
     if (sh->bitpos == 8) next_byte(p);
 }
