@@ -81,8 +81,9 @@ static int append(coded *c, const void *src, size_t n) {
     return 0;
 }
 
-/* The group's text and prefix: kept contents, else read from the file
- * (then its size and hash are those of the bytes read). */
+/* The group's text (NULL for a group of one file: its content is the
+ * text) and prefix: kept contents, else read from the file (then its size
+ * and hash are those of the bytes read). */
 static mdlz_status gather(arc_plan *p, arc_group *g, uint8_t **text,
                           uint8_t **prefix, size_t *plen, char *msg,
                           size_t msglen) {
@@ -106,10 +107,12 @@ static mdlz_status gather(arc_plan *p, arc_group *g, uint8_t **text,
     g->raw = raw;
     *plen = 0;
     for (uint32_t j = 0; j < g->n_deps; j++) *plen += t->entries[g->deps[j]].size;
-    *text = malloc(raw ? raw : 1);
+    /* A group of one file (a large file) is coded from its content as
+     * read: no second copy. */
+    *text = g->count > 1 ? malloc(raw ? raw : 1) : NULL;
     *prefix = malloc(*plen ? *plen : 1);
-    if (!*text || !*prefix) return MDLZ_ERROR_NOMEM;
-    for (uint32_t i = g->first; i < g->first + g->count; i++)
+    if ((g->count > 1 && !*text) || !*prefix) return MDLZ_ERROR_NOMEM;
+    for (uint32_t i = g->first; *text && i < g->first + g->count; i++)
         memcpy(*text + t->entries[i].offset, p->texts[i], t->entries[i].size);
     size_t pos = 0;
     for (uint32_t j = 0; j < g->n_deps; j++) {
@@ -140,7 +143,7 @@ static void code_group(coder_job *j, size_t k) {
     if (c->st == MDLZ_OK && plen) c->st = mdlz_cctx_ref_prefix(cc, prefix, plen);
     if (c->st == MDLZ_OK)
         c->st = mdlz_cctx_set_trace(cc, 256, on_trace, &tr);
-    mdlz_inbuf in = {text, g->raw, 0};
+    mdlz_inbuf in = {text ? text : p->texts[g->first], g->raw, 0};
     int done = 0;
     while (c->st == MDLZ_OK && !done) {
         uint8_t buf[65536];
