@@ -5,7 +5,8 @@
 #   tests/fuzz/run.sh [DURATION] [TARGET...]
 #
 # DURATION is seconds per target (default 60; 0 only builds, runs
-# nothing); TARGETs default to all of decompress, roundtrip, header. The build directory is build-fuzz/ at the
+# nothing); TARGETs default to all of decompress, roundtrip, header,
+# archive. The build directory is build-fuzz/ at the
 # project root (FUZZ_BUILD overrides): clang, -Dfuzzing=true, the whole
 # library built with ASan + UBSan (aborting on the first error) and
 # -fsanitize=fuzzer-no-link, so libFuzzer sees coverage inside the engine.
@@ -35,7 +36,7 @@ root=$(cd "$here/../.." && pwd)
 duration=${1:-60}
 shift || true
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(decompress roundtrip header)
+[[ ${#targets[@]} -gt 0 ]] || targets=(decompress roundtrip header archive)
 bdir=${FUZZ_BUILD:-$root/build-fuzz}
 timeout=${FUZZ_TIMEOUT:-60}
 rss=${FUZZ_RSS_MB:-2048}
@@ -55,6 +56,7 @@ max_len() {
     decompress) echo 65536 ;;
     roundtrip) echo 16384 ;;
     header) echo 256 ;;
+    archive) echo 16384 ;;
     *) echo 4096 ;;
     esac
 }
@@ -71,7 +73,11 @@ if [[ ! -f $bdir/build.ninja ]]; then
         exit 2
 fi
 build=(tests/fuzz/seeds.stamp)
-for t in "${targets[@]}"; do build+=("tests/fuzz/fuzz_$t" "tests/fuzz/replay_$t"); done
+for t in "${targets[@]}"; do
+    build+=("tests/fuzz/fuzz_$t" "tests/fuzz/replay_$t")
+    # fuzz_archive's seeds come from gen_seeds_archive
+    [[ $t == archive ]] && build+=(tests/fuzz/seeds-archive.stamp)
+done
 ninja -C "$bdir" "${build[@]}" || exit 2
 if ((duration == 0)); then
     echo "run.sh: built $bdir/tests/fuzz/fuzz_{${targets[*]}}; DURATION 0: not run"
