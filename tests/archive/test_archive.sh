@@ -278,6 +278,21 @@ run list tree/self.mdlza
 expect "the archive being written is not stored in itself" \
     '[ $rc -eq 0 ] && ! names_of | grep -q self.mdlza'
 rm -f tree/self.mdlza
+# ... nor, with -f, the archive it replaces; nor by add, the archive added to
+mkdir -p selfc/in && printf 'hi\n' >selfc/in/a.txt
+(cd selfc/in && "$M" archive create -q s.mdlza . && "$M" archive create -q -f s.mdlza .) \
+    </dev/null >/dev/null 2>err
+rc=$?
+run list selfc/in/s.mdlza
+expect "create -f does not store the archive it replaces" \
+    '[ $rc -eq 0 ] && [ "$(names_of | tr "\n" " ")" = "a.txt " ]'
+mkdir -p selfa/d && printf 'hi\n' >selfa/other && printf 'new\n' >selfa/d/new.txt
+(cd selfa && "$M" archive create -q d/s.mdlza other && "$M" archive add -q d/s.mdlza d) \
+    </dev/null >/dev/null 2>err
+rc=$?
+run list selfa/d/s.mdlza
+expect "add does not store the archive it adds to" \
+    '[ $rc -eq 0 ] && ! names_of | grep -q "s.mdlza"'
 
 # Crafted archives with unsafe names: refused when the TOC is read.
 "$C" name good.mdlza ok/name.txt
