@@ -439,6 +439,12 @@ expect "a group of 0 bytes: list works" '[ $rc -eq 0 ]'
 run extract -q -C xtoc toc.mdlza
 expect "a group of 0 bytes: extract fails for the file, one line" \
     '[ $rc -eq 1 ] && one_line && grep -q "^mdlz: a: " err && no_files xtoc'
+# A TOC that claims a 64 GiB file (retrieved by another) with no data:
+# both fail cleanly, without allocating what the TOC claims.
+"$C" toc toc.mdlza 010210008080808080020000100005010100020001610000808080808002010000000000000162000005020000000000
+run test -q toc.mdlza
+expect "a 64 GiB file without its data: test fails, one line per file" \
+    '[ $rc -eq 1 ] && [ "$(wc -l <err)" -eq 2 ] && grep -q "^mdlz: a: " err && grep -q "^mdlz: b: " err'
 "$C" toc toc.mdlza 010000
 run list toc.mdlza
 expect "an empty TOC (no groups, no entries) is a valid archive" \
