@@ -214,6 +214,10 @@ typedef struct {
     fs_file file;
     int writing;            /* file open */
     uint8_t *text;          /* kept text being filled */
+    int hold;               /* the whole group is needed: the last file is
+                             * delivered only once the stream's end (size,
+                             * XXH64) is checked too */
+    int held, extra;        /* the last file is complete; data followed it */
     char msg[320];
 } sink;
 
@@ -283,7 +287,8 @@ static void sink_end(sink *s, mdlz_status st) {
 /* Feeds decoded bytes to the entries of the group, in order, up to entry
  * `end` (exclusive); s->cur == end once the needed part is complete. */
 static void sink_put(sink *s, const uint8_t *p, size_t n, uint32_t end) {
-    while (n && s->cur < end) {
+    if (n && s->held) s->extra = 1;
+    while (n && s->cur < end && !s->held) {
         const arc_entry *e = entry(s->q, s->cur);
         size_t k = (size_t)MDLZ_MIN((uint64_t)n, e->size - s->done);
         XXH3_64bits_update(s->xs, p, k);
@@ -297,6 +302,11 @@ static void sink_put(sink *s, const uint8_t *p, size_t n, uint32_t end) {
         p += k;
         n -= k;
         if (s->done == e->size) {
+            if (s->hold && s->cur + 1 == end) {
+                s->held = 1;
+                if (n) s->extra = 1;
+                break;
+            }
             sink_end(s, MDLZ_OK);
             if (++s->cur < end) sink_begin(s, s->cur);
         }
@@ -337,7 +347,7 @@ static uint8_t *build_prefix(request *q, const arc_group *g, size_t *len,
 static void decode_group(request *q, uint32_t g) {
     const arc_group *gr = &q->r->toc.groups[g];
     uint32_t end = q->need[g];
-    sink s = {.q = q, .cur = gr->first};
+    sink s = {.q = q, .cur = gr->first, .hold = end == gr->first + gr->count};
     size_t plen = 0;
     mdlz_status st = MDLZ_OK;
     uint8_t *in = malloc(IN_CHUNK), *out = malloc(OUT_CHUNK);
@@ -350,7 +360,7 @@ static void decode_group(request *q, uint32_t g) {
     else if (gr->n_deps)
         st = mdlz_dctx_ref_prefix(d, prefix, plen);
     if (st == MDLZ_OK) sink_begin(&s, gr->first);
-    uint64_t pos = 0;
+    uint64_t pos = 0, used = 0; /* bytes read; consumed by the decoder */
     int done = 0;
     while (st == MDLZ_OK && s.cur < end && !done) {
         size_t n = (size_t)MDLZ_MIN((uint64_t)IN_CHUNK, gr->csize - pos);
@@ -369,8 +379,22 @@ static void decode_group(request *q, uint32_t g) {
                (ib.pos < ib.size || pos == gr->csize)) {
             mdlz_outbuf ob = {out, OUT_CHUNK, 0};
             st = mdlz_decompress_stream(d, &ob, &ib, &done);
+            used = pos - n + ib.pos;
             sink_put(&s, out, ob.pos, end);
             if (st == MDLZ_OK && ob.pos == 0 && ib.pos == ib.size) break;
+        }
+    }
+    if (st == MDLZ_OK && s.held) { /* the group's last file, complete */
+        if (done && used == gr->csize && !s.extra) {
+            s.held = 0;
+            sink_end(&s, MDLZ_OK);
+            s.cur++;
+        } else {
+            st = MDLZ_ERROR_CORRUPT;
+            snprintf(s.msg, sizeof s.msg, "group %u: %s", g,
+                     s.extra ? "more data than its files"
+                     : done  ? "bytes after the end of its stream"
+                             : "its stream does not end with its data");
         }
     }
     if (st == MDLZ_OK && s.cur < end) /* the frame ended early */

@@ -297,6 +297,7 @@ mdlz_status arc_toc_parse(const uint8_t *src, size_t n, uint64_t data_start,
                           uint64_t data_end, arc_toc *t, char *err,
                           size_t errlen) {
     memset(t, 0, sizeof *t);
+    if (errlen) err[0] = 0;
     rbuf r = {src, src + n, 0};
     const uint8_t *v = get_bytes(&r, 1);
     if (!v) FAIL("empty table of contents");
@@ -308,8 +309,10 @@ mdlz_status arc_toc_parse(const uint8_t *src, size_t n, uint64_t data_start,
     mdlz_status st = parse_groups(&r, t, err, errlen);
     if (st == MDLZ_OK) st = parse_entries(&r, t, err, errlen);
     if (st != MDLZ_OK) {
-        if (st == MDLZ_ERROR_CORRUPT && !err[0])
-            snprintf(err, errlen, "table of contents is damaged");
+        if (!err[0])
+            snprintf(err, errlen, "%s", st == MDLZ_ERROR_NOMEM
+                                            ? "out of memory"
+                                            : "table of contents is damaged");
         arc_toc_free(t);
         return st;
     }

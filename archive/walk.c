@@ -22,8 +22,8 @@ void arc_inputs_free(arc_inputs *in) {
 }
 
 typedef struct {
-    dev_t skip_dev;
-    ino_t skip_ino;
+    const arc_skip *skip;
+    int n_skip;
     arc_warn_fn warn;
     void *user;
     arc_inputs *out;
@@ -147,7 +147,9 @@ static int walk(walker *wk, const char *path, const char *name) {
         snprintf(wk->err, wk->errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
-    if (st.st_dev == wk->skip_dev && st.st_ino == wk->skip_ino) return 0;
+    for (int i = 0; i < wk->n_skip; i++)
+        if (st.st_dev == wk->skip[i].dev && st.st_ino == wk->skip[i].ino)
+            return 0;
     if (S_ISREG(st.st_mode)) {
         if (!*name) {
             snprintf(wk->err, wk->errlen, "%s: no name to store", path);
@@ -170,10 +172,10 @@ static int cmp_input(const void *a, const void *b) {
     return strcmp(((const arc_input *)a)->name, ((const arc_input *)b)->name);
 }
 
-int arc_walk(char *const *paths, int n, dev_t skip_dev, ino_t skip_ino,
+int arc_walk(char *const *paths, int n, const arc_skip *skip, int n_skip,
              arc_warn_fn warn, void *user, arc_inputs *out, char *err,
              size_t errlen) {
-    walker wk = {skip_dev, skip_ino, warn, user, out, err, errlen};
+    walker wk = {skip, n_skip, warn, user, out, err, errlen};
     memset(out, 0, sizeof *out);
     err[0] = 0;
     for (int i = 0; i < n; i++) {

@@ -26,11 +26,17 @@ typedef struct {
 
 typedef void (*arc_warn_fn)(void *user, const char *path, const char *why);
 
-/** Collects the inputs under `paths`; `skip_dev`/`skip_ino` name a file
- *  never to include (the archive being written). Symlinks and special
- *  files are skipped with a warning. Fails (-1, message in err) on an
- *  unreadable path, a name with a ".." component, or a duplicate name. */
-int arc_walk(char *const *paths, int n, dev_t skip_dev, ino_t skip_ino,
+/** A file never to include (the archive and its temporary file). */
+typedef struct {
+    dev_t dev;
+    ino_t ino;
+} arc_skip;
+
+/** Collects the inputs under `paths`, leaving out the n_skip files of
+ *  `skip`. Symlinks and special files are skipped with a warning. Fails
+ *  (-1, message in err) on an unreadable path, a name with a ".."
+ *  component, or a duplicate name. */
+int arc_walk(char *const *paths, int n, const arc_skip *skip, int n_skip,
              arc_warn_fn warn, void *user, arc_inputs *out, char *err,
              size_t errlen);
 

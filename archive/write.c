@@ -303,6 +303,48 @@ static int copy_range(int src, int dst, uint64_t off, uint64_t end) {
     return 0;
 }
 
+/* 1 (with a message) if new input b cannot join existing entry a: the
+ * same name, or one is a file and the other would be under it. Directories
+ * already stored may receive new files. */
+static int name_clash(const arc_entry *a, const arc_input *b, char *err,
+                      size_t errlen) {
+    size_t la = strlen(a->name), lb = strlen(b->name);
+    if (la == lb && !memcmp(a->name, b->name, la)) {
+        if (a->type == ARC_DIR && b->type == ARC_DIR) return 0;
+        snprintf(err, errlen, "%s: already in the archive", b->name);
+        return 1;
+    }
+    const arc_entry *outer = NULL;
+    if (la < lb && a->type == ARC_FILE && !memcmp(a->name, b->name, la) &&
+        b->name[la] == '/')
+        outer = a;
+    if (lb < la && b->type == ARC_FILE && !memcmp(a->name, b->name, lb) &&
+        a->name[lb] == '/')
+        outer = a; /* b is a file where the archive has a directory */
+    if (!outer) return 0;
+    snprintf(err, errlen, "%s: clashes with %s in the archive (a file "
+             "cannot also be a directory)", b->name, a->name);
+    return 1;
+}
+
+/* Removes from `in` the directories the archive already has. */
+static void drop_stored_dirs(arc_inputs *in, const arc_toc *t) {
+    size_t w = 0;
+    for (size_t k = 0; k < in->n; k++) {
+        int stored = 0;
+        for (size_t i = 0; in->v[k].type == ARC_DIR && i < t->n_entries; i++)
+            stored |= t->entries[i].type == ARC_DIR &&
+                      !strcmp(t->entries[i].name, in->v[k].name);
+        if (stored) {
+            free(in->v[k].name);
+            free(in->v[k].path);
+        } else {
+            in->v[w++] = in->v[k];
+        }
+    }
+    in->n = w;
+}
+
 /* The common part of create and add: walk, plan, code, write, rename. */
 static mdlz_status build(const char *archive, arc_reader *old, char *const *paths,
                          int n, const arc_write_opts *o, char *err,
@@ -320,7 +362,13 @@ static mdlz_status build(const char *archive, arc_reader *old, char *const *path
         free(tmp);
         return MDLZ_ERROR_GENERIC;
     }
-    if (arc_walk(paths, n, ts.st_dev, ts.st_ino, o->warn, o->user, &in, err,
+    /* Never store the archive itself (replaced or added to) nor its
+     * temporary file, when they lie in the tree being stored. */
+    arc_skip skip[2] = {{ts.st_dev, ts.st_ino}, {0, 0}};
+    struct stat as;
+    int n_skip = 1;
+    if (stat(archive, &as) == 0) skip[n_skip++] = (arc_skip){as.st_dev, as.st_ino};
+    if (arc_walk(paths, n, skip, n_skip, o->warn, o->user, &in, err,
                  errlen) != 0)
         goto out;
     const arc_toc *ot = old ? arc_reader_toc(old) : NULL;
@@ -334,11 +382,9 @@ static mdlz_status build(const char *archive, arc_reader *old, char *const *path
     if (old) {
         for (size_t i = 0; i < ot->n_entries; i++)
             for (size_t k = 0; k < in.n; k++)
-                if (!strcmp(ot->entries[i].name, in.v[k].name)) {
-                    snprintf(err, errlen, "%s: already in the archive",
-                             in.v[k].name);
+                if (name_clash(&ot->entries[i], &in.v[k], err, errlen))
                     goto out;
-                }
+        drop_stored_dirs(&in, ot);
         for (size_t i = 0; i < ot->n_entries; i++)
             if (arc_toc_add_entry(&toc, &ot->entries[i]) != 0) goto nomem;
         for (size_t g = 0; g < ot->n_groups; g++)
