@@ -182,7 +182,7 @@ static void deliver(request *q, uint32_t i, mdlz_status st, const char *msg) {
 /* Marks the groups the selected entries need (the closure). */
 static int plan_request(request *q) {
     const arc_toc *t = &q->r->toc;
-    uint32_t *stack = malloc((t->n_entries + 1 + t->n_groups * ARC_DEPS_MAX) *
+    uint32_t *stack = malloc((t->n_entries + 1 + arc_toc_deps(t)) *
                              sizeof *stack);
     if (!stack) return -1;
     size_t sp = 0;
@@ -214,6 +214,8 @@ typedef struct {
     fs_file file;
     int writing;            /* file open */
     uint8_t *text;          /* kept text being filled */
+    size_t cap;
+    int keep_text, text_failed;
     int hold;               /* the whole group is needed: the last file is
                              * delivered only once the stream's end (size,
                              * XXH64) is checked too */
@@ -233,8 +235,9 @@ static void sink_begin(sink *s, uint32_t i) {
     XXH3_64bits_reset(s->xs);
     s->writing = 0;
     s->text = NULL;
-    if (q->keep[i] || (q->load && q->want[i]))
-        s->text = malloc(e->size ? e->size : 1);
+    s->cap = 0;
+    s->keep_text = q->keep[i] || (q->load && q->want[i]);
+    s->text_failed = 0;
     if (want_file(q, i)) {
         if (fs_file_open(&s->file, q->root_fd, e->name, i) == 0)
             s->writing = 1;
@@ -253,8 +256,7 @@ static void sink_end(sink *s, mdlz_status st) {
         st = MDLZ_ERROR_CHECKSUM;
         snprintf(s->msg, sizeof s->msg, "content does not match its checksum");
     }
-    if (st == MDLZ_OK && (q->keep[s->cur] || q->load) && !s->text &&
-        q->want[s->cur] + q->keep[s->cur]) {
+    if (st == MDLZ_OK && s->keep_text && (s->text_failed || !s->text)) {
         st = MDLZ_ERROR_NOMEM;
         snprintf(s->msg, sizeof s->msg, "out of memory");
     }
@@ -284,6 +286,27 @@ static void sink_end(sink *s, mdlz_status st) {
     s->msg[0] = 0;
 }
 
+/* Appends to the kept text. It grows as data arrives, never beyond the
+ * size the TOC declares: a damaged TOC cannot make it allocate more than
+ * the stream really holds. */
+static void keep(sink *s, uint64_t size, const uint8_t *p, size_t k) {
+    if (s->done + k > s->cap) {
+        uint64_t cap = s->cap ? s->cap : 65536;
+        while (cap < s->done + k) cap *= 2;
+        if (cap > size) cap = size;
+        uint8_t *t = cap <= SIZE_MAX ? realloc(s->text, (size_t)cap) : NULL;
+        if (!t) {
+            free(s->text);
+            s->text = NULL;
+            s->text_failed = 1;
+            return;
+        }
+        s->text = t;
+        s->cap = (size_t)cap;
+    }
+    memcpy(s->text + s->done, p, k);
+}
+
 /* Feeds decoded bytes to the entries of the group, in order, up to entry
  * `end` (exclusive); s->cur == end once the needed part is complete. */
 static void sink_put(sink *s, const uint8_t *p, size_t n, uint32_t end) {
@@ -292,7 +315,7 @@ static void sink_put(sink *s, const uint8_t *p, size_t n, uint32_t end) {
         const arc_entry *e = entry(s->q, s->cur);
         size_t k = (size_t)MDLZ_MIN((uint64_t)n, e->size - s->done);
         XXH3_64bits_update(s->xs, p, k);
-        if (s->text) memcpy(s->text + s->done, p, k);
+        if (s->keep_text && !s->text_failed) keep(s, e->size, p, k);
         if (s->writing && fs_file_write(&s->file, p, k) != 0) {
             snprintf(s->msg, sizeof s->msg, "write: %s", strerror(errno));
             fs_file_abort(&s->file);

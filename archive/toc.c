@@ -327,7 +327,7 @@ uint64_t arc_closure_cost(const arc_toc *t, uint32_t i, uint32_t *docs) {
     /* need[g]: last entry of group g to decode, or 0 when not needed. */
     uint32_t *need = calloc(t->n_groups, sizeof *need);
     /* Each group pushes its dependencies once, on its first visit. */
-    uint32_t *stack = malloc((1 + t->n_groups * ARC_DEPS_MAX) * sizeof *stack);
+    uint32_t *stack = malloc((1 + arc_toc_deps(t)) * sizeof *stack);
     uint64_t cost = 0;
     if (!need || !stack) {
         free(need);
@@ -366,4 +366,10 @@ uint64_t arc_total_cost(const arc_toc *t) {
             cost += t->entries[t->groups[g].deps[j]].size;
     }
     return cost;
+}
+
+size_t arc_toc_deps(const arc_toc *t) {
+    size_t n = 0;
+    for (size_t g = 0; g < t->n_groups; g++) n += t->groups[g].n_deps;
+    return n;
 }

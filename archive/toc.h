@@ -77,6 +77,9 @@ int arc_name_ok(const char *name, size_t len);
  *  group and prefix (the closure). *docs gets the files decoded. */
 uint64_t arc_closure_cost(const arc_toc *t, uint32_t i, uint32_t *docs);
 
+/** Dependencies of all groups together. */
+size_t arc_toc_deps(const arc_toc *t);
+
 /** Bytes a decoder processes to get every file: all groups' texts and
  *  prefixes. */
 uint64_t arc_total_cost(const arc_toc *t);
