@@ -102,11 +102,20 @@ static void test_calc(void) {
            "of ninety-six bytes, and then 3 + 4 = ",
            "7", 15);
     expect("calc",
-           "{\n  \"Equation\": \"( 76.0 - 25.0 )\",\n  \"Answer\":", " 51.0", 8);
+           "{\n  \"Equation\": \"( 76.0 - 25.0 )\",\n  \"Answer\":", " 51.0", 10);
     expect("calc", "\"Equation\": \"( 10.0 / 3.0 )\",\n\"Answer\": ", "3.33",
-           7);
+           11);
     expect("calc", "\"( 7.0 + 1.0 )\"" "0123456789012345678901234567890123456789"
            "0123456789:", NULL, -1); /* too far */
+    /* the rest of the latest number seen that begins with the digits
+     * written: class by digits (1, 2, 3, 4+), +4 if only one fits */
+    expect("calc", "had 26 red and 17 blue: ( 2", "6", 4);
+    expect("calc", "had 26 red, 17 blue and 14 more: ( 1", "4", 0);
+    expect("calc", "cells 1,452.4 and 44.1; total 1,4", "52.4", 6);
+    expect("calc", "had 26 red: ( 3", NULL, -1);
+    expect("calc", "had 26 red: ( 26", NULL, -1); /* nothing more */
+    expect("calc", "had x26 and b1c2 red: ( 2", NULL, -1); /* glued */
+    expect("calc", "had 26m red: ( 2", NULL, -1);
 }
 
 static void test_seq(void) {

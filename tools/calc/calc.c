@@ -1,18 +1,17 @@
 /*
- * calc.c - the calculator tool: after "12 * 7 =" it proposes " 84".
- *
- * It keeps the tail of the current line. On '=' it finds the longest
- * arithmetic expression ending there (numbers with thousands separators
- * and decimals; + - * / x × ÷ and parentheses; at least one operator; not
- * glued to a word or an operator on its left), evaluates it exactly on
- * 64-bit rationals (overflow: nothing) and proposes the result as the
- * text writes it: sums keep the most decimals of their operands, results
- * that do not terminate are rounded to 2 decimals, thousands separators if
- * the operands had them, a space if the last '=' had one, and "24>>24"
- * after GSM8K's "<<48/2=". An expression closing a string (JSON
- * "Equation": "( 7.0 - 2.0 )") is kept for 48 bytes: a ':' proposes it.
- * Classes: 14 '=', 12 '=' rounded, 8 ':', 6 ':' rounded; +1 after the
- * first byte past the trigger.
+ * calc.c - the calculator tool (docs/tools.md). It proposes:
+ * - on '=', the value of the expression ending there (numbers with
+ *   separators and decimals, + - * / x × ÷ and parentheses), exact on
+ *   64-bit rationals (overflow: nothing), written like its operands;
+ *   results that do not terminate rounded to 2 decimals, in a lower class;
+ * - on ':' within 48 bytes after an expression closing a string, its
+ *   value (SVAMP's "Equation" then "Answer");
+ * - in a number being written, the rest of the latest of the last 64
+ *   numbers that begins so: the operands of a solution repeat the numbers
+ *   of its problem, a table's, a question's, which the model's contexts
+ *   miss (they follow other text each time).
+ * Classes: 0-7 numbers by digits written and whether only one fits;
+ * 10 ':', 12 '=' rounded, 14 '='; +1 past the first byte.
  */
 #include <stdint.h>
 #include <string.h>
@@ -20,8 +19,9 @@
 #include "mdlz_tool.h"
 #include "calc_codesize.h"
 
-#define LINE 96 /* bytes of the current line kept */
+#define LINE 96 /* bytes of the line kept */
 #define OUT 48  /* longest result */
+#define NUMS 64 /* numbers remembered */
 
 typedef struct {
     int64_t n, d; /* d > 0 */
@@ -34,9 +34,9 @@ typedef struct {
 
 typedef struct {
     const mdlz_tool_host *host;
-    uint8_t line[LINE], res[2 * OUT + 2], val[OUT];
+    uint8_t line[LINE], res[2 * OUT + 2], val[OUT], num[NUMS][16], tok[16];
     int n, rlen, rpos, wait, sp, conf; /* res: the proposal */
-    int vlen, vconf, hold, eqsp;       /* val: a closed expression */
+    int vlen, hold, eqsp, tlen;        /* val: a closed expression */
 } calc;
 
 static int64_t mul(parser *ps, int64_t a, int64_t b) {
@@ -59,6 +59,11 @@ static int peek(const parser *ps, int i) {
 
 static int dig(int c) { return c >= '0' && c <= '9'; }
 
+static int wordc(int c) {
+    return dig(c) || ((c | 32) >= 'a' && (c | 32) <= 'z') || c == '.' ||
+           c >= 0x80;
+}
+
 static int skip(parser *ps) {
     while (peek(ps, 0) == ' ')
         ps->p++;
@@ -74,10 +79,8 @@ static rat factor(parser *ps) {
     if (skip(ps) == '(') {
         ps->p++;
         v = expr(ps, 0);
-        if (skip(ps) == ')')
-            ps->p++;
-        else
-            ps->bad = 1;
+        ps->bad |= skip(ps) != ')';
+        ps->p++;
         return v;
     }
     ps->bad |= !dig(peek(ps, 0));
@@ -125,8 +128,8 @@ static rat expr(parser *ps, int lvl) {
     return v;
 }
 
-/* Writes v with at least dec decimals, or rounded to 2 if it does not
- * terminate within 12; returns the length (0: too long). */
+/* v with at least dec decimals, or 2 rounded if it does not terminate
+ * within 12; returns the length (0: too long). */
 static int format(rat v, int dec, int sep, uint8_t *out, int *exact) {
     uint64_t n = v.n < 0 ? 0 - (uint64_t)v.n : (uint64_t)v.n, d = v.d;
     uint64_t ip = n / d, r = n % d;
@@ -160,13 +163,8 @@ static int format(rat v, int dec, int sep, uint8_t *out, int *exact) {
     return len;
 }
 
-static int wordc(int c) {
-    return dig(c) || ((c | 32) >= 'a' && (c | 32) <= 'z') || c == '.' ||
-           c >= 0x80;
-}
-
-/* Evaluates the expression ending the line into out; returns the length
- * (0: none). *gsm: it follows "<<". */
+/* The expression ending the line, evaluated into out; returns the length
+ * (0: none). *gsm: it follows GSM8K's "<<". */
 static int evaluate(const calc *c, uint8_t *out, int *exact, int *gsm) {
     int s = c->n;
     while (s > 0 && c->line[s - 1] &&
@@ -197,6 +195,31 @@ static void arm(calc *c, const uint8_t *r, int len, int conf, int sp) {
     c->sp = sp;
 }
 
+/* The number being written (tlen < 0: glued to a word, skipped); when it
+ * ends, it moves to the front of num[]. */
+static void number(calc *c, int b, int last) {
+    int i = 0;
+    if (c->tlen < 0) c->tlen = -wordc(b);
+    if (c->tlen < 0) return;
+    if (dig(b) || (c->tlen && (b == '.' || b == ','))) {
+        if (!c->tlen && wordc(last))
+            c->tlen = -1;
+        else if (c->tlen < 15)
+            c->tok[c->tlen++] = (uint8_t)b;
+        return;
+    }
+    while (c->tlen && !dig(c->tok[c->tlen - 1]))
+        c->tlen--;
+    c->tok[c->tlen] = 0;
+    if (c->tlen && wordc(b)) c->tlen = -1;
+    if (c->tlen <= 0) return;
+    while (i < NUMS - 1 && strcmp((char *)c->num[i], (char *)c->tok))
+        i++;
+    memmove(c->num[1], c->num[0], (size_t)i * 16);
+    memcpy(c->num[0], c->tok, 16);
+    c->tlen = 0;
+}
+
 static void calc_observe(void *state, int b) {
     calc *c = state;
     uint8_t r[sizeof c->res], none = 0;
@@ -212,6 +235,7 @@ static void calc_observe(void *state, int b) {
             c->rlen = 0;
         if (!c->wait && !c->rpos) c->rlen = 0;
     }
+    number(c, b, *last);
     if (c->hold) c->hold--;
     if (*last == '=') c->eqsp = b == ' ';
     if (b == '\n' || (*last == '\\' && b == 'n')) { /* also JSON's "\n" */
@@ -232,10 +256,9 @@ static void calc_observe(void *state, int b) {
         arm(c, r, len, exact ? 14 : 12, c->eqsp);
     } else if (b == '"' && (len = evaluate(c, c->val, &exact, &gsm)) > 0) {
         c->vlen = len;
-        c->vconf = exact ? 8 : 6;
         c->hold = 48;
     } else if (b == ':' && c->hold) {
-        arm(c, c->val, c->vlen, c->vconf, 1);
+        arm(c, c->val, c->vlen, 10, 1);
         c->hold = 0;
     }
     if (c->n == LINE) { /* keep the last half; 'a' bars a cut number */
@@ -249,12 +272,23 @@ static void calc_observe(void *state, int b) {
 static void calc_propose(void *state, mdlz_tool_proposal *out) {
     const calc *c = state;
     uint32_t n = 0;
-    if (c->rpos >= c->rlen) return;
-    if (c->wait && c->sp) out->bytes[n++] = ' ';
-    for (int i = c->rpos; i < c->rlen && n < MDLZ_TOOL_MAX_PROPOSAL; i++)
-        out->bytes[n++] = c->res[i];
+    int f = -1, more = 0, t = c->tlen;
+    if (c->rpos < c->rlen) {
+        if (c->wait && c->sp) out->bytes[n++] = ' ';
+        for (int i = c->rpos; i < c->rlen && n < MDLZ_TOOL_MAX_PROPOSAL; i++)
+            out->bytes[n++] = c->res[i];
+        out->len = n;
+        out->confidence = (uint32_t)(c->conf + (c->rpos || c->wait < 3));
+        return;
+    }
+    for (int i = 0; t > 0 && i < NUMS; i++)
+        if (!memcmp(c->num[i], c->tok, (size_t)t) && c->num[i][t])
+            more += f >= 0, f = f < 0 ? i : f;
+    if (f < 0) return;
+    while (c->num[f][t + n])
+        out->bytes[n] = c->num[f][t + n], n++;
     out->len = n;
-    out->confidence = (uint32_t)(c->conf + (c->rpos || c->wait < 3));
+    out->confidence = (uint32_t)((t < 4 ? t - 1 : 3) + 4 * !more);
 }
 
 static int calc_create(const mdlz_tool_host *host, void **state) {
@@ -271,8 +305,9 @@ static void calc_destroy(void *state) {
 }
 
 const mdlz_tool tool_calc = {
-    MDLZ_TOOL_ABI_VERSION, sizeof(mdlz_tool), "calc", 1,
+    MDLZ_TOOL_ABI_VERSION, sizeof(mdlz_tool), "calc", 2,
     MDLZ_TOOL_CODE_BYTES,  MDLZ_TOOL_CODE_HASH,
-    "arithmetic: the result after '=' (12 * 7 = 84, 1,234 + 4,321 = 5,555)",
+    "arithmetic: the result after '=' (12 * 7 = 84), and numbers seen "
+    "before (the operands of a solution)",
     calc_create,           calc_destroy, calc_observe, calc_propose,
 };
