@@ -81,6 +81,7 @@ typedef struct {
     const char *dir;      /* extract under it; NULL = test (write nothing) */
     int force;            /* replace existing files */
     int threads;          /* 0 = one per core */
+    uint64_t mem_limit;   /* per decoder (mdlz_dctx_create); 0 = none */
     /* Per selected entry, when done: status MDLZ_OK or the error, with a
      * message (NULL when OK). From any thread, serialized. */
     void (*report)(void *user, const arc_entry *e, mdlz_status st,

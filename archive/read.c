@@ -341,23 +341,27 @@ static void sink_put(sink *s, const uint8_t *p, size_t n, uint32_t end) {
 static uint8_t *build_prefix(request *q, const arc_group *g, size_t *len,
                              char *msg, size_t msglen) {
     *len = 0;
-    for (uint32_t j = 0; j < g->n_deps; j++) *len += entry(q, g->deps[j])->size;
     if (!g->n_deps) return NULL;
+    /* Every dependency decoded and checked first: then their sizes are
+     * real, not just what the TOC claims. The texts stay until this group
+     * is done (release_deps), so reading them unlocked is safe. */
+    pthread_mutex_lock(&q->mu);
+    for (uint32_t j = 0; j < g->n_deps; j++) {
+        uint32_t d = g->deps[j];
+        if (!q->texts[d]) {
+            pthread_mutex_unlock(&q->mu);
+            snprintf(msg, msglen, "needs %s, which could not be decoded",
+                     entry(q, d)->name);
+            return NULL;
+        }
+        *len += entry(q, d)->size;
+    }
+    pthread_mutex_unlock(&q->mu);
     uint8_t *p = malloc(*len ? *len : 1);
     size_t pos = 0;
     for (uint32_t j = 0; p && j < g->n_deps; j++) {
-        uint32_t d = g->deps[j];
-        pthread_mutex_lock(&q->mu);
-        const uint8_t *t = q->texts[d];
-        pthread_mutex_unlock(&q->mu);
-        if (!t) {
-            snprintf(msg, msglen, "needs %s, which could not be decoded",
-                     entry(q, d)->name);
-            free(p);
-            return NULL;
-        }
-        memcpy(p + pos, t, entry(q, d)->size);
-        pos += entry(q, d)->size;
+        memcpy(p + pos, q->texts[g->deps[j]], entry(q, g->deps[j])->size);
+        pos += entry(q, g->deps[j])->size;
     }
     if (!p) snprintf(msg, msglen, "out of memory");
     return p;
@@ -378,7 +382,8 @@ static void decode_group(request *q, uint32_t g) {
     mdlz_dctx *d = NULL;
     uint8_t *prefix = build_prefix(q, gr, &plen, s.msg, sizeof s.msg);
     if (gr->n_deps && !prefix) st = MDLZ_ERROR_PREFIX;
-    else if (!in || !out || !s.xs || mdlz_dctx_create(&d, 0) != MDLZ_OK)
+    else if (!in || !out || !s.xs ||
+             mdlz_dctx_create(&d, q->o->mem_limit) != MDLZ_OK)
         st = MDLZ_ERROR_NOMEM;
     else if (gr->n_deps)
         st = mdlz_dctx_ref_prefix(d, prefix, plen);

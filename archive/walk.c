@@ -118,7 +118,7 @@ static int walk_dir(walker *wk, const char *path, const char *name) {
         n++;
     }
     closedir(d);
-    if (r == 0) qsort(kids, n, sizeof *kids, cmp_str);
+    if (r == 0 && n) qsort(kids, n, sizeof *kids, cmp_str);
     for (size_t i = 0; i < n; i++) {
         if (r == 0) {
             size_t pl = strlen(path), nl = strlen(name), kl = strlen(kids[i]);

@@ -51,6 +51,8 @@ static void print_help(void) {
         "  --prime=PERCENT   bytes retrieved per 100 bytes of a group\n"
         "                    (default %d): more compresses better, costs\n"
         "                    time when extracting\n"
+        "  --memory=SIZE     extract/test: refuse groups whose model needs\n"
+        "                    more memory than SIZE (per worker thread)\n"
         "  -T, --threads=N   worker threads (default: one per core); the\n"
         "                    archive is the same for any number\n"
         "  -q, --quiet       no per-file output\n"
@@ -63,6 +65,7 @@ typedef struct {
     const char *cmd, *dir;
     arc_write_opts w;
     int quiet, verbose, help;
+    uint64_t mem_limit; /* --memory: per decoding worker */
     char **args;
     int nargs;
 } archive_args;
@@ -124,6 +127,10 @@ static int parse(int argc, char **argv, archive_args *a) {
             if (!val || parse_size(val, &a->w.group_size) ||
                 a->w.group_size < 1024 || a->w.group_size > ((uint64_t)1 << 32))
                 return usage("bad --group-size '%s' (1K..4G)", val ? val : "");
+        } else if (is_opt(s, "--memory")) {
+            const char *val = cli_opt_value(argc, argv, &i, 8);
+            if (!val || parse_size(val, &a->mem_limit) || !a->mem_limit)
+                return usage("bad --memory '%s'", val ? val : "");
         } else if (is_opt(s, "--depth")) {
             if (long_opt(argc, argv, &i, 7, 0, 64, &v)) return EXIT_USAGE;
             a->w.depth = (int)v;
@@ -352,8 +359,12 @@ static int run_extract(const archive_args *a, int test) {
         rc = select_names(a, t, sel);
     }
     extract_tally tally = {a, 0, 0};
-    arc_extract_opts o = {test ? NULL : a->dir ? a->dir : ".", a->w.force,
-                          a->w.threads, on_extracted, &tally};
+    arc_extract_opts o = {.dir = test ? NULL : a->dir ? a->dir : ".",
+                          .force = a->w.force,
+                          .threads = a->w.threads,
+                          .mem_limit = a->mem_limit,
+                          .report = on_extracted,
+                          .user = &tally};
     mdlz_status st = arc_extract(r, sel, &o, err, sizeof err);
     if (st != MDLZ_OK && err[0]) report_error(a->args[0], "%s", err);
     if (st != MDLZ_OK || tally.failed) rc = EXIT_DATA_ERROR;

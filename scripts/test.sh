@@ -11,7 +11,7 @@
 #   bash scripts/test.sh
 #
 # Environment: MDLZ_FUZZ_SECONDS (seconds per fuzz target, default 60; 0
-# skips fuzzing), MDLZ_FUZZ_JOBS (targets fuzzed at once, default 3: all of
+# skips fuzzing), MDLZ_FUZZ_JOBS (targets fuzzed at once, default 4: all of
 # them, sharing the cores). Findings (inputs that crash, leak, or break a
 # checked property) are kept in build-fuzz/fuzz-artifacts/ (FUZZ_ARTIFACTS
 # overrides) and fail the run; the path and the replay commands are
@@ -113,7 +113,7 @@ fi
 # that are only slow (README of tests/fuzz: a block header can declare a
 # costly block) are listed but do not.
 fuzz_secs=${MDLZ_FUZZ_SECONDS:-60}
-fuzz_targets=(decompress roundtrip header)
+fuzz_targets=(decompress roundtrip header archive)
 if ! [[ $fuzz_secs =~ ^[0-9]+$ ]]; then
     echo "test.sh: MDLZ_FUZZ_SECONDS must be a number of seconds" >&2
     status=1
@@ -125,9 +125,9 @@ elif ! command -v "${FUZZ_CC:-clang}" >/dev/null 2>&1; then
     echo "== fuzzing skipped: ${FUZZ_CC:-clang} not found (Debian: clang libclang-rt-dev)"
     skipped=$((skipped + ${#fuzz_targets[@]}))
 else
-    echo "== libFuzzer: ${fuzz_secs}s per target, ${MDLZ_FUZZ_JOBS:-3} at once (build-fuzz/)"
+    echo "== libFuzzer: ${fuzz_secs}s per target, ${MDLZ_FUZZ_JOBS:-4} at once (build-fuzz/)"
     rm -f build-fuzz/fuzz-logs/results
-    FUZZ_BUILD=$PWD/build-fuzz FUZZ_JOBS=${MDLZ_FUZZ_JOBS:-3} FUZZ_SOFT_TIMEOUTS=1 \
+    FUZZ_BUILD=$PWD/build-fuzz FUZZ_JOBS=${MDLZ_FUZZ_JOBS:-4} FUZZ_SOFT_TIMEOUTS=1 \
         bash tests/fuzz/run.sh "$fuzz_secs" "${fuzz_targets[@]}"
     fuzz_rc=$?
     if ((fuzz_rc == 2)) || [[ ! -s build-fuzz/fuzz-logs/results ]]; then

@@ -179,7 +179,7 @@ static void on_report(void *user, const arc_entry *e, mdlz_status st,
 
 static mdlz_status extract(arc_reader *r, const uint8_t *sel, int threads,
                            tally *ty) {
-    arc_extract_opts o = {NULL, 0, threads, on_report, ty};
+    arc_extract_opts o = {.threads = threads, .report = on_report, .user = ty};
     char err[512] = "";
     return arc_extract(r, sel, &o, err, sizeof err);
 }
