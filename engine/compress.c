@@ -58,9 +58,11 @@ struct mdlz_cctx {
 #define PRIME_PER_2_INPUT 3
 #define PRIME_MAX ((uint64_t)4 << 20)
 /* Inputs known to be smaller than this are coded without tools: a tool's
- * header record (about 20 bytes) is more than 0.2% of such an input, and
- * so much text rarely holds enough of what a tool predicts to repay it. */
-#define TOOLS_MIN_INPUT ((uint64_t)16 << 10)
+ * header record (about 20 bytes) must stay under 0.2% of the compressed
+ * size (the tools' target), that is 10 KB, which text compressing 4:1
+ * reaches at about 40 KB; and so little text rarely holds enough of what
+ * a tool predicts to repay it. */
+#define TOOLS_MIN_INPUT ((uint64_t)64 << 10)
 /* Documents recorded per input byte: each costs ~8 header bytes, which a
  * small input cannot win back (bench: 288-byte pages grew with 8). */
 #define DOC_PER_INPUT 2048

@@ -81,7 +81,7 @@ expect "bad --retrieval is a usage error" '[ $rc -eq 2 ]'
 
 # Tools: arithmetic text for calc, every tool on and off.
 {
-    for i in $(seq 1 1200); do
+    for i in $(seq 1 2000); do
         echo "Line $i: $((i * 7)) + $((i * 3)) = $((i * 10)) and $((i + 12)) * 4 = $(((i + 12) * 4))."
     done
 } >arith.txt
@@ -103,7 +103,7 @@ expect "unknown tool refused, nothing written" \
 run -k --tool=./not-a-plugin.so arith.txt -o bad.mdlz
 expect "missing plugin refused" '[ $rc -eq 1 ] && one_line && [ ! -e bad.mdlz ]'
 if [ -n "$PLUGIN" ] && [ -f "$PLUGIN" ]; then
-    printf 'a\r\nb\r\nc\r\n%.0s' $(seq 1 3000) >crlf.txt
+    printf 'a\r\nb\r\nc\r\n%.0s' $(seq 1 12000) >crlf.txt
     run -k --tools=none --tool="$PLUGIN" crlf.txt -o p.mdlz
     expect "compress with a plugin" '[ $rc -eq 0 ]'
     run -d -c p.mdlz
