@@ -18,10 +18,10 @@
 #include "mdlz.h"
 #include "toc.h"
 
-#define ARC_MAGIC "MDLZA\r\n\x1a" /* 8 bytes: catches text-mode mangling */
-#define ARC_VERSION 1
-#define ARC_HEADER_SIZE 16
-#define ARC_TRAILER_SIZE 24
+#define ARC_MAGIC         "MDLZA\r\n\x1a" /* 8 bytes: catches text-mode mangling */
+#define ARC_VERSION       1
+#define ARC_HEADER_SIZE   16
+#define ARC_TRAILER_SIZE  24
 #define ARC_TRAILER_MAGIC "MDLA"
 
 #define ARC_GROUP_DEFAULT ((uint64_t)1 << 19)
@@ -33,13 +33,13 @@
 
 /** How an archive is made (create, add). */
 typedef struct {
-    int level;            /* 1..9; 0 = MDLZ_LEVEL_DEFAULT */
-    uint64_t group_size;  /* files coded as one solid group; 0 = default */
-    int depth;            /* dependency depth limit; 0 = no retrieval */
-    int fan_in;           /* documents a group may retrieve (<= 64) */
-    int prime_pct;        /* prefix bytes per 100 bytes of group text */
-    int threads;          /* workers; 0 = one per core (output is the same) */
-    int force;            /* create: replace an existing archive */
+    int level;           /* 1..9; 0 = MDLZ_LEVEL_DEFAULT */
+    uint64_t group_size; /* files coded as one solid group; 0 = default */
+    int depth;           /* dependency depth limit; 0 = no retrieval */
+    int fan_in;          /* documents a group may retrieve (<= 64) */
+    int prime_pct;       /* prefix bytes per 100 bytes of group text */
+    int threads;         /* workers; 0 = one per core (output is the same) */
+    int force;           /* create: replace an existing archive */
     /* Called per file added, in archive order, from the calling thread. */
     void (*report)(void *user, const arc_entry *e);
     /* Called for each input skipped (symlink, device...), with why. */
@@ -78,10 +78,10 @@ uint64_t arc_reader_size(const arc_reader *r);
 
 /** How documents are extracted or tested. */
 typedef struct {
-    const char *dir;      /* extract under it; NULL = test (write nothing) */
-    int force;            /* replace existing files */
-    int threads;          /* 0 = one per core */
-    uint64_t mem_limit;   /* per decoder (mdlz_dctx_create); 0 = none */
+    const char *dir;    /* extract under it; NULL = test (write nothing) */
+    int force;          /* replace existing files */
+    int threads;        /* 0 = one per core */
+    uint64_t mem_limit; /* per decoder (mdlz_dctx_create); 0 = none */
     /* Per selected entry, when done: status MDLZ_OK or the error, with a
      * message (NULL when OK). From any thread, serialized. */
     void (*report)(void *user, const arc_entry *e, mdlz_status st,

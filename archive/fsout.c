@@ -24,8 +24,8 @@ int fs_parent(int root_fd, const char *name, int create, const char **base) {
         char comp[ARC_NAME_MAX + 1];
         memcpy(comp, p, (size_t)(slash - p));
         comp[slash - p] = 0;
-        int next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-                                        O_CLOEXEC);
+        int next =
+            openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (next < 0 && errno == ENOENT && create) {
             if (mkdirat(fd, comp, 0755) != 0 && errno != EEXIST) {
                 int e = errno;
@@ -33,8 +33,8 @@ int fs_parent(int root_fd, const char *name, int create, const char **base) {
                 errno = e;
                 return -1;
             }
-            next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-                                        O_CLOEXEC);
+            next = openat(fd, comp,
+                          O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         }
         int e = errno;
         close(fd);
@@ -56,11 +56,11 @@ int fs_file_open(fs_file *f, int root_fd, const char *name, unsigned id) {
     f->dir_fd = fs_parent(root_fd, name, 1, &f->base);
     if (f->dir_fd < 0) return -1;
     for (int tries = 0; tries < 100; tries++) {
-        snprintf(f->tmp, sizeof f->tmp, ".mdlza-%ld-%u-%d.tmp",
-                 (long)getpid(), id, tries);
-        f->fd = openat(f->dir_fd, f->tmp,
-                       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                       0600);
+        snprintf(f->tmp, sizeof f->tmp, ".mdlza-%ld-%u-%d.tmp", (long)getpid(),
+                 id, tries);
+        f->fd =
+            openat(f->dir_fd, f->tmp,
+                   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (f->fd >= 0 || errno != EEXIST) break;
     }
     if (f->fd < 0) {
@@ -136,7 +136,8 @@ int fs_dir(int root_fd, const char *name, uint32_t mode, int64_t mtime) {
     }
     struct timespec ts[2] = {{0, UTIME_OMIT}, {(time_t)mtime, 0}};
     int r = (fchmod(fd, (mode & 0777) | 0700) == 0 && futimens(fd, ts) == 0)
-                ? 0 : -1;
+                ? 0
+                : -1;
     e = errno;
     close(fd);
     errno = e;

@@ -12,14 +12,14 @@
 
 /* Base: files up to group_size / BASE_FILE_DIV each, about group_size in
  * all, and only when the new files fill more than BASE_MIN_GROUPS groups. */
-#define BASE_FILE_DIV 8
+#define BASE_FILE_DIV   8
 #define BASE_MIN_GROUPS 2
 
 typedef struct {
     arc_plan *p;
     const arc_write_opts *o;
-    ret_index *ix;          /* candidates, or NULL without retrieval */
-    uint32_t *id_entry;     /* index document id -> entry */
+    ret_index *ix;      /* candidates, or NULL without retrieval */
+    uint32_t *id_entry; /* index document id -> entry */
     size_t n_ids;
     char *err;
     size_t errlen;

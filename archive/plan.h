@@ -23,12 +23,12 @@
 #include "walk.h"
 
 typedef struct {
-    arc_toc *toc;           /* existing entries/groups, then the new ones */
-    size_t first_entry;     /* first new entry */
-    size_t first_group;     /* first new group */
-    const arc_input **src;  /* per entry: its input (new files), or NULL */
-    uint8_t **texts;        /* per entry: content kept in memory, or NULL */
-    uint64_t prime_bytes;   /* total prefix bytes of the new groups */
+    arc_toc *toc;          /* existing entries/groups, then the new ones */
+    size_t first_entry;    /* first new entry */
+    size_t first_group;    /* first new group */
+    const arc_input **src; /* per entry: its input (new files), or NULL */
+    uint8_t **texts;       /* per entry: content kept in memory, or NULL */
+    uint64_t prime_bytes;  /* total prefix bytes of the new groups */
 } arc_plan;
 
 /** Appends the new files of `in` to p->toc (existing entries must be

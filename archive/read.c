@@ -1,5 +1,5 @@
 /*
- * read.c - opening an archive and decoding what a request needs.
+ * read.c - opening an archive, and scheduling what a request decodes.
  *
  * A request (extract, test, load) marks the files it wants; the closure
  * adds, for each group needed, the files its prefix is made of, and so on
@@ -7,7 +7,7 @@
  * few workers; a group waits until the groups holding its dependencies are
  * done. Each group is decoded only up to the last file needed. A file is
  * checked against its size and hash; a damaged group fails the files that
- * need it and nothing else.
+ * need it and nothing else. Decoding one group: group.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,16 +22,17 @@
 #include "archive.h"
 #include "common.h"
 #include "fsout.h"
+#include "request.h"
 
-struct arc_reader {
-    int fd;
-    uint64_t size;
-    arc_toc toc;
-};
-
-const arc_toc *arc_reader_toc(const arc_reader *r) { return &r->toc; }
-uint64_t arc_reader_size(const arc_reader *r) { return r->size; }
-int arc_reader_fd(const arc_reader *r) { return r->fd; }
+const arc_toc *arc_reader_toc(const arc_reader *r) {
+    return &r->toc;
+}
+uint64_t arc_reader_size(const arc_reader *r) {
+    return r->size;
+}
+int arc_reader_fd(const arc_reader *r) {
+    return r->fd;
+}
 
 int arc_threads(int threads) {
     if (threads > 0) return threads > 64 ? 64 : threads;
@@ -46,7 +47,7 @@ void arc_close(arc_reader *r) {
     free(r);
 }
 
-static int read_at(int fd, void *buf, size_t n, uint64_t off) {
+int req_read_at(int fd, void *buf, size_t n, uint64_t off) {
     uint8_t *p = buf;
     while (n) {
         ssize_t k = pread(fd, p, n, (off_t)off);
@@ -92,7 +93,8 @@ mdlz_status arc_open(arc_reader **out, const char *path, char *err,
         return MDLZ_ERROR_GENERIC;
     }
     r->size = (uint64_t)st.st_size;
-    if (r->size < ARC_HEADER_SIZE || read_at(r->fd, hdr, sizeof hdr, 0) != 0 ||
+    if (r->size < ARC_HEADER_SIZE ||
+        req_read_at(r->fd, hdr, sizeof hdr, 0) != 0 ||
         memcmp(hdr, ARC_MAGIC, 8) != 0) {
         snprintf(err, errlen, "not an mdlz archive");
         arc_close(r);
@@ -109,7 +111,7 @@ mdlz_status arc_open(arc_reader **out, const char *path, char *err,
         return MDLZ_ERROR_VERSION;
     }
     if (r->size < ARC_HEADER_SIZE + ARC_TRAILER_SIZE ||
-        read_at(r->fd, tr, sizeof tr, r->size - sizeof tr) != 0 ||
+        req_read_at(r->fd, tr, sizeof tr, r->size - sizeof tr) != 0 ||
         memcmp(tr + 20, ARC_TRAILER_MAGIC, 4) != 0 ||
         rd_le32(tr + 16) != XXH32(tr, 16, 0)) {
         snprintf(err, errlen, "archive is truncated or its end is damaged");
@@ -126,7 +128,7 @@ mdlz_status arc_open(arc_reader **out, const char *path, char *err,
     }
     uint8_t *frame = malloc(toc_len ? toc_len : 1), *body = NULL;
     size_t blen = 0;
-    if (!frame || read_at(r->fd, frame, toc_len, toc_off) != 0 ||
+    if (!frame || req_read_at(r->fd, frame, toc_len, toc_off) != 0 ||
         (s = decode_frame(frame, toc_len, &body, &blen)) != MDLZ_OK) {
         snprintf(err, errlen, "table of contents is damaged (%s)",
                  mdlz_strerror(frame ? s : MDLZ_ERROR_NOMEM));
@@ -146,51 +148,29 @@ mdlz_status arc_open(arc_reader **out, const char *path, char *err,
     return MDLZ_OK;
 }
 
-/* ---- a request: what to decode, the shared state of its workers --------- */
-
-enum { G_IDLE, G_RUNNING, G_DONE };
-
-typedef struct {
-    arc_reader *r;
-    const uint8_t *select;  /* per entry, or NULL = all */
-    const arc_extract_opts *o;
-    int root_fd;            /* extraction target, or -1 */
-    uint8_t **texts;        /* per entry: kept text (dependency or load) */
-    uint8_t *keep;          /* per entry: keep its text */
-    uint8_t *want;          /* per entry: selected, still to deliver */
-    uint32_t *refs;         /* per entry: needed groups depending on it */
-    uint32_t *need;         /* per group: last entry + 1, 0 = not needed */
-    uint8_t *gstate;        /* per group */
-    mdlz_status first_err;
-    int load;               /* arc_load: keep selected texts */
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-} request;
-
-static const arc_entry *entry(const request *q, uint32_t i) {
-    return &q->r->toc.entries[i];
-}
+/* ---- a request: what to decode (request.h) ------------------------------ */
 
 /* Records the outcome of a selected entry (under the lock). */
-static void deliver(request *q, uint32_t i, mdlz_status st, const char *msg) {
+void req_deliver(request *q, uint32_t i, mdlz_status st, const char *msg) {
     if (!q->want[i]) return;
     q->want[i] = 0;
     if (st != MDLZ_OK && q->first_err == MDLZ_OK) q->first_err = st;
-    if (q->o && q->o->report) q->o->report(q->o->user, entry(q, i), st, msg);
+    if (q->o && q->o->report)
+        q->o->report(q->o->user, req_entry(q, i), st, msg);
 }
 
 /* Marks the groups the selected entries need (the closure). */
 static int plan_request(request *q) {
     const arc_toc *t = &q->r->toc;
-    uint32_t *stack = malloc((t->n_entries + 1 + arc_toc_deps(t)) *
-                             sizeof *stack);
+    uint32_t *stack =
+        malloc((t->n_entries + 1 + arc_toc_deps(t)) * sizeof *stack);
     if (!stack) return -1;
     size_t sp = 0;
     for (uint32_t i = 0; i < t->n_entries; i++)
-        if (q->want[i] && entry(q, i)->group >= 0) stack[sp++] = i;
+        if (q->want[i] && req_entry(q, i)->group >= 0) stack[sp++] = i;
     while (sp) {
         uint32_t x = stack[--sp];
-        int64_t g = entry(q, x)->group;
+        int64_t g = req_entry(q, x)->group;
         if (q->need[g] >= x + 1) continue;
         if (q->need[g] == 0)
             for (uint32_t j = 0; j < t->groups[g].n_deps; j++) {
@@ -203,247 +183,6 @@ static int plan_request(request *q) {
     }
     free(stack);
     return 0;
-}
-
-/* Where one group's decoded bytes go: the entry being decoded. */
-typedef struct {
-    request *q;
-    uint32_t cur;           /* entry */
-    uint64_t done;          /* bytes of it so far */
-    XXH3_state_t *xs;
-    fs_file file;
-    int writing;            /* file open */
-    uint8_t *text;          /* kept text being filled */
-    size_t cap;
-    int keep_text, text_failed;
-    int hold;               /* the whole group is needed: the last file is
-                             * delivered only once the stream's end (size,
-                             * XXH64) is checked too */
-    int held, extra;        /* the last file is complete; data followed it */
-    char msg[320];
-} sink;
-
-static int want_file(const request *q, uint32_t i) {
-    return q->root_fd >= 0 && q->want[i];
-}
-
-static void sink_begin(sink *s, uint32_t i) {
-    request *q = s->q;
-    const arc_entry *e = entry(q, i);
-    s->cur = i;
-    s->done = 0;
-    XXH3_64bits_reset(s->xs);
-    s->writing = 0;
-    s->text = NULL;
-    s->cap = 0;
-    s->keep_text = q->keep[i] || (q->load && q->want[i]);
-    s->text_failed = 0;
-    if (want_file(q, i)) {
-        if (fs_file_open(&s->file, q->root_fd, e->name, i) == 0)
-            s->writing = 1;
-        else
-            snprintf(s->msg, sizeof s->msg, "cannot create: %s",
-                     strerror(errno));
-    }
-}
-
-/* Finishes entry s->cur: checks it, commits the file, keeps the text. */
-static void sink_end(sink *s, mdlz_status st) {
-    request *q = s->q;
-    const arc_entry *e = entry(q, s->cur);
-    if (st == MDLZ_OK && (s->done != e->size ||
-                          (uint32_t)XXH3_64bits_digest(s->xs) != e->hash32)) {
-        st = MDLZ_ERROR_CHECKSUM;
-        snprintf(s->msg, sizeof s->msg, "content does not match its checksum");
-    }
-    if (st == MDLZ_OK && s->keep_text && (s->text_failed || !s->text)) {
-        st = MDLZ_ERROR_NOMEM;
-        snprintf(s->msg, sizeof s->msg, "out of memory");
-    }
-    if (s->writing) {
-        if (st == MDLZ_OK &&
-            fs_file_commit(&s->file, e->mode, e->mtime, q->o->force) != 0) {
-            st = MDLZ_ERROR_GENERIC;
-            snprintf(s->msg, sizeof s->msg, "%s",
-                     errno == EEXIST ? "exists (use -f to overwrite)"
-                                     : strerror(errno));
-        } else if (st != MDLZ_OK) {
-            fs_file_abort(&s->file);
-        }
-    } else if (st == MDLZ_OK && want_file(q, s->cur)) {
-        st = MDLZ_ERROR_GENERIC; /* the file could not be created */
-    }
-    pthread_mutex_lock(&q->mu);
-    if (st == MDLZ_OK && s->text) {
-        q->texts[s->cur] = s->text;
-        s->text = NULL;
-    }
-    deliver(q, s->cur, st, st == MDLZ_OK ? NULL : s->msg);
-    pthread_mutex_unlock(&q->mu);
-    free(s->text);
-    s->text = NULL;
-    s->writing = 0;
-    s->msg[0] = 0;
-}
-
-/* Appends to the kept text. It grows as data arrives, never beyond the
- * size the TOC declares: a damaged TOC cannot make it allocate more than
- * the stream really holds. */
-static void keep(sink *s, uint64_t size, const uint8_t *p, size_t k) {
-    if (s->done + k > s->cap) {
-        uint64_t cap = s->cap ? s->cap : 65536;
-        while (cap < s->done + k) cap *= 2;
-        if (cap > size) cap = size;
-        uint8_t *t = cap <= SIZE_MAX ? realloc(s->text, (size_t)cap) : NULL;
-        if (!t) {
-            free(s->text);
-            s->text = NULL;
-            s->text_failed = 1;
-            return;
-        }
-        s->text = t;
-        s->cap = (size_t)cap;
-    }
-    memcpy(s->text + s->done, p, k);
-}
-
-/* Feeds decoded bytes to the entries of the group, in order, up to entry
- * `end` (exclusive); s->cur == end once the needed part is complete. */
-static void sink_put(sink *s, const uint8_t *p, size_t n, uint32_t end) {
-    if (n && s->held) s->extra = 1;
-    while (n && s->cur < end && !s->held) {
-        const arc_entry *e = entry(s->q, s->cur);
-        size_t k = (size_t)MDLZ_MIN((uint64_t)n, e->size - s->done);
-        XXH3_64bits_update(s->xs, p, k);
-        if (s->keep_text && !s->text_failed) keep(s, e->size, p, k);
-        if (s->writing && fs_file_write(&s->file, p, k) != 0) {
-            snprintf(s->msg, sizeof s->msg, "write: %s", strerror(errno));
-            fs_file_abort(&s->file);
-            s->writing = 0;
-        }
-        s->done += k;
-        p += k;
-        n -= k;
-        if (s->done == e->size) {
-            if (s->hold && s->cur + 1 == end) {
-                s->held = 1;
-                if (n) s->extra = 1;
-                break;
-            }
-            sink_end(s, MDLZ_OK);
-            if (++s->cur < end) sink_begin(s, s->cur);
-        }
-    }
-}
-
-/* The prefix of group g: its dependencies' texts, concatenated. NULL with
- * *len = 0 when it has none; NULL with a message when one failed. */
-static uint8_t *build_prefix(request *q, const arc_group *g, size_t *len,
-                             char *msg, size_t msglen) {
-    *len = 0;
-    if (!g->n_deps) return NULL;
-    /* Every dependency decoded and checked first: then their sizes are
-     * real, not just what the TOC claims. The texts stay until this group
-     * is done (release_deps), so reading them unlocked is safe. */
-    pthread_mutex_lock(&q->mu);
-    for (uint32_t j = 0; j < g->n_deps; j++) {
-        uint32_t d = g->deps[j];
-        if (!q->texts[d]) {
-            pthread_mutex_unlock(&q->mu);
-            snprintf(msg, msglen, "needs %s, which could not be decoded",
-                     entry(q, d)->name);
-            return NULL;
-        }
-        *len += entry(q, d)->size;
-    }
-    pthread_mutex_unlock(&q->mu);
-    uint8_t *p = malloc(*len ? *len : 1);
-    size_t pos = 0;
-    for (uint32_t j = 0; p && j < g->n_deps; j++) {
-        memcpy(p + pos, q->texts[g->deps[j]], entry(q, g->deps[j])->size);
-        pos += entry(q, g->deps[j])->size;
-    }
-    if (!p) snprintf(msg, msglen, "out of memory");
-    return p;
-}
-
-#define IN_CHUNK ((size_t)1 << 20)
-#define OUT_CHUNK ((size_t)1 << 18)
-
-/* Decodes group g up to entry need[g] - 1. */
-static void decode_group(request *q, uint32_t g) {
-    const arc_group *gr = &q->r->toc.groups[g];
-    uint32_t end = q->need[g];
-    sink s = {.q = q, .cur = gr->first, .hold = end == gr->first + gr->count};
-    size_t plen = 0;
-    mdlz_status st = MDLZ_OK;
-    uint8_t *in = malloc(IN_CHUNK), *out = malloc(OUT_CHUNK);
-    s.xs = XXH3_createState();
-    mdlz_dctx *d = NULL;
-    uint8_t *prefix = build_prefix(q, gr, &plen, s.msg, sizeof s.msg);
-    if (gr->n_deps && !prefix) st = MDLZ_ERROR_PREFIX;
-    else if (!in || !out || !s.xs ||
-             mdlz_dctx_create(&d, q->o->mem_limit) != MDLZ_OK)
-        st = MDLZ_ERROR_NOMEM;
-    else if (gr->n_deps)
-        st = mdlz_dctx_ref_prefix(d, prefix, plen);
-    if (st == MDLZ_OK) sink_begin(&s, gr->first);
-    uint64_t pos = 0, used = 0; /* bytes read; consumed by the decoder */
-    int done = 0;
-    while (st == MDLZ_OK && s.cur < end && !done) {
-        size_t n = (size_t)MDLZ_MIN((uint64_t)IN_CHUNK, gr->csize - pos);
-        if (n == 0) {
-            st = MDLZ_ERROR_TRUNCATED;
-            break;
-        }
-        if (read_at(q->r->fd, in, n, gr->offset + pos) != 0) {
-            st = MDLZ_ERROR_GENERIC;
-            snprintf(s.msg, sizeof s.msg, "read error: %s", strerror(errno));
-            break;
-        }
-        pos += n;
-        mdlz_inbuf ib = {in, n, 0};
-        while (st == MDLZ_OK && s.cur < end && !done &&
-               (ib.pos < ib.size || pos == gr->csize)) {
-            mdlz_outbuf ob = {out, OUT_CHUNK, 0};
-            st = mdlz_decompress_stream(d, &ob, &ib, &done);
-            used = pos - n + ib.pos;
-            sink_put(&s, out, ob.pos, end);
-            if (st == MDLZ_OK && ob.pos == 0 && ib.pos == ib.size) break;
-        }
-    }
-    if (st == MDLZ_OK && s.held) { /* the group's last file, complete */
-        if (done && used == gr->csize && !s.extra) {
-            s.held = 0;
-            sink_end(&s, MDLZ_OK);
-            s.cur++;
-        } else {
-            st = MDLZ_ERROR_CORRUPT;
-            snprintf(s.msg, sizeof s.msg, "group %u: %s", g,
-                     s.extra ? "more data than its files"
-                     : done  ? "bytes after the end of its stream"
-                             : "its stream does not end with its data");
-        }
-    }
-    if (st == MDLZ_OK && s.cur < end) /* the frame ended early */
-        st = MDLZ_ERROR_CORRUPT;
-    if (st != MDLZ_OK) {
-        if (!s.msg[0])
-            snprintf(s.msg, sizeof s.msg, "group %u: %s", g,
-                     d && mdlz_dctx_error_detail(d)[0]
-                         ? mdlz_dctx_error_detail(d) : mdlz_strerror(st));
-        char msg[sizeof s.msg];
-        memcpy(msg, s.msg, sizeof msg);
-        if (s.cur < end) sink_end(&s, st); /* the entry cut short */
-        pthread_mutex_lock(&q->mu);
-        for (uint32_t i = s.cur + 1; i < end; i++) deliver(q, i, st, msg);
-        pthread_mutex_unlock(&q->mu);
-    }
-    mdlz_dctx_free(d);
-    XXH3_freeState(s.xs);
-    free(prefix);
-    free(in);
-    free(out);
 }
 
 /* Frees kept texts no needed group still depends on (under the lock). */
@@ -460,7 +199,7 @@ static void release_deps(request *q, const arc_group *g) {
 static int group_ready(const request *q, uint32_t g) {
     const arc_group *gr = &q->r->toc.groups[g];
     for (uint32_t j = 0; j < gr->n_deps; j++)
-        if (q->gstate[entry(q, gr->deps[j])->group] != G_DONE) return 0;
+        if (q->gstate[req_entry(q, gr->deps[j])->group] != G_DONE) return 0;
     return 1;
 }
 
@@ -483,7 +222,7 @@ static void *worker(void *arg) {
         }
         q->gstate[pick] = G_RUNNING;
         pthread_mutex_unlock(&q->mu);
-        decode_group(q, pick);
+        req_decode_group(q, pick);
         pthread_mutex_lock(&q->mu);
         q->gstate[pick] = G_DONE;
         release_deps(q, &t->groups[pick]);
@@ -498,7 +237,7 @@ static void *worker(void *arg) {
 static void finish_entries(request *q) {
     const arc_toc *t = &q->r->toc;
     for (uint32_t i = 0; i < t->n_entries; i++) {
-        const arc_entry *e = entry(q, i);
+        const arc_entry *e = req_entry(q, i);
         if (!q->want[i] || e->type != ARC_FILE || e->group >= 0) continue;
         mdlz_status st = MDLZ_OK;
         char msg[300] = "";
@@ -515,10 +254,10 @@ static void finish_entries(request *q) {
                                          : strerror(errno));
             }
         }
-        deliver(q, i, st, st == MDLZ_OK ? NULL : msg);
+        req_deliver(q, i, st, st == MDLZ_OK ? NULL : msg);
     }
     for (uint32_t k = t->n_entries; k-- > 0;) {
-        const arc_entry *e = entry(q, k);
+        const arc_entry *e = req_entry(q, k);
         if (!q->want[k] || e->type != ARC_DIR) continue;
         mdlz_status st = MDLZ_OK;
         char msg[300] = "";
@@ -526,13 +265,14 @@ static void finish_entries(request *q) {
             st = MDLZ_ERROR_GENERIC;
             snprintf(msg, sizeof msg, "%s", strerror(errno));
         }
-        deliver(q, k, st, st == MDLZ_OK ? NULL : msg);
+        req_deliver(q, k, st, st == MDLZ_OK ? NULL : msg);
     }
 }
 
 static mdlz_status run_request(request *q, int threads) {
     const arc_toc *t = &q->r->toc;
-    size_t ne = t->n_entries ? t->n_entries : 1, ng = t->n_groups ? t->n_groups : 1;
+    size_t ne = t->n_entries ? t->n_entries : 1,
+           ng = t->n_groups ? t->n_groups : 1;
     q->texts = calloc(ne, sizeof *q->texts);
     q->keep = calloc(ne, 1);
     q->want = calloc(ne, 1);
@@ -553,7 +293,8 @@ static mdlz_status run_request(request *q, int threads) {
                 if (pthread_create(&tid[started], NULL, worker, q) == 0)
                     started++;
             worker(q);
-            for (int i = 0; i < started; i++) pthread_join(tid[i], NULL);
+            for (int i = 0; i < started; i++)
+                pthread_join(tid[i], NULL);
             finish_entries(q);
             pthread_cond_destroy(&q->cv);
             pthread_mutex_destroy(&q->mu);
@@ -561,7 +302,8 @@ static mdlz_status run_request(request *q, int threads) {
         }
     }
     if (!q->load && q->texts)
-        for (size_t i = 0; i < t->n_entries; i++) free(q->texts[i]);
+        for (size_t i = 0; i < t->n_entries; i++)
+            free(q->texts[i]);
     free(q->keep);
     free(q->want);
     free(q->refs);

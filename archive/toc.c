@@ -7,7 +7,8 @@
 
 void arc_toc_free(arc_toc *t) {
     if (!t) return;
-    for (size_t i = 0; i < t->n_entries; i++) free(t->entries[i].name);
+    for (size_t i = 0; i < t->n_entries; i++)
+        free(t->entries[i].name);
     free(t->entries);
     free(t->groups);
     memset(t, 0, sizeof *t);
@@ -25,8 +26,8 @@ static int grow(void **p, size_t *cap, size_t n, size_t size) {
 }
 
 int arc_toc_add_entry(arc_toc *t, const arc_entry *e) {
-    if (grow((void **)&t->entries, &t->cap_entries, t->n_entries,
-             sizeof *e) != 0)
+    if (grow((void **)&t->entries, &t->cap_entries, t->n_entries, sizeof *e) !=
+        0)
         return -1;
     char *name = strdup(e->name);
     if (!name) return -1;
@@ -70,7 +71,8 @@ static void put(wbuf *w, const void *src, size_t k) {
     if (w->bad) return;
     if (w->n + k > w->cap) {
         size_t c = w->cap ? w->cap : 4096;
-        while (c < w->n + k) c *= 2;
+        while (c < w->n + k)
+            c *= 2;
         uint8_t *q = realloc(w->p, c);
         if (!q) {
             w->bad = 1;
@@ -86,7 +88,8 @@ static void put(wbuf *w, const void *src, size_t k) {
 static void put_varint(wbuf *w, uint64_t v) {
     uint8_t b[10];
     size_t n = 0;
-    for (; v >= 0x80; v >>= 7) b[n++] = (uint8_t)(v | 0x80);
+    for (; v >= 0x80; v >>= 7)
+        b[n++] = (uint8_t)(v | 0x80);
     b[n++] = (uint8_t)v;
     put(w, b, n);
 }
@@ -111,7 +114,8 @@ int arc_toc_write(const arc_toc *t, uint8_t **out, size_t *len) {
         put_varint(&w, g->raw);
         put_varint(&w, g->depth);
         put_varint(&w, g->n_deps);
-        for (uint32_t k = 0; k < g->n_deps; k++) put_varint(&w, g->deps[k]);
+        for (uint32_t k = 0; k < g->n_deps; k++)
+            put_varint(&w, g->deps[k]);
     }
     put_varint(&w, t->n_entries);
     for (size_t i = 0; i < t->n_entries; i++) {
@@ -175,8 +179,7 @@ static const uint8_t *get_bytes(rbuf *r, uint64_t k) {
         return MDLZ_ERROR_CORRUPT;                                             \
     } while (0)
 
-static mdlz_status parse_groups(rbuf *r, arc_toc *t, char *err,
-                                size_t errlen) {
+static mdlz_status parse_groups(rbuf *r, arc_toc *t, char *err, size_t errlen) {
     uint64_t n = get_varint(r);
     if (r->bad || n > ARC_ENTRIES_MAX || n > (uint64_t)(r->end - r->p))
         FAIL("bad group count");
@@ -189,8 +192,8 @@ static mdlz_status parse_groups(rbuf *r, arc_toc *t, char *err,
         g->csize = get_varint(r);
         g->raw = get_varint(r);
         uint64_t depth = get_varint(r), nd = get_varint(r);
-        if (depth > ARC_ENTRIES_MAX || nd > ARC_DEPS_MAX) FAIL("bad group %llu",
-                                                               (unsigned long long)i);
+        if (depth > ARC_ENTRIES_MAX || nd > ARC_DEPS_MAX)
+            FAIL("bad group %llu", (unsigned long long)i);
         g->depth = (uint32_t)depth;
         g->n_deps = (uint32_t)nd;
         for (uint32_t k = 0; k < g->n_deps; k++) {
@@ -254,8 +257,8 @@ static mdlz_status link_groups(arc_toc *t, uint64_t data_start,
         arc_entry *e = &t->entries[i];
         if (e->group < 0) continue;
         if (e->group != cur) {
-            if (e->group != cur + 1) FAIL("files of group %lld out of order",
-                                          (long long)e->group);
+            if (e->group != cur + 1)
+                FAIL("files of group %lld out of order", (long long)e->group);
             if (cur >= 0 && pos != t->groups[cur].raw)
                 FAIL("group %lld size mismatch", (long long)cur);
             cur = e->group;
@@ -310,8 +313,8 @@ mdlz_status arc_toc_parse(const uint8_t *src, size_t n, uint64_t data_start,
     if (st == MDLZ_OK) st = parse_entries(&r, t, err, errlen);
     if (st != MDLZ_OK) {
         if (!err[0])
-            snprintf(err, errlen, "%s", st == MDLZ_ERROR_NOMEM
-                                            ? "out of memory"
+            snprintf(err, errlen, "%s",
+                     st == MDLZ_ERROR_NOMEM ? "out of memory"
                                             : "table of contents is damaged");
         arc_toc_free(t);
         return st;
@@ -370,6 +373,7 @@ uint64_t arc_total_cost(const arc_toc *t) {
 
 size_t arc_toc_deps(const arc_toc *t) {
     size_t n = 0;
-    for (size_t g = 0; g < t->n_groups; g++) n += t->groups[g].n_deps;
+    for (size_t g = 0; g < t->n_groups; g++)
+        n += t->groups[g].n_deps;
     return n;
 }

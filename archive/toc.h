@@ -13,32 +13,32 @@
 #include "mdlz.h"
 
 #define ARC_TOC_VERSION 1
-#define ARC_NAME_MAX 4096    /* bytes of an entry name */
-#define ARC_DEPS_MAX 64      /* documents one group may retrieve */
+#define ARC_NAME_MAX    4096 /* bytes of an entry name */
+#define ARC_DEPS_MAX    64   /* documents one group may retrieve */
 #define ARC_ENTRIES_MAX (1u << 24)
 
 enum { ARC_FILE = 0, ARC_DIR = 1 };
 
 /** One file or directory. Files of a group are consecutive entries. */
 typedef struct {
-    char *name;        /* relative, '/'-separated, checked by arc_name_ok */
-    uint8_t type;      /* ARC_FILE or ARC_DIR */
-    uint32_t mode;     /* permission bits (07777) */
-    int64_t mtime;     /* seconds since the epoch */
-    uint64_t size;     /* files: original bytes */
-    uint32_t hash32;   /* files: low 32 bits of XXH3-64 of the content */
-    int64_t group;     /* files: group index, -1 for an empty file */
-    uint64_t csize;    /* files: compressed bytes spent on it (estimate) */
-    uint64_t offset;   /* files: position in the group's text (derived) */
+    char *name;      /* relative, '/'-separated, checked by arc_name_ok */
+    uint8_t type;    /* ARC_FILE or ARC_DIR */
+    uint32_t mode;   /* permission bits (07777) */
+    int64_t mtime;   /* seconds since the epoch */
+    uint64_t size;   /* files: original bytes */
+    uint32_t hash32; /* files: low 32 bits of XXH3-64 of the content */
+    int64_t group;   /* files: group index, -1 for an empty file */
+    uint64_t csize;  /* files: compressed bytes spent on it (estimate) */
+    uint64_t offset; /* files: position in the group's text (derived) */
 } arc_entry;
 
 /** One group: an mdlz frame of its files' contents, concatenated, whose
  *  prefix is the contents of its dependencies, concatenated in order. */
 typedef struct {
-    uint64_t offset;   /* of the frame in the archive file */
-    uint64_t csize;    /* frame bytes */
-    uint64_t raw;      /* sum of its files' sizes */
-    uint32_t depth;    /* 0 without dependencies, else 1 + theirs */
+    uint64_t offset; /* of the frame in the archive file */
+    uint64_t csize;  /* frame bytes */
+    uint64_t raw;    /* sum of its files' sizes */
+    uint32_t depth;  /* 0 without dependencies, else 1 + theirs */
     uint32_t n_deps;
     uint32_t deps[ARC_DEPS_MAX]; /* entry indices, earlier groups' files */
     uint32_t first, count;       /* its entries (derived) */

@@ -11,12 +11,12 @@
 #include <sys/types.h>
 
 typedef struct {
-    char *name;        /* archive name (arc_name_ok) */
-    char *path;        /* where to read it */
-    uint8_t type;      /* ARC_FILE or ARC_DIR */
+    char *name;   /* archive name (arc_name_ok) */
+    char *path;   /* where to read it */
+    uint8_t type; /* ARC_FILE or ARC_DIR */
     uint32_t mode;
     int64_t mtime;
-    uint64_t size;     /* at walk time; the bytes read are what counts */
+    uint64_t size; /* at walk time; the bytes read are what counts */
 } arc_input;
 
 typedef struct {

@@ -34,7 +34,7 @@ void arc_write_opts_init(arc_write_opts *o) {
 typedef struct {
     uint8_t *out;
     size_t len, cap;
-    uint64_t *ends;   /* output position at each file's end (trace) */
+    uint64_t *ends; /* output position at each file's end (trace) */
     mdlz_status st;
     char msg[320];
     int done;
@@ -43,8 +43,8 @@ typedef struct {
 typedef struct {
     arc_plan *p;
     const arc_write_opts *o;
-    coded *c;         /* per new group */
-    size_t n, next;   /* groups; next to take */
+    coded *c;       /* per new group */
+    size_t n, next; /* groups; next to take */
     pthread_mutex_t mu;
     pthread_cond_t cv;
 } coder_job;
@@ -55,7 +55,7 @@ typedef struct {
     const arc_toc *t;
     const arc_group *g;
     uint64_t *ends;
-    uint32_t cur;     /* file of the group being coded */
+    uint32_t cur; /* file of the group being coded */
 } tracer;
 
 static void on_trace(void *user, uint64_t in, uint64_t out) {
@@ -70,7 +70,8 @@ static void on_trace(void *user, uint64_t in, uint64_t out) {
 static int append(coded *c, const void *src, size_t n) {
     if (c->len + n > c->cap) {
         size_t cap = c->cap ? c->cap : 65536;
-        while (cap < c->len + n) cap *= 2;
+        while (cap < c->len + n)
+            cap *= 2;
         uint8_t *q = realloc(c->out, cap);
         if (!q) return -1;
         c->out = q;
@@ -106,7 +107,8 @@ static mdlz_status gather(arc_plan *p, arc_group *g, uint8_t **text,
     }
     g->raw = raw;
     *plen = 0;
-    for (uint32_t j = 0; j < g->n_deps; j++) *plen += t->entries[g->deps[j]].size;
+    for (uint32_t j = 0; j < g->n_deps; j++)
+        *plen += t->entries[g->deps[j]].size;
     /* A group of one file (a large file) is coded from its content as
      * read: no second copy. */
     *text = g->count > 1 ? malloc(raw ? raw : 1) : NULL;
@@ -140,9 +142,9 @@ static void code_group(coder_job *j, size_t k) {
     prm.src_size = g->raw;
     tracer tr = {p->toc, g, c->ends, 0};
     if (c->st == MDLZ_OK) c->st = mdlz_cctx_create(&cc, &prm);
-    if (c->st == MDLZ_OK && plen) c->st = mdlz_cctx_ref_prefix(cc, prefix, plen);
-    if (c->st == MDLZ_OK)
-        c->st = mdlz_cctx_set_trace(cc, 256, on_trace, &tr);
+    if (c->st == MDLZ_OK && plen)
+        c->st = mdlz_cctx_ref_prefix(cc, prefix, plen);
+    if (c->st == MDLZ_OK) c->st = mdlz_cctx_set_trace(cc, 256, on_trace, &tr);
     mdlz_inbuf in = {text ? text : p->texts[g->first], g->raw, 0};
     int done = 0;
     while (c->st == MDLZ_OK && !done) {
@@ -196,8 +198,13 @@ static int write_all(int fd, const void *buf, size_t n) {
 /* Codes the new groups and appends them to fd at *pos, in order. */
 static mdlz_status code_groups(arc_plan *p, const arc_write_opts *o, int fd,
                                uint64_t *pos, char *err, size_t errlen) {
-    coder_job j = {p, o, NULL, p->toc->n_groups - p->first_group, 0,
-                   PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
+    coder_job j = {p,
+                   o,
+                   NULL,
+                   p->toc->n_groups - p->first_group,
+                   0,
+                   PTHREAD_MUTEX_INITIALIZER,
+                   PTHREAD_COND_INITIALIZER};
     j.c = calloc(j.n + 1, sizeof *j.c);
     if (!j.c) return MDLZ_ERROR_NOMEM;
     int n = arc_threads(o->threads);
@@ -209,7 +216,8 @@ static mdlz_status code_groups(arc_plan *p, const arc_write_opts *o, int fd,
     mdlz_status st = MDLZ_OK;
     for (size_t k = 0; k < j.n; k++) {
         pthread_mutex_lock(&j.mu);
-        while (!j.c[k].done) pthread_cond_wait(&j.cv, &j.mu);
+        while (!j.c[k].done)
+            pthread_cond_wait(&j.cv, &j.mu);
         pthread_mutex_unlock(&j.mu);
         coded *c = &j.c[k];
         arc_group *g = &p->toc->groups[p->first_group + k];
@@ -237,7 +245,8 @@ static mdlz_status code_groups(arc_plan *p, const arc_write_opts *o, int fd,
         c->out = NULL;
         c->ends = NULL;
     }
-    for (int i = 0; i < started; i++) pthread_join(tid[i], NULL);
+    for (int i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
     free(j.c);
     return st;
 }
@@ -322,8 +331,10 @@ static int name_clash(const arc_entry *a, const arc_input *b, char *err,
         a->name[lb] == '/')
         outer = a; /* b is a file where the archive has a directory */
     if (!outer) return 0;
-    snprintf(err, errlen, "%s: clashes with %s in the archive (a file "
-             "cannot also be a directory)", b->name, a->name);
+    snprintf(err, errlen,
+             "%s: clashes with %s in the archive (a file "
+             "cannot also be a directory)",
+             b->name, a->name);
     return 1;
 }
 
@@ -346,9 +357,9 @@ static void drop_stored_dirs(arc_inputs *in, const arc_toc *t) {
 }
 
 /* The common part of create and add: walk, plan, code, write, rename. */
-static mdlz_status build(const char *archive, arc_reader *old, char *const *paths,
-                         int n, const arc_write_opts *o, char *err,
-                         size_t errlen) {
+static mdlz_status build(const char *archive, arc_reader *old,
+                         char *const *paths, int n, const arc_write_opts *o,
+                         char *err, size_t errlen) {
     arc_toc toc = {0};
     arc_inputs in = {0};
     arc_plan p = {&toc, 0, 0, NULL, NULL, 0};
@@ -367,9 +378,10 @@ static mdlz_status build(const char *archive, arc_reader *old, char *const *path
     arc_skip skip[2] = {{ts.st_dev, ts.st_ino}, {0, 0}};
     struct stat as;
     int n_skip = 1;
-    if (stat(archive, &as) == 0) skip[n_skip++] = (arc_skip){as.st_dev, as.st_ino};
-    if (arc_walk(paths, n, skip, n_skip, o->warn, o->user, &in, err,
-                 errlen) != 0)
+    if (stat(archive, &as) == 0)
+        skip[n_skip++] = (arc_skip){as.st_dev, as.st_ino};
+    if (arc_walk(paths, n, skip, n_skip, o->warn, o->user, &in, err, errlen) !=
+        0)
         goto out;
     const arc_toc *ot = old ? arc_reader_toc(old) : NULL;
     size_t n_old = ot ? ot->n_entries : 0, total = n_old + in.n + 1;
@@ -404,7 +416,8 @@ static mdlz_status build(const char *archive, arc_reader *old, char *const *path
                            : ARC_HEADER_SIZE;
     }
     if (write_all(fd, hdr, sizeof hdr) != 0 ||
-        (old && copy_range(arc_reader_fd(old), fd, ARC_HEADER_SIZE, pos) != 0)) {
+        (old &&
+         copy_range(arc_reader_fd(old), fd, ARC_HEADER_SIZE, pos) != 0)) {
         snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
         goto out;
     }
@@ -422,9 +435,9 @@ static mdlz_status build(const char *archive, arc_reader *old, char *const *path
         renameat2(AT_FDCWD, tmp, AT_FDCWD, archive,
                   old || o->force ? 0 : RENAME_NOREPLACE) != 0) {
         st = MDLZ_ERROR_GENERIC;
-        snprintf(err, errlen, "%s", errno == EEXIST
-                                        ? "exists (use -f to overwrite)"
-                                        : strerror(errno));
+        snprintf(err, errlen, "%s",
+                 errno == EEXIST ? "exists (use -f to overwrite)"
+                                 : strerror(errno));
     }
     goto out;
 nomem:
@@ -433,7 +446,8 @@ nomem:
 out:
     if (fd >= 0) close(fd);
     if (st != MDLZ_OK) unlink(tmp);
-    for (size_t i = 0; p.texts && i < toc.n_entries; i++) free(p.texts[i]);
+    for (size_t i = 0; p.texts && i < toc.n_entries; i++)
+        free(p.texts[i]);
     free(p.texts);
     free(p.src);
     free(tmp);

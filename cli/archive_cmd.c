@@ -18,7 +18,7 @@
 #include "subcmd.h"
 
 #define EXIT_DATA_ERROR 1
-#define EXIT_USAGE 2
+#define EXIT_USAGE      2
 
 static void print_help(void) {
     printf(
@@ -36,7 +36,8 @@ static void print_help(void) {
         "                           (bytes decoded or learned) and files\n"
         "                           decoded\n"
         "  extract ARCHIVE [NAME]...  extract all, or the named files and\n"
-        "                           directories (decoding only what they need)\n"
+        "                           directories (decoding only what they "
+        "need)\n"
         "  test ARCHIVE             decode everything and verify checksums\n"
         "\n"
         "Options:\n"
@@ -44,7 +45,8 @@ static void print_help(void) {
         "  -f, --force       replace an existing archive or existing files\n"
         "  -1 .. -9          compression level (default %d)\n"
         "  --group-size=SIZE files coded together (default 512KiB): larger\n"
-        "                    compresses better, extracting one file costs more\n"
+        "                    compresses better, extracting one file costs "
+        "more\n"
         "  --depth=N         dependency depth limit (default %d; 0 = no\n"
         "                    retrieval): the chain of groups one file needs\n"
         "  --fan-in=N        files a group may retrieve (default %d, max 64)\n"
@@ -135,7 +137,8 @@ static int parse(int argc, char **argv, archive_args *a) {
             if (long_opt(argc, argv, &i, 7, 0, 64, &v)) return EXIT_USAGE;
             a->w.depth = (int)v;
         } else if (is_opt(s, "--fan-in")) {
-            if (long_opt(argc, argv, &i, 8, 0, ARC_DEPS_MAX, &v)) return EXIT_USAGE;
+            if (long_opt(argc, argv, &i, 8, 0, ARC_DEPS_MAX, &v))
+                return EXIT_USAGE;
             a->w.fan_in = (int)v;
         } else if (is_opt(s, "--prime")) {
             if (long_opt(argc, argv, &i, 7, 0, 400, &v)) return EXIT_USAGE;
@@ -174,14 +177,17 @@ static int summarize(const archive_args *a, const char *path) {
     }
     const arc_toc *t = arc_reader_toc(r);
     uint64_t raw = 0;
-    for (size_t i = 0; i < t->n_entries; i++) raw += t->entries[i].size;
+    for (size_t i = 0; i < t->n_entries; i++)
+        raw += t->entries[i].size;
     if (!a->quiet) {
         char ratio[32], bpb[32];
         format_ratio(ratio, sizeof ratio, arc_reader_size(r), raw);
         format_bpb(bpb, sizeof bpb, arc_reader_size(r) * 8, raw * 8);
-        fprintf(stderr, "%s: %zu entries, %" PRIu64 " -> %" PRIu64
-                " bytes (%s, %s bpb), %zu groups\n", path, t->n_entries, raw,
-                arc_reader_size(r), ratio, bpb, t->n_groups);
+        fprintf(stderr,
+                "%s: %zu entries, %" PRIu64 " -> %" PRIu64
+                " bytes (%s, %s bpb), %zu groups\n",
+                path, t->n_entries, raw, arc_reader_size(r), ratio, bpb,
+                t->n_groups);
     }
     arc_close(r);
     return 0;
@@ -213,9 +219,9 @@ static void print_entry(const arc_toc *t, size_t i, int verbose) {
     }
     if (verbose && e->group >= 0 && i == t->groups[e->group].first) {
         const arc_group *g = &t->groups[e->group];
-        printf("group %" PRId64 ": %" PRIu64 " -> %" PRIu64 " bytes, depth %"
-               PRIu32 ", retrieved %" PRIu32 " files", e->group, g->raw,
-               g->csize, g->depth, g->n_deps);
+        printf("group %" PRId64 ": %" PRIu64 " -> %" PRIu64
+               " bytes, depth %" PRIu32 ", retrieved %" PRIu32 " files",
+               e->group, g->raw, g->csize, g->depth, g->n_deps);
         for (uint32_t j = 0; j < g->n_deps; j++)
             printf("%s %s", j ? "," : ":", t->entries[g->deps[j]].name);
         printf("\n");
@@ -228,7 +234,8 @@ static void print_entry(const arc_toc *t, size_t i, int verbose) {
         snprintf(deps, sizeof deps, "%" PRIu32, t->groups[e->group].n_deps);
     }
     printf("%12" PRIu64 " %12" PRIu64 " %5s %9s %12" PRIu64 " %6" PRIu32
-           "  %s\n", e->size, e->csize, group, deps, cost, docs, e->name);
+           "  %s\n",
+           e->size, e->csize, group, deps, cost, docs, e->name);
 }
 
 /* With -v: the description length of the archive: its bytes plus the code
@@ -241,8 +248,9 @@ static void print_description_length(arc_reader *r) {
     size_t n = 0;
     if (t->n_groups) {
         uint8_t head[MDLZ_HEADER_MAX];
-        size_t k = (size_t)(t->groups[0].csize < sizeof head ? t->groups[0].csize
-                                                              : sizeof head);
+        size_t k =
+            (size_t)(t->groups[0].csize < sizeof head ? t->groups[0].csize
+                                                      : sizeof head);
         if (pread(arc_reader_fd(r), head, k, (off_t)t->groups[0].offset) ==
             (ssize_t)k)
             n = mdlz_stream_code_costs(head, k, costs, 7);
@@ -289,9 +297,9 @@ static int run_list(const archive_args *a) {
     format_ratio(ratio, sizeof ratio, arc_reader_size(r), raw);
     printf("%zu entries, %zu groups, %" PRIu64 " -> %" PRIu64 " bytes (%s); "
            "decode cost of one file: mean %" PRIu64 ", max %" PRIu64
-           " bytes; of all: %" PRIu64 " bytes\n", t->n_entries, t->n_groups,
-           raw, arc_reader_size(r), ratio, files ? sum / files : 0, worst,
-           arc_total_cost(t));
+           " bytes; of all: %" PRIu64 " bytes\n",
+           t->n_entries, t->n_groups, raw, arc_reader_size(r), ratio,
+           files ? sum / files : 0, worst, arc_total_cost(t));
     if (a->verbose) print_description_length(r);
     arc_close(r);
     return 0;
@@ -321,7 +329,8 @@ static int select_names(const archive_args *a, const arc_toc *t, uint8_t *sel) {
     for (int k = 1; k < a->nargs; k++) {
         const char *want = a->args[k];
         size_t n = strlen(want);
-        while (n > 1 && want[n - 1] == '/') n--;
+        while (n > 1 && want[n - 1] == '/')
+            n--;
         int hit = 0;
         for (size_t i = 0; i < t->n_entries; i++) {
             const char *name = t->entries[i].name;
@@ -359,7 +368,9 @@ static int run_extract(const archive_args *a, int test) {
         rc = select_names(a, t, sel);
     }
     extract_tally tally = {a, 0, 0};
-    arc_extract_opts o = {.dir = test ? NULL : a->dir ? a->dir : ".",
+    arc_extract_opts o = {.dir = test     ? NULL
+                                 : a->dir ? a->dir
+                                          : ".",
                           .force = a->w.force,
                           .threads = a->w.threads,
                           .mem_limit = a->mem_limit,
@@ -371,7 +382,8 @@ static int run_extract(const archive_args *a, int test) {
     if (!a->quiet)
         fprintf(stderr, "%s: %zu entries %s%s", a->args[0], tally.ok,
                 test ? "OK" : "extracted", tally.failed ? "" : "\n");
-    if (!a->quiet && tally.failed) fprintf(stderr, ", %zu failed\n", tally.failed);
+    if (!a->quiet && tally.failed)
+        fprintf(stderr, ", %zu failed\n", tally.failed);
     free(sel);
     arc_close(r);
     return rc;

@@ -1,0 +1,53 @@
+/*
+ * request.h - what one extraction, test or load decodes, shared by its
+ * workers (read.c schedules the groups, group.c decodes one of them).
+ * Internal to archive/.
+ */
+#ifndef MDLZ_ARCHIVE_REQUEST_H
+#define MDLZ_ARCHIVE_REQUEST_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "archive.h"
+
+struct arc_reader {
+    int fd;
+    uint64_t size;
+    arc_toc toc;
+};
+
+enum { G_IDLE, G_RUNNING, G_DONE };
+
+typedef struct {
+    arc_reader *r;
+    const uint8_t *select; /* per entry, or NULL = all */
+    const arc_extract_opts *o;
+    int root_fd;     /* extraction target, or -1 */
+    uint8_t **texts; /* per entry: kept text (dependency or load) */
+    uint8_t *keep;   /* per entry: keep its text */
+    uint8_t *want;   /* per entry: selected, still to deliver */
+    uint32_t *refs;  /* per entry: needed groups depending on it */
+    uint32_t *need;  /* per group: last entry + 1, 0 = not needed */
+    uint8_t *gstate; /* per group */
+    mdlz_status first_err;
+    int load; /* arc_load: keep selected texts */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} request;
+
+static inline const arc_entry *req_entry(const request *q, uint32_t i) {
+    return &q->r->toc.entries[i];
+}
+
+/** Records the outcome of a selected entry (call with q->mu held). */
+void req_deliver(request *q, uint32_t i, mdlz_status st, const char *msg);
+
+/** Reads n bytes at off; 0 or -1 (errno). */
+int req_read_at(int fd, void *buf, size_t n, uint64_t off);
+
+/** Decodes group g up to entry q->need[g] - 1, delivering its selected
+ *  files and keeping the texts later groups need (group.c). */
+void req_decode_group(request *q, uint32_t g);
+
+#endif
