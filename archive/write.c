@@ -312,41 +312,86 @@ static int copy_range(int src, int dst, uint64_t off, uint64_t end) {
     return 0;
 }
 
-/* 1 (with a message) if new input b cannot join existing entry a: the
- * same name, or one is a file and the other would be under it. Directories
- * already stored may receive new files. */
-static int name_clash(const arc_entry *a, const arc_input *b, char *err,
-                      size_t errlen) {
-    size_t la = strlen(a->name), lb = strlen(b->name);
-    if (la == lb && !memcmp(a->name, b->name, la)) {
-        if (a->type == ARC_DIR && b->type == ARC_DIR) return 0;
-        snprintf(err, errlen, "%s: already in the archive", b->name);
-        return 1;
-    }
-    const arc_entry *outer = NULL;
-    if (la < lb && a->type == ARC_FILE && !memcmp(a->name, b->name, la) &&
-        b->name[la] == '/')
-        outer = a;
-    if (lb < la && b->type == ARC_FILE && !memcmp(a->name, b->name, lb) &&
-        a->name[lb] == '/')
-        outer = a; /* b is a file where the archive has a directory */
-    if (!outer) return 0;
-    snprintf(err, errlen,
-             "%s: clashes with %s in the archive (a file "
-             "cannot also be a directory)",
-             b->name, a->name);
-    return 1;
+static int cmp_entry_name(const void *a, const void *b) {
+    return strcmp((*(const arc_entry *const *)a)->name,
+                  (*(const arc_entry *const *)b)->name);
 }
 
-/* Removes from `in` the directories the archive already has. */
-static void drop_stored_dirs(arc_inputs *in, const arc_toc *t) {
-    size_t w = 0;
+/* Index of the first of the n sorted entries whose name is >= key. */
+static size_t lower_bound(const arc_entry *const *v, size_t n, const char *key,
+                          size_t klen) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strncmp(v[mid]->name, key, klen);
+        if (c < 0 || (c == 0 && strlen(v[mid]->name) < klen))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The entry of the sorted v named exactly key[0..klen), or NULL. */
+static const arc_entry *find_name(const arc_entry *const *v, size_t n,
+                                  const char *key, size_t klen) {
+    size_t i = lower_bound(v, n, key, klen);
+    return i < n && strlen(v[i]->name) == klen && !memcmp(v[i]->name, key, klen)
+               ? v[i]
+               : NULL;
+}
+
+/* Checks the new inputs against the stored entries (names sorted once,
+ * then binary searches): a name already stored is refused, unless both are
+ * directories (then the new one is dropped: the directory is there); so
+ * is a new name under a stored file, or a new file where the archive has
+ * a directory. Returns 0, or -1 with a message. */
+static int merge_names(arc_inputs *in, const arc_toc *t, char *err,
+                       size_t errlen) {
+    const arc_entry **v = malloc((t->n_entries + 1) * sizeof *v);
+    if (!v) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < t->n_entries; i++)
+        v[i] = &t->entries[i];
+    qsort(v, t->n_entries, sizeof *v, cmp_entry_name);
+    size_t n = t->n_entries, w = 0;
+    int rc = 0;
     for (size_t k = 0; k < in->n; k++) {
-        int stored = 0;
-        for (size_t i = 0; in->v[k].type == ARC_DIR && i < t->n_entries; i++)
-            stored |= t->entries[i].type == ARC_DIR &&
-                      !strcmp(t->entries[i].name, in->v[k].name);
-        if (stored) {
+        const arc_input *x = &in->v[k];
+        if (rc != 0) { /* after an error: only compact, to free them all */
+            in->v[w++] = in->v[k];
+            continue;
+        }
+        size_t len = strlen(x->name);
+        const arc_entry *same = find_name(v, n, x->name, len), *clash = NULL;
+        for (size_t j = 0; j < len && !clash; j++) /* a stored file above */
+            if (x->name[j] == '/') {
+                const arc_entry *up = find_name(v, n, x->name, j);
+                if (up && up->type == ARC_FILE) clash = up;
+            }
+        if (!clash && x->type == ARC_FILE) { /* stored names below it */
+            char *key = malloc(len + 2);
+            if (key) {
+                memcpy(key, x->name, len);
+                key[len] = '/';
+                size_t i = lower_bound(v, n, key, len + 1);
+                if (i < n && !strncmp(v[i]->name, key, len + 1)) clash = v[i];
+            }
+            free(key);
+        }
+        if (same && !(same->type == ARC_DIR && x->type == ARC_DIR)) {
+            snprintf(err, errlen, "%s: already in the archive", x->name);
+            rc = -1;
+        } else if (clash) {
+            snprintf(err, errlen,
+                     "%s: clashes with %s in the archive (a file cannot "
+                     "also be a directory)",
+                     x->name, clash->name);
+            rc = -1;
+        }
+        if (same && rc == 0) {
             free(in->v[k].name);
             free(in->v[k].path);
         } else {
@@ -354,6 +399,8 @@ static void drop_stored_dirs(arc_inputs *in, const arc_toc *t) {
         }
     }
     in->n = w;
+    free(v);
+    return rc;
 }
 
 /* The common part of create and add: walk, plan, code, write, rename. */
@@ -392,11 +439,7 @@ static mdlz_status build(const char *archive, arc_reader *old,
     header(hdr);
     uint64_t pos = ARC_HEADER_SIZE;
     if (old) {
-        for (size_t i = 0; i < ot->n_entries; i++)
-            for (size_t k = 0; k < in.n; k++)
-                if (name_clash(&ot->entries[i], &in.v[k], err, errlen))
-                    goto out;
-        drop_stored_dirs(&in, ot);
+        if (merge_names(&in, ot, err, errlen) != 0) goto out;
         for (size_t i = 0; i < ot->n_entries; i++)
             if (arc_toc_add_entry(&toc, &ot->entries[i]) != 0) goto nomem;
         for (size_t g = 0; g < ot->n_groups; g++)
