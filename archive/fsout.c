@@ -72,16 +72,20 @@ int fs_file_open(fs_file *f, int root_fd, const char *name, unsigned id) {
     return 0;
 }
 
-int fs_file_write(fs_file *f, const void *buf, size_t n) {
+int fs_write_all(int fd, const void *buf, size_t n) {
     const char *p = buf;
     while (n) {
-        ssize_t k = write(f->fd, p, n);
+        ssize_t k = write(fd, p, n);
         if (k < 0 && errno == EINTR) continue;
         if (k < 0) return -1;
         p += k;
         n -= (size_t)k;
     }
     return 0;
+}
+
+int fs_file_write(fs_file *f, const void *buf, size_t n) {
+    return fs_write_all(f->fd, buf, n);
 }
 
 int fs_file_commit(fs_file *f, uint32_t mode, int64_t mtime, int force) {

@@ -19,6 +19,9 @@
  *  on the way, EINVAL for an unsafe name). */
 int fs_parent(int root_fd, const char *name, int create, const char **base);
 
+/** Writes all of buf to fd (retrying short writes); 0 or -1 (errno). */
+int fs_write_all(int fd, const void *buf, size_t n);
+
 /** 1 if `base` exists in dir_fd (of any type, symlinks not followed). */
 int fs_exists(int dir_fd, const char *base);
 

@@ -44,7 +44,7 @@ static void sink_begin(sink *s, uint32_t i) {
     s->writing = 0;
     s->text = NULL;
     s->cap = 0;
-    s->keep_text = q->keep[i] || (q->load && q->want[i]);
+    s->keep_text = q->refs[i] || (q->load && q->want[i]);
     s->text_failed = 0;
     if (want_file(q, i)) {
         if (fs_file_open(&s->file, q->root_fd, e->name, i) == 0)
@@ -146,33 +146,22 @@ static void sink_put(sink *s, const uint8_t *p, size_t n, uint32_t end) {
 }
 
 /* The prefix of group g: its dependencies' texts, concatenated. NULL with
- * *len = 0 when it has none; NULL with a message when one failed. */
+ * *len = 0 when it has none; NULL with a message when one failed. The
+ * dependencies' groups are done (group_ready), their texts set under the
+ * lock this worker took since, and kept until this group is done
+ * (release_deps): reading them here needs no lock. */
 static uint8_t *build_prefix(request *q, const arc_group *g, size_t *len,
                              char *msg, size_t msglen) {
+    uint32_t missing;
     *len = 0;
     if (!g->n_deps) return NULL;
-    /* Every dependency decoded and checked first: then their sizes are
-     * real, not just what the TOC claims. The texts stay until this group
-     * is done (release_deps), so reading them unlocked is safe. */
-    pthread_mutex_lock(&q->mu);
-    for (uint32_t j = 0; j < g->n_deps; j++) {
-        uint32_t d = g->deps[j];
-        if (!q->texts[d]) {
-            pthread_mutex_unlock(&q->mu);
-            snprintf(msg, msglen, "needs %s, which could not be decoded",
-                     req_entry(q, d)->name);
-            return NULL;
-        }
-        *len += req_entry(q, d)->size;
-    }
-    pthread_mutex_unlock(&q->mu);
-    uint8_t *p = malloc(*len ? *len : 1);
-    size_t pos = 0;
-    for (uint32_t j = 0; p && j < g->n_deps; j++) {
-        memcpy(p + pos, q->texts[g->deps[j]], req_entry(q, g->deps[j])->size);
-        pos += req_entry(q, g->deps[j])->size;
-    }
-    if (!p) snprintf(msg, msglen, "out of memory");
+    uint8_t *p =
+        arc_concat(&q->r->toc, q->texts, g->deps, 0, g->n_deps, len, &missing);
+    if (!p && missing != UINT32_MAX)
+        snprintf(msg, msglen, "needs %s, which could not be decoded",
+                 req_entry(q, missing)->name);
+    else if (!p)
+        snprintf(msg, msglen, "out of memory");
     return p;
 }
 

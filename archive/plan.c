@@ -93,16 +93,11 @@ static int choose_deps(planner *pl, arc_group *g) {
     g->n_deps = 0;
     g->depth = 0;
     if (!pl->ix || pl->n_ids == 0) return 0;
-    uint64_t len = 0;
-    for (uint32_t i = g->first; i < g->first + g->count; i++)
-        len += p->toc->entries[i].size;
-    uint8_t *text = malloc(len ? len : 1);
+    size_t len;
+    uint32_t missing;
+    uint8_t *text =
+        arc_concat(p->toc, p->texts, NULL, g->first, g->count, &len, &missing);
     if (!text) return -1;
-    size_t pos = 0;
-    for (uint32_t i = g->first; i < g->first + g->count; i++) {
-        memcpy(text + pos, p->texts[i], p->toc->entries[i].size);
-        pos += p->toc->entries[i].size;
-    }
     ret_docref hits[ARC_DEPS_MAX];
     int max = pl->o->fan_in > ARC_DEPS_MAX ? ARC_DEPS_MAX : pl->o->fan_in;
     uint64_t budget = len * (uint64_t)pl->o->prime_pct / 100;

@@ -159,32 +159,6 @@ void req_deliver(request *q, uint32_t i, mdlz_status st, const char *msg) {
         q->o->report(q->o->user, req_entry(q, i), st, msg);
 }
 
-/* Marks the groups the selected entries need (the closure). */
-static int plan_request(request *q) {
-    const arc_toc *t = &q->r->toc;
-    uint32_t *stack =
-        malloc((t->n_entries + 1 + arc_toc_deps(t)) * sizeof *stack);
-    if (!stack) return -1;
-    size_t sp = 0;
-    for (uint32_t i = 0; i < t->n_entries; i++)
-        if (q->want[i] && req_entry(q, i)->group >= 0) stack[sp++] = i;
-    while (sp) {
-        uint32_t x = stack[--sp];
-        int64_t g = req_entry(q, x)->group;
-        if (q->need[g] >= x + 1) continue;
-        if (q->need[g] == 0)
-            for (uint32_t j = 0; j < t->groups[g].n_deps; j++) {
-                uint32_t d = t->groups[g].deps[j];
-                q->keep[d] = 1;
-                q->refs[d]++;
-                stack[sp++] = d;
-            }
-        q->need[g] = x + 1;
-    }
-    free(stack);
-    return 0;
-}
-
 /* Frees kept texts no needed group still depends on (under the lock). */
 static void release_deps(request *q, const arc_group *g) {
     for (uint32_t j = 0; j < g->n_deps; j++) {
@@ -274,16 +248,15 @@ static mdlz_status run_request(request *q, int threads) {
     size_t ne = t->n_entries ? t->n_entries : 1,
            ng = t->n_groups ? t->n_groups : 1;
     q->texts = calloc(ne, sizeof *q->texts);
-    q->keep = calloc(ne, 1);
     q->want = calloc(ne, 1);
     q->refs = calloc(ne, sizeof *q->refs);
     q->need = calloc(ng, sizeof *q->need);
     q->gstate = calloc(ng, 1);
     mdlz_status st = MDLZ_ERROR_NOMEM;
-    if (q->texts && q->keep && q->want && q->refs && q->need && q->gstate) {
+    if (q->texts && q->want && q->refs && q->need && q->gstate) {
         for (size_t i = 0; i < t->n_entries; i++)
             q->want[i] = q->select ? q->select[i] != 0 : 1;
-        if (plan_request(q) == 0) {
+        if (arc_toc_closure(t, q->want, 0, q->need, q->refs) == 0) {
             pthread_mutex_init(&q->mu, NULL);
             pthread_cond_init(&q->cv, NULL);
             int n = arc_threads(threads);
@@ -304,7 +277,6 @@ static mdlz_status run_request(request *q, int threads) {
     if (!q->load && q->texts)
         for (size_t i = 0; i < t->n_entries; i++)
             free(q->texts[i]);
-    free(q->keep);
     free(q->want);
     free(q->refs);
     free(q->need);

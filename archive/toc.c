@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "varint.h"
+
 void arc_toc_free(arc_toc *t) {
     if (!t) return;
     for (size_t i = 0; i < t->n_entries; i++)
@@ -86,12 +88,8 @@ static void put(wbuf *w, const void *src, size_t k) {
 }
 
 static void put_varint(wbuf *w, uint64_t v) {
-    uint8_t b[10];
-    size_t n = 0;
-    for (; v >= 0x80; v >>= 7)
-        b[n++] = (uint8_t)(v | 0x80);
-    b[n++] = (uint8_t)v;
-    put(w, b, n);
+    uint8_t b[VARINT_MAX];
+    put(w, b, varint_put(b, v));
 }
 
 /* Signed values (mtimes) as zigzag: small magnitudes stay short. */
@@ -151,15 +149,7 @@ typedef struct {
 } rbuf;
 
 static uint64_t get_varint(rbuf *r) {
-    uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-        if (r->p >= r->end) break;
-        uint8_t b = *r->p++;
-        v |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) return v;
-    }
-    r->bad = 1;
-    return 0;
+    return varint_get(&r->p, r->end, &r->bad);
 }
 
 static const uint8_t *get_bytes(rbuf *r, uint64_t k) {
@@ -323,31 +313,40 @@ mdlz_status arc_toc_parse(const uint8_t *src, size_t n, uint64_t data_start,
     return link_groups(t, data_start, data_end, err, errlen);
 }
 
-uint64_t arc_closure_cost(const arc_toc *t, uint32_t i, uint32_t *docs) {
-    const arc_entry *e = &t->entries[i];
-    *docs = 0;
-    if (e->type != ARC_FILE || e->group < 0) return 0;
-    /* need[g]: last entry of group g to decode, or 0 when not needed. */
-    uint32_t *need = calloc(t->n_groups, sizeof *need);
+int arc_toc_closure(const arc_toc *t, const uint8_t *want, uint32_t root,
+                    uint32_t *need, uint32_t *refs) {
     /* Each group pushes its dependencies once, on its first visit. */
-    uint32_t *stack = malloc((1 + arc_toc_deps(t)) * sizeof *stack);
-    uint64_t cost = 0;
-    if (!need || !stack) {
-        free(need);
-        free(stack);
-        return UINT64_MAX;
-    }
+    uint32_t *stack =
+        malloc((t->n_entries + 1 + arc_toc_deps(t)) * sizeof *stack);
+    if (!stack) return -1;
     size_t sp = 0;
-    stack[sp++] = i;
+    for (uint32_t i = want ? 0 : root; i < (want ? t->n_entries : root + 1);
+         i++)
+        if ((!want || want[i]) && t->entries[i].group >= 0) stack[sp++] = i;
     while (sp) {
         uint32_t x = stack[--sp];
         int64_t g = t->entries[x].group;
         if (need[g] >= x + 1) continue;
         if (need[g] == 0) /* first visit: its prefix, and what it needs */
-            for (uint32_t j = 0; j < t->groups[g].n_deps; j++)
-                stack[sp++] = t->groups[g].deps[j];
+            for (uint32_t j = 0; j < t->groups[g].n_deps; j++) {
+                uint32_t d = t->groups[g].deps[j];
+                if (refs) refs[d]++;
+                stack[sp++] = d;
+            }
         need[g] = x + 1;
     }
+    free(stack);
+    return 0;
+}
+
+uint64_t arc_closure_cost(const arc_toc *t, uint32_t i, uint32_t *docs) {
+    *docs = 0;
+    uint32_t *need = calloc(t->n_groups + 1, sizeof *need);
+    if (!need || arc_toc_closure(t, NULL, i, need, NULL) != 0) {
+        free(need);
+        return UINT64_MAX;
+    }
+    uint64_t cost = 0;
     for (size_t g = 0; g < t->n_groups; g++) {
         if (!need[g]) continue;
         const arc_entry *last = &t->entries[need[g] - 1];
@@ -357,7 +356,6 @@ uint64_t arc_closure_cost(const arc_toc *t, uint32_t i, uint32_t *docs) {
             cost += t->entries[t->groups[g].deps[j]].size;
     }
     free(need);
-    free(stack);
     return cost;
 }
 
@@ -376,4 +374,27 @@ size_t arc_toc_deps(const arc_toc *t) {
     for (size_t g = 0; g < t->n_groups; g++)
         n += t->groups[g].n_deps;
     return n;
+}
+
+uint8_t *arc_concat(const arc_toc *t, uint8_t *const *texts,
+                    const uint32_t *list, uint32_t first, uint32_t n,
+                    size_t *len, uint32_t *missing) {
+    *len = 0;
+    *missing = UINT32_MAX;
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t i = list ? list[k] : first + k;
+        if (!texts[i]) {
+            *missing = i;
+            return NULL;
+        }
+        *len += t->entries[i].size;
+    }
+    uint8_t *out = malloc(*len ? *len : 1);
+    size_t pos = 0;
+    for (uint32_t k = 0; out && k < n; k++) {
+        uint32_t i = list ? list[k] : first + k;
+        memcpy(out + pos, texts[i], t->entries[i].size);
+        pos += t->entries[i].size;
+    }
+    return out;
 }

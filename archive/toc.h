@@ -72,10 +72,27 @@ mdlz_status arc_toc_parse(const uint8_t *src, size_t n, uint64_t data_start,
  *  no empty, "." or ".." component, no NUL, at most ARC_NAME_MAX bytes. */
 int arc_name_ok(const char *name, size_t len);
 
+/** Marks the closure of the files wanted (want[i] != 0; or, when want is
+ *  NULL, of entry `root`): need[g] (n_groups slots, zeroed) becomes the
+ *  last entry + 1 of group g to decode, 0 if not needed; refs (NULL, or
+ *  n_entries zeroed slots) counts, per file, the needed groups whose
+ *  prefix holds it. 0, or -1 when out of memory. */
+int arc_toc_closure(const arc_toc *t, const uint8_t *want, uint32_t root,
+                    uint32_t *need, uint32_t *refs);
+
 /** Bytes a decoder must process to get entry i: its group's text up to
  *  and including it, with each dependency's own cost, counted once per
  *  group and prefix (the closure). *docs gets the files decoded. */
 uint64_t arc_closure_cost(const arc_toc *t, uint32_t i, uint32_t *docs);
+
+/** The contents texts[i] (each of its entry's size) of the entries
+ *  list[0..n) (or, when list is NULL, first..first+n-1) concatenated, in
+ *  a malloc'd buffer of *len bytes: a group's text, or its prefix. NULL
+ *  with *missing = the first entry without a text, or with *missing =
+ *  UINT32_MAX when out of memory. */
+uint8_t *arc_concat(const arc_toc *t, uint8_t *const *texts,
+                    const uint32_t *list, uint32_t first, uint32_t n,
+                    size_t *len, uint32_t *missing);
 
 /** Dependencies of all groups together. */
 size_t arc_toc_deps(const arc_toc *t);

@@ -20,6 +20,7 @@
 
 #include "archive.h"
 #include "common.h"
+#include "fsout.h"
 #include "plan.h"
 
 void arc_write_opts_init(arc_write_opts *o) {
@@ -106,23 +107,16 @@ static mdlz_status gather(arc_plan *p, arc_group *g, uint8_t **text,
         e->hash32 = (uint32_t)XXH3_64bits(p->texts[i], e->size);
     }
     g->raw = raw;
-    *plen = 0;
-    for (uint32_t j = 0; j < g->n_deps; j++)
-        *plen += t->entries[g->deps[j]].size;
     /* A group of one file (a large file) is coded from its content as
      * read: no second copy. */
-    *text = g->count > 1 ? malloc(raw ? raw : 1) : NULL;
-    *prefix = malloc(*plen ? *plen : 1);
-    if ((g->count > 1 && !*text) || !*prefix) return MDLZ_ERROR_NOMEM;
-    for (uint32_t i = g->first; *text && i < g->first + g->count; i++)
-        memcpy(*text + t->entries[i].offset, p->texts[i], t->entries[i].size);
-    size_t pos = 0;
-    for (uint32_t j = 0; j < g->n_deps; j++) {
-        const arc_entry *d = &t->entries[g->deps[j]];
-        memcpy(*prefix + pos, p->texts[g->deps[j]], d->size);
-        pos += d->size;
-    }
-    return MDLZ_OK;
+    uint32_t missing;
+    size_t len;
+    if (g->count > 1 && !(*text = arc_concat(t, p->texts, NULL, g->first,
+                                             g->count, &len, &missing)))
+        return MDLZ_ERROR_NOMEM;
+    /* Dependencies are candidates: their texts are kept (plan.c). */
+    *prefix = arc_concat(t, p->texts, g->deps, 0, g->n_deps, plen, &missing);
+    return *prefix ? MDLZ_OK : MDLZ_ERROR_NOMEM;
 }
 
 /* Codes group k of the job (p->first_group + k). */
@@ -183,18 +177,6 @@ static void *coder(void *arg) {
     return NULL;
 }
 
-static int write_all(int fd, const void *buf, size_t n) {
-    const uint8_t *p = buf;
-    while (n) {
-        ssize_t k = write(fd, p, n);
-        if (k < 0 && errno == EINTR) continue;
-        if (k < 0) return -1;
-        p += k;
-        n -= (size_t)k;
-    }
-    return 0;
-}
-
 /* Codes the new groups and appends them to fd at *pos, in order. */
 static mdlz_status code_groups(arc_plan *p, const arc_write_opts *o, int fd,
                                uint64_t *pos, char *err, size_t errlen) {
@@ -225,7 +207,7 @@ static mdlz_status code_groups(arc_plan *p, const arc_write_opts *o, int fd,
             st = c->st;
             snprintf(err, errlen, "%s", c->msg);
         }
-        if (st == MDLZ_OK && write_all(fd, c->out, c->len) != 0) {
+        if (st == MDLZ_OK && fs_write_all(fd, c->out, c->len) != 0) {
             st = MDLZ_ERROR_GENERIC;
             snprintf(err, errlen, "write: %s", strerror(errno));
         }
@@ -268,7 +250,8 @@ static mdlz_status write_toc(const arc_toc *t, int level, int fd, uint64_t pos,
         wr_le64(tr + 8, flen);
         wr_le32(tr + 16, XXH32(tr, 16, 0));
         memcpy(tr + 20, ARC_TRAILER_MAGIC, 4);
-        if (write_all(fd, frame, flen) != 0 || write_all(fd, tr, sizeof tr)) {
+        if (fs_write_all(fd, frame, flen) != 0 ||
+            fs_write_all(fd, tr, sizeof tr)) {
             st = MDLZ_ERROR_GENERIC;
             snprintf(err, errlen, "write: %s", strerror(errno));
         }
@@ -306,7 +289,7 @@ static int copy_range(int src, int dst, uint64_t off, uint64_t end) {
         size_t k = (size_t)MDLZ_MIN((uint64_t)sizeof buf, end - off);
         ssize_t r = pread(src, buf, k, (off_t)off);
         if (r < 0 && errno == EINTR) continue;
-        if (r <= 0 || write_all(dst, buf, (size_t)r) != 0) return -1;
+        if (r <= 0 || fs_write_all(dst, buf, (size_t)r) != 0) return -1;
         off += (uint64_t)r;
     }
     return 0;
@@ -458,7 +441,7 @@ static mdlz_status build(const char *archive, arc_reader *old,
                                  ot->groups[ot->n_groups - 1].csize
                            : ARC_HEADER_SIZE;
     }
-    if (write_all(fd, hdr, sizeof hdr) != 0 ||
+    if (fs_write_all(fd, hdr, sizeof hdr) != 0 ||
         (old &&
          copy_range(arc_reader_fd(old), fd, ARC_HEADER_SIZE, pos) != 0)) {
         snprintf(err, errlen, "%s: %s", tmp, strerror(errno));

@@ -8,6 +8,7 @@
  * Trailer: END type byte, total original size, XXH64 of all original bytes.
  */
 #include "format.h"
+#include "varint.h"
 
 #include <string.h>
 #include <xxhash.h>
@@ -67,29 +68,13 @@ mdlz_status fmt_parse_header(const uint8_t *src, size_t n, mdlz_config *cfg,
 /* ---- extensions: records of (type u8, length u16, data) ---------------- */
 enum { EXT_RETRIEVAL = 1, EXT_TOOLS = 2, EXT_PREFIX = 3 };
 
-/* LEB128 varints: small ids and sizes take one or two bytes. */
-static size_t put_varint(uint8_t *p, uint64_t v) {
-    size_t n = 0;
-    for (; v >= 0x80; v >>= 7) p[n++] = (uint8_t)(v | 0x80);
-    p[n++] = (uint8_t)v;
-    return n;
-}
-
 typedef struct {
     const uint8_t *p, *end;
     int bad;
 } reader;
 
 static uint64_t get_varint(reader *r) {
-    uint64_t v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-        if (r->p >= r->end) break;
-        uint8_t b = *r->p++;
-        v |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) return v;
-    }
-    r->bad = 1;
-    return 0;
+    return varint_get(&r->p, r->end, &r->bad);
 }
 
 static uint32_t get_u8(reader *r) {
@@ -111,13 +96,13 @@ static size_t write_retrieval(uint8_t *d, const fmt_ext *e) {
         wr_le64(d + n, e->ret_fp);
         n += 8;
     }
-    n += put_varint(d + n, e->prime_bytes);
+    n += varint_put(d + n, e->prime_bytes);
     d[n++] = (uint8_t)e->n_docs;
     for (unsigned i = 0; i < e->n_docs; i++) {
-        n += put_varint(d + n, (uint64_t)e->docs[i].id);
+        n += varint_put(d + n, (uint64_t)e->docs[i].id);
         wr_le32(d + n, e->docs[i].hash32);
         n += 4;
-        n += put_varint(d + n, e->docs[i].size);
+        n += varint_put(d + n, e->docs[i].size);
     }
     return n;
 }
@@ -130,7 +115,7 @@ static size_t write_tools(uint8_t *d, const fmt_ext *e) {
         d[n++] = (uint8_t)len;
         memcpy(d + n, e->tools[i].name, len);
         n += len;
-        n += put_varint(d + n, e->tools[i].version);
+        n += varint_put(d + n, e->tools[i].version);
         wr_le32(d + n, e->tools[i].hash32);
         n += 4;
     }
@@ -138,7 +123,7 @@ static size_t write_tools(uint8_t *d, const fmt_ext *e) {
 }
 
 static size_t write_prefix(uint8_t *d, const fmt_ext *e) {
-    size_t n = put_varint(d, e->prefix_len);
+    size_t n = varint_put(d, e->prefix_len);
     wr_le64(d + n, e->prefix_hash);
     return n + 8;
 }
