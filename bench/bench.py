@@ -346,6 +346,62 @@ def run_measured(argv, stdout_path, cwd, err_path):
     return wall, rss, proc.returncode
 
 
+# Shared by retrieval.py and archive.py: commands that must succeed.
+
+class Failure(Exception):
+    pass
+
+
+def run(argvs, stdout_path, cwd=None):
+    """Run a pipeline (a list of argv lists, or one argv) with the last
+    stdout to stdout_path (os.devnull for none) and each stderr beside it
+    (.err0, .err1, ...).  Return (wall s, CPU s): wall until the last
+    process ended, CPU = user + system of all processes (wait4).  Raises
+    Failure if any exits non-zero."""
+    if argvs and isinstance(argvs[0], str):
+        argvs = [argvs]
+    errbase = (stdout_path if stdout_path != os.devnull
+               else os.path.join(cwd or tempfile.gettempdir(), "devnull"))
+    procs, errs = [], []
+    out = open(stdout_path, "wb")
+    try:
+        t0 = time.perf_counter()
+        prev = subprocess.DEVNULL
+        for k, argv in enumerate(argvs):
+            err = open("%s.err%d" % (errbase, k), "wb")
+            errs.append(err)
+            last = k == len(argvs) - 1
+            p = subprocess.Popen(argv, stdin=prev, stdout=out if last else subprocess.PIPE,
+                                 stderr=err, cwd=cwd)
+            if prev is not subprocess.DEVNULL:
+                prev.close()            # the child holds it now
+            prev = p.stdout
+            procs.append(p)
+        cpu, codes = 0.0, []
+        for p in procs:
+            _, status, ru = os.wait4(p.pid, 0)
+            p.returncode = os.waitstatus_to_exitcode(status)
+            cpu += ru.ru_utime + ru.ru_stime
+            codes.append(p.returncode)
+        wall = time.perf_counter() - t0
+    finally:
+        out.close()
+        for e in errs:
+            e.close()
+    for k, (argv, rc) in enumerate(zip(argvs, codes)):
+        if rc != 0:
+            raise Failure("exit %d: %s\n  %s" % (rc, " | ".join(" ".join(a) for a in argvs),
+                                                 read_tail("%s.err%d" % (errbase, k))))
+    return wall, cpu
+
+
+def run_text(argv, cwd=None):
+    r = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise Failure("exit %d: %s\n  %s" % (r.returncode, " ".join(argv), r.stderr.strip()))
+    return r.stdout
+
+
 def describe_exit(what, rc, argv, err_path):
     why = "exit %d" % rc if rc >= 0 else "killed by signal %d%s" % (
         -rc, " (--timeout)" if TIMEOUT["seconds"] > 0 else "")

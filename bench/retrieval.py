@@ -64,7 +64,6 @@ import math
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tarfile
 import tempfile
@@ -72,7 +71,8 @@ import time
 
 sys.dont_write_bytecode = True     # no __pycache__ in bench/
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import CORPUS, ROOT, ensure_peers, fmt_row, mbs, read_tail, tool_versions  # noqa: E402
+from bench import (CORPUS, ROOT, Failure, ensure_peers, fmt_row, mbs,  # noqa: E402
+                   run, run_text, tool_versions)
 
 COLLECTIONS_DIR = os.path.join(CORPUS, "collections")
 DEFAULT_COLLECTIONS = "sotu,python-docs,manpages"
@@ -106,37 +106,6 @@ HIT_RE = re.compile(r"^\d+\. \[(\d+)\] (.*)  \(score [^,]*, (\d+) bytes\)$")
 
 def log(msg):
     print(msg, file=sys.stderr, flush=True)
-
-
-class Failure(Exception):
-    pass
-
-
-# --------------------------------------------------------------------------
-# running commands
-# --------------------------------------------------------------------------
-
-def run(argv, stdout_path, cwd=None):
-    """Run argv with its output to stdout_path (stderr beside it, .err);
-    return (wall s, CPU s).  Raises Failure on a non-zero exit."""
-    err_path = stdout_path + ".err"
-    with open(stdout_path, "wb") as out, open(err_path, "wb") as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out,
-                                stderr=err, cwd=cwd)
-        _, status, ru = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-    rc = proc.returncode = os.waitstatus_to_exitcode(status)
-    if rc != 0:
-        raise Failure("exit %d: %s\n  %s" % (rc, " ".join(argv), read_tail(err_path)))
-    return wall, ru.ru_utime + ru.ru_stime
-
-
-def run_text(argv, cwd=None):
-    r = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise Failure("exit %d: %s\n  %s" % (r.returncode, " ".join(argv), r.stderr.strip()))
-    return r.stdout
 
 
 def same(a, b):
