@@ -107,6 +107,53 @@ sqlite3_stmt *ret_stmt(ret_index *ix, ret_stmt_id id);
 int ret_unpack(ret_index *ix, const void *blob, size_t blen, uint64_t size,
                uint8_t **body);
 
+/* ---- the term tables (postings.c) --------------------------------------- */
+
+/* What a batch holds for one term: encoded entries (adding: id delta from
+ * the previous entry, the first from 0, tf, dl; removing: id deltas only),
+ * the last id and the number of documents. */
+typedef struct {
+    uint8_t *buf;
+    size_t len, cap;
+    int64_t last;
+    int64_t df;
+} term_acc;
+
+typedef struct {
+    ret_termset dict;  /* the batch's terms (tf: documents, unused) */
+    term_acc *acc;     /* parallel to dict.terms */
+    size_t nacc;
+    ret_termset doc;   /* the terms of the document being added */
+    size_t *idx;       /* their indices in dict */
+    size_t nidx;
+    int64_t docs;
+    int64_t tokens;
+    size_t bytes;      /* encoded bytes held */
+    int with_counts;   /* entries carry tf and dl (adding) */
+} term_batch;
+
+void ret_batch_init(term_batch *b, int with_counts);
+void ret_batch_clear(term_batch *b);
+void ret_batch_free(term_batch *b);
+/** Adds document `id` (its body) to a batch; 0 or -1 (error set). */
+int ret_batch_doc(ret_index *ix, term_batch *b, int64_t id,
+                  const uint8_t *body, size_t len);
+/** Takes a removal batch's entries out of the term tables; 0 or -1. */
+int ret_batch_apply_rm(ret_index *ix, term_batch *b);
+/** The documents added in the open transaction, posted at commit. */
+void ret_pending_start(ret_index *ix);
+void ret_pending_drop(ret_index *ix);
+int ret_post_new_docs(ret_index *ix);
+/** A document added in the open transaction was removed: the pending
+ *  counts are read back from the documents left at commit. */
+void ret_pending_reread(ret_index *ix);
+/** XXH3-64 over (id, hash, size) of every document, scanned (index.c). */
+int ret_fingerprint_scan(ret_index *ix, uint64_t *fp);
+/** Steps a statement that returns no row; 0 or -1 (error set). */
+int ret_step_done(ret_index *ix, sqlite3_stmt *st);
+/** Runs a query returning one integer into *v; 0 or -1 (error set). */
+int ret_query_int(ret_index *ix, const char *sql, int64_t *v);
+
 /** Looks term w[0..n) up in the terms table: returns 1 (found: *df, *tid
  *  set), 0 (absent) or -1. */
 int ret_term_lookup(ret_index *ix, const uint8_t *w, uint32_t n, int64_t *df,
