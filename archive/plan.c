@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "common.h"
-#include "index.h"
+#include "mdlz_index.h"
 #include "session.h"
 
 /* Base: files up to group_size / BASE_FILE_DIV each, about group_size in
@@ -18,7 +18,7 @@
 typedef struct {
     arc_plan *p;
     const arc_write_opts *o;
-    ret_index *ix;      /* candidates, or NULL without retrieval */
+    mdlz_index *ix;      /* candidates, or NULL without retrieval */
     uint32_t *id_entry; /* index document id -> entry */
     size_t n_ids;
     char *err;
@@ -43,15 +43,15 @@ static int load_text(planner *pl, uint32_t i) {
 static int index_entry(planner *pl, uint32_t i) {
     const arc_entry *e = &pl->p->toc->entries[i];
     const uint8_t *t = pl->p->texts[i];
-    if (!pl->ix || !t || e->size == 0 || ret_text_check(t, e->size, NULL))
+    if (!pl->ix || !t || e->size == 0 || mdlz_index_text_check(t, e->size, NULL))
         return 0;
-    ret_add_opts ao = {0};
+    mdlz_index_add_opts ao = {0};
     int64_t id;
     int dup = 0;
     ao.max_size = UINT64_MAX;
-    if (ret_index_add_buffer(pl->ix, e->name, t, e->size, &ao, &id, &dup)) {
+    if (mdlz_index_add_buffer(pl->ix, e->name, t, e->size, &ao, &id, &dup)) {
         snprintf(pl->err, pl->errlen, "retrieval index: %s",
-                 ret_index_errmsg(pl->ix));
+                 mdlz_index_errmsg(pl->ix));
         return -1;
     }
     if (dup) return 0;
@@ -69,19 +69,19 @@ static int index_entry(planner *pl, uint32_t i) {
 /* Indexes entries [a, b) in one transaction: the term tables that
  * selection reads are brought up to date at commit (retrieval/index.h). */
 static int index_group(planner *pl, uint32_t a, uint32_t b) {
-    if (ret_index_begin(pl->ix) != 0) {
+    if (mdlz_index_begin(pl->ix) != 0) {
         snprintf(pl->err, pl->errlen, "retrieval index: %s",
-                 ret_index_errmsg(pl->ix));
+                 mdlz_index_errmsg(pl->ix));
         return -1;
     }
     for (uint32_t k = a; k < b; k++)
         if (index_entry(pl, k) != 0) {
-            ret_index_rollback(pl->ix);
+            mdlz_index_rollback(pl->ix);
             return -1;
         }
-    if (ret_index_commit(pl->ix) != 0) {
+    if (mdlz_index_commit(pl->ix) != 0) {
         snprintf(pl->err, pl->errlen, "retrieval index: %s",
-                 ret_index_errmsg(pl->ix));
+                 mdlz_index_errmsg(pl->ix));
         return -1;
     }
     return 0;
@@ -98,15 +98,15 @@ static int choose_deps(planner *pl, arc_group *g) {
     uint8_t *text =
         arc_concat(p->toc, p->texts, NULL, g->first, g->count, &len, &missing);
     if (!text) return -1;
-    ret_docref hits[ARC_DEPS_MAX];
+    mdlz_index_docref hits[ARC_DEPS_MAX];
     int max = pl->o->fan_in > ARC_DEPS_MAX ? ARC_DEPS_MAX : pl->o->fan_in;
     uint64_t budget = len * (uint64_t)pl->o->prime_pct / 100;
-    int k = ret_index_select(pl->ix, text, len, RET_QUERY_TERMS, max, budget,
+    int k = mdlz_index_select(pl->ix, text, len, RET_QUERY_TERMS, max, budget,
                              NULL, 0, hits);
     free(text);
     if (k < 0) {
         snprintf(pl->err, pl->errlen, "retrieval index: %s",
-                 ret_index_errmsg(pl->ix));
+                 mdlz_index_errmsg(pl->ix));
         return -1;
     }
     for (int j = k - 1; j >= 0; j--) { /* least relevant first */
@@ -210,7 +210,7 @@ mdlz_status arc_plan_make(arc_plan *p, const arc_inputs *in,
     st = MDLZ_ERROR_INDEX;
     uint64_t have = 0;
     if (o->depth > 0) {
-        if (ret_index_open(&pl.ix, ":memory:", RET_CREATE, err, errlen) != 0)
+        if (mdlz_index_open(&pl.ix, ":memory:", MDLZ_INDEX_CREATE, err, errlen) != 0)
             goto out;
         /* Existing files the caller loaded are the first candidates. */
         if (index_group(&pl, 0, (uint32_t)p->first_entry) != 0) goto out;
@@ -233,7 +233,7 @@ mdlz_status arc_plan_make(arc_plan *p, const arc_inputs *in,
     st = MDLZ_OK;
 out:
     if (st != MDLZ_OK && !err[0]) snprintf(err, errlen, "out of memory");
-    ret_index_close(pl.ix);
+    mdlz_index_close(pl.ix);
     free(pl.id_entry);
     free(base);
     free(rest);

@@ -17,16 +17,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "exitcode.h"
 #include "../tools/registry.h"
 #include "ablate.h"
 #include "fileio.h"
-#include "index.h"
+#include "mdlz_index.h"
 #include "options.h"
 #include "report.h"
 #include "subcmd.h"
 
-#define EXIT_DATA_ERROR 1
-#define EXIT_USAGE      2
 #define TRACE_POINTS    500 /* about this many curve points per row */
 
 static void print_ablate_help(void) {
@@ -510,12 +509,12 @@ static int run_config(ablation *ab, size_t row) {
 /* The index's own size: its stored documents' compressed bytes. */
 static int index_size(ablation *ab) {
     char err[512];
-    ret_index *ix;
-    ret_stats st;
-    int rc = ret_index_open(&ix, ab->index, RET_READ, err, sizeof err);
-    if (rc == 0 && (rc = ret_index_stats(ix, &st)) != 0)
-        snprintf(err, sizeof err, "%s", ret_index_errmsg(ix));
-    ret_index_close(ix);
+    mdlz_index *ix;
+    mdlz_index_summary st;
+    int rc = mdlz_index_open(&ix, ab->index, MDLZ_INDEX_READ, err, sizeof err);
+    if (rc == 0 && (rc = mdlz_index_stats(ix, &st)) != 0)
+        snprintf(err, sizeof err, "%s", mdlz_index_errmsg(ix));
+    mdlz_index_close(ix);
     if (rc != 0) {
         report_error(NULL, "ablate: %s", err);
         return EXIT_DATA_ERROR;

@@ -12,13 +12,12 @@
 
 #include <unistd.h>
 
+#include "exitcode.h"
 #include "archive.h"
 #include "codesize.h"
 #include "report.h"
 #include "subcmd.h"
 
-#define EXIT_DATA_ERROR 1
-#define EXIT_USAGE      2
 
 static void print_help(void) {
     printf(

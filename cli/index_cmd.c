@@ -14,12 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "index.h"
+#include "exitcode.h"
+#include "mdlz_index.h"
 #include "report.h"
 #include "subcmd.h"
 
-#define EXIT_DATA_ERROR 1
-#define EXIT_USAGE      2
 
 static void print_index_help(void) {
     printf(
@@ -62,7 +61,7 @@ static void print_index_help(void) {
 /* Parsed options and arguments of one `mdlz index` command. */
 typedef struct {
     const char *cmd;
-    ret_add_opts add;
+    mdlz_index_add_opts add;
     int limit, any, quiet, help;
     char **args; /* INDEX, then the command's arguments */
     int nargs;
@@ -132,23 +131,23 @@ typedef struct {
     uint64_t added, dups, skipped, bytes;
 } add_tally;
 
-static void on_added(void *user, const char *name, ret_add_status status,
+static void on_added(void *user, const char *name, mdlz_index_add_status status,
                      int64_t id, uint64_t size) {
     add_tally *t = user;
     switch (status) {
-    case RET_ADDED:
+    case MDLZ_INDEX_ADDED:
         t->added++;
         t->bytes += size;
         if (!t->quiet)
             printf("added %" PRId64 " %s (%" PRIu64 " bytes)\n", id, name,
                    size);
         break;
-    case RET_DUPLICATE:
+    case MDLZ_INDEX_DUPLICATE:
         t->dups++;
         if (!t->quiet)
             printf("%s: already indexed as %" PRId64 "\n", name, id);
         break;
-    case RET_SKIPPED:
+    case MDLZ_INDEX_SKIPPED:
         t->skipped++;
         if (!t->quiet)
             fprintf(stderr, "mdlz: %s: binary file skipped (--force adds it)\n",
@@ -157,27 +156,27 @@ static void on_added(void *user, const char *name, ret_add_status status,
     }
 }
 
-static int do_add(ret_index *ix, const index_args *a) {
+static int do_add(mdlz_index *ix, const index_args *a) {
     add_tally t = {a->quiet, 0, 0, 0, 0};
-    if (ret_index_begin(ix)) {
-        report_error(NULL, "%s", ret_index_errmsg(ix));
+    if (mdlz_index_begin(ix)) {
+        report_error(NULL, "%s", mdlz_index_errmsg(ix));
         return EXIT_DATA_ERROR;
     }
     for (int i = 1; i < a->nargs; i++) {
         const char *arg = a->args[i];
-        int rc = ret_is_url(arg)
-                     ? ret_index_add_url(ix, arg, &a->add, on_added, &t)
-                     : ret_index_add_path(ix, arg, &a->add, on_added, &t);
+        int rc = mdlz_index_is_url(arg)
+                     ? mdlz_index_add_url(ix, arg, &a->add, on_added, &t)
+                     : mdlz_index_add_path(ix, arg, &a->add, on_added, &t);
         if (rc) {
-            report_error(NULL, "%s", ret_index_errmsg(ix));
-            ret_index_rollback(ix);
+            report_error(NULL, "%s", mdlz_index_errmsg(ix));
+            mdlz_index_rollback(ix);
             report_error(NULL, "index add failed: nothing was added to %s",
                          a->args[0]);
             return EXIT_DATA_ERROR;
         }
     }
-    if (ret_index_commit(ix)) {
-        report_error(NULL, "%s", ret_index_errmsg(ix));
+    if (mdlz_index_commit(ix)) {
+        report_error(NULL, "%s", mdlz_index_errmsg(ix));
         return EXIT_DATA_ERROR;
     }
     if (!a->quiet) {
@@ -202,30 +201,30 @@ static int64_t arg_id(const char *s) {
     return errno ? -1 : (int64_t)v;
 }
 
-static int do_rm(ret_index *ix, const index_args *a) {
-    if (ret_index_begin(ix)) {
-        report_error(NULL, "%s", ret_index_errmsg(ix));
+static int do_rm(mdlz_index *ix, const index_args *a) {
+    if (mdlz_index_begin(ix)) {
+        report_error(NULL, "%s", mdlz_index_errmsg(ix));
         return EXIT_DATA_ERROR;
     }
     int total = 0;
     for (int i = 1; i < a->nargs; i++) {
         int removed;
         int64_t id = arg_id(a->args[i]);
-        if (ret_index_remove(ix, id, a->args[i], &removed)) {
-            report_error(NULL, "%s", ret_index_errmsg(ix));
-            ret_index_rollback(ix);
+        if (mdlz_index_remove(ix, id, a->args[i], &removed)) {
+            report_error(NULL, "%s", mdlz_index_errmsg(ix));
+            mdlz_index_rollback(ix);
             return EXIT_DATA_ERROR;
         }
         if (removed == 0) {
             report_error(a->args[0], "no document %s%s; nothing removed",
                          id >= 0 ? "with id " : "named ", a->args[i]);
-            ret_index_rollback(ix);
+            mdlz_index_rollback(ix);
             return EXIT_DATA_ERROR;
         }
         total += removed;
     }
-    if (ret_index_commit(ix)) {
-        report_error(NULL, "%s", ret_index_errmsg(ix));
+    if (mdlz_index_commit(ix)) {
+        report_error(NULL, "%s", mdlz_index_errmsg(ix));
         return EXIT_DATA_ERROR;
     }
     if (!a->quiet) printf("%d removed\n", total);
@@ -234,7 +233,7 @@ static int do_rm(ret_index *ix, const index_args *a) {
 
 /* ---- ls, stats, search ------------------------------------------------------ */
 
-static int print_doc(void *user, const ret_docinfo *d) {
+static int print_doc(void *user, const mdlz_index_docinfo *d) {
     (void)user;
     char when[32] = "-";
     time_t t = (time_t)d->added;
@@ -245,20 +244,20 @@ static int print_doc(void *user, const ret_docinfo *d) {
     return 0;
 }
 
-static int do_ls(ret_index *ix) {
+static int do_ls(mdlz_index *ix) {
     printf("%6s %12s  %-20s  %s\n", "ID", "BYTES", "ADDED", "NAME");
-    if (ret_index_list(ix, print_doc, NULL)) {
-        report_error(NULL, "%s", ret_index_errmsg(ix));
+    if (mdlz_index_list(ix, print_doc, NULL)) {
+        report_error(NULL, "%s", mdlz_index_errmsg(ix));
         return EXIT_DATA_ERROR;
     }
     return 0;
 }
 
-static int do_stats(ret_index *ix) {
-    ret_stats s;
+static int do_stats(mdlz_index *ix) {
+    mdlz_index_summary s;
     char a[32], b[32], c[32];
-    if (ret_index_stats(ix, &s)) {
-        report_error(NULL, "%s", ret_index_errmsg(ix));
+    if (mdlz_index_stats(ix, &s)) {
+        report_error(NULL, "%s", mdlz_index_errmsg(ix));
         return EXIT_DATA_ERROR;
     }
     format_size(a, sizeof a, s.bytes);
@@ -274,14 +273,14 @@ static int do_stats(ret_index *ix) {
     return 0;
 }
 
-static int print_hit(void *user, const ret_hit *h) {
+static int print_hit(void *user, const mdlz_index_hit *h) {
     int *rank = user;
     printf("%d. [%" PRId64 "] %s  (score %.4g, %" PRIu64 " bytes)\n   %s\n",
            ++*rank, h->id, h->name, h->score, h->size, h->snippet);
     return 0;
 }
 
-static int do_search(ret_index *ix, const index_args *a) {
+static int do_search(mdlz_index *ix, const index_args *a) {
     size_t qlen = 1;
     for (int i = 1; i < a->nargs; i++) qlen += strlen(a->args[i]) + 1;
     char *q = malloc(qlen);
@@ -295,10 +294,10 @@ static int do_search(ret_index *ix, const index_args *a) {
         strcat(q, a->args[i]);
     }
     int rank = 0;
-    int n = ret_index_search(ix, q, a->any, a->limit, print_hit, &rank);
+    int n = mdlz_index_search(ix, q, a->any, a->limit, print_hit, &rank);
     free(q);
     if (n < 0) {
-        report_error(NULL, "%s", ret_index_errmsg(ix));
+        report_error(NULL, "%s", mdlz_index_errmsg(ix));
         return EXIT_DATA_ERROR;
     }
     if (n == 0 && !a->quiet) fprintf(stderr, "mdlz: no document matches\n");
@@ -337,12 +336,12 @@ static int run(const index_args *a) {
     if ((a->any || a->limit != 10) && strcmp(a->cmd, "search"))
         return usage("-n and --or are for '%s'", "search");
 
-    ret_index *ix;
+    mdlz_index *ix;
     char err[512];
     struct stat sb;
     int existed = stat(a->args[0], &sb) == 0;
-    int mode = c == 0 ? RET_CREATE : cmds[c].write ? RET_WRITE : RET_READ;
-    if (ret_index_open(&ix, a->args[0], mode,
+    int mode = c == 0 ? MDLZ_INDEX_CREATE : cmds[c].write ? MDLZ_INDEX_WRITE : MDLZ_INDEX_READ;
+    if (mdlz_index_open(&ix, a->args[0], mode,
                        err, sizeof err)) {
         report_error(NULL, "%s", err);
         return EXIT_DATA_ERROR;
@@ -355,7 +354,7 @@ static int run(const index_args *a) {
     case 3: rc = do_stats(ix); break;
     default: rc = do_search(ix, a); break;
     }
-    ret_index_close(ix);
+    mdlz_index_close(ix);
     if (rc && c == 0 && !existed) remove_index(a->args[0]);
     if (fflush(stdout) && !rc) {
         report_error(NULL, "standard output: %s", strerror(errno));

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
-#include "index.h"
+#include "mdlz_index.h"
 #include "mdlz.h"
 #include "report.h"
 
@@ -177,19 +177,19 @@ static void print_augmentations(const cli_options *opt, const ends *e,
         printf("\n");
         mdlz_docref docs[64];
         size_t n = mdlz_get_frame_docs(docs, 64, e->head, e->head_len);
-        ret_index *ix = NULL;
+        mdlz_index *ix = NULL;
         char err[256];
-        if (opt->index && ret_index_open(&ix, opt->index, RET_READ, err,
+        if (opt->index && mdlz_index_open(&ix, opt->index, MDLZ_INDEX_READ, err,
                                          sizeof err) != 0)
             ix = NULL;
         for (size_t i = 0; i < n; i++) {
             char name[256] = "";
-            if (ix && ret_index_name(ix, docs[i].id, name, sizeof name) != 0)
+            if (ix && mdlz_index_name(ix, docs[i].id, name, sizeof name) != 0)
                 snprintf(name, sizeof name, "(not in this index)");
             printf("    document %6" PRId64 " %10" PRIu64 " bytes  hash %08x  %s\n",
                    docs[i].id, docs[i].size, (unsigned)docs[i].hash32, name);
         }
-        ret_index_close(ix);
+        mdlz_index_close(ix);
     }
     for (unsigned i = 0; opt->verbose && i < fi->n_tools; i++) {
         char name[64];

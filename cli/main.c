@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "exitcode.h"
 #include "fileio.h"
 #include "list.h"
 #include "mdlz.h"
@@ -19,8 +20,6 @@
 #include "report.h"
 #include "subcmd.h"
 
-#define EXIT_DATA_ERROR 1
-#define EXIT_USAGE      2
 
 static void print_help(void) {
     printf(

@@ -2,7 +2,7 @@
  * add.c - adding documents: the text rule, one document from memory
  * (hash, duplicate check, zstd, documents row + FTS5 row under one
  * savepoint), files and directory trees, and URLs (fetched by fetch.c).
- * The caller wraps a whole `add` in ret_index_begin()/commit(), so a
+ * The caller wraps a whole `add` in mdlz_index_begin()/commit(), so a
  * failure anywhere leaves the index as it was.
  */
 #include <dirent.h>
@@ -17,8 +17,8 @@
 #include "internal.h"
 #include "terms.h"
 
-uint64_t ret_max_size(const ret_add_opts *opts) {
-    return opts && opts->max_size ? opts->max_size : RET_DEFAULT_MAX_SIZE;
+uint64_t ret_max_size(const mdlz_index_add_opts *opts) {
+    return opts && opts->max_size ? opts->max_size : MDLZ_INDEX_MAX_SIZE_DEFAULT;
 }
 
 /* 1 if all 8 bytes of w are printable ASCII (0x20..0x7E): no high bit,
@@ -30,7 +30,7 @@ static int printable8(uint64_t w) {
              ((x - ones) & ~x & highs));
 }
 
-int ret_text_check(const uint8_t *body, size_t len, const char **why) {
+int mdlz_index_text_check(const uint8_t *body, size_t len, const char **why) {
     size_t controls = 0;
     for (size_t i = 0; i < len;) {
         uint64_t w;
@@ -69,12 +69,12 @@ int ret_text_check(const uint8_t *body, size_t len, const char **why) {
     return 0;
 }
 
-int ret_zstd_level(const ret_add_opts *opts) {
+int ret_zstd_level(const mdlz_index_add_opts *opts) {
     return opts && opts->zstd_level ? opts->zstd_level : RET_ZSTD_LEVEL;
 }
 
 int ret_doc_prepare(ret_doc *d, const char *name, ZSTD_CCtx *cctx,
-                    const ret_add_opts *opts) {
+                    const mdlz_index_add_opts *opts) {
     if ((uint64_t)d->len > ret_max_size(opts)) {
         snprintf(d->err, sizeof d->err, "%s: %zu bytes, over the size limit "
                  "of %llu (--max-size)", name, d->len,
@@ -82,7 +82,7 @@ int ret_doc_prepare(ret_doc *d, const char *name, ZSTD_CCtx *cctx,
         d->failed = 1;
         return -1;
     }
-    if (!(opts && opts->force) && ret_text_check(d->body, d->len, &d->why))
+    if (!(opts && opts->force) && mdlz_index_text_check(d->body, d->len, &d->why))
         return 0;
     d->hash = XXH3_64bits(d->body, d->len);
     size_t cap = ZSTD_compressBound(d->len);
@@ -120,7 +120,7 @@ void ret_doc_free(ret_doc *d) {
 }
 
 /* Stores a prepared text document whose hash is not in the index yet. */
-static int insert_doc(ret_index *ix, const char *name, const ret_doc *d,
+static int insert_doc(mdlz_index *ix, const char *name, const ret_doc *d,
                       int64_t *id) {
     sqlite3_stmt *st = ret_stmt(ix, RET_ST_INSERT_DOC);
     if (!st) return -1;
@@ -145,7 +145,7 @@ static int insert_doc(ret_index *ix, const char *name, const ret_doc *d,
 
 /* Finds the id of a document with hash h: 1 (found, *id set), 0 (none)
  * or -1. */
-static int find_hash(ret_index *ix, const char *name, uint64_t h,
+static int find_hash(mdlz_index *ix, const char *name, uint64_t h,
                      int64_t *id) {
     sqlite3_stmt *st = ret_stmt(ix, RET_ST_FIND_HASH);
     if (!st) return -1;
@@ -164,8 +164,8 @@ static int find_hash(ret_index *ix, const char *name, uint64_t h,
  * segment at every savepoint, which made adding many small files 1.6x
  * slower. Without a transaction open, the document gets its own; inside
  * the caller's, a failure after the first write marks the transaction so
- * that ret_index_commit() rolls it back instead. */
-static int store_doc(ret_index *ix, const char *name, const ret_doc *d,
+ * that mdlz_index_commit() rolls it back instead. */
+static int store_doc(mdlz_index *ix, const char *name, const ret_doc *d,
                      int64_t *id, int *dup) {
     *dup = 0;
     if (d->failed) return ret_fail(ix, "%s", d->err);
@@ -173,7 +173,7 @@ static int store_doc(ret_index *ix, const char *name, const ret_doc *d,
         return ret_fail(ix, "%s: binary document (%s); not added (--force "
                         "adds it anyway)", name, d->why);
     int own = sqlite3_get_autocommit(ix->db);
-    if (own && ret_index_begin(ix)) return -1;
+    if (own && mdlz_index_begin(ix)) return -1;
     int rc = find_hash(ix, name, d->hash, id);
     if (rc == 1) {
         *dup = 1;
@@ -184,15 +184,15 @@ static int store_doc(ret_index *ix, const char *name, const ret_doc *d,
     }
     if (own) {
         if (rc)
-            ret_index_rollback(ix);
+            mdlz_index_rollback(ix);
         else
-            rc = ret_index_commit(ix);
+            rc = mdlz_index_commit(ix);
     }
     return rc;
 }
 
-int ret_index_add_buffer(ret_index *ix, const char *name, const uint8_t *body,
-                         size_t len, const ret_add_opts *opts, int64_t *id,
+int mdlz_index_add_buffer(mdlz_index *ix, const char *name, const uint8_t *body,
+                         size_t len, const mdlz_index_add_opts *opts, int64_t *id,
                          int *dup) {
     int64_t new_id = 0;
     *dup = 0;
@@ -212,9 +212,9 @@ int ret_index_add_buffer(ret_index *ix, const char *name, const uint8_t *body,
 
 /* What the directory walk hands to the pipeline's sink. */
 typedef struct {
-    ret_index *ix;
-    const ret_add_opts *opts;
-    ret_add_report report;
+    mdlz_index *ix;
+    const mdlz_index_add_opts *opts;
+    mdlz_index_add_report report;
     void *user;
 } walk_ctx;
 
@@ -224,18 +224,18 @@ static int walk_sink(void *user, const char *path, ret_doc *d) {
     int64_t id = 0;
     int dup;
     if (!d->failed && d->why) {
-        if (w->report) w->report(w->user, path, RET_SKIPPED, 0, d->len);
+        if (w->report) w->report(w->user, path, MDLZ_INDEX_SKIPPED, 0, d->len);
         return 0;
     }
     if (store_doc(w->ix, path, d, &id, &dup)) return -1;
     if (w->report)
-        w->report(w->user, path, dup ? RET_DUPLICATE : RET_ADDED, id, d->len);
+        w->report(w->user, path, dup ? MDLZ_INDEX_DUPLICATE : MDLZ_INDEX_ADDED, id, d->len);
     return 0;
 }
 
 /* Adds one file named directly (a binary file is an error). */
-static int add_file(ret_index *ix, const char *path, const ret_add_opts *opts,
-                    ret_add_report report, void *user) {
+static int add_file(mdlz_index *ix, const char *path, const mdlz_index_add_opts *opts,
+                    mdlz_index_add_report report, void *user) {
     uint8_t *body;
     size_t len;
     int64_t id;
@@ -243,10 +243,10 @@ static int add_file(ret_index *ix, const char *path, const ret_add_opts *opts,
     if (ret_read_file(path, ret_max_size(opts), &body, &len, ix->err,
                       sizeof ix->err))
         return -1;
-    int rc = ret_index_add_buffer(ix, path, body, len, opts, &id, &dup);
+    int rc = mdlz_index_add_buffer(ix, path, body, len, opts, &id, &dup);
     free(body);
     if (!rc && report)
-        report(user, path, dup ? RET_DUPLICATE : RET_ADDED, id, (uint64_t)len);
+        report(user, path, dup ? MDLZ_INDEX_DUPLICATE : MDLZ_INDEX_ADDED, id, (uint64_t)len);
     return rc;
 }
 
@@ -270,7 +270,7 @@ static int skip_hidden(const struct dirent *d) { return d->d_name[0] != '.'; }
 /* Appends every regular file under directory `dir` to the list
  * (depth-first, names in byte order, names starting with '.' skipped).
  * Symbolic links to directories are not followed. */
-static int collect_dir(ret_index *ix, const char *dir, int depth,
+static int collect_dir(mdlz_index *ix, const char *dir, int depth,
                        path_list *out) {
     struct dirent **names;
     if (depth > 64) return ret_fail(ix, "%s: directories nested too deep", dir);
@@ -322,8 +322,8 @@ static int collect_dir(ret_index *ix, const char *dir, int depth,
     return rc;
 }
 
-int ret_index_add_path(ret_index *ix, const char *path,
-                       const ret_add_opts *opts, ret_add_report report,
+int mdlz_index_add_path(mdlz_index *ix, const char *path,
+                       const mdlz_index_add_opts *opts, mdlz_index_add_report report,
                        void *user) {
     struct stat sb;
     if (ix->readonly) return ret_fail(ix, "index is open read-only");
@@ -339,7 +339,7 @@ int ret_index_add_path(ret_index *ix, const char *path,
     return rc;
 }
 
-int ret_is_url(const char *s) {
+int mdlz_index_is_url(const char *s) {
     size_t i = 0;
     if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
         return 0;
@@ -350,8 +350,8 @@ int ret_is_url(const char *s) {
     return s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/';
 }
 
-int ret_index_add_url(ret_index *ix, const char *url, const ret_add_opts *opts,
-                      ret_add_report report, void *user) {
+int mdlz_index_add_url(mdlz_index *ix, const char *url, const mdlz_index_add_opts *opts,
+                      mdlz_index_add_report report, void *user) {
     uint8_t *body;
     size_t len;
     int64_t id;
@@ -359,9 +359,9 @@ int ret_index_add_url(ret_index *ix, const char *url, const ret_add_opts *opts,
     if (ix->readonly) return ret_fail(ix, "index is open read-only");
     if (ret_fetch_url(url, opts, &body, &len, ix->err, sizeof ix->err))
         return -1;
-    int rc = ret_index_add_buffer(ix, url, body, len, opts, &id, &dup);
+    int rc = mdlz_index_add_buffer(ix, url, body, len, opts, &id, &dup);
     free(body);
     if (!rc && report)
-        report(user, url, dup ? RET_DUPLICATE : RET_ADDED, id, (uint64_t)len);
+        report(user, url, dup ? MDLZ_INDEX_DUPLICATE : MDLZ_INDEX_ADDED, id, (uint64_t)len);
     return rc;
 }

@@ -114,7 +114,7 @@ static size_t on_data(char *data, size_t size, size_t nmemb, void *user) {
 }
 
 /* Sets the transfer options; returns the first that failed or CURLE_OK. */
-static CURLcode setup(CURL *c, const char *url, const ret_add_opts *opts,
+static CURLcode setup(CURL *c, const char *url, const mdlz_index_add_opts *opts,
                       fetch_buf *fb, char *curl_err) {
     long redirs = opts && opts->max_redirects ? opts->max_redirects : 10;
     long conn = opts && opts->connect_timeout ? opts->connect_timeout : 10;
@@ -141,7 +141,7 @@ static CURLcode setup(CURL *c, const char *url, const ret_add_opts *opts,
     return rc;
 }
 
-int ret_fetch_url(const char *url, const ret_add_opts *opts, uint8_t **body,
+int ret_fetch_url(const char *url, const mdlz_index_add_opts *opts, uint8_t **body,
                   size_t *len, char *err, size_t errlen) {
     *body = NULL;
     *len = 0;

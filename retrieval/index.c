@@ -1,5 +1,5 @@
 /*
- * index.c - the ret_index handle: opening (and creating) the database with
+ * index.c - the mdlz_index handle: opening (and creating) the database with
  * its schema, errors, cached statements, transactions, and the read side
  * of documents: get, name, list, remove, statistics, fingerprint. Adding
  * is in add.c, selection in select.c, search in search.c.
@@ -7,11 +7,11 @@
  * Schema (docs/retrieval.md): a `documents` table with the zstd-compressed
  * bodies, `documents_fts`, a contentless FTS5 table (content='') over the
  * same text for `search`, so the text is stored once, and the term tables
- * that ret_index_select() reads (terms, postings, totals; postings.c),
+ * that mdlz_index_select() reads (terms, postings, totals; postings.c),
  * kept in step with the documents: at commit for the documents added in the transaction,
  * at removal for the removed ones. Deleting from a contentless FTS5 table
  * takes the 'delete' command with the original text, which
- * ret_index_remove() decompresses from `documents` (and tokenizes for the
+ * mdlz_index_remove() decompresses from `documents` (and tokenizes for the
  * term tables).
  */
 #include <stdarg.h>
@@ -82,7 +82,7 @@ static const char *const ret_stmt_sql[RET_ST_COUNT] = {
                         " WHERE id > ?1 AND id <= ?2 ORDER BY id",
 };
 
-int ret_fail(ret_index *ix, const char *fmt, ...) {
+int ret_fail(mdlz_index *ix, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(ix->err, sizeof ix->err, fmt, ap);
@@ -90,15 +90,15 @@ int ret_fail(ret_index *ix, const char *fmt, ...) {
     return -1;
 }
 
-int ret_fail_sql(ret_index *ix, const char *what) {
+int ret_fail_sql(mdlz_index *ix, const char *what) {
     return ret_fail(ix, "%s: %s", what, sqlite3_errmsg(ix->db));
 }
 
-const char *ret_index_errmsg(const ret_index *ix) {
+const char *mdlz_index_errmsg(const mdlz_index *ix) {
     return ix ? ix->err : "no index";
 }
 
-sqlite3_stmt *ret_stmt(ret_index *ix, ret_stmt_id id) {
+sqlite3_stmt *ret_stmt(mdlz_index *ix, ret_stmt_id id) {
     sqlite3_stmt *st = ix->stmt[id];
     if (!st) {
         if (sqlite3_prepare_v3(ix->db, ret_stmt_sql[id], -1,
@@ -114,7 +114,7 @@ sqlite3_stmt *ret_stmt(ret_index *ix, ret_stmt_id id) {
 }
 
 /* Runs one statement returning a single integer (0 if no row). */
-int ret_query_int(ret_index *ix, const char *sql, int64_t *v) {
+int ret_query_int(mdlz_index *ix, const char *sql, int64_t *v) {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(ix->db, sql, -1, &st, NULL)) return -1;
     int rc = sqlite3_step(st);
@@ -125,12 +125,12 @@ int ret_query_int(ret_index *ix, const char *sql, int64_t *v) {
 
 /* Creates the schema in an empty database, or checks an existing one is
  * an mdlz index of a version we read. */
-static int check_or_create(ret_index *ix, const char *path, int mode) {
+static int check_or_create(mdlz_index *ix, const char *path, int mode) {
     int64_t app, ver, tables;
     if (ret_query_int(ix, "PRAGMA application_id", &app))
         return ret_fail(ix, "%s: not an mdlz index (%s)", path,
                         sqlite3_errmsg(ix->db));
-    if (app == 0 && mode == RET_CREATE) {
+    if (app == 0 && mode == MDLZ_INDEX_CREATE) {
         if (ret_query_int(ix, "SELECT count(*) FROM sqlite_schema", &tables))
             return ret_fail_sql(ix, path);
         if (tables == 0) {
@@ -166,16 +166,16 @@ static int check_or_create(ret_index *ix, const char *path, int mode) {
     return 0;
 }
 
-static int open_db(ret_index *ix, const char *path, int mode) {
+static int open_db(mdlz_index *ix, const char *path, int mode) {
     struct stat sb;
-    if (mode != RET_CREATE && stat(path, &sb) != 0)
+    if (mode != MDLZ_INDEX_CREATE && stat(path, &sb) != 0)
         return ret_fail(ix, "%s: no such index", path);
-    int flags = mode == RET_READ ? SQLITE_OPEN_READONLY
+    int flags = mode == MDLZ_INDEX_READ ? SQLITE_OPEN_READONLY
                                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     if (sqlite3_open_v2(path, &ix->db, flags, NULL) != SQLITE_OK)
         return ret_fail(ix, "%s: cannot open index: %s", path,
                         ix->db ? sqlite3_errmsg(ix->db) : "out of memory");
-    ix->readonly = mode == RET_READ;
+    ix->readonly = mode == MDLZ_INDEX_READ;
     sqlite3_extended_result_codes(ix->db, 1);
     sqlite3_busy_timeout(ix->db, RET_BUSY_TIMEOUT_MS);
     if (check_or_create(ix, path, mode)) return -1;
@@ -186,7 +186,7 @@ static int open_db(ret_index *ix, const char *path, int mode) {
      * writers, WAL makes synchronous=NORMAL safe against corruption (a
      * power loss may lose the last commit) and a larger cache speeds up
      * FTS5 merges. */
-    const char *pragmas = mode == RET_READ
+    const char *pragmas = mode == MDLZ_INDEX_READ
                               ? "PRAGMA mmap_size=268435456"
                               : "PRAGMA synchronous=NORMAL;"
                                 "PRAGMA cache_size=-65536";
@@ -195,20 +195,20 @@ static int open_db(ret_index *ix, const char *path, int mode) {
     return 0;
 }
 
-int ret_index_open(ret_index **out, const char *path, int mode, char *err,
+int mdlz_index_open(mdlz_index **out, const char *path, int mode, char *err,
                    size_t errlen) {
     *out = NULL;
-    ret_index *ix = calloc(1, sizeof *ix);
+    mdlz_index *ix = calloc(1, sizeof *ix);
     if (!ix) {
         if (err && errlen) snprintf(err, errlen, "%s: out of memory", path);
         return -1;
     }
-    int bad_mode = mode != RET_READ && mode != RET_WRITE && mode != RET_CREATE;
+    int bad_mode = mode != MDLZ_INDEX_READ && mode != MDLZ_INDEX_WRITE && mode != MDLZ_INDEX_CREATE;
     if (bad_mode || open_db(ix, path, mode)) {
         if (bad_mode)
             ret_fail(ix, "%s: bad open mode %d", path, mode);
         if (err && errlen) snprintf(err, errlen, "%s", ix->err);
-        ret_index_close(ix);
+        mdlz_index_close(ix);
         return -1;
     }
     *out = ix;
@@ -216,7 +216,7 @@ int ret_index_open(ret_index **out, const char *path, int mode, char *err,
 }
 
 
-void ret_index_close(ret_index *ix) {
+void mdlz_index_close(mdlz_index *ix) {
     if (!ix) return;
     for (int i = 0; i < RET_ST_COUNT; i++) sqlite3_finalize(ix->stmt[i]);
     if (ix->db) {
@@ -231,11 +231,11 @@ void ret_index_close(ret_index *ix) {
 }
 
 /* Defined with the statistics below, used by the commit. */
-static int fingerprint_store(ret_index *ix);
+static int fingerprint_store(mdlz_index *ix);
 
 /* ---- transactions ------------------------------------------------------- */
 
-int ret_index_begin(ret_index *ix) {
+int mdlz_index_begin(mdlz_index *ix) {
     if (ix->readonly) return ret_fail(ix, "index is open read-only");
     if (sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
         return ret_fail_sql(ix, "cannot start a transaction");
@@ -251,29 +251,29 @@ int ret_index_begin(ret_index *ix) {
     return 0;
 }
 
-int ret_index_commit(ret_index *ix) {
+int mdlz_index_commit(mdlz_index *ix) {
     if (ix->broken) {
-        ret_index_rollback(ix);
+        mdlz_index_rollback(ix);
         return ret_fail(ix, "a write failed halfway in this transaction; "
                         "it was rolled back");
     }
     if (ix->in_txn && (ret_post_new_docs(ix) || fingerprint_store(ix))) {
         char why[sizeof ix->err];
         snprintf(why, sizeof why, "%s", ix->err);
-        ret_index_rollback(ix);
+        mdlz_index_rollback(ix);
         return ret_fail(ix, "%s; the transaction was rolled back", why);
     }
     ix->in_txn = 0;
     ret_pending_drop(ix);
     if (sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL)) {
         ret_fail_sql(ix, "commit failed");
-        ret_index_rollback(ix);
+        mdlz_index_rollback(ix);
         return -1;
     }
     return 0;
 }
 
-void ret_index_rollback(ret_index *ix) {
+void mdlz_index_rollback(mdlz_index *ix) {
     ix->broken = 0;
     ix->in_txn = 0;
     ret_pending_drop(ix);
@@ -281,14 +281,14 @@ void ret_index_rollback(ret_index *ix) {
         sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-int ret_index_pin(ret_index *ix, uint64_t *fp) {
+int mdlz_index_pin(mdlz_index *ix, uint64_t *fp) {
     uint64_t v;
     if (!sqlite3_get_autocommit(ix->db))
         return ret_fail(ix, "index: a transaction is already open");
     if (sqlite3_exec(ix->db, "BEGIN", NULL, NULL, NULL))
         return ret_fail_sql(ix, "index");
     /* the first read fixes the snapshot */
-    if (ret_index_fingerprint(ix, &v)) {
+    if (mdlz_index_fingerprint(ix, &v)) {
         sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
     }
@@ -296,11 +296,11 @@ int ret_index_pin(ret_index *ix, uint64_t *fp) {
     return 0;
 }
 
-void ret_index_unpin(ret_index *ix) { ret_index_rollback(ix); }
+void mdlz_index_unpin(mdlz_index *ix) { mdlz_index_rollback(ix); }
 
 /* ---- reading documents -------------------------------------------------- */
 
-int ret_unpack(ret_index *ix, const void *blob, size_t blen, uint64_t size,
+int ret_unpack(mdlz_index *ix, const void *blob, size_t blen, uint64_t size,
                uint8_t **body) {
     *body = NULL;
     if (size > SIZE_MAX - 1) return ret_fail(ix, "document too large");
@@ -319,7 +319,7 @@ int ret_unpack(ret_index *ix, const void *blob, size_t blen, uint64_t size,
     return 0;
 }
 
-int ret_index_get(ret_index *ix, int64_t id, uint64_t expected_hash,
+int mdlz_index_get(mdlz_index *ix, int64_t id, uint64_t expected_hash,
                   uint8_t **body, size_t *len, char *err, size_t errlen) {
     *body = NULL;
     *len = 0;
@@ -363,7 +363,7 @@ int ret_index_get(ret_index *ix, int64_t id, uint64_t expected_hash,
     return rc;
 }
 
-int ret_index_name(ret_index *ix, int64_t id, char *buf, size_t buflen) {
+int mdlz_index_name(mdlz_index *ix, int64_t id, char *buf, size_t buflen) {
     sqlite3_stmt *st = ret_stmt(ix, RET_ST_GET);
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, id);
@@ -385,7 +385,7 @@ int ret_index_name(ret_index *ix, int64_t id, char *buf, size_t buflen) {
  * command needs the original text), then its row; its entries in the term
  * tables go into `rm` (written by the caller), unless it was added in the
  * open transaction and has none yet. */
-static int remove_one(ret_index *ix, int64_t id, term_batch *rm) {
+static int remove_one(mdlz_index *ix, int64_t id, term_batch *rm) {
     sqlite3_stmt *st = ret_stmt(ix, RET_ST_GET);
     uint8_t *body = NULL;
     uint64_t size = 0;
@@ -427,7 +427,7 @@ static int remove_one(ret_index *ix, int64_t id, term_batch *rm) {
 }
 
 /* The ids to remove (all collected before anything is deleted). */
-static int find_ids(ret_index *ix, int64_t id, const char *name,
+static int find_ids(mdlz_index *ix, int64_t id, const char *name,
                     int64_t **ids, int *n) {
     sqlite3_stmt *st;
     int cap = 0, s;
@@ -462,7 +462,7 @@ static int find_ids(ret_index *ix, int64_t id, const char *name,
     return s == SQLITE_DONE ? 0 : -1;
 }
 
-int ret_index_remove(ret_index *ix, int64_t id, const char *name,
+int mdlz_index_remove(mdlz_index *ix, int64_t id, const char *name,
                      int *removed) {
     int64_t *ids;
     int n, rc = 0;
@@ -491,7 +491,7 @@ int ret_index_remove(ret_index *ix, int64_t id, const char *name,
 
 /* ---- listing, statistics, fingerprint ----------------------------------- */
 
-int ret_index_list(ret_index *ix, int (*fn)(void *user, const ret_docinfo *d),
+int mdlz_index_list(mdlz_index *ix, int (*fn)(void *user, const mdlz_index_docinfo *d),
                    void *user) {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(ix->db,
@@ -502,7 +502,7 @@ int ret_index_list(ret_index *ix, int (*fn)(void *user, const ret_docinfo *d),
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 1);
-        ret_docinfo d = {sqlite3_column_int64(st, 0), name ? name : "",
+        mdlz_index_docinfo d = {sqlite3_column_int64(st, 0), name ? name : "",
                          (uint64_t)sqlite3_column_int64(st, 2),
                          (uint64_t)sqlite3_column_int64(st, 3),
                          (uint64_t)sqlite3_column_int64(st, 4),
@@ -523,7 +523,7 @@ static void put_le64(uint8_t *p, uint64_t v) {
 
 /* The fingerprint computed from the documents (the covering index
  * documents_meta makes this one small scan). */
-int ret_fingerprint_scan(ret_index *ix, uint64_t *fp) {
+int ret_fingerprint_scan(mdlz_index *ix, uint64_t *fp) {
     sqlite3_stmt *st;
     XXH3_state_t *xs = XXH3_createState();
     if (!xs) return ret_fail(ix, "out of memory");
@@ -550,7 +550,7 @@ int ret_fingerprint_scan(ret_index *ix, uint64_t *fp) {
 
 /* The stored fingerprint (totals), kept with the documents by every
  * commit and removal. */
-static int fingerprint_stored(ret_index *ix, uint64_t *fp) {
+static int fingerprint_stored(mdlz_index *ix, uint64_t *fp) {
     sqlite3_stmt *st = ret_stmt(ix, RET_ST_TOTALS);
     if (!st) return -1;
     int s = sqlite3_step(st);
@@ -560,7 +560,7 @@ static int fingerprint_stored(ret_index *ix, uint64_t *fp) {
 }
 
 /* Stores the fingerprint of the documents (writing only if it changed). */
-static int fingerprint_store(ret_index *ix) {
+static int fingerprint_store(mdlz_index *ix) {
     uint64_t fp = 0, old = 0;
     if (ret_fingerprint_scan(ix, &fp) || fingerprint_stored(ix, &old)) return -1;
     if (fp == old) return 0;
@@ -570,13 +570,13 @@ static int fingerprint_store(ret_index *ix) {
     return ret_step_done(ix, st);
 }
 
-int ret_index_fingerprint(ret_index *ix, uint64_t *fp) {
-    /* inside ret_index_begin() the stored one waits for the commit */
+int mdlz_index_fingerprint(mdlz_index *ix, uint64_t *fp) {
+    /* inside mdlz_index_begin() the stored one waits for the commit */
     return ix->in_txn ? ret_fingerprint_scan(ix, fp) : fingerprint_stored(ix, fp);
 }
 
-static int stats(ret_index *ix, ret_stats *out) {
-    ret_stats s;
+static int stats(mdlz_index *ix, mdlz_index_summary *out) {
+    mdlz_index_summary s;
     memset(&s, 0, sizeof s);
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(ix->db,
@@ -603,16 +603,16 @@ static int stats(ret_index *ix, ret_stats *out) {
         return ret_fail_sql(ix, "index");
     s.file_bytes = (uint64_t)(pages - free_pages) * (uint64_t)psize;
     s.terms = (uint64_t)terms;
-    if (ret_index_fingerprint(ix, &s.fingerprint)) return -1;
+    if (mdlz_index_fingerprint(ix, &s.fingerprint)) return -1;
     *out = s;
     return 0;
 }
 
-int ret_index_stats(ret_index *ix, ret_stats *out) {
+int mdlz_index_stats(mdlz_index *ix, mdlz_index_summary *out) {
     /* one snapshot for all the figures */
-    if (sqlite3_exec(ix->db, "SAVEPOINT ret_stats", NULL, NULL, NULL))
+    if (sqlite3_exec(ix->db, "SAVEPOINT mdlz_index_summary", NULL, NULL, NULL))
         return ret_fail_sql(ix, "index");
     int rc = stats(ix, out);
-    sqlite3_exec(ix->db, "RELEASE ret_stats", NULL, NULL, NULL);
+    sqlite3_exec(ix->db, "RELEASE mdlz_index_summary", NULL, NULL, NULL);
     return rc;
 }

@@ -1,6 +1,6 @@
 /*
  * internal.h - what the retrieval/ files share and nobody else sees: the
- * ret_index handle (database connection, cached prepared statements, zstd
+ * mdlz_index handle (database connection, cached prepared statements, zstd
  * contexts, last error) and helpers for errors and statements.
  */
 #ifndef MDLZ_RETRIEVAL_INTERNAL_H
@@ -9,7 +9,7 @@
 #include <sqlite3.h>
 #include <zstd.h>
 
-#include "index.h"
+#include "mdlz_index.h"
 #include "terms.h"
 
 #if defined(__GNUC__)
@@ -41,21 +41,24 @@ typedef enum {
     RET_ST_COUNT        /* number of cached statements */
 } ret_stmt_id;
 
-struct ret_index {
+struct mdlz_index {
     sqlite3 *db;
     int readonly;
     ZSTD_CCtx *cctx;   /* created on the first add */
     ZSTD_DCtx *dctx;   /* created on the first read */
     sqlite3_stmt *stmt[RET_ST_COUNT];
     int broken;        /* a write failed halfway in the open transaction */
-    int in_txn;        /* inside ret_index_begin() .. commit/rollback */
-    int64_t txn_base;  /* largest id at ret_index_begin(): the documents
+    int in_txn;        /* inside mdlz_index_begin() .. commit/rollback */
+    int64_t txn_base;  /* largest id at mdlz_index_begin(): the documents
                           after it get their postings at commit */
     struct ret_pending *pend; /* the term counts of the documents added in
                           the open transaction, gathered as they are
                           inserted (index.c); NULL outside one */
     char err[512];
 };
+
+/* zstd level of stored bodies (measured: keeps `index add` >= 20 MB/s). */
+#define RET_ZSTD_LEVEL 3
 
 /* ---- the term tables (docs/retrieval.md) ---------------------------------
  * Each postings row holds, for one term, an entry per document containing
@@ -92,19 +95,19 @@ static inline int ret_get_varint(const uint8_t *p, size_t end, size_t *pos,
 }
 
 /** Sets the handle's error message (printf-style). Returns -1. */
-int ret_fail(ret_index *ix, const char *fmt, ...) RET_PRINTF(2, 3);
+int ret_fail(mdlz_index *ix, const char *fmt, ...) RET_PRINTF(2, 3);
 
 /** Sets the error to "WHAT: <sqlite message>". Returns -1. */
-int ret_fail_sql(ret_index *ix, const char *what);
+int ret_fail_sql(mdlz_index *ix, const char *what);
 
 /** The cached statement `id`, reset and with bindings cleared, or NULL
  *  (error set) if it cannot be prepared. */
-sqlite3_stmt *ret_stmt(ret_index *ix, ret_stmt_id id);
+sqlite3_stmt *ret_stmt(mdlz_index *ix, ret_stmt_id id);
 
 /** Decompresses a stored body into a malloc'd buffer of exactly `size`
  *  bytes (1 byte allocated for 0). Returns 0, or -1 (error set) if the
  *  frame is damaged or does not decode to `size` bytes. */
-int ret_unpack(ret_index *ix, const void *blob, size_t blen, uint64_t size,
+int ret_unpack(mdlz_index *ix, const void *blob, size_t blen, uint64_t size,
                uint8_t **body);
 
 /* ---- the term tables (postings.c) --------------------------------------- */
@@ -136,48 +139,48 @@ void ret_batch_init(term_batch *b, int with_counts);
 void ret_batch_clear(term_batch *b);
 void ret_batch_free(term_batch *b);
 /** Adds document `id` (its body) to a batch; 0 or -1 (error set). */
-int ret_batch_doc(ret_index *ix, term_batch *b, int64_t id,
+int ret_batch_doc(mdlz_index *ix, term_batch *b, int64_t id,
                   const uint8_t *body, size_t len);
 /** Takes a removal batch's entries out of the term tables; 0 or -1. */
-int ret_batch_apply_rm(ret_index *ix, term_batch *b);
+int ret_batch_apply_rm(mdlz_index *ix, term_batch *b);
 /** The documents added in the open transaction, posted at commit. */
-void ret_pending_start(ret_index *ix);
-void ret_pending_drop(ret_index *ix);
-int ret_post_new_docs(ret_index *ix);
+void ret_pending_start(mdlz_index *ix);
+void ret_pending_drop(mdlz_index *ix);
+int ret_post_new_docs(mdlz_index *ix);
 /** A document added in the open transaction was removed: the pending
  *  counts are read back from the documents left at commit. */
-void ret_pending_reread(ret_index *ix);
+void ret_pending_reread(mdlz_index *ix);
 /** XXH3-64 over (id, hash, size) of every document, scanned (index.c). */
-int ret_fingerprint_scan(ret_index *ix, uint64_t *fp);
+int ret_fingerprint_scan(mdlz_index *ix, uint64_t *fp);
 /** Steps a statement that returns no row; 0 or -1 (error set). */
-int ret_step_done(ret_index *ix, sqlite3_stmt *st);
+int ret_step_done(mdlz_index *ix, sqlite3_stmt *st);
 /** Runs a query returning one integer into *v; 0 or -1 (error set). */
-int ret_query_int(ret_index *ix, const char *sql, int64_t *v);
+int ret_query_int(mdlz_index *ix, const char *sql, int64_t *v);
 
 /** Looks term w[0..n) up in the terms table: returns 1 (found: *df, *tid
  *  set), 0 (absent) or -1. */
-int ret_term_lookup(ret_index *ix, const uint8_t *w, uint32_t n, int64_t *df,
+int ret_term_lookup(mdlz_index *ix, const uint8_t *w, uint32_t n, int64_t *df,
                     int64_t *tid);
 
 /** Records the term counts of document `id`, just inserted in the open
  *  transaction, for the commit to write (terms may be NULL: the commit
  *  then tokenizes the stored body). Never fails: what cannot be kept is
  *  read back from the documents at commit. */
-void ret_post_doc(ret_index *ix, int64_t id, const ret_termset *terms);
+void ret_post_doc(mdlz_index *ix, int64_t id, const ret_termset *terms);
 
 /** Checks the term tables and the stored fingerprint against the
  *  documents: rebuilds every document's postings and the totals in memory
  *  and compares them with the stored ones (tests; costs about as much as
  *  indexing the documents again). Returns 0, or -1 with the first
  *  difference in the error message. */
-int ret_terms_verify(ret_index *ix);
+int ret_terms_verify(mdlz_index *ix);
 
 /* Files and URLs (fetch.c). Each reads a whole document into a malloc'd
  * buffer (*body, *len; at least 1 byte allocated), refusing more than
  * max_size bytes, and returns 0 or -1 with a one-line message in err. */
 int ret_read_file(const char *path, uint64_t max_size, uint8_t **body,
                   size_t *len, char *err, size_t errlen);
-int ret_fetch_url(const char *url, const ret_add_opts *opts, uint8_t **body,
+int ret_fetch_url(const char *url, const mdlz_index_add_opts *opts, uint8_t **body,
                   size_t *len, char *err, size_t errlen);
 
 /* A document read and made ready to store (add.c): its body, hash and
@@ -202,7 +205,7 @@ typedef struct {
  *  A binary body without `force` gets d->why and is not compressed; a body
  *  over max_size or a zstd failure sets d->failed. Returns 0 or -1. */
 int ret_doc_prepare(ret_doc *d, const char *name, ZSTD_CCtx *cctx,
-                    const ret_add_opts *opts);
+                    const mdlz_index_add_opts *opts);
 
 /** Frees what d owns; d is left empty. */
 void ret_doc_free(ret_doc *d);
@@ -213,13 +216,13 @@ typedef int (*ret_doc_sink)(void *user, const char *path, ret_doc *d);
 /** Reads and prepares the files paths[0..n) on a worker thread (or on
  *  this one if no thread can be started) and hands each to sink on this
  *  thread, in order. Returns 0, or -1 if sink stopped it. */
-int ret_pipeline_files(char *const *paths, size_t n, const ret_add_opts *opts,
+int ret_pipeline_files(char *const *paths, size_t n, const mdlz_index_add_opts *opts,
                        ret_doc_sink sink, void *user);
 
 /** The zstd level of opts (default when 0 or opts is NULL). */
-int ret_zstd_level(const ret_add_opts *opts);
+int ret_zstd_level(const mdlz_index_add_opts *opts);
 
 /** The effective size limit of opts (default when 0 or opts is NULL). */
-uint64_t ret_max_size(const ret_add_opts *opts);
+uint64_t ret_max_size(const mdlz_index_add_opts *opts);
 
 #endif

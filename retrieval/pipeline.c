@@ -25,7 +25,7 @@ typedef struct {
     size_t n;
     size_t consumed;   /* documents the sink is done with */
     int stop;          /* set by the consumer: produce no more */
-    const ret_add_opts *opts;
+    const mdlz_index_add_opts *opts;
     ZSTD_CCtx *cctx;   /* the worker's */
 } ret_pipe;
 
@@ -73,7 +73,7 @@ static int run_serial(ret_pipe *p, ret_doc_sink sink, void *user) {
     return 0;
 }
 
-int ret_pipeline_files(char *const *paths, size_t n, const ret_add_opts *opts,
+int ret_pipeline_files(char *const *paths, size_t n, const mdlz_index_add_opts *opts,
                        ret_doc_sink sink, void *user) {
     ret_pipe p;
     memset(&p, 0, sizeof p);

@@ -1,12 +1,12 @@
 /*
  * postings.c - the term tables of the index: terms(term, df, tid),
  * postings(tid, last, data) and totals(docs, tokens) hold what
- * ret_index_select() reads (docs/retrieval.md): per term its document frequency
+ * mdlz_index_select() reads (docs/retrieval.md): per term its document frequency
  * and an entry (id, tf, dl) per document containing it, with terms as terms.c
  * tokenizes them. They change with the documents: the documents added in a
- * transaction get their entries at ret_index_commit(), from their stored
+ * transaction get their entries at mdlz_index_commit(), from their stored
  * bodies, in one batch (so adding a tree appends to each term's row once);
- * ret_index_remove() takes a document's entries out at once (unless the
+ * mdlz_index_remove() takes a document's entries out at once (unless the
  * document was added in the still open transaction, which posts only the
  * documents left at commit).
  */
@@ -61,10 +61,10 @@ static int acc_room(term_acc *a, size_t need) {
 /* Adds document `id` (text[0..len)) to the batch. Ids must increase. The
  * text's terms are counted in a small table first, then merged into the
  * batch's (large) one. */
-static int batch_doc_terms(ret_index *ix, term_batch *b, int64_t id,
+static int batch_doc_terms(mdlz_index *ix, term_batch *b, int64_t id,
                            const ret_termset *doc);
 
-int ret_batch_doc(ret_index *ix, term_batch *b, int64_t id, const uint8_t *text,
+int ret_batch_doc(mdlz_index *ix, term_batch *b, int64_t id, const uint8_t *text,
                   size_t len) {
     ret_termset_clear(&b->doc);
     if (ret_termset_add_text(&b->doc, text, len))
@@ -73,7 +73,7 @@ int ret_batch_doc(ret_index *ix, term_batch *b, int64_t id, const uint8_t *text,
 }
 
 /* Adds document `id`, whose terms are counted in doc, to the batch. */
-static int batch_doc_terms(ret_index *ix, term_batch *b, int64_t id,
+static int batch_doc_terms(mdlz_index *ix, term_batch *b, int64_t id,
                            const ret_termset *doc) {
     size_t n = doc->n;
     if (n > b->nidx) {
@@ -147,7 +147,7 @@ static term_key *dict_order(const ret_termset *d) {
 }
 
 /* Looks a term up: 1 (found: *df, *tid), 0 (absent) or -1. */
-int ret_term_lookup(ret_index *ix, const uint8_t *w, uint32_t n, int64_t *df,
+int ret_term_lookup(mdlz_index *ix, const uint8_t *w, uint32_t n, int64_t *df,
                     int64_t *tid) {
     sqlite3_stmt *st = ret_stmt(ix, RET_ST_TERM);
     if (!st) return -1;
@@ -164,7 +164,7 @@ int ret_term_lookup(ret_index *ix, const uint8_t *w, uint32_t n, int64_t *df,
 
 /* Reads postings row tid into a malloc'd copy (*data, *len; extra bytes
  * of room allocated after it) and *last. Returns 0 or -1. */
-static int postings_read(ret_index *ix, int64_t tid, size_t extra,
+static int postings_read(mdlz_index *ix, int64_t tid, size_t extra,
                          uint8_t **data, size_t *len, int64_t *last) {
     sqlite3_stmt *st = ret_stmt(ix, RET_ST_POSTINGS);
     *data = NULL;
@@ -189,13 +189,13 @@ static int postings_read(ret_index *ix, int64_t tid, size_t extra,
     return rc;
 }
 
-int ret_step_done(ret_index *ix, sqlite3_stmt *st) {
+int ret_step_done(mdlz_index *ix, sqlite3_stmt *st) {
     int s = sqlite3_step(st);
     sqlite3_reset(st);
     return s == SQLITE_DONE ? 0 : ret_fail_sql(ix, "index");
 }
 
-static int term_put(ret_index *ix, const uint8_t *w, uint32_t n, int64_t df,
+static int term_put(mdlz_index *ix, const uint8_t *w, uint32_t n, int64_t df,
                     int64_t tid) {
     sqlite3_stmt *st = ret_stmt(ix, RET_ST_TERM_PUT);
     if (!st) return -1;
@@ -205,7 +205,7 @@ static int term_put(ret_index *ix, const uint8_t *w, uint32_t n, int64_t df,
     return ret_step_done(ix, st);
 }
 
-static int totals_add(ret_index *ix, int64_t docs, int64_t tokens) {
+static int totals_add(mdlz_index *ix, int64_t docs, int64_t tokens) {
     sqlite3_stmt *st = ret_stmt(ix, RET_ST_TOTALS_ADD);
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, docs);
@@ -215,7 +215,7 @@ static int totals_add(ret_index *ix, int64_t docs, int64_t tokens) {
 
 /* Writes a batch of added documents: appends each term's entries to its
  * postings row (or creates the term), adds to the totals; clears it. */
-static int batch_apply_add(ret_index *ix, term_batch *b) {
+static int batch_apply_add(mdlz_index *ix, term_batch *b) {
     const ret_termset *d = &b->dict;
     term_key *order = dict_order(d);
     if (!order) return ret_fail(ix, "out of memory");
@@ -285,7 +285,7 @@ static int batch_apply_add(ret_index *ix, term_batch *b) {
 /* Writes a batch of removed documents: takes their entries out of each
  * term's postings (the term goes with its last document), subtracts from
  * the totals. */
-int ret_batch_apply_rm(ret_index *ix, term_batch *b) {
+int ret_batch_apply_rm(mdlz_index *ix, term_batch *b) {
     const ret_termset *d = &b->dict;
     term_key *order = dict_order(d);
     if (!order) return ret_fail(ix, "out of memory");
@@ -371,7 +371,7 @@ int ret_batch_apply_rm(ret_index *ix, term_batch *b) {
 
 /* Reads the documents with ids in (after, upto] in id order into the
  * batch (flushing it to the tables when `flush` and it grows large). */
-static int batch_docs(ret_index *ix, term_batch *b, int64_t after, int64_t upto,
+static int batch_docs(mdlz_index *ix, term_batch *b, int64_t after, int64_t upto,
                       int flush) {
     sqlite3_stmt *st = ret_stmt(ix, RET_ST_NEW_DOCS);
     if (!st) return -1;
@@ -411,14 +411,14 @@ struct ret_pending {
     int off;
 };
 
-void ret_pending_drop(ret_index *ix) {
+void ret_pending_drop(mdlz_index *ix) {
     if (!ix->pend) return;
     ret_batch_free(&ix->pend->b);
     free(ix->pend);
     ix->pend = NULL;
 }
 
-void ret_pending_start(ret_index *ix) {
+void ret_pending_start(mdlz_index *ix) {
     ret_pending_drop(ix);
     if (!(ix->pend = malloc(sizeof *ix->pend))) return;
     ret_batch_init(&ix->pend->b, 1);
@@ -426,14 +426,14 @@ void ret_pending_start(ret_index *ix) {
     ix->pend->off = 0;
 }
 
-void ret_pending_reread(ret_index *ix) {
+void ret_pending_reread(mdlz_index *ix) {
     if (!ix->pend) return;
     ret_batch_clear(&ix->pend->b);
     ix->pend->upto = ix->txn_base;
     ix->pend->off = 1;
 }
 
-void ret_post_doc(ret_index *ix, int64_t id, const ret_termset *terms) {
+void ret_post_doc(mdlz_index *ix, int64_t id, const ret_termset *terms) {
     struct ret_pending *p = ix->pend;
     if (!p || p->off || !ix->in_txn) return;
     if (!terms || id <= p->upto || p->b.bytes >= BATCH_FLUSH_BYTES) {
@@ -453,9 +453,9 @@ void ret_post_doc(ret_index *ix, int64_t id, const ret_termset *terms) {
     memcpy(ix->err, err, sizeof err);
 }
 
-/* Posts the documents added since ret_index_begin(): those gathered as
+/* Posts the documents added since mdlz_index_begin(): those gathered as
  * they were inserted, then any others read back from the documents. */
-int ret_post_new_docs(ret_index *ix) {
+int ret_post_new_docs(mdlz_index *ix) {
     term_batch b;
     int rc = 0;
     int64_t after = ix->txn_base;
@@ -472,7 +472,7 @@ int ret_post_new_docs(ret_index *ix) {
     return rc;
 }
 
-int ret_terms_verify(ret_index *ix) {
+int ret_terms_verify(mdlz_index *ix) {
     term_batch b;
     int rc;
     int64_t docs = 0, tokens = 0, nterms = 0;

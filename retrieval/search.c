@@ -125,8 +125,8 @@ static char *build_query(const word_list *w, int any) {
     return q;
 }
 
-int ret_index_search(ret_index *ix, const char *query, int any, int limit,
-                     int (*fn)(void *user, const ret_hit *h), void *user) {
+int mdlz_index_search(mdlz_index *ix, const char *query, int any, int limit,
+                     int (*fn)(void *user, const mdlz_index_hit *h), void *user) {
     word_list w;
     char *q = NULL, snippet[SNIPPET_CAP];
     sqlite3_stmt *st = NULL;
@@ -178,7 +178,7 @@ int ret_index_search(ret_index *ix, const char *query, int any, int limit,
         } else {
             snprintf(snippet, sizeof snippet, "(stored body is damaged)");
         }
-        ret_hit h = {id, name ? name : "", score, snippet, size};
+        mdlz_index_hit h = {id, name ? name : "", score, snippet, size};
         int stop = fn ? fn(user, &h) : 0;
         sqlite3_reset(g);
         count++;

@@ -1,5 +1,5 @@
 /*
- * select.c - ret_index_select(): which documents the retrieval match model
+ * select.c - mdlz_index_select(): which documents the retrieval match model
  * reads for a piece of text. The decoder runs the same selection on the
  * same index, so every step is deterministic and integer-only:
  *
@@ -141,7 +141,7 @@ static int term_before(const ret_termset *ts, const scored_term *a,
 
 /* Picks the best `k` terms into best[] (sorted, best first); returns how
  * many (<= k) or -1. */
-static int pick_terms(ret_index *ix, const ret_termset *ts, uint64_t ndocs,
+static int pick_terms(mdlz_index *ix, const ret_termset *ts, uint64_t ndocs,
                       int k, scored_term *best) {
     term_ref *order = malloc((ts->n ? ts->n : 1) * sizeof *order);
     if (!order) return ret_fail(ix, "out of memory");
@@ -218,7 +218,7 @@ static int score_add(score_table *t, int64_t id, uint64_t w) {
  * postings: sum over the terms of idf * tf * (k1 + 1) / (tf + k). The
  * sum does not depend on the order of the terms. Sets *hits (malloc'd,
  * unsorted) and returns their count, or -1. */
-static long score_docs(ret_index *ix, const scored_term *terms, int nterms,
+static long score_docs(mdlz_index *ix, const scored_term *terms, int nterms,
                        uint64_t nrow, uint64_t total, hit **hits) {
     score_table tab = {NULL, 0, 0};
     uint64_t entries = 0; /* bounds the documents, and so does nrow */
@@ -306,7 +306,7 @@ static void select_top(hit *h, long n, long k) {
 }
 
 /* Size and hash of a document. Returns 0 or -1. */
-static int doc_meta(ret_index *ix, int64_t id, uint64_t *hash, uint64_t *size) {
+static int doc_meta(mdlz_index *ix, int64_t id, uint64_t *hash, uint64_t *size) {
     sqlite3_stmt *st = ret_stmt(ix, RET_ST_META);
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, id);
@@ -321,11 +321,11 @@ static int doc_meta(ret_index *ix, int64_t id, uint64_t *hash, uint64_t *size) {
                     (long long)id);
 }
 
-/* ret_index_select() inside its read transaction. */
-static int select_docs(ret_index *ix, const uint8_t *text, size_t len,
+/* mdlz_index_select() inside its read transaction. */
+static int select_docs(mdlz_index *ix, const uint8_t *text, size_t len,
                        int max_terms, int max_docs, uint64_t max_bytes,
                        const int64_t *exclude, int n_exclude,
-                       ret_docref *out) {
+                       mdlz_index_docref *out) {
     ret_termset ts;
     memset(&ts, 0, sizeof ts);
     scored_term *best = NULL;
@@ -391,7 +391,7 @@ static int select_docs(ret_index *ix, const uint8_t *text, size_t len,
         }
         if (size > max_bytes - used) continue;
         used += size;
-        out[count++] = (ret_docref){id, hash, size};
+        out[count++] = (mdlz_index_docref){id, hash, size};
     }
 done:
     free(hits);
@@ -401,11 +401,11 @@ done:
     return count;
 }
 
-int ret_index_select(ret_index *ix, const uint8_t *text, size_t len,
+int mdlz_index_select(mdlz_index *ix, const uint8_t *text, size_t len,
                      int max_terms, int max_docs, uint64_t max_bytes,
-                     const int64_t *exclude, int n_exclude, ret_docref *out) {
+                     const int64_t *exclude, int n_exclude, mdlz_index_docref *out) {
     if (max_terms <= 0 || max_docs <= 0 || len == 0) return 0;
-    /* one snapshot for all the statements, even without ret_index_pin() */
+    /* one snapshot for all the statements, even without mdlz_index_pin() */
     if (sqlite3_exec(ix->db, "SAVEPOINT ret_select", NULL, NULL, NULL))
         return ret_fail_sql(ix, "index");
     int n = select_docs(ix, text, len, max_terms, max_docs, max_bytes, exclude,

@@ -6,12 +6,12 @@
 #include <string.h>
 #include <xxhash.h>
 
-#include "index.h"
+#include "mdlz_index.h"
 
 #define RET_MAX_LOADED (RET_WHOLE_DOCS + RET_ONLINE_DOCS * RET_ONLINE_QUERIES)
 
 struct ret_session {
-    ret_index *ix;
+    mdlz_index *ix;
     uint64_t fp;
     uint8_t *text;
     size_t len, cap;
@@ -25,9 +25,9 @@ mdlz_status ret_session_open(ret_session **out, const char *path, char *err,
     *out = NULL;
     ret_session *s = calloc(1, sizeof *s);
     if (!s) return MDLZ_ERROR_NOMEM;
-    if (ret_index_open(&s->ix, path, RET_READ, err, errlen) != 0 ||
-        ret_index_pin(s->ix, &s->fp) != 0) {
-        if (s->ix) snprintf(err, errlen, "%s", ret_index_errmsg(s->ix));
+    if (mdlz_index_open(&s->ix, path, MDLZ_INDEX_READ, err, errlen) != 0 ||
+        mdlz_index_pin(s->ix, &s->fp) != 0) {
+        if (s->ix) snprintf(err, errlen, "%s", mdlz_index_errmsg(s->ix));
         ret_session_free(s);
         return MDLZ_ERROR_INDEX;
     }
@@ -38,8 +38,8 @@ mdlz_status ret_session_open(ret_session **out, const char *path, char *err,
 void ret_session_free(ret_session *s) {
     if (!s) return;
     if (s->ix) {
-        ret_index_unpin(s->ix);
-        ret_index_close(s->ix);
+        mdlz_index_unpin(s->ix);
+        mdlz_index_close(s->ix);
     }
     free(s->text);
     free(s);
@@ -74,10 +74,10 @@ static int fetch(ret_session *s, int64_t id, uint32_t hash32, uint64_t size,
                  char *err, size_t errlen) {
     uint8_t *body = NULL;
     size_t n = 0;
-    if (ret_index_get(s->ix, id, 0, &body, &n, err, errlen) != 0) return -1;
+    if (mdlz_index_get(s->ix, id, 0, &body, &n, err, errlen) != 0) return -1;
     if (size && (n != size || (uint32_t)XXH3_64bits(body, n) != hash32)) {
         char name[256];
-        if (ret_index_name(s->ix, id, name, sizeof name) != 0)
+        if (mdlz_index_name(s->ix, id, name, sizeof name) != 0)
             snprintf(name, sizeof name, "?");
         snprintf(err, errlen, "document %lld (%s) differs from the one used "
                  "to compress", (long long)id, name);
@@ -92,12 +92,12 @@ static int fetch(ret_session *s, int64_t id, uint32_t hash32, uint64_t size,
 
 int ret_session_choose(ret_session *s, const uint8_t *text, size_t n,
                        mdlz_docref *refs, int max, char *err, size_t errlen) {
-    ret_docref hits[RET_WHOLE_DOCS];
+    mdlz_index_docref hits[RET_WHOLE_DOCS];
     if (max > RET_WHOLE_DOCS) max = RET_WHOLE_DOCS;
-    int k = ret_index_select(s->ix, text, n, RET_QUERY_TERMS, max,
+    int k = mdlz_index_select(s->ix, text, n, RET_QUERY_TERMS, max,
                              RET_WHOLE_BYTES, s->loaded, s->n_loaded, hits);
     if (k < 0) {
-        snprintf(err, errlen, "%s", ret_index_errmsg(s->ix));
+        snprintf(err, errlen, "%s", mdlz_index_errmsg(s->ix));
         return -1;
     }
     int m = 0;
@@ -122,11 +122,11 @@ mdlz_status ret_session_load(ret_session *s, const mdlz_docref *ref, char *err,
 }
 
 int ret_session_online(ret_session *s, const uint8_t *recent, size_t n) {
-    ret_docref hits[RET_ONLINE_DOCS];
+    mdlz_index_docref hits[RET_ONLINE_DOCS];
     uint64_t room = RET_TEXT_MAX - s->len;
     if (s->failed) return -1;
     if (s->n_loaded + RET_ONLINE_DOCS > RET_MAX_LOADED || room == 0) return 0;
-    int k = ret_index_select(s->ix, recent, n, RET_QUERY_TERMS, RET_ONLINE_DOCS,
+    int k = mdlz_index_select(s->ix, recent, n, RET_QUERY_TERMS, RET_ONLINE_DOCS,
                              room, s->loaded, s->n_loaded, hits);
     char err[256];
     for (int i = k - 1; i >= 0 && !s->failed; i--)

@@ -1,6 +1,6 @@
 /*
  * terms.c - the tokenizer (unicode61-like, table-free) and the term
- * counter of ret_index_select(): they make the query's terms and, in
+ * counter of mdlz_index_select(): they make the query's terms and, in
  * index.c, the term tables from the documents. See terms.h for the rules
  * and docs/retrieval.md for why they are fixed in code.
  */

@@ -1,5 +1,5 @@
 /*
- * terms.h - the tokenizer and term counter of ret_index_select(), for the
+ * terms.h - the tokenizer and term counter of mdlz_index_select(), for the
  * query text and (index.c) for the term tables made from the documents.
  * It splits text the way FTS5's unicode61 tokenizer does for ASCII (runs
  * of letters and digits, lowercased) and, without any Unicode table,

@@ -1,7 +1,7 @@
 /*
  * bench_select.c - timing driver for the compressor's retrieval path (not
- * a test): per document, ret_index_open(RET_READ) + ret_index_pin() + one
- * ret_index_select() on the whole text + ret_index_get() of the chosen
+ * a test): per document, mdlz_index_open(MDLZ_INDEX_READ) + mdlz_index_pin() + one
+ * mdlz_index_select() on the whole text + mdlz_index_get() of the chosen
  * documents, then selects on 2 KiB windows of the text (the "online"
  * mode). Prints process CPU time per call in ms (the machine may be
  * loaded by others: wall time is printed in the summary only).
@@ -20,7 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "index.h"
+#include "mdlz_index.h"
 
 static double cpu_ms(void) {
     struct timespec ts;
@@ -82,26 +82,26 @@ typedef struct {
  * Returns the number selected, or -1. */
 static int run_once(const char *index, const uint8_t *text, size_t len,
                     int max_terms, int max_docs, size_t window, int nwin,
-                    run_times *t, double *win, ret_docref *refs) {
-    ret_index *ix;
+                    run_times *t, double *win, mdlz_index_docref *refs) {
+    mdlz_index *ix;
     char err[512];
     double w0 = wall_ms(), c0 = cpu_ms();
-    if (ret_index_open(&ix, index, RET_READ, err, sizeof err)) {
+    if (mdlz_index_open(&ix, index, MDLZ_INDEX_READ, err, sizeof err)) {
         fprintf(stderr, "bench_select: %s\n", err);
         return -1;
     }
     double c1 = cpu_ms();
     int n = -1;
-    if (ret_index_pin(ix, NULL)) goto fail;
+    if (mdlz_index_pin(ix, NULL)) goto fail;
     double c2 = cpu_ms();
-    n = ret_index_select(ix, text, len, max_terms, max_docs, UINT64_MAX, NULL,
+    n = mdlz_index_select(ix, text, len, max_terms, max_docs, UINT64_MAX, NULL,
                          0, refs);
     double c3 = cpu_ms();
     if (n < 0) goto fail;
     for (int i = 0; i < n; i++) {
         uint8_t *body;
         size_t blen;
-        if (ret_index_get(ix, refs[i].id, refs[i].hash, &body, &blen, NULL,
+        if (mdlz_index_get(ix, refs[i].id, refs[i].hash, &body, &blen, NULL,
                           0)) {
             n = -1;
             goto fail;
@@ -114,20 +114,20 @@ static int run_once(const char *index, const uint8_t *text, size_t len,
         size_t wlen = window < len ? window : len;
         size_t off = nwin > 1 ? (len - wlen) * (size_t)k / (size_t)(nwin - 1)
                               : 0;
-        ret_docref w[64];
+        mdlz_index_docref w[64];
         double c5 = cpu_ms();
-        if (ret_index_select(ix, text + off, wlen, max_terms, max_docs,
+        if (mdlz_index_select(ix, text + off, wlen, max_terms, max_docs,
                              UINT64_MAX, NULL, 0, w) < 0) {
             n = -1;
             goto fail;
         }
         win[k] = cpu_ms() - c5;
     }
-    ret_index_close(ix);
+    mdlz_index_close(ix);
     return n;
 fail:
-    fprintf(stderr, "bench_select: %s\n", ret_index_errmsg(ix));
-    ret_index_close(ix);
+    fprintf(stderr, "bench_select: %s\n", mdlz_index_errmsg(ix));
+    mdlz_index_close(ix);
     return -1;
 }
 
@@ -183,7 +183,7 @@ int main(int argc, char **argv) {
             fprintf(stderr, "bench_select: cannot read %s\n", argv[a + f]);
             return 1;
         }
-        ret_docref refs[64];
+        mdlz_index_docref refs[64];
         run_times best = {0, 0, 0, 0, 0, 0}, t;
         double win[16], wbest[16];
         int n = 0;

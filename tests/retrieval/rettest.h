@@ -15,7 +15,7 @@
 #include <xxhash.h>
 
 #include "check.h"
-#include "index.h"
+#include "mdlz_index.h"
 
 static char tmpdir[256];
 
@@ -32,23 +32,23 @@ static inline void remove_db(const char *path) {
     unlink(p);
 }
 
-static inline ret_index *open_new(const char *name) {
+static inline mdlz_index *open_new(const char *name) {
     char path[600], err[512];
-    ret_index *ix;
+    mdlz_index *ix;
     tmp_path(path, sizeof path, name);
     remove_db(path);
-    if (ret_index_open(&ix, path, RET_CREATE, err, sizeof err)) {
+    if (mdlz_index_open(&ix, path, MDLZ_INDEX_CREATE, err, sizeof err)) {
         fprintf(stderr, "cannot create %s: %s\n", path, err);
         exit(99);
     }
     return ix;
 }
 
-static inline int64_t add_text(ret_index *ix, const char *name, const char *text,
+static inline int64_t add_text(mdlz_index *ix, const char *name, const char *text,
                         int *dup) {
     int64_t id = -1;
     int d = 0;
-    if (ret_index_add_buffer(ix, name, (const uint8_t *)text, strlen(text),
+    if (mdlz_index_add_buffer(ix, name, (const uint8_t *)text, strlen(text),
                              NULL, &id, &d))
         return -1;
     if (dup) *dup = d;
@@ -61,7 +61,7 @@ typedef struct {
     int n;
 } fp_acc;
 
-static inline int fp_row(void *user, const ret_docinfo *d) {
+static inline int fp_row(void *user, const mdlz_index_docinfo *d) {
     fp_acc *a = user;
     uint8_t rec[24];
     uint64_t v[3] = {(uint64_t)d->id, d->hash, d->size};
@@ -72,25 +72,25 @@ static inline int fp_row(void *user, const ret_docinfo *d) {
     return 0;
 }
 
-static inline uint64_t fp_reference(ret_index *ix, int *n) {
+static inline uint64_t fp_reference(mdlz_index *ix, int *n) {
     fp_acc a = {XXH3_createState(), 0};
     XXH3_64bits_reset(a.st);
-    ret_index_list(ix, fp_row, &a);
+    mdlz_index_list(ix, fp_row, &a);
     uint64_t fp = XXH3_64bits_digest(a.st);
     XXH3_freeState(a.st);
     if (n) *n = a.n;
     return fp;
 }
 
-static inline uint64_t fingerprint(ret_index *ix) {
+static inline uint64_t fingerprint(mdlz_index *ix) {
     uint64_t fp = 0;
-    if (ret_index_fingerprint(ix, &fp)) return 0;
+    if (mdlz_index_fingerprint(ix, &fp)) return 0;
     return fp;
 }
 
-static inline int64_t count_docs(ret_index *ix) {
-    ret_stats s;
-    if (ret_index_stats(ix, &s)) return -1;
+static inline int64_t count_docs(mdlz_index *ix) {
+    mdlz_index_summary s;
+    if (mdlz_index_stats(ix, &s)) return -1;
     return s.documents;
 }
 

@@ -2,7 +2,7 @@
  * test_index.c - the retrieval index API (retrieval/index.h): open modes
  * and refusals, add (duplicates, binary rule, size limit), get (hash
  * checks, damaged bodies), remove, transactions, read snapshots, the
- * fingerprint definition, stats and search. ret_index_select() and the
+ * fingerprint definition, stats and search. mdlz_index_select() and the
  * term tables it reads are tested in test_select.c.
  *
  * Usage: test_index [TMPDIR]. Prints "ok - ..." / "not ok - ..." per case
@@ -22,25 +22,25 @@
 
 static void test_open(void) {
     char path[600], err[512];
-    ret_index *ix = (ret_index *)1;
+    mdlz_index *ix = (mdlz_index *)1;
     tmp_path(path, sizeof path, "missing.db");
     remove_db(path);
-    check(ret_index_open(&ix, path, RET_READ, err, sizeof err) == -1 &&
+    check(mdlz_index_open(&ix, path, MDLZ_INDEX_READ, err, sizeof err) == -1 &&
               ix == NULL && strstr(err, "no such index"),
-          "open: RET_READ of a missing file fails (%s)", err);
-    check(access(path, F_OK) != 0, "open: RET_READ creates nothing");
-    check(ret_index_open(&ix, path, RET_WRITE, err, sizeof err) == -1,
-          "open: RET_WRITE of a missing file fails");
+          "open: MDLZ_INDEX_READ of a missing file fails (%s)", err);
+    check(access(path, F_OK) != 0, "open: MDLZ_INDEX_READ creates nothing");
+    check(mdlz_index_open(&ix, path, MDLZ_INDEX_WRITE, err, sizeof err) == -1,
+          "open: MDLZ_INDEX_WRITE of a missing file fails");
 
     tmp_path(path, sizeof path, "garbage.db");
     FILE *f = fopen(path, "wb");
     for (int i = 0; i < 2000; i++) fputs("not a database ", f);
     fclose(f);
-    check(ret_index_open(&ix, path, RET_READ, err, sizeof err) == -1 &&
+    check(mdlz_index_open(&ix, path, MDLZ_INDEX_READ, err, sizeof err) == -1 &&
               strstr(err, "not an mdlz index"),
           "open: a non-SQLite file is refused (%s)", err);
-    check(ret_index_open(&ix, path, RET_CREATE, err, sizeof err) == -1,
-          "open: RET_CREATE refuses a non-SQLite file");
+    check(mdlz_index_open(&ix, path, MDLZ_INDEX_CREATE, err, sizeof err) == -1,
+          "open: MDLZ_INDEX_CREATE refuses a non-SQLite file");
 
     sqlite3 *db;
     tmp_path(path, sizeof path, "other.db");
@@ -48,36 +48,36 @@ static void test_open(void) {
     sqlite3_open(path, &db);
     sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL);
     sqlite3_close(db);
-    check(ret_index_open(&ix, path, RET_CREATE, err, sizeof err) == -1 &&
+    check(mdlz_index_open(&ix, path, MDLZ_INDEX_CREATE, err, sizeof err) == -1 &&
               strstr(err, "not an mdlz index"),
-          "open: RET_CREATE refuses another application's database (%s)",
+          "open: MDLZ_INDEX_CREATE refuses another application's database (%s)",
           err);
-    check(ret_index_open(&ix, path, 7, err, sizeof err) == -1,
+    check(mdlz_index_open(&ix, path, 7, err, sizeof err) == -1,
           "open: a bad mode is refused");
-    ret_index_close(NULL);
+    mdlz_index_close(NULL);
     check(1, "close: NULL is a no-op");
 
     tmp_path(path, sizeof path, "empty.db");
     remove_db(path);
-    ret_index *w = open_new("empty.db");
-    ret_index_close(w);
-    int ok = ret_index_open(&ix, path, RET_READ, err, sizeof err) == 0;
-    check(ok, "open: RET_READ of a created index works (%s)", ok ? "" : err);
+    mdlz_index *w = open_new("empty.db");
+    mdlz_index_close(w);
+    int ok = mdlz_index_open(&ix, path, MDLZ_INDEX_READ, err, sizeof err) == 0;
+    check(ok, "open: MDLZ_INDEX_READ of a created index works (%s)", ok ? "" : err);
     if (ok) {
         int dup;
         check(add_text(ix, "x", "some text", &dup) == -1 &&
-                  strstr(ret_index_errmsg(ix), "read-only"),
+                  strstr(mdlz_index_errmsg(ix), "read-only"),
               "add: refused on a read-only handle");
         check(fingerprint(ix) == XXH3_64bits("", 0),
               "fingerprint: empty index = XXH3_64 of nothing");
-        ret_index_close(ix);
+        mdlz_index_close(ix);
     }
 }
 
 /* ---- add, duplicates, text rule, size limit ---------------------------- */
 
 static void test_add(void) {
-    ret_index *ix = open_new("add.db");
+    mdlz_index *ix = open_new("add.db");
     int dup = -1;
     uint64_t fp0 = fingerprint(ix);
     int64_t a = add_text(ix, "a.txt", "the quick brown fox", &dup);
@@ -112,90 +112,90 @@ static void test_add(void) {
         {"controls", "a\x01\x02\x03 plain text here", 23},
     };
     for (size_t i = 0; i < sizeof binary / sizeof binary[0]; i++) {
-        int rc = ret_index_add_buffer(ix, binary[i].name,
+        int rc = mdlz_index_add_buffer(ix, binary[i].name,
                                       (const uint8_t *)binary[i].body,
                                       binary[i].len, NULL, &id, &dup);
-        check(rc == -1 && strstr(ret_index_errmsg(ix), "binary") &&
-                  strstr(ret_index_errmsg(ix), binary[i].name),
+        check(rc == -1 && strstr(mdlz_index_errmsg(ix), "binary") &&
+                  strstr(mdlz_index_errmsg(ix), binary[i].name),
               "add: binary '%s' refused (%s)", binary[i].name,
-              ret_index_errmsg(ix));
+              mdlz_index_errmsg(ix));
     }
     check(count_docs(ix) == 2 && fingerprint(ix) == fp2,
           "add: refused documents leave the index unchanged");
-    ret_add_opts force = {0};
+    mdlz_index_add_opts force = {0};
     force.force = 1;
-    check(ret_index_add_buffer(ix, "nul", (const uint8_t *)"abc\0def", 7,
+    check(mdlz_index_add_buffer(ix, "nul", (const uint8_t *)"abc\0def", 7,
                                &force, &id, &dup) == 0 &&
               id == 3 && !dup,
           "add: --force adds a binary document");
     uint8_t *body;
     size_t len;
-    check(ret_index_get(ix, 3, 0, &body, &len, NULL, 0) == 0 && len == 7 &&
+    check(mdlz_index_get(ix, 3, 0, &body, &len, NULL, 0) == 0 && len == 7 &&
               !memcmp(body, "abc\0def", 7),
           "get: binary document round trip");
     free(body);
 
     const char *utf8 = "na\xc3\xafve caf\xc3\xa9 \xe2\x80\x9cquoted\xe2\x80\x9d"
                        " \xf0\x9f\x98\x80 tab\tnewline\n";
-    check(ret_text_check((const uint8_t *)utf8, strlen(utf8), NULL) == 0,
+    check(mdlz_index_text_check((const uint8_t *)utf8, strlen(utf8), NULL) == 0,
           "text rule: UTF-8 with tabs and newlines is text");
     char ctl[200];
     memset(ctl, 'x', sizeof ctl);
     ctl[10] = 0x01; /* 1 control in 200 bytes: 0.5% */
-    check(ret_text_check((uint8_t *)ctl, sizeof ctl, NULL) == 0,
+    check(mdlz_index_text_check((uint8_t *)ctl, sizeof ctl, NULL) == 0,
           "text rule: 0.5%% control characters is text");
     ctl[20] = 0x02;
     ctl[30] = 0x7F; /* 3 in 200: 1.5% */
-    check(ret_text_check((uint8_t *)ctl, sizeof ctl, NULL) == -1,
+    check(mdlz_index_text_check((uint8_t *)ctl, sizeof ctl, NULL) == -1,
           "text rule: 1.5%% control characters is binary");
 
-    ret_add_opts small = {0};
+    mdlz_index_add_opts small = {0};
     small.max_size = 10;
-    check(ret_index_add_buffer(ix, "big", (const uint8_t *)"0123456789A", 11,
+    check(mdlz_index_add_buffer(ix, "big", (const uint8_t *)"0123456789A", 11,
                                &small, &id, &dup) == -1 &&
-              strstr(ret_index_errmsg(ix), "size limit"),
-          "add: over --max-size refused (%s)", ret_index_errmsg(ix));
-    check(ret_index_add_buffer(ix, "fits", (const uint8_t *)"0123456789", 10,
+              strstr(mdlz_index_errmsg(ix), "size limit"),
+          "add: over --max-size refused (%s)", mdlz_index_errmsg(ix));
+    check(mdlz_index_add_buffer(ix, "fits", (const uint8_t *)"0123456789", 10,
                                &small, &id, &dup) == 0 && id == 4,
           "add: exactly --max-size accepted");
     check(add_text(ix, "empty", "", &dup) == 5, "add: an empty document");
 
     char name[64];
-    check(ret_index_name(ix, 2, name, sizeof name) == 0 &&
+    check(mdlz_index_name(ix, 2, name, sizeof name) == 0 &&
               !strcmp(name, "b.txt"),
           "name: of id 2");
-    check(ret_index_name(ix, 2, name, 3) == 0 && !strcmp(name, "b."),
+    check(mdlz_index_name(ix, 2, name, 3) == 0 && !strcmp(name, "b."),
           "name: truncated to the buffer");
-    check(ret_index_name(ix, 99, name, sizeof name) == -1,
+    check(mdlz_index_name(ix, 99, name, sizeof name) == -1,
           "name: missing id fails");
-    ret_index_close(ix);
+    mdlz_index_close(ix);
 }
 
 /* ---- get --------------------------------------------------------------------- */
 
 static void test_get(void) {
-    ret_index *ix = open_new("get.db");
+    mdlz_index *ix = open_new("get.db");
     const char *text = "Four score and seven years ago our fathers brought";
     int64_t id = add_text(ix, "gettysburg.txt", text, NULL);
     uint64_t h = XXH3_64bits(text, strlen(text));
     uint8_t *body;
     size_t len;
     char err[512];
-    check(ret_index_get(ix, id, h, &body, &len, err, sizeof err) == 0 &&
+    check(mdlz_index_get(ix, id, h, &body, &len, err, sizeof err) == 0 &&
               len == strlen(text) && !memcmp(body, text, len),
           "get: body with the expected hash");
     free(body);
-    check(ret_index_get(ix, id, 0, &body, &len, err, sizeof err) == 0,
+    check(mdlz_index_get(ix, id, 0, &body, &len, err, sizeof err) == 0,
           "get: expected_hash 0 skips the comparison");
     free(body);
-    check(ret_index_get(ix, id, h ^ 1, &body, &len, err, sizeof err) == -1 &&
+    check(mdlz_index_get(ix, id, h ^ 1, &body, &len, err, sizeof err) == -1 &&
               body == NULL && strstr(err, "has changed") &&
               strstr(err, "gettysburg.txt") && strstr(err, "document 1"),
           "get: hash mismatch names the document (%s)", err);
-    check(ret_index_get(ix, 42, h, &body, &len, err, sizeof err) == -1 &&
+    check(mdlz_index_get(ix, 42, h, &body, &len, err, sizeof err) == -1 &&
               strstr(err, "42") && strstr(err, "not in the index"),
           "get: missing document (%s)", err);
-    ret_index_close(ix);
+    mdlz_index_close(ix);
 
     /* damage the stored body behind the index's back */
     char path[600];
@@ -205,61 +205,61 @@ static void test_get(void) {
     sqlite3_exec(db, "UPDATE documents SET body = x'28b52ffd0000' WHERE id = 1",
                  NULL, NULL, NULL);
     sqlite3_close(db);
-    ret_index_open(&ix, path, RET_READ, err, sizeof err);
-    check(ret_index_get(ix, 1, h, &body, &len, err, sizeof err) == -1 &&
+    mdlz_index_open(&ix, path, MDLZ_INDEX_READ, err, sizeof err);
+    check(mdlz_index_get(ix, 1, h, &body, &len, err, sizeof err) == -1 &&
               strstr(err, "damaged") && strstr(err, "gettysburg.txt"),
           "get: damaged body is an error (%s)", err);
-    ret_index_close(ix);
+    mdlz_index_close(ix);
     int removed = -1;
-    ret_index_open(&ix, path, RET_WRITE, err, sizeof err);
-    check(ret_index_remove(ix, 1, NULL, &removed) == -1 && removed == 0 &&
-              strstr(ret_index_errmsg(ix), "cannot remove") &&
+    mdlz_index_open(&ix, path, MDLZ_INDEX_WRITE, err, sizeof err);
+    check(mdlz_index_remove(ix, 1, NULL, &removed) == -1 && removed == 0 &&
+              strstr(mdlz_index_errmsg(ix), "cannot remove") &&
               count_docs(ix) == 1,
-          "rm: a damaged document is not removed (%s)", ret_index_errmsg(ix));
-    ret_index_close(ix);
+          "rm: a damaged document is not removed (%s)", mdlz_index_errmsg(ix));
+    mdlz_index_close(ix);
 }
 
 /* ---- remove, transactions ------------------------------------------------ */
 
 static void test_remove(void) {
-    ret_index *ix = open_new("rm.db");
+    mdlz_index *ix = open_new("rm.db");
     add_text(ix, "one", "alpha beta gamma", NULL);
     add_text(ix, "two", "delta epsilon", NULL);
     add_text(ix, "two", "zeta eta theta", NULL);
     uint64_t fp = fingerprint(ix);
     int removed = -1;
-    check(ret_index_remove(ix, 1, NULL, &removed) == 0 && removed == 1,
+    check(mdlz_index_remove(ix, 1, NULL, &removed) == 0 && removed == 1,
           "rm: by id");
     uint64_t fp_rm = fingerprint(ix);
     check(fp_rm != fp, "fingerprint: changes on rm");
-    check(ret_index_search(ix, "alpha", 0, 10, NULL, NULL) == 0,
+    check(mdlz_index_search(ix, "alpha", 0, 10, NULL, NULL) == 0,
           "rm: terms gone from the full-text index");
-    check(ret_index_remove(ix, -1, "two", &removed) == 0 && removed == 2 &&
+    check(mdlz_index_remove(ix, -1, "two", &removed) == 0 && removed == 2 &&
               count_docs(ix) == 0,
           "rm: by name removes every document of that name");
-    check(ret_index_remove(ix, 7, NULL, &removed) == 0 && removed == 0,
+    check(mdlz_index_remove(ix, 7, NULL, &removed) == 0 && removed == 0,
           "rm: missing id removes nothing");
     int64_t id = add_text(ix, "one", "alpha beta gamma", NULL);
     check(id == 4, "add after rm: ids are never reused (got %lld)",
           (long long)id);
-    ret_stats s;
+    mdlz_index_summary s;
     memset(&s, 0, sizeof s);
-    int st = ret_index_stats(ix, &s);
+    int st = mdlz_index_stats(ix, &s);
     check(st == 0 && s.documents == 1 && s.terms == 3,
           "stats: vocabulary holds only live documents' terms (%llu)",
           (unsigned long long)s.terms);
 
     /* binary documents (NUL, invalid UTF-8) come out of FTS5 cleanly */
-    ret_add_opts force = {0};
+    mdlz_index_add_opts force = {0};
     force.force = 1;
     int64_t bin_id, l1_id;
     int dup;
-    ret_index_add_buffer(ix, "nul", (const uint8_t *)"abc\0def ghi", 11,
+    mdlz_index_add_buffer(ix, "nul", (const uint8_t *)"abc\0def ghi", 11,
                          &force, &bin_id, &dup);
-    ret_index_add_buffer(ix, "latin1", (const uint8_t *)"caf\xe9 au lait", 12,
+    mdlz_index_add_buffer(ix, "latin1", (const uint8_t *)"caf\xe9 au lait", 12,
                          &force, &l1_id, &dup);
-    check(ret_index_remove(ix, bin_id, NULL, &removed) == 0 && removed == 1 &&
-              ret_index_remove(ix, l1_id, NULL, &removed) == 0 && removed == 1,
+    check(mdlz_index_remove(ix, bin_id, NULL, &removed) == 0 && removed == 1 &&
+              mdlz_index_remove(ix, l1_id, NULL, &removed) == 0 && removed == 1,
           "rm: binary documents added with --force");
     char path[600];
     sqlite3 *db;
@@ -271,28 +271,28 @@ static void test_remove(void) {
     sqlite3_close(db);
     check(integrity, "rm: FTS5 integrity-check passes after removals");
     memset(&s, 0, sizeof s);
-    st = ret_index_stats(ix, &s);
+    st = mdlz_index_stats(ix, &s);
     check(st == 0 && s.documents == 1 && s.terms == 3,
           "rm: no terms of removed binary documents remain");
 
     /* one transaction: good document, then a failure => nothing */
     uint64_t before = fingerprint(ix);
-    ret_index_begin(ix);
+    mdlz_index_begin(ix);
     add_text(ix, "new", "brand new words", NULL);
     char missing[600];
     tmp_path(missing, sizeof missing, "does-not-exist.txt");
-    int rc = ret_index_add_path(ix, missing, NULL, NULL, NULL);
-    check(rc == -1 && strstr(ret_index_errmsg(ix), "does-not-exist"),
-          "add: missing file fails (%s)", ret_index_errmsg(ix));
-    ret_index_rollback(ix);
+    int rc = mdlz_index_add_path(ix, missing, NULL, NULL, NULL);
+    check(rc == -1 && strstr(mdlz_index_errmsg(ix), "does-not-exist"),
+          "add: missing file fails (%s)", mdlz_index_errmsg(ix));
+    mdlz_index_rollback(ix);
     check(fingerprint(ix) == before && count_docs(ix) == 1 &&
-              ret_index_search(ix, "brand", 0, 10, NULL, NULL) == 0,
+              mdlz_index_search(ix, "brand", 0, 10, NULL, NULL) == 0,
           "transaction: rollback leaves the index as it was");
-    ret_index_begin(ix);
+    mdlz_index_begin(ix);
     add_text(ix, "new", "brand new words", NULL);
-    check(ret_index_commit(ix) == 0 && count_docs(ix) == 2,
+    check(mdlz_index_commit(ix) == 0 && count_docs(ix) == 2,
           "transaction: commit keeps the documents");
-    ret_index_close(ix);
+    mdlz_index_close(ix);
 
     /* a write failing halfway: a trigger lets the documents row in, then
      * fails the statement (RAISE(FAIL) keeps the row) */
@@ -303,62 +303,62 @@ static void test_remove(void) {
                      "END", NULL, NULL, NULL);
     sqlite3_close(db);
     char err[512];
-    ret_index_open(&ix, path, RET_WRITE, err, sizeof err);
+    mdlz_index_open(&ix, path, MDLZ_INDEX_WRITE, err, sizeof err);
     before = fingerprint(ix);
     check(add_text(ix, "boom", "exploding words", NULL) == -1 &&
               fingerprint(ix) == before && count_docs(ix) == 2,
           "add: failing halfway outside a transaction stores nothing (%s)",
-          ret_index_errmsg(ix));
-    ret_index_begin(ix);
+          mdlz_index_errmsg(ix));
+    mdlz_index_begin(ix);
     add_text(ix, "fine", "perfectly fine words", NULL);
     check(add_text(ix, "boom", "exploding words", NULL) == -1,
           "add: failing halfway inside a transaction");
-    check(ret_index_commit(ix) == -1 && strstr(ret_index_errmsg(ix),
+    check(mdlz_index_commit(ix) == -1 && strstr(mdlz_index_errmsg(ix),
                                                "rolled back") &&
               fingerprint(ix) == before && count_docs(ix) == 2,
           "transaction: commit after a halfway failure rolls back (%s)",
-          ret_index_errmsg(ix));
-    ret_index_begin(ix);
+          mdlz_index_errmsg(ix));
+    mdlz_index_begin(ix);
     add_text(ix, "fine", "perfectly fine words", NULL);
-    check(ret_index_commit(ix) == 0 && count_docs(ix) == 3,
+    check(mdlz_index_commit(ix) == 0 && count_docs(ix) == 3,
           "transaction: the next one commits");
     check(ret_terms_verify(ix) == 0,
           "term tables: in step after adds, rms, rollbacks and a failed "
-          "commit (%s)", ret_index_errmsg(ix));
-    ret_index_close(ix);
+          "commit (%s)", mdlz_index_errmsg(ix));
+    mdlz_index_close(ix);
 }
 
 /* ---- snapshots ---------------------------------------------------------- */
 
 static void test_pin(void) {
-    ret_index *w = open_new("pin.db"), *r;
+    mdlz_index *w = open_new("pin.db"), *r;
     char path[600], err[512];
     add_text(w, "one", "granite basalt marble", NULL);
     tmp_path(path, sizeof path, "pin.db");
-    if (ret_index_open(&r, path, RET_READ, err, sizeof err)) {
+    if (mdlz_index_open(&r, path, MDLZ_INDEX_READ, err, sizeof err)) {
         check(0, "pin: open reader (%s)", err);
-        ret_index_close(w);
+        mdlz_index_close(w);
         return;
     }
     uint64_t fp0 = 0, fp;
-    check(ret_index_pin(r, &fp0) == 0 && fp0 == fingerprint(w),
+    check(mdlz_index_pin(r, &fp0) == 0 && fp0 == fingerprint(w),
           "pin: snapshot fingerprint");
-    check(ret_index_pin(r, &fp) == -1, "pin: twice is an error");
+    check(mdlz_index_pin(r, &fp) == -1, "pin: twice is an error");
     int64_t id = add_text(w, "two", "granite quarry granite", NULL);
-    ret_docref ref[4];
+    mdlz_index_docref ref[4];
     const char *q = "granite";
-    int n = ret_index_select(r, (const uint8_t *)q, strlen(q), 4, 4, UINT64_MAX,
+    int n = mdlz_index_select(r, (const uint8_t *)q, strlen(q), 4, 4, UINT64_MAX,
                              NULL, 0, ref);
     check(fingerprint(r) == fp0 && n == 1 && ref[0].id == 1,
           "pin: a concurrent add is not seen while pinned");
-    ret_index_unpin(r);
-    n = ret_index_select(r, (const uint8_t *)q, strlen(q), 4, 4, UINT64_MAX,
+    mdlz_index_unpin(r);
+    n = mdlz_index_select(r, (const uint8_t *)q, strlen(q), 4, 4, UINT64_MAX,
                          NULL, 0, ref);
     check(fingerprint(r) == fingerprint(w) && fingerprint(r) != fp0 && n == 2 &&
               ref[0].id == id,
           "pin: seen after unpin");
-    ret_index_close(r);
-    ret_index_close(w);
+    mdlz_index_close(r);
+    mdlz_index_close(w);
 }
 
 /* ---- search and listing ----------------------------------------------------- */
@@ -369,7 +369,7 @@ typedef struct {
     char snippet[600];
 } hits;
 
-static int on_hit(void *user, const ret_hit *h) {
+static int on_hit(void *user, const mdlz_index_hit *h) {
     hits *x = user;
     if (x->n++ == 0) {
         x->first = h->id;
@@ -379,27 +379,27 @@ static int on_hit(void *user, const ret_hit *h) {
 }
 
 static void test_search(void) {
-    ret_index *ix = open_new("search.db");
+    mdlz_index *ix = open_new("search.db");
     add_text(ix, "a", "Lorem ipsum dolor sit amet, consectetur adipiscing", NULL);
     add_text(ix, "b", "The Quick brown fox jumps over the lazy dog", NULL);
     add_text(ix, "c", "quick quick quick: a fox is quick", NULL);
     hits h = {0, 0, ""};
-    int n = ret_index_search(ix, "QUICK fox", 0, 10, on_hit, &h);
+    int n = mdlz_index_search(ix, "QUICK fox", 0, 10, on_hit, &h);
     check(n == 2 && h.n == 2 && h.first == 3,
           "search: AND of words, best BM25 first");
     check(strstr(h.snippet, "[quick]") && strstr(h.snippet, "[fox]"),
           "search: snippet marks the words (%s)", h.snippet);
     memset(&h, 0, sizeof h);
-    n = ret_index_search(ix, "dolor fox", 1, 10, on_hit, &h);
+    n = mdlz_index_search(ix, "dolor fox", 1, 10, on_hit, &h);
     check(n == 3, "search: --or matches any word");
     memset(&h, 0, sizeof h);
-    n = ret_index_search(ix, "quick", 0, 1, on_hit, &h);
+    n = mdlz_index_search(ix, "quick", 0, 1, on_hit, &h);
     check(n == 1, "search: limit");
-    check(ret_index_search(ix, "  ,;  ", 0, 10, on_hit, &h) == -1,
+    check(mdlz_index_search(ix, "  ,;  ", 0, 10, on_hit, &h) == -1,
           "search: a query without words is an error");
-    check(ret_index_search(ix, "\"or\" AND NEAR(", 0, 10, on_hit, &h) >= 0,
+    check(mdlz_index_search(ix, "\"or\" AND NEAR(", 0, 10, on_hit, &h) >= 0,
           "search: FTS5 syntax characters are only words");
-    ret_index_close(ix);
+    mdlz_index_close(ix);
 }
 
 int main(int argc, char **argv) {

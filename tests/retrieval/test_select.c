@@ -1,5 +1,5 @@
 /*
- * test_select.c - ret_index_select() (retrieval/select.c), the tokenizer
+ * test_select.c - mdlz_index_select() (retrieval/select.c), the tokenizer
  * (retrieval/terms.c) and the term tables (retrieval/index.c): relevance
  * on a generated collection, the ranking against a brute-force reference
  * of docs/retrieval.md, determinism (the same result twice, on a
@@ -102,9 +102,9 @@ static void test_tokens_agree(void) {
         "tab\there\r\nCamelCase ALLCAPS \xef\xbb\xbf" "bom \xe3\x80\x80wide "
         "\xe2\x94\x82" "cell\xe2\x94\x82 x\xe2\x86\x92y \xe2\x9f\xa8" "angle"
         "\xe2\x9f\xa9";
-    ret_index *ix = open_new("agree.db");
+    mdlz_index *ix = open_new("agree.db");
     add_text(ix, "t", text, NULL);
-    ret_index_close(ix);
+    mdlz_index_close(ix);
     char path[600];
     sqlite3 *db;
     sqlite3_stmt *st;
@@ -172,9 +172,9 @@ static char *make_doc(int i, size_t words) {
     return doc;
 }
 
-static int build_select_index(const char *name, ret_index **out) {
+static int build_select_index(const char *name, mdlz_index **out) {
     *out = open_new(name);
-    ret_index_begin(*out);
+    mdlz_index_begin(*out);
     for (int i = 0; i < 40; i++) {
         char *doc = make_doc(i, 50 + (size_t)(i * 7) % 90);
         char nm[32];
@@ -182,10 +182,10 @@ static int build_select_index(const char *name, ret_index **out) {
         if (add_text(*out, nm, doc, NULL) < 0) return -1;
         free(doc);
     }
-    return ret_index_commit(*out);
+    return mdlz_index_commit(*out);
 }
 
-static int same_refs(const ret_docref *a, int na, const ret_docref *b, int nb) {
+static int same_refs(const mdlz_index_docref *a, int na, const mdlz_index_docref *b, int nb) {
     if (na != nb) return 0;
     for (int i = 0; i < na; i++)
         if (a[i].id != b[i].id || a[i].hash != b[i].hash ||
@@ -195,15 +195,15 @@ static int same_refs(const ret_docref *a, int na, const ret_docref *b, int nb) {
 }
 
 static void test_select(void) {
-    ret_index *ix, *ix2, *ro;
+    mdlz_index *ix, *ix2, *ro;
     check(build_select_index("sel.db", &ix) == 0, "select: index built");
     const char *q = "The volcano erupted: lava and magma, ash from the crater; "
                     "basalt lava flows. A volcano!";
     const uint8_t *t = (const uint8_t *)q;
     size_t tl = strlen(q);
-    ret_docref r1[10], r2[10], r3[10];
-    int n1 = ret_index_select(ix, t, tl, 8, 10, UINT64_MAX, NULL, 0, r1);
-    int n2 = ret_index_select(ix, t, tl, 8, 10, UINT64_MAX, NULL, 0, r2);
+    mdlz_index_docref r1[10], r2[10], r3[10];
+    int n1 = mdlz_index_select(ix, t, tl, 8, 10, UINT64_MAX, NULL, 0, r1);
+    int n2 = mdlz_index_select(ix, t, tl, 8, 10, UINT64_MAX, NULL, 0, r2);
     check(n1 == 10, "select: 10 documents (got %d)", n1);
     check(same_refs(r1, n1, r2, n2), "select: same result twice");
     int topical = 1;
@@ -213,7 +213,7 @@ static void test_select(void) {
     size_t len;
     int hashes_ok = 1;
     for (int i = 0; i < n1; i++) {
-        if (ret_index_get(ix, r1[i].id, r1[i].hash, &body, &len, NULL, 0) ||
+        if (mdlz_index_get(ix, r1[i].id, r1[i].hash, &body, &len, NULL, 0) ||
             len != r1[i].size)
             hashes_ok = 0;
         free(body);
@@ -223,21 +223,21 @@ static void test_select(void) {
     /* a read-only handle and an index rebuilt from the same documents */
     char path[600], err[512];
     tmp_path(path, sizeof path, "sel.db");
-    check(ret_index_open(&ro, path, RET_READ, err, sizeof err) == 0,
+    check(mdlz_index_open(&ro, path, MDLZ_INDEX_READ, err, sizeof err) == 0,
           "select: read-only open");
-    n2 = ret_index_select(ro, t, tl, 8, 10, UINT64_MAX, NULL, 0, r2);
+    n2 = mdlz_index_select(ro, t, tl, 8, 10, UINT64_MAX, NULL, 0, r2);
     check(same_refs(r1, n1, r2, n2), "select: same on a read-only handle");
-    ret_index_close(ro);
+    mdlz_index_close(ro);
     check(build_select_index("sel2.db", &ix2) == 0 &&
               fingerprint(ix2) == fingerprint(ix),
           "select: rebuilt index has the same fingerprint");
-    n2 = ret_index_select(ix2, t, tl, 8, 10, UINT64_MAX, NULL, 0, r2);
+    n2 = mdlz_index_select(ix2, t, tl, 8, 10, UINT64_MAX, NULL, 0, r2);
     check(same_refs(r1, n1, r2, n2), "select: same on the rebuilt index");
-    ret_index_close(ix2);
+    mdlz_index_close(ix2);
 
     /* exclusions: the rest keep their order */
     int64_t ex[3] = {r1[2].id, r1[0].id, 9999};
-    int n3 = ret_index_select(ix, t, tl, 8, 8, UINT64_MAX, ex, 3, r3);
+    int n3 = mdlz_index_select(ix, t, tl, 8, 8, UINT64_MAX, ex, 3, r3);
     int ok = n3 == 8;
     for (int i = 0, j = 0; ok && i < n3; i++, j++) {
         while (r1[j].id == ex[0] || r1[j].id == ex[1]) j++;
@@ -246,30 +246,30 @@ static void test_select(void) {
     check(ok, "select: excluded documents skipped, order kept");
 
     /* limits */
-    n3 = ret_index_select(ix, t, tl, 8, 3, UINT64_MAX, NULL, 0, r3);
+    n3 = mdlz_index_select(ix, t, tl, 8, 3, UINT64_MAX, NULL, 0, r3);
     check(n3 == 3 && same_refs(r1, 3, r3, 3), "select: max_docs");
     uint64_t budget = r1[0].size + r1[1].size + r1[2].size / 2;
-    n3 = ret_index_select(ix, t, tl, 8, 10, budget, NULL, 0, r3);
+    n3 = mdlz_index_select(ix, t, tl, 8, 10, budget, NULL, 0, r3);
     uint64_t sum = 0;
     for (int i = 0; i < n3; i++) sum += r3[i].size;
     check(n3 >= 2 && sum <= budget && r3[0].id == r1[0].id &&
               r3[1].id == r1[1].id,
           "select: max_bytes (%d documents, %llu <= %llu bytes)", n3,
           (unsigned long long)sum, (unsigned long long)budget);
-    check(ret_index_select(ix, t, tl, 8, 10, 10, NULL, 0, r3) == 0,
+    check(mdlz_index_select(ix, t, tl, 8, 10, 10, NULL, 0, r3) == 0,
           "select: a budget smaller than every document selects none");
-    n3 = ret_index_select(ix, t, tl, 1 << 30, 10, UINT64_MAX, NULL, 0, r3);
+    n3 = mdlz_index_select(ix, t, tl, 1 << 30, 10, UINT64_MAX, NULL, 0, r3);
     check(n3 == 10, "select: max_terms larger than the text's terms");
-    n3 = ret_index_select(ix, t, tl, 1, 10, UINT64_MAX, NULL, 0, r3);
+    n3 = mdlz_index_select(ix, t, tl, 1, 10, UINT64_MAX, NULL, 0, r3);
     check(n3 > 0, "select: max_terms 1");
-    check(ret_index_select(ix, t, 0, 8, 10, UINT64_MAX, NULL, 0, r3) == 0,
+    check(mdlz_index_select(ix, t, 0, 8, 10, UINT64_MAX, NULL, 0, r3) == 0,
           "select: empty text selects none");
     const char *unknown = "zzzq xxyyq qqqw";
-    check(ret_index_select(ix, (const uint8_t *)unknown, strlen(unknown), 8,
+    check(mdlz_index_select(ix, (const uint8_t *)unknown, strlen(unknown), 8,
                            10, UINT64_MAX, NULL, 0, r3) == 0,
           "select: words not in the index select none");
-    check(ret_index_select(ix, t, tl, 0, 10, UINT64_MAX, NULL, 0, r3) == 0 &&
-              ret_index_select(ix, t, tl, 8, 0, UINT64_MAX, NULL, 0, r3) == 0,
+    check(mdlz_index_select(ix, t, tl, 0, 10, UINT64_MAX, NULL, 0, r3) == 0 &&
+              mdlz_index_select(ix, t, tl, 8, 0, UINT64_MAX, NULL, 0, r3) == 0,
           "select: max_terms or max_docs 0 selects none");
 
     /* a long text: many distinct words, still deterministic */
@@ -277,9 +277,9 @@ static void test_select(void) {
     uint8_t *words = make_words(big, 7);
     memcpy(words, q, tl);
     double t0 = now_seconds();
-    n1 = ret_index_select(ix, words, big, 32, 10, UINT64_MAX, NULL, 0, r1);
+    n1 = mdlz_index_select(ix, words, big, 32, 10, UINT64_MAX, NULL, 0, r1);
     double dt = now_seconds() - t0;
-    n2 = ret_index_select(ix, words, big, 32, 10, UINT64_MAX, NULL, 0, r2);
+    n2 = mdlz_index_select(ix, words, big, 32, 10, UINT64_MAX, NULL, 0, r2);
     check(n1 >= 0 && same_refs(r1, n1, r2, n2),
           "select: 1 MiB text, deterministic (%d docs, %.3f s)", n1, dt);
     free(words);
@@ -287,9 +287,9 @@ static void test_select(void) {
     /* changing the index changes the selection's basis (fingerprint) */
     uint64_t fp = fingerprint(ix);
     int removed;
-    ret_index_remove(ix, r2[0].id, NULL, &removed);
+    mdlz_index_remove(ix, r2[0].id, NULL, &removed);
     check(fingerprint(ix) != fp, "select: rm changes the fingerprint");
-    ret_index_close(ix);
+    mdlz_index_close(ix);
 }
 
 /* ---- the ranking against a brute-force reference ------------------------ */
@@ -400,15 +400,15 @@ static int ref_select(char **docs, int nd, const char *query, int max_terms,
 static void test_reference(void) {
     enum { ND = 40 };
     char *docs[ND];
-    ret_index *ix = open_new("ref.db");
-    ret_index_begin(ix);
+    mdlz_index *ix = open_new("ref.db");
+    mdlz_index_begin(ix);
     for (int i = 0; i < ND; i++) {
         docs[i] = make_doc(i, 50 + (size_t)(i * 7) % 90);
         char nm[32];
         snprintf(nm, sizeof nm, "doc%02d", i);
         add_text(ix, nm, docs[i], NULL);
     }
-    ret_index_commit(ix);
+    mdlz_index_commit(ix);
     const char *queries[] = {
         "The volcano erupted: lava and magma, ash from the crater",
         "the orchestra and the conductor; a violin melody in tempo",
@@ -421,9 +421,9 @@ static void test_reference(void) {
             for (size_t mi = 0; mi < sizeof mds / sizeof mds[0]; mi++) {
                 int md = mds[mi];
                 int64_t want[ND];
-                ret_docref got[ND];
+                mdlz_index_docref got[ND];
                 int nw = ref_select(docs, ND, queries[qi], mt, md, want);
-                int ng = ret_index_select(ix, (const uint8_t *)queries[qi],
+                int ng = mdlz_index_select(ix, (const uint8_t *)queries[qi],
                                           strlen(queries[qi]), mt, md,
                                           UINT64_MAX, NULL, 0, got);
                 int same = nw == ng;
@@ -437,7 +437,7 @@ static void test_reference(void) {
                 if (md != ND || nw < 8) continue;
                 /* past the first candidates: exclude all but the last 2 */
                 int nx = nw - 2;
-                ng = ret_index_select(ix, (const uint8_t *)queries[qi],
+                ng = mdlz_index_select(ix, (const uint8_t *)queries[qi],
                                       strlen(queries[qi]), mt, 2, UINT64_MAX,
                                       want, nx, got);
                 ok_ex &= ng == 2 && got[0].id == want[nx] &&
@@ -451,17 +451,17 @@ static void test_reference(void) {
     check(ok_ex && n_ex > 0,
           "select: the next documents after many exclusions (%d cases)", n_ex);
     for (int i = 0; i < ND; i++) free(docs[i]);
-    ret_index_close(ix);
+    mdlz_index_close(ix);
 }
 
 /* ---- term tables under adds and removals ------------------------------ */
 
 /* Selects with a few queries into r[q][0..n[q]). */
-static void select_all(ret_index *ix, ret_docref r[4][10], int n[4]) {
+static void select_all(mdlz_index *ix, mdlz_index_docref r[4][10], int n[4]) {
     const char *queries[4] = {"volcano lava ash", "piston fuel torque gear",
                               "the of and document", "melody harmony reef"};
     for (int q = 0; q < 4; q++)
-        n[q] = ret_index_select(ix, (const uint8_t *)queries[q],
+        n[q] = mdlz_index_select(ix, (const uint8_t *)queries[q],
                                 strlen(queries[q]), 8, 10, UINT64_MAX, NULL, 0,
                                 r[q]);
 }
@@ -471,7 +471,7 @@ static void select_all(ret_index *ix, ret_docref r[4][10], int n[4]) {
  * everything in two transactions (removing a document added in the same
  * transaction, and older ones). */
 static void test_incremental(void) {
-    ret_index *a = open_new("inc_a.db"), *b = open_new("inc_b.db");
+    mdlz_index *a = open_new("inc_a.db"), *b = open_new("inc_b.db");
     int removed, ok = 1;
     char *doc;
     for (int i = 0; i < 30; i++) {
@@ -479,45 +479,45 @@ static void test_incremental(void) {
         ok &= add_text(a, "d", doc, NULL) == i + 1;
         free(doc);
     }
-    ok &= ret_index_remove(a, 3, NULL, &removed) == 0 && removed == 1;
-    ok &= ret_index_remove(a, 17, NULL, &removed) == 0 && removed == 1;
+    ok &= mdlz_index_remove(a, 3, NULL, &removed) == 0 && removed == 1;
+    ok &= mdlz_index_remove(a, 17, NULL, &removed) == 0 && removed == 1;
     for (int i = 30; i < 32; i++) {
         doc = make_doc(i, 60);
         ok &= add_text(a, "d", doc, NULL) == i + 1;
         free(doc);
     }
-    ok &= ret_index_remove(a, 31, NULL, &removed) == 0 && removed == 1;
-    ok &= ret_index_remove(a, 5, NULL, &removed) == 0 && removed == 1;
+    ok &= mdlz_index_remove(a, 31, NULL, &removed) == 0 && removed == 1;
+    ok &= mdlz_index_remove(a, 5, NULL, &removed) == 0 && removed == 1;
     check(ok && ret_terms_verify(a) == 0,
           "term tables: in step after single adds and removals (%s)",
-          ret_index_errmsg(a));
+          mdlz_index_errmsg(a));
 
-    ok = ret_index_begin(b) == 0;
+    ok = mdlz_index_begin(b) == 0;
     for (int i = 0; i < 30; i++) {
         doc = make_doc(i, 40 + (size_t)i % 50);
         ok &= add_text(b, "d", doc, NULL) == i + 1;
         free(doc);
     }
-    ok &= ret_index_commit(b) == 0 && ret_index_begin(b) == 0;
-    ok &= ret_index_remove(b, 3, NULL, &removed) == 0 && removed == 1;
-    ok &= ret_index_remove(b, 17, NULL, &removed) == 0 && removed == 1;
+    ok &= mdlz_index_commit(b) == 0 && mdlz_index_begin(b) == 0;
+    ok &= mdlz_index_remove(b, 3, NULL, &removed) == 0 && removed == 1;
+    ok &= mdlz_index_remove(b, 17, NULL, &removed) == 0 && removed == 1;
     for (int i = 30; i < 32; i++) {
         doc = make_doc(i, 60);
         ok &= add_text(b, "d", doc, NULL) == i + 1;
         free(doc);
     }
-    ok &= ret_index_remove(b, 31, NULL, &removed) == 0 && removed == 1;
-    ok &= ret_index_remove(b, 5, NULL, &removed) == 0 && removed == 1;
+    ok &= mdlz_index_remove(b, 31, NULL, &removed) == 0 && removed == 1;
+    ok &= mdlz_index_remove(b, 5, NULL, &removed) == 0 && removed == 1;
     check(ok && ret_terms_verify(b) == 0,
           "term tables: in step inside a transaction (%s)",
-          ret_index_errmsg(b));
-    ok &= ret_index_commit(b) == 0;
+          mdlz_index_errmsg(b));
+    ok &= mdlz_index_commit(b) == 0;
     check(ok && ret_terms_verify(b) == 0,
           "term tables: in step after a transaction of adds and removals "
-          "(%s)", ret_index_errmsg(b));
+          "(%s)", mdlz_index_errmsg(b));
     check(fingerprint(a) == fingerprint(b),
           "term tables: both sequences reach the same fingerprint");
-    ret_docref ra[4][10], rb[4][10];
+    mdlz_index_docref ra[4][10], rb[4][10];
     int na[4], nb[4], same = 1;
     select_all(a, ra, na);
     select_all(b, rb, nb);
@@ -528,7 +528,7 @@ static void test_incremental(void) {
     /* the counts gathered as documents are inserted (walk: on the
      * pipeline's worker thread) give the tables a read-back gives, also
      * when a document of the transaction is removed and more follow */
-    ret_index *c = open_new("inc_c.db");
+    mdlz_index *c = open_new("inc_c.db");
     char dir[600], path[700];
     tmp_path(dir, sizeof dir, "inc_tree");
     ok = mkdir(dir, 0700) == 0;
@@ -540,53 +540,53 @@ static void test_incremental(void) {
         if (f) fclose(f);
         free(doc);
     }
-    ok &= ret_index_begin(c) == 0 &&
-          ret_index_add_path(c, dir, NULL, NULL, NULL) == 0 &&
-          ret_index_commit(c) == 0;
+    ok &= mdlz_index_begin(c) == 0 &&
+          mdlz_index_add_path(c, dir, NULL, NULL, NULL) == 0 &&
+          mdlz_index_commit(c) == 0;
     check(ok && ret_terms_verify(c) == 0,
           "term tables: a directory walk posts its counts (%s)",
-          ret_index_errmsg(c));
-    ok = ret_index_begin(c) == 0;
+          mdlz_index_errmsg(c));
+    ok = mdlz_index_begin(c) == 0;
     for (int i = 0; i < 3; i++) {
         doc = make_doc(60 + i, 70);
         ok &= add_text(c, "t", doc, NULL) == 13 + i;
         free(doc);
     }
-    ok &= ret_index_remove(c, 14, NULL, &removed) == 0 && removed == 1;
+    ok &= mdlz_index_remove(c, 14, NULL, &removed) == 0 && removed == 1;
     for (int i = 3; i < 5; i++) {
         doc = make_doc(60 + i, 70);
         ok &= add_text(c, "t", doc, NULL) == 13 + i;
         free(doc);
     }
-    ok &= ret_index_commit(c) == 0;
+    ok &= mdlz_index_commit(c) == 0;
     check(ok && ret_terms_verify(c) == 0,
           "term tables: in step after adds, a removal of one of them and "
-          "more adds in one transaction (%s)", ret_index_errmsg(c));
-    ret_index_close(c);
+          "more adds in one transaction (%s)", mdlz_index_errmsg(c));
+    mdlz_index_close(c);
 
     /* a rolled back transaction leaves the tables as they were */
-    ret_index_begin(b);
+    mdlz_index_begin(b);
     doc = make_doc(99, 80);
     add_text(b, "x", doc, NULL);
     free(doc);
-    ret_index_remove(b, 1, NULL, &removed);
-    ret_index_rollback(b);
+    mdlz_index_remove(b, 1, NULL, &removed);
+    mdlz_index_rollback(b);
     select_all(b, rb, nb);
     for (int q = 0; q < 4; q++) same &= same_refs(ra[q], na[q], rb[q], nb[q]);
     check(same && ret_terms_verify(b) == 0,
           "term tables: untouched by a rolled back transaction");
 
     /* removing everything empties them */
-    ret_index_begin(b);
+    mdlz_index_begin(b);
     for (int64_t id = 1; id <= 32; id++)
-        ret_index_remove(b, id, NULL, &removed);
-    ok = ret_index_commit(b) == 0 && ret_terms_verify(b) == 0;
-    ret_docref r[10];
-    check(ok && ret_index_select(b, (const uint8_t *)"volcano lava", 12, 8, 10,
+        mdlz_index_remove(b, id, NULL, &removed);
+    ok = mdlz_index_commit(b) == 0 && ret_terms_verify(b) == 0;
+    mdlz_index_docref r[10];
+    check(ok && mdlz_index_select(b, (const uint8_t *)"volcano lava", 12, 8, 10,
                                  UINT64_MAX, NULL, 0, r) == 0,
           "term tables: empty when every document is removed");
-    ret_index_close(a);
-    ret_index_close(b);
+    mdlz_index_close(a);
+    mdlz_index_close(b);
 }
 
 /* ---- reading writes nothing -------------------------------------------- */
@@ -612,26 +612,26 @@ static uint64_t file_hash(const char *path) {
 }
 
 static void test_read_only(void) {
-    ret_index *ix;
+    mdlz_index *ix;
     check(build_select_index("ro.db", &ix) == 0, "read-only: index built");
-    ret_index_close(ix);
+    mdlz_index_close(ix);
     char path[600], err[512];
     tmp_path(path, sizeof path, "ro.db");
     uint64_t before = file_hash(path);
-    int ok = ret_index_open(&ix, path, RET_READ, err, sizeof err) == 0 &&
-             ret_index_pin(ix, NULL) == 0;
-    ret_docref r[8];
+    int ok = mdlz_index_open(&ix, path, MDLZ_INDEX_READ, err, sizeof err) == 0 &&
+             mdlz_index_pin(ix, NULL) == 0;
+    mdlz_index_docref r[8];
     const char *q = "volcano lava ash crater";
-    int n = ok ? ret_index_select(ix, (const uint8_t *)q, strlen(q), 24, 8,
+    int n = ok ? mdlz_index_select(ix, (const uint8_t *)q, strlen(q), 24, 8,
                                   UINT64_MAX, NULL, 0, r)
                : -1;
     for (int i = 0; i < n; i++) {
         uint8_t *body;
         size_t len;
-        ok &= ret_index_get(ix, r[i].id, r[i].hash, &body, &len, NULL, 0) == 0;
+        ok &= mdlz_index_get(ix, r[i].id, r[i].hash, &body, &len, NULL, 0) == 0;
         free(body);
     }
-    if (ix) ret_index_close(ix);
+    if (ix) mdlz_index_close(ix);
     check(ok && n == 8 && file_hash(path) == before,
           "read-only: open, pin, select, get leave the file unchanged");
 }
