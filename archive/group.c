@@ -47,8 +47,7 @@ static void sink_begin(sink *s, uint32_t i) {
     s->keep_text = q->refs[i] || (q->load && q->want[i]);
     s->text_failed = 0;
     if (want_file(q, i)) {
-        if (fs_file_open(&s->file, q->root_fd, e->name, i) == 0)
-            s->writing = 1;
+        if (fs_file_open(&s->file, q->root_fd, e->name, i) == 0) s->writing = 1;
         else
             snprintf(s->msg, sizeof s->msg, "cannot create: %s",
                      strerror(errno));
@@ -100,8 +99,7 @@ static void sink_end(sink *s, mdlz_status st) {
 static void keep(sink *s, uint64_t size, const uint8_t *p, size_t k) {
     if (s->done + k > s->cap) {
         uint64_t cap = s->cap ? s->cap : 65536;
-        while (cap < s->done + k)
-            cap *= 2;
+        while (cap < s->done + k) cap *= 2;
         if (cap > size) cap = size;
         uint8_t *t = cap <= SIZE_MAX ? realloc(s->text, (size_t)cap) : NULL;
         if (!t) {
@@ -160,8 +158,7 @@ static uint8_t *build_prefix(request *q, const arc_group *g, size_t *len,
     if (!p && missing != UINT32_MAX)
         snprintf(msg, msglen, "needs %s, which could not be decoded",
                  req_entry(q, missing)->name);
-    else if (!p)
-        snprintf(msg, msglen, "out of memory");
+    else if (!p) snprintf(msg, msglen, "out of memory");
     return p;
 }
 
@@ -179,13 +176,11 @@ void req_decode_group(request *q, uint32_t g) {
     s.xs = XXH3_createState();
     mdlz_dctx *d = NULL;
     uint8_t *prefix = build_prefix(q, gr, &plen, s.msg, sizeof s.msg);
-    if (gr->n_deps && !prefix)
-        st = MDLZ_ERROR_PREFIX;
+    if (gr->n_deps && !prefix) st = MDLZ_ERROR_PREFIX;
     else if (!in || !out || !s.xs ||
              mdlz_dctx_create(&d, q->o->mem_limit) != MDLZ_OK)
         st = MDLZ_ERROR_NOMEM;
-    else if (gr->n_deps)
-        st = mdlz_dctx_ref_prefix(d, prefix, plen);
+    else if (gr->n_deps) st = mdlz_dctx_ref_prefix(d, prefix, plen);
     if (st == MDLZ_OK) sink_begin(&s, gr->first);
     uint64_t pos = 0, used = 0; /* bytes read; consumed by the decoder */
     int done = 0;
@@ -236,8 +231,7 @@ void req_decode_group(request *q, uint32_t g) {
         memcpy(msg, s.msg, sizeof msg);
         if (s.cur < end) sink_end(&s, st); /* the entry cut short */
         pthread_mutex_lock(&q->mu);
-        for (uint32_t i = s.cur + 1; i < end; i++)
-            req_deliver(q, i, st, msg);
+        for (uint32_t i = s.cur + 1; i < end; i++) req_deliver(q, i, st, msg);
         pthread_mutex_unlock(&q->mu);
     }
     mdlz_dctx_free(d);

@@ -18,7 +18,7 @@
 typedef struct {
     arc_plan *p;
     const arc_write_opts *o;
-    mdlz_index *ix;      /* candidates, or NULL without retrieval */
+    mdlz_index *ix;     /* candidates, or NULL without retrieval */
     uint32_t *id_entry; /* index document id -> entry */
     size_t n_ids;
     char *err;
@@ -43,7 +43,8 @@ static int load_text(planner *pl, uint32_t i) {
 static int index_entry(planner *pl, uint32_t i) {
     const arc_entry *e = &pl->p->toc->entries[i];
     const uint8_t *t = pl->p->texts[i];
-    if (!pl->ix || !t || e->size == 0 || mdlz_index_text_check(t, e->size, NULL))
+    if (!pl->ix || !t || e->size == 0 ||
+        mdlz_index_text_check(t, e->size, NULL))
         return 0;
     mdlz_index_add_opts ao = {0};
     int64_t id;
@@ -102,7 +103,7 @@ static int choose_deps(planner *pl, arc_group *g) {
     int max = pl->o->fan_in > ARC_DEPS_MAX ? ARC_DEPS_MAX : pl->o->fan_in;
     uint64_t budget = len * (uint64_t)pl->o->prime_pct / 100;
     int k = mdlz_index_select(pl->ix, text, len, RET_QUERY_TERMS, max, budget,
-                             NULL, 0, hits);
+                              NULL, 0, hits);
     free(text);
     if (k < 0) {
         snprintf(pl->err, pl->errlen, "retrieval index: %s",
@@ -210,7 +211,8 @@ mdlz_status arc_plan_make(arc_plan *p, const arc_inputs *in,
     st = MDLZ_ERROR_INDEX;
     uint64_t have = 0;
     if (o->depth > 0) {
-        if (mdlz_index_open(&pl.ix, ":memory:", MDLZ_INDEX_CREATE, err, errlen) != 0)
+        if (mdlz_index_open(&pl.ix, ":memory:", MDLZ_INDEX_CREATE, err,
+                            errlen) != 0)
             goto out;
         /* Existing files the caller loaded are the first candidates. */
         if (index_group(&pl, 0, (uint32_t)p->first_entry) != 0) goto out;

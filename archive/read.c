@@ -24,15 +24,9 @@
 #include "fsout.h"
 #include "request.h"
 
-const arc_toc *arc_reader_toc(const arc_reader *r) {
-    return &r->toc;
-}
-uint64_t arc_reader_size(const arc_reader *r) {
-    return r->size;
-}
-int arc_reader_fd(const arc_reader *r) {
-    return r->fd;
-}
+const arc_toc *arc_reader_toc(const arc_reader *r) { return &r->toc; }
+uint64_t arc_reader_size(const arc_reader *r) { return r->size; }
+int arc_reader_fd(const arc_reader *r) { return r->fd; }
 
 int arc_threads(int threads) {
     if (threads > 0) return threads > 64 ? 64 : threads;
@@ -266,8 +260,7 @@ static mdlz_status run_request(request *q, int threads) {
                 if (pthread_create(&tid[started], NULL, worker, q) == 0)
                     started++;
             worker(q);
-            for (int i = 0; i < started; i++)
-                pthread_join(tid[i], NULL);
+            for (int i = 0; i < started; i++) pthread_join(tid[i], NULL);
             finish_entries(q);
             pthread_cond_destroy(&q->cv);
             pthread_mutex_destroy(&q->mu);
@@ -275,8 +268,7 @@ static mdlz_status run_request(request *q, int threads) {
         }
     }
     if (!q->load && q->texts)
-        for (size_t i = 0; i < t->n_entries; i++)
-            free(q->texts[i]);
+        for (size_t i = 0; i < t->n_entries; i++) free(q->texts[i]);
     free(q->want);
     free(q->refs);
     free(q->need);

@@ -9,8 +9,7 @@
 
 void arc_toc_free(arc_toc *t) {
     if (!t) return;
-    for (size_t i = 0; i < t->n_entries; i++)
-        free(t->entries[i].name);
+    for (size_t i = 0; i < t->n_entries; i++) free(t->entries[i].name);
     free(t->entries);
     free(t->groups);
     memset(t, 0, sizeof *t);
@@ -73,8 +72,7 @@ static void put(wbuf *w, const void *src, size_t k) {
     if (w->bad) return;
     if (w->n + k > w->cap) {
         size_t c = w->cap ? w->cap : 4096;
-        while (c < w->n + k)
-            c *= 2;
+        while (c < w->n + k) c *= 2;
         uint8_t *q = realloc(w->p, c);
         if (!q) {
             w->bad = 1;
@@ -112,8 +110,7 @@ int arc_toc_write(const arc_toc *t, uint8_t **out, size_t *len) {
         put_varint(&w, g->raw);
         put_varint(&w, g->depth);
         put_varint(&w, g->n_deps);
-        for (uint32_t k = 0; k < g->n_deps; k++)
-            put_varint(&w, g->deps[k]);
+        for (uint32_t k = 0; k < g->n_deps; k++) put_varint(&w, g->deps[k]);
     }
     put_varint(&w, t->n_entries);
     for (size_t i = 0; i < t->n_entries; i++) {
@@ -371,8 +368,7 @@ uint64_t arc_total_cost(const arc_toc *t) {
 
 size_t arc_toc_deps(const arc_toc *t) {
     size_t n = 0;
-    for (size_t g = 0; g < t->n_groups; g++)
-        n += t->groups[g].n_deps;
+    for (size_t g = 0; g < t->n_groups; g++) n += t->groups[g].n_deps;
     return n;
 }
 

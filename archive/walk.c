@@ -52,8 +52,7 @@ static char *archive_name(const char *path, char *err, size_t errlen) {
             w += k;
         }
         p += k;
-        while (*p == '/')
-            p++;
+        while (*p == '/') p++;
     }
     *w = 0;
     return name;

@@ -71,8 +71,7 @@ static void on_trace(void *user, uint64_t in, uint64_t out) {
 static int append(coded *c, const void *src, size_t n) {
     if (c->len + n > c->cap) {
         size_t cap = c->cap ? c->cap : 65536;
-        while (cap < c->len + n)
-            cap *= 2;
+        while (cap < c->len + n) cap *= 2;
         uint8_t *q = realloc(c->out, cap);
         if (!q) return -1;
         c->out = q;
@@ -198,8 +197,7 @@ static mdlz_status code_groups(arc_plan *p, const arc_write_opts *o, int fd,
     mdlz_status st = MDLZ_OK;
     for (size_t k = 0; k < j.n; k++) {
         pthread_mutex_lock(&j.mu);
-        while (!j.c[k].done)
-            pthread_cond_wait(&j.cv, &j.mu);
+        while (!j.c[k].done) pthread_cond_wait(&j.cv, &j.mu);
         pthread_mutex_unlock(&j.mu);
         coded *c = &j.c[k];
         arc_group *g = &p->toc->groups[p->first_group + k];
@@ -227,8 +225,7 @@ static mdlz_status code_groups(arc_plan *p, const arc_write_opts *o, int fd,
         c->out = NULL;
         c->ends = NULL;
     }
-    for (int i = 0; i < started; i++)
-        pthread_join(tid[i], NULL);
+    for (int i = 0; i < started; i++) pthread_join(tid[i], NULL);
     free(j.c);
     return st;
 }
@@ -307,10 +304,8 @@ static size_t lower_bound(const arc_entry *const *v, size_t n, const char *key,
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         int c = strncmp(v[mid]->name, key, klen);
-        if (c < 0 || (c == 0 && strlen(v[mid]->name) < klen))
-            lo = mid + 1;
-        else
-            hi = mid;
+        if (c < 0 || (c == 0 && strlen(v[mid]->name) < klen)) lo = mid + 1;
+        else hi = mid;
     }
     return lo;
 }
@@ -336,8 +331,7 @@ static int merge_names(arc_inputs *in, const arc_toc *t, char *err,
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    for (size_t i = 0; i < t->n_entries; i++)
-        v[i] = &t->entries[i];
+    for (size_t i = 0; i < t->n_entries; i++) v[i] = &t->entries[i];
     qsort(v, t->n_entries, sizeof *v, cmp_entry_name);
     size_t n = t->n_entries, w = 0;
     int rc = 0;
@@ -472,8 +466,7 @@ nomem:
 out:
     if (fd >= 0) close(fd);
     if (st != MDLZ_OK) unlink(tmp);
-    for (size_t i = 0; p.texts && i < toc.n_entries; i++)
-        free(p.texts[i]);
+    for (size_t i = 0; p.texts && i < toc.n_entries; i++) free(p.texts[i]);
     free(p.texts);
     free(p.src);
     free(tmp);

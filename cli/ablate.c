@@ -26,51 +26,49 @@
 #include "report.h"
 #include "subcmd.h"
 
-#define TRACE_POINTS    500 /* about this many curve points per row */
+#define TRACE_POINTS 500 /* about this many curve points per row */
 
 static void print_ablate_help(void) {
-    printf(
-        "Usage: mdlz ablate [OPTION]... FILE...\n"
-        "Compress each FILE under each configuration of the predictor,\n"
-        "verify every round trip, and print one row per configuration:\n"
-        "payload, bits/byte, code bytes of the components used, DL\n"
-        "(payload + code) and its change against the default, speed.\n"
-        "Rows: cm-only (no match model), default (+ match model, the\n"
-        "base), with -R retrieval-whole, -online, -both, tool-NAME for\n"
-        "each tool, and all (everything at once).\n"
-        "\n"
-        "Options:\n"
-        "  -1 .. -9          compression level (default %d)\n"
-        "  -R, --index=KB.db add the retrieval rows; the index's stored\n"
-        "                    size is reported and amortized over the files\n"
-        "      --tools=LIST  tools to ablate: all (default: the built-in\n"
-        "                    ones), none, or NAME,NAME,...\n"
-        "      --tool=PATH   also ablate a tool plugin (shared library)\n"
-        "      --format=FMT  table (default), csv or json\n"
-        "      --plot=FILE.svg  write the cumulative code length over the\n"
-        "                    input position, one line per configuration\n"
-        "                    (several FILEs: positions run on across them)\n"
-        "  -q, --quiet       no progress or notes on standard error\n"
-        "  -h, --help        print this help and exit\n"
-        "\n"
-        "Exit status: 0 on success, 1 on a data or I/O error (or a failed\n"
-        "round trip), 2 on a usage error (or a tool that is not present).\n",
-        MDLZ_LEVEL_DEFAULT);
+    printf("Usage: mdlz ablate [OPTION]... FILE...\n"
+           "Compress each FILE under each configuration of the predictor,\n"
+           "verify every round trip, and print one row per configuration:\n"
+           "payload, bits/byte, code bytes of the components used, DL\n"
+           "(payload + code) and its change against the default, speed.\n"
+           "Rows: cm-only (no match model), default (+ match model, the\n"
+           "base), with -R retrieval-whole, -online, -both, tool-NAME for\n"
+           "each tool, and all (everything at once).\n"
+           "\n"
+           "Options:\n"
+           "  -1 .. -9          compression level (default %d)\n"
+           "  -R, --index=KB.db add the retrieval rows; the index's stored\n"
+           "                    size is reported and amortized over the files\n"
+           "      --tools=LIST  tools to ablate: all (default: the built-in\n"
+           "                    ones), none, or NAME,NAME,...\n"
+           "      --tool=PATH   also ablate a tool plugin (shared library)\n"
+           "      --format=FMT  table (default), csv or json\n"
+           "      --plot=FILE.svg  write the cumulative code length over the\n"
+           "                    input position, one line per configuration\n"
+           "                    (several FILEs: positions run on across them)\n"
+           "  -q, --quiet       no progress or notes on standard error\n"
+           "  -h, --help        print this help and exit\n"
+           "\n"
+           "Exit status: 0 on success, 1 on a data or I/O error (or a failed\n"
+           "round trip), 2 on a usage error (or a tool that is not present).\n",
+           MDLZ_LEVEL_DEFAULT);
 }
 
 static int usage(const char *what, const char *arg) {
     if (arg)
         report_error(NULL, "ablate: %s '%s' (see mdlz ablate --help)", what,
                      arg);
-    else
-        report_error(NULL, "ablate: %s (see mdlz ablate --help)", what);
+    else report_error(NULL, "ablate: %s (see mdlz ablate --help)", what);
     return EXIT_USAGE;
 }
 
 /* ---- arguments ------------------------------------------------------------ */
 
 typedef struct {
-    const char *tools;   /* --tools= */
+    const char *tools; /* --tools= */
     const char *plugins[AB_TOOLS_MAX];
     size_t n_plugins;
     const char **files;
@@ -173,8 +171,10 @@ static int add_tool_name(ablation *ab, const char *name, int plugin) {
         char err[512];
         tool_handle *h;
         if (tool_load_external(name, &h, err, sizeof err) != MDLZ_OK) {
-            report_error(NULL, "ablate: tool '%s' is not present (%s); no "
-                         "ablation row for it", name, err);
+            report_error(NULL,
+                         "ablate: tool '%s' is not present (%s); no "
+                         "ablation row for it",
+                         name, err);
             return EXIT_USAGE;
         }
         snprintf(label, sizeof ab->tool_labels[0], "%s",
@@ -207,9 +207,11 @@ static int resolve_tools(ablation *ab, const ab_args *p, char *buf) {
             if (k == nb) {
                 char known[256] = "";
                 for (size_t i = 0; i < nb; i++)
-                    snprintf(known + strlen(known), sizeof known - strlen(known),
-                             "%s%s", i ? ", " : "", builtin[i]);
-                report_error(NULL, "ablate: tool '%s' is not present "
+                    snprintf(known + strlen(known),
+                             sizeof known - strlen(known), "%s%s",
+                             i ? ", " : "", builtin[i]);
+                report_error(NULL,
+                             "ablate: tool '%s' is not present "
                              "(built-in tools: %s); no ablation row for it",
                              t, nb ? known : "none in this build");
                 return EXIT_USAGE;
@@ -239,9 +241,11 @@ static int resolve_tools(ablation *ab, const ab_args *p, char *buf) {
         mdlz_status st = mdlz_cctx_add_tool(c, ab->tool_names[i]);
         if (st != MDLZ_OK) {
             const char *d = mdlz_cctx_error_detail(c);
-            report_error(NULL, "ablate: tool '%s' is not present (%s%s%s); "
-                         "no ablation row for it", ab->tool_names[i],
-                         mdlz_strerror(st), *d ? ": " : "", d);
+            report_error(NULL,
+                         "ablate: tool '%s' is not present (%s%s%s); "
+                         "no ablation row for it",
+                         ab->tool_names[i], mdlz_strerror(st), *d ? ": " : "",
+                         d);
             mdlz_cctx_free(c);
             return EXIT_USAGE;
         }
@@ -385,9 +389,10 @@ static int compress_one(const ablation *ab, ab_config *cf, const ab_input *in,
     mdlz_status st = setup_cctx(ab, cf, in, &c);
     if (st == MDLZ_OK && ab->plot) {
         uint64_t iv = ab->in_total / TRACE_POINTS;
-        st = mdlz_cctx_set_trace(c, iv < 256 ? 256 : iv > UINT32_MAX
-                                                        ? UINT32_MAX
-                                                        : (uint32_t)iv,
+        st = mdlz_cctx_set_trace(c,
+                                 iv < 256          ? 256
+                                 : iv > UINT32_MAX ? UINT32_MAX
+                                                   : (uint32_t)iv,
                                  on_trace, tr);
     }
     size_t cap = (size_t)mdlz_compress_bound(in->len) + MDLZ_HEADER_MAX;
@@ -461,9 +466,8 @@ static int verify_one(const ablation *ab, const ab_config *cf,
  * component once: the code is paid once for all the files). */
 static void add_code_costs(ab_config *cf, const unsigned char *z, size_t zn) {
     mdlz_component_cost cc[AB_COMPS_MAX];
-    size_t n = mdlz_stream_code_costs(z, zn < MDLZ_HEADER_MAX ? zn
-                                                              : MDLZ_HEADER_MAX,
-                                      cc, AB_COMPS_MAX);
+    size_t n = mdlz_stream_code_costs(
+        z, zn < MDLZ_HEADER_MAX ? zn : MDLZ_HEADER_MAX, cc, AB_COMPS_MAX);
     for (size_t i = 0; i < n; i++) {
         size_t k = 0;
         while (k < cf->n_comps && strcmp(cf->comps[k].name, cc[i].name) != 0)

@@ -62,8 +62,8 @@ static void print_table(const ablation *ab) {
         if (c->retrieval) snprintf(idx, sizeof idx, "%" PRIu64, f.index);
         if (f.breakeven >= 0) snprintf(be, sizeof be, "%" PRId64, f.breakeven);
         snprintf(pct, sizeof pct, "%+.2f%%", f.delta_pct);
-        printf("%-18s %10" PRIu64 " %6.3f %7" PRIu64 " %10" PRIu64
-               " %+9" PRId64 " %8s %9s %10.0f %10s %7.2f\n",
+        printf("%-18s %10" PRIu64 " %6.3f %7" PRIu64 " %10" PRIu64 " %+9" PRId64
+               " %8s %9s %10.0f %10s %7.2f\n",
                c->name, c->payload, f.bpb, c->code, f.dl, f.delta, pct, idx,
                f.per_file, be, f.mbps);
     }
@@ -104,8 +104,8 @@ static void join_tools(const ablation *ab, const ab_config *c, char *buf,
 static void join_comps(const ab_config *c, char *buf, size_t cap) {
     buf[0] = '\0';
     for (size_t i = 0; i < c->n_comps; i++)
-        snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s",
-                 i ? "+" : "", c->comps[i].name);
+        snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s", i ? "+" : "",
+                 c->comps[i].name);
 }
 
 static void print_csv(const ablation *ab) {
@@ -142,12 +142,9 @@ static void json_string(const char *s) {
     putchar('"');
     for (; *s; s++) {
         unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            printf("\\%c", ch);
-        else if (ch < 0x20)
-            printf("\\u%04x", ch);
-        else
-            putchar(ch);
+        if (ch == '"' || ch == '\\') printf("\\%c", ch);
+        else if (ch < 0x20) printf("\\u%04x", ch);
+        else putchar(ch);
     }
     putchar('"');
 }
@@ -177,16 +174,12 @@ static void json_row(const ablation *ab, size_t r) {
            "\"code_bytes\": %" PRIu64 ", \"dl_bytes\": %" PRIu64
            ", \"delta_bytes\": %" PRId64 ", \"delta_percent\": %.3f,\n",
            c->payload, f.bpb, c->code, f.dl, f.delta, f.delta_pct);
-    if (c->retrieval)
-        printf("     \"index_bytes\": %" PRIu64, f.index);
-    else
-        printf("     \"index_bytes\": null");
+    if (c->retrieval) printf("     \"index_bytes\": %" PRIu64, f.index);
+    else printf("     \"index_bytes\": null");
     printf(", \"amortized_bytes_per_file\": %.1f, \"breakeven_files\": ",
            f.per_file);
-    if (f.breakeven >= 0)
-        printf("%" PRId64, f.breakeven);
-    else
-        printf("null");
+    if (f.breakeven >= 0) printf("%" PRId64, f.breakeven);
+    else printf("null");
     printf(", \"compress_mb_per_s\": %.3f, \"seconds\": %.4f}%s\n", f.mbps,
            c->seconds, r + 1 < ab->n_configs ? "," : "");
 }
@@ -215,12 +208,9 @@ static void print_json(const ablation *ab) {
 }
 
 void ab_print(const ablation *ab) {
-    if (ab->format == AB_CSV)
-        print_csv(ab);
-    else if (ab->format == AB_JSON)
-        print_json(ab);
-    else
-        print_table(ab);
+    if (ab->format == AB_CSV) print_csv(ab);
+    else if (ab->format == AB_JSON) print_json(ab);
+    else print_table(ab);
 }
 
 /* ---- the plot --------------------------------------------------------------- */
@@ -254,7 +244,7 @@ static int build_svg(const ablation *ab, FILE *f) {
     double xs = unit_of((double)ab->in_total, &xu), ys = unit_of(ymax, &yu);
     size_t n = ab->n_configs;
     svg_series *s = calloc(n, sizeof *s);
-    char (*names)[128] = calloc(n, sizeof *names);
+    char(*names)[128] = calloc(n, sizeof *names);
     svg_marker *mk = calloc(ab->n_inputs, sizeof *mk);
     int rc = s && names && mk ? 0 : -1;
     for (size_t r = 0; r < n && !rc; r++) {
@@ -283,8 +273,9 @@ static int build_svg(const ablation *ab, FILE *f) {
              " lower is better",
              ab->level, ab->n_inputs, ab->n_inputs == 1 ? "" : "s",
              ab->in_total, ab->n_inputs > 1 ? ", positions run on" : "");
-    svg_chart chart = {"mdlz ablate: code length along the input", sub, xl,
-                       yl, mk, ab->n_inputs > 1 ? ab->n_inputs : 0};
+    svg_chart chart = {
+        "mdlz ablate: code length along the input", sub, xl, yl, mk,
+        ab->n_inputs > 1 ? ab->n_inputs : 0};
     if (!rc) rc = svg_write_lines(f, &chart, s, n);
     for (size_t r = 0; s && r < n; r++) free((void *)s[r].pts);
     free(s);

@@ -18,7 +18,6 @@
 #include "report.h"
 #include "subcmd.h"
 
-
 static void print_help(void) {
     printf(
         "Usage: mdlz archive COMMAND [OPTION]... ARCHIVE [PATH|NAME]...\n"
@@ -104,10 +103,8 @@ static int parse(int argc, char **argv, archive_args *a) {
         const char *s = argv[i];
         long v;
         if (only_args || s[0] != '-' || !s[1]) {
-            if (!a->cmd)
-                a->cmd = s;
-            else
-                a->args[a->nargs++] = argv[i];
+            if (!a->cmd) a->cmd = s;
+            else a->args[a->nargs++] = argv[i];
         } else if (!strcmp(s, "--")) {
             only_args = 1;
         } else if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
@@ -176,8 +173,7 @@ static int summarize(const archive_args *a, const char *path) {
     }
     const arc_toc *t = arc_reader_toc(r);
     uint64_t raw = 0;
-    for (size_t i = 0; i < t->n_entries; i++)
-        raw += t->entries[i].size;
+    for (size_t i = 0; i < t->n_entries; i++) raw += t->entries[i].size;
     if (!a->quiet) {
         char ratio[32], bpb[32];
         format_ratio(ratio, sizeof ratio, arc_reader_size(r), raw);
@@ -328,8 +324,7 @@ static int select_names(const archive_args *a, const arc_toc *t, uint8_t *sel) {
     for (int k = 1; k < a->nargs; k++) {
         const char *want = a->args[k];
         size_t n = strlen(want);
-        while (n > 1 && want[n - 1] == '/')
-            n--;
+        while (n > 1 && want[n - 1] == '/') n--;
         int hit = 0;
         for (size_t i = 0; i < t->n_entries; i++) {
             const char *name = t->entries[i].name;
@@ -395,18 +390,14 @@ int cmd_archive(int argc, char **argv) {
         print_help();
         rc = a.help ? 0 : EXIT_USAGE;
     } else if (rc == 0) {
-        if (!strcmp(a.cmd, "create"))
-            rc = run_write(&a, 0);
-        else if (!strcmp(a.cmd, "add"))
-            rc = run_write(&a, 1);
+        if (!strcmp(a.cmd, "create")) rc = run_write(&a, 0);
+        else if (!strcmp(a.cmd, "add")) rc = run_write(&a, 1);
         else if (!strcmp(a.cmd, "list") || !strcmp(a.cmd, "ls"))
             rc = run_list(&a);
         else if (!strcmp(a.cmd, "extract") || !strcmp(a.cmd, "x"))
             rc = run_extract(&a, 0);
-        else if (!strcmp(a.cmd, "test"))
-            rc = run_extract(&a, 1);
-        else
-            rc = usage("unknown command '%s'", a.cmd);
+        else if (!strcmp(a.cmd, "test")) rc = run_extract(&a, 1);
+        else rc = usage("unknown command '%s'", a.cmd);
     }
     free(a.args);
     return rc;

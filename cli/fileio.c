@@ -72,8 +72,7 @@ int in_open(in_file *f, const char *path) {
     if (f->is_stdin) {
         f->fd = STDIN_FILENO;
     } else {
-        do
-            f->fd = open(path, O_RDONLY | O_NOCTTY);
+        do f->fd = open(path, O_RDONLY | O_NOCTTY);
         while (f->fd < 0 && errno == EINTR);
         if (f->fd < 0) return -1;
     }
@@ -162,8 +161,7 @@ int out_open(out_file *o, const char *path, int force) {
     }
     struct stat st;
     if (stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
-        do
-            o->fd = open(path, O_WRONLY | O_NOCTTY);
+        do o->fd = open(path, O_WRONLY | O_NOCTTY);
         while (o->fd < 0 && errno == EINTR);
         if (o->fd < 0) return -1;
         o->direct = 1;
@@ -264,8 +262,7 @@ static void sync_dir(const char *path) {
     size_t d = dir_len(path);
     char *dir = malloc(d + 2);
     if (!dir) return;
-    if (d == 0)
-        strcpy(dir, ".");
+    if (d == 0) strcpy(dir, ".");
     else {
         memcpy(dir, path, d);
         dir[d] = '\0';

@@ -19,36 +19,46 @@
 #include "report.h"
 #include "subcmd.h"
 
-
 static void print_index_help(void) {
     printf(
         "Usage: mdlz index COMMAND [OPTION]... INDEX [ARG]...\n"
         "Build and query a retrieval index: one SQLite file of documents\n"
-        "(stored zstd-compressed) with a full-text (FTS5) index of their words.\n"
+        "(stored zstd-compressed) with a full-text (FTS5) index of their "
+        "words.\n"
         "\n"
         "Commands:\n"
-        "  add INDEX PATH|URL...    add files, directories (recursively; names\n"
+        "  add INDEX PATH|URL...    add files, directories (recursively; "
+        "names\n"
         "                           starting with '.' are skipped) and http,\n"
-        "                           https or file URLs; creates INDEX if missing.\n"
+        "                           https or file URLs; creates INDEX if "
+        "missing.\n"
         "                           One transaction: if any document fails or\n"
-        "                           the command is interrupted, nothing is added.\n"
-        "                           A document whose content is already indexed\n"
+        "                           the command is interrupted, nothing is "
+        "added.\n"
+        "                           A document whose content is already "
+        "indexed\n"
         "                           is not added again.\n"
-        "  ls INDEX                 list documents: id, bytes, time added, name\n"
+        "  ls INDEX                 list documents: id, bytes, time added, "
+        "name\n"
         "  rm INDEX ID|NAME...      remove documents by id or by name (every\n"
         "                           document of that name); all or nothing\n"
-        "  stats INDEX              documents, bytes, stored bytes, fingerprint\n"
+        "  stats INDEX              documents, bytes, stored bytes, "
+        "fingerprint\n"
         "  search INDEX WORDS...    documents containing all the words, best\n"
         "                           BM25 score first, with a snippet\n"
         "\n"
         "Options:\n"
-        "  --force                  add: also add binary documents (NUL bytes,\n"
-        "                           invalid UTF-8, or over 1%% control characters);\n"
-        "                           without it, binary files named are an error\n"
+        "  --force                  add: also add binary documents (NUL "
+        "bytes,\n"
+        "                           invalid UTF-8, or over 1%% control "
+        "characters);\n"
+        "                           without it, binary files named are an "
+        "error\n"
         "                           and those met in a directory are skipped\n"
         "  --max-size=SIZE          add: refuse documents larger than SIZE\n"
         "                           (K, M, G suffixes; default 64M)\n"
-        "  --timeout=SECONDS        add: limit on each URL transfer (default 300)\n"
+        "  --timeout=SECONDS        add: limit on each URL transfer (default "
+        "300)\n"
         "  -n N, --limit=N          search: at most N hits (default 10)\n"
         "  --or                     search: documents with any of the words\n"
         "  -q, --quiet              add, rm: print errors only\n"
@@ -88,10 +98,8 @@ static int parse(int argc, char **argv, index_args *a) {
         const char *s = argv[i];
         long v;
         if (only_args || s[0] != '-' || !s[1]) {
-            if (!a->cmd)
-                a->cmd = s;
-            else
-                a->args[a->nargs++] = argv[i];
+            if (!a->cmd) a->cmd = s;
+            else a->args[a->nargs++] = argv[i];
         } else if (!strcmp(s, "--")) {
             only_args = 1;
         } else if (!strcmp(s, "-h") || !strcmp(s, "--help")) {
@@ -104,7 +112,8 @@ static int parse(int argc, char **argv, index_args *a) {
             a->any = 1;
         } else if (!strncmp(s, "--max-size", 10) && (!s[10] || s[10] == '=')) {
             const char *val = cli_opt_value(argc, argv, &i, 10);
-            if (!val || parse_size(val, &a->add.max_size) || a->add.max_size == 0)
+            if (!val || parse_size(val, &a->add.max_size) ||
+                a->add.max_size == 0)
                 return usage("bad --max-size value '%s'", val ? val : "");
         } else if (!strncmp(s, "--timeout", 9) && (!s[9] || s[9] == '=')) {
             const char *val = cli_opt_value(argc, argv, &i, 9);
@@ -113,7 +122,8 @@ static int parse(int argc, char **argv, index_args *a) {
             a->add.timeout = v;
         } else if ((!strncmp(s, "--limit", 7) && (!s[7] || s[7] == '=')) ||
                    !strncmp(s, "-n", 2)) {
-            const char *val = cli_opt_value(argc, argv, &i, s[1] == '-' ? 7 : 2);
+            const char *val =
+                cli_opt_value(argc, argv, &i, s[1] == '-' ? 7 : 2);
             if (!val || parse_long(val, 1, 1000000, &v))
                 return usage("bad -n value '%s'", val ? val : "");
             a->limit = (int)v;
@@ -144,8 +154,7 @@ static void on_added(void *user, const char *name, mdlz_index_add_status status,
         break;
     case MDLZ_INDEX_DUPLICATE:
         t->dups++;
-        if (!t->quiet)
-            printf("%s: already indexed as %" PRId64 "\n", name, id);
+        if (!t->quiet) printf("%s: already indexed as %" PRId64 "\n", name, id);
         break;
     case MDLZ_INDEX_SKIPPED:
         t->skipped++;
@@ -238,7 +247,8 @@ static int print_doc(void *user, const mdlz_index_docinfo *d) {
     char when[32] = "-";
     time_t t = (time_t)d->added;
     struct tm tm;
-    if (gmtime_r(&t, &tm)) strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (gmtime_r(&t, &tm))
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     printf("%6" PRId64 " %12" PRIu64 "  %s  %s\n", d->id, d->size, when,
            d->name);
     return 0;
@@ -323,8 +333,11 @@ static int run(const index_args *a) {
     static const struct {
         const char *name;
         int write, min_args, max_args; /* counting INDEX */
-    } cmds[] = {{"add", 1, 2, -1},   {"ls", 0, 1, 1},      {"rm", 1, 2, -1},
-                {"stats", 0, 1, 1},  {"search", 0, 2, -1}};
+    } cmds[] = {{"add", 1, 2, -1},
+                {"ls", 0, 1, 1},
+                {"rm", 1, 2, -1},
+                {"stats", 0, 1, 1},
+                {"search", 0, 2, -1}};
     size_t c = 0, ncmds = sizeof cmds / sizeof cmds[0];
     while (c < ncmds && strcmp(cmds[c].name, a->cmd)) c++;
     if (c == ncmds) return usage("unknown command '%s'", a->cmd);
@@ -340,9 +353,10 @@ static int run(const index_args *a) {
     char err[512];
     struct stat sb;
     int existed = stat(a->args[0], &sb) == 0;
-    int mode = c == 0 ? MDLZ_INDEX_CREATE : cmds[c].write ? MDLZ_INDEX_WRITE : MDLZ_INDEX_READ;
-    if (mdlz_index_open(&ix, a->args[0], mode,
-                       err, sizeof err)) {
+    int mode = c == 0          ? MDLZ_INDEX_CREATE
+               : cmds[c].write ? MDLZ_INDEX_WRITE
+                               : MDLZ_INDEX_READ;
+    if (mdlz_index_open(&ix, a->args[0], mode, err, sizeof err)) {
         report_error(NULL, "%s", err);
         return EXIT_DATA_ERROR;
     }
@@ -367,12 +381,9 @@ int cmd_index(int argc, char **argv) {
     index_args a;
     int rc = parse(argc, argv, &a);
     if (rc == 0) {
-        if (a.help)
-            print_index_help();
-        else if (!a.cmd)
-            rc = usage("a command is needed%s", "");
-        else
-            rc = run(&a);
+        if (a.help) print_index_help();
+        else if (!a.cmd) rc = usage("a command is needed%s", "");
+        else rc = run(&a);
     }
     free(a.args);
     return rc;

@@ -180,13 +180,14 @@ static void print_augmentations(const cli_options *opt, const ends *e,
         mdlz_index *ix = NULL;
         char err[256];
         if (opt->index && mdlz_index_open(&ix, opt->index, MDLZ_INDEX_READ, err,
-                                         sizeof err) != 0)
+                                          sizeof err) != 0)
             ix = NULL;
         for (size_t i = 0; i < n; i++) {
             char name[256] = "";
             if (ix && mdlz_index_name(ix, docs[i].id, name, sizeof name) != 0)
                 snprintf(name, sizeof name, "(not in this index)");
-            printf("    document %6" PRId64 " %10" PRIu64 " bytes  hash %08x  %s\n",
+            printf("    document %6" PRId64 " %10" PRIu64
+                   " bytes  hash %08x  %s\n",
                    docs[i].id, docs[i].size, (unsigned)docs[i].hash32, name);
         }
         mdlz_index_close(ix);

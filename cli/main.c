@@ -20,14 +20,16 @@
 #include "report.h"
 #include "subcmd.h"
 
-
 static void print_help(void) {
     printf(
         "Usage: mdlz [OPTION]... [FILE]...\n"
-        "       mdlz index add|ls|rm|stats|search KB.db ...  (mdlz index --help)\n"
+        "       mdlz index add|ls|rm|stats|search KB.db ...  (mdlz index "
+        "--help)\n"
         "       mdlz tools [--load PLUGIN.so]  list the tools\n"
-        "       mdlz ablate [-R KB.db] [--tools=...] FILE...  what each component gains\n"
-        "       mdlz archive create|list|extract|add|test A.mdlza ...  (mdlz archive --help)\n"
+        "       mdlz ablate [-R KB.db] [--tools=...] FILE...  what each "
+        "component gains\n"
+        "       mdlz archive create|list|extract|add|test A.mdlza ...  (mdlz "
+        "archive --help)\n"
         "Compress or decompress FILEs with mdlz (context mixing).\n"
         "With no FILE, or when FILE is -, read standard input.\n"
         "\n"
@@ -59,7 +61,8 @@ static void print_help(void) {
         "                    compression shrinks the model to fit,\n"
         "                    decompression refuses streams that need more\n"
         "  -q, --quiet       no progress or summary output\n"
-        "  -v, --verbose     print a summary per file; with -l, more columns and the\n"
+        "  -v, --verbose     print a summary per file; with -l, more columns "
+        "and the\n"
         "                    description length (payload + code)\n"
         "  -h, --help        print this help and exit\n"
         "  -V, --version     print the version and exit\n"
@@ -72,10 +75,8 @@ static void print_help(void) {
 
 /* Reports a usage error; returns the exit status for it. */
 static int usage_error(const char *what, const char *arg) {
-    if (arg)
-        fprintf(stderr, "mdlz: %s '%s' (see mdlz --help)\n", what, arg);
-    else
-        fprintf(stderr, "mdlz: %s (see mdlz --help)\n", what);
+    if (arg) fprintf(stderr, "mdlz: %s '%s' (see mdlz --help)\n", what, arg);
+    else fprintf(stderr, "mdlz: %s (see mdlz --help)\n", what);
     return EXIT_USAGE;
 }
 
@@ -89,31 +90,17 @@ typedef struct {
 /* Applies a flag option given by its short letter ('R' is --rm). */
 static void set_flag(cli_options *o, parsed *p, char flag) {
     switch (flag) {
-    case 'z':
-        o->mode = MODE_COMPRESS;
-        break;
-    case 'd':
-        o->mode = MODE_DECOMPRESS;
-        break;
-    case 't':
-        o->mode = MODE_TEST;
-        break;
-    case 'l':
-        o->mode = MODE_LIST;
-        break;
+    case 'z': o->mode = MODE_COMPRESS; break;
+    case 'd': o->mode = MODE_DECOMPRESS; break;
+    case 't': o->mode = MODE_TEST; break;
+    case 'l': o->mode = MODE_LIST; break;
     case 'c':
         o->to_stdout = 1;
         o->out_name = NULL;
         break;
-    case 'f':
-        o->force = 1;
-        break;
-    case 'k':
-        o->remove_input = 0;
-        break;
-    case 'X': /* --rm */
-        o->remove_input = 1;
-        break;
+    case 'f': o->force = 1; break;
+    case 'k': o->remove_input = 0; break;
+    case 'X': /* --rm */ o->remove_input = 1; break;
     case 'q':
         o->quiet = 1;
         o->verbose = 0;
@@ -122,12 +109,8 @@ static void set_flag(cli_options *o, parsed *p, char flag) {
         o->verbose = 1;
         o->quiet = 0;
         break;
-    case 'h':
-        p->help = 1;
-        break;
-    case 'V':
-        p->version = 1;
-        break;
+    case 'h': p->help = 1; break;
+    case 'V': p->version = 1; break;
     }
 }
 
@@ -147,13 +130,15 @@ static int long_option(cli_options *o, parsed *p, const char *arg,
     const char *eq = strchr(name, '=');
     size_t len = eq ? (size_t)(eq - name) : strlen(name);
     if (len == 5 && strncmp(name, "tools", 5) == 0) {
-        if (!eq || !eq[1]) return usage_error("--tools takes none, all or NAME,...", arg);
+        if (!eq || !eq[1])
+            return usage_error("--tools takes none, all or NAME,...", arg);
         o->tools = eq + 1;
         return 0;
     }
     if (len == 4 && strncmp(name, "tool", 4) == 0) {
         const char *val = eq ? eq + 1 : next;
-        if (!val || !*val) return usage_error("option requires an argument", arg);
+        if (!val || !*val)
+            return usage_error("option requires an argument", arg);
         if (!eq) *used = 1;
         if (o->n_plugins == CLI_PLUGINS_MAX)
             return usage_error("too many --tool options", NULL);
@@ -162,7 +147,8 @@ static int long_option(cli_options *o, parsed *p, const char *arg,
     }
     if (len == 5 && strncmp(name, "index", 5) == 0) {
         const char *val = eq ? eq + 1 : next;
-        if (!val || !*val) return usage_error("option requires an argument", arg);
+        if (!val || !*val)
+            return usage_error("option requires an argument", arg);
         if (!eq) *used = 1;
         o->index = val;
         return 0;
@@ -240,10 +226,8 @@ static int parse_args(int argc, char **argv, cli_options *o, parsed *p) {
             only_files = 1;
             continue;
         }
-        if (arg[1] == '-')
-            rc = long_option(o, p, arg, next, &used);
-        else
-            rc = short_options(o, p, arg, next, &used);
+        if (arg[1] == '-') rc = long_option(o, p, arg, next, &used);
+        else rc = short_options(o, p, arg, next, &used);
         if (rc) return rc;
         i += used;
     }
@@ -300,11 +284,8 @@ static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } subcommands[] = {
-    {"index", cmd_index},
-    {"tools", cmd_tools},
-    {"ablate", cmd_ablate},
-    {"archive", cmd_archive},
-    {NULL, NULL},
+    {"index", cmd_index},     {"tools", cmd_tools}, {"ablate", cmd_ablate},
+    {"archive", cmd_archive}, {NULL, NULL},
 };
 
 int main(int argc, char **argv) {
@@ -326,12 +307,9 @@ int main(int argc, char **argv) {
     }
     int rc = parse_args(argc, argv, &opt, &p);
     if (rc == 0) {
-        if (p.help)
-            print_help();
-        else if (p.version)
-            printf("mdlz %s\n", mdlz_version_string());
-        else
-            rc = run_all(&opt, &p);
+        if (p.help) print_help();
+        else if (p.version) printf("mdlz %s\n", mdlz_version_string());
+        else rc = run_all(&opt, &p);
     }
     free(p.files);
     if (fflush(stdout) != 0 || ferror(stdout)) {

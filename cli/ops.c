@@ -91,7 +91,8 @@ static int add_tools(job *j, mdlz_cctx *c) {
         if (n > 32) n = 32;
     } else if (strcmp(list, "none") != 0) {
         snprintf(buf, sizeof buf, "%s", list);
-        for (char *tok = strtok(buf, ","); tok && n < 32; tok = strtok(NULL, ","))
+        for (char *tok = strtok(buf, ","); tok && n < 32;
+             tok = strtok(NULL, ","))
             names[n++] = tok;
     }
     for (int i = 0; i < j->opt->n_plugins && n < 32; i++)
@@ -126,7 +127,8 @@ static int create_cctx(job *j, mdlz_cctx **c, uint64_t src_size) {
     if (j->opt->index) {
         st = mdlz_cctx_set_index(*c, j->opt->index);
         if (st == MDLZ_OK)
-            st = mdlz_cctx_set_param(*c, MDLZ_CPARAM_RETRIEVAL, j->opt->retrieval);
+            st = mdlz_cctx_set_param(*c, MDLZ_CPARAM_RETRIEVAL,
+                                     j->opt->retrieval);
         if (st != MDLZ_OK) {
             int rc = fail_detail(j, st, mdlz_cctx_error_detail(*c));
             mdlz_cctx_free(*c);
@@ -238,10 +240,8 @@ static int decompress_data(job *j) {
              * trailing garbage. */
             if (st == MDLZ_ERROR_NOT_MDLZ && streams > 0)
                 st = MDLZ_ERROR_TRAILING;
-            if (st == MDLZ_ERROR_MEMLIMIT)
-                rc = fail_memlimit(j, hdr, hdr_len);
-            else
-                rc = fail_detail(j, st, mdlz_dctx_error_detail(d));
+            if (st == MDLZ_ERROR_MEMLIMIT) rc = fail_memlimit(j, hdr, hdr_len);
+            else rc = fail_detail(j, st, mdlz_dctx_error_detail(d));
             break;
         }
         progress_update(&j->prog, j->in_total - (in.size - in.pos),
@@ -388,12 +388,9 @@ int op_run(const cli_options *opt, const char *path) {
     }
     j.ibuf = malloc(IO_BUF_SIZE);
     j.obuf = malloc(IO_BUF_SIZE);
-    if (!j.ibuf || !j.obuf)
-        rc = fail_errno(&j, j.name, ENOMEM);
-    else if (opt->mode == MODE_COMPRESS)
-        rc = compress_data(&j);
-    else
-        rc = decompress_data(&j);
+    if (!j.ibuf || !j.obuf) rc = fail_errno(&j, j.name, ENOMEM);
+    else if (opt->mode == MODE_COMPRESS) rc = compress_data(&j);
+    else rc = decompress_data(&j);
     progress_end(&j.prog);
     if (rc == 0 && opt->mode != MODE_TEST)
         rc = finish(&j, path, out_path != NULL);

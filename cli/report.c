@@ -23,10 +23,8 @@ void report_error(const char *name, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (name)
-        fprintf(stderr, "mdlz: %s: %s\n", name, msg);
-    else
-        fprintf(stderr, "mdlz: %s\n", msg);
+    if (name) fprintf(stderr, "mdlz: %s: %s\n", name, msg);
+    else fprintf(stderr, "mdlz: %s\n", msg);
 }
 
 static const char *const units[] = {"B",   "KiB", "MiB", "GiB",
@@ -45,8 +43,7 @@ void format_size(char *buf, size_t cap, uint64_t bytes) {
     }
     if (bytes % ((uint64_t)1 << (10 * u)) == 0)
         snprintf(buf, cap, "%.0f %s", v, units[u]); /* exact: "1 MiB" */
-    else
-        snprintf(buf, cap, "%.1f %s", v, units[u]);
+    else snprintf(buf, cap, "%.1f %s", v, units[u]);
 }
 
 void format_size_ceil(char *buf, size_t cap, uint64_t bytes) {
@@ -61,16 +58,14 @@ void format_size_ceil(char *buf, size_t cap, uint64_t bytes) {
 
 void format_ratio(char *buf, size_t cap, uint64_t compressed,
                   uint64_t original) {
-    if (original == 0)
-        snprintf(buf, cap, "-");
+    if (original == 0) snprintf(buf, cap, "-");
     else
         snprintf(buf, cap, "%.2f%%",
                  100.0 * (double)compressed / (double)original);
 }
 
 void format_bpb(char *buf, size_t cap, uint64_t compressed, uint64_t original) {
-    if (original == 0)
-        snprintf(buf, cap, "-");
+    if (original == 0) snprintf(buf, cap, "-");
     else
         snprintf(buf, cap, "%.3f", 8.0 * (double)compressed / (double)original);
 }
@@ -112,10 +107,8 @@ void progress_update(progress *p, uint64_t in_bytes, uint64_t out_bytes) {
     char in_s[32], out_s[32], ratio[32], line[512];
     format_size(in_s, sizeof in_s, in_bytes);
     format_size(out_s, sizeof out_s, out_bytes);
-    if (p->decoding)
-        format_ratio(ratio, sizeof ratio, in_bytes, out_bytes);
-    else
-        format_ratio(ratio, sizeof ratio, out_bytes, in_bytes);
+    if (p->decoding) format_ratio(ratio, sizeof ratio, in_bytes, out_bytes);
+    else format_ratio(ratio, sizeof ratio, out_bytes, in_bytes);
     int n = snprintf(line, sizeof line, "%s: %s -> %s %s", p->name, in_s, out_s,
                      ratio);
     if (n < 0) return;
@@ -135,9 +128,10 @@ int parse_size(const char *s, uint64_t *out) {
     static const struct {
         const char *suffix;
         unsigned shift;
-    } suffixes[] = {{"", 0},     {"b", 0},   {"k", 10},   {"kb", 10}, {"kib", 10},
-                 {"m", 20},   {"mb", 20}, {"mib", 20}, {"g", 30},  {"gb", 30},
-                 {"gib", 30}, {"t", 40},  {"tb", 40},  {"tib", 40}};
+    } suffixes[] = {{"", 0},     {"b", 0},   {"k", 10},   {"kb", 10},
+                    {"kib", 10}, {"m", 20},  {"mb", 20},  {"mib", 20},
+                    {"g", 30},   {"gb", 30}, {"gib", 30}, {"t", 40},
+                    {"tb", 40},  {"tib", 40}};
     if (*s < '0' || *s > '9') return -1;
     char *end;
     errno = 0;

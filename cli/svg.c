@@ -18,10 +18,9 @@
 #define TICKS    6 /* about this many intervals per axis */
 
 /* Tableau 10: distinct, colour-blind friendly; dashes after the tenth. */
-static const char *const palette[] = {"#4e79a7", "#f28e2b", "#e15759",
-                                      "#76b7b2", "#59a14f", "#edc948",
-                                      "#b07aa1", "#ff9da7", "#9c755f",
-                                      "#555555"};
+static const char *const palette[] = {
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#555555"};
 #define PALETTE_N (sizeof palette / sizeof palette[0])
 
 /* Writes text with the five XML special characters escaped. */
@@ -65,12 +64,13 @@ static void axes(FILE *f, const scale *sc, const svg_chart *c) {
     /* Grid and ticks. The small epsilon keeps the last round tick. */
     for (int i = 0; i * sc->xstep <= sc->xmax * (1 + 1e-9); i++) {
         double x = i * sc->xstep;
-        fprintf(f,
-                "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-                "stroke=\"#e5e5e5\"/>\n"
-                "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%g</text>\n",
-                px(sc, x), TOP, px(sc, x), TOP + PLOT_H, px(sc, x),
-                TOP + PLOT_H + 18, x);
+        fprintf(
+            f,
+            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+            "stroke=\"#e5e5e5\"/>\n"
+            "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%g</text>\n",
+            px(sc, x), TOP, px(sc, x), TOP + PLOT_H, px(sc, x),
+            TOP + PLOT_H + 18, x);
     }
     for (int i = 0; i * sc->ystep <= sc->ymax * (1 + 1e-9); i++) {
         double y = i * sc->ystep;
@@ -92,8 +92,9 @@ static void axes(FILE *f, const scale *sc, const svg_chart *c) {
     fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
             LEFT + PLOT_W / 2, TOP + PLOT_H + 44);
     put_escaped(f, c->xlabel);
-    fprintf(f, "</text>\n<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
-               "transform=\"rotate(-90 %.1f %.1f)\">",
+    fprintf(f,
+            "</text>\n<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" "
+            "transform=\"rotate(-90 %.1f %.1f)\">",
             LEFT - 60, TOP + PLOT_H / 2, LEFT - 60, TOP + PLOT_H / 2);
     put_escaped(f, c->ylabel);
     fputs("</text>\n", f);
@@ -115,8 +116,9 @@ static void markers(FILE *f, const scale *sc, const svg_chart *c) {
 
 static void series(FILE *f, const scale *sc, const svg_series *s, size_t i) {
     const char *dash = i >= PALETTE_N ? " stroke-dasharray=\"7,3\"" : "";
-    fprintf(f, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\"%s "
-               "d=\"M%.1f %.1f",
+    fprintf(f,
+            "<path fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\"%s "
+            "d=\"M%.1f %.1f",
             palette[i % PALETTE_N], dash, px(sc, 0), py(sc, 0));
     for (size_t k = 0; k < s->n; k++)
         fprintf(f, " L%.1f %.1f", px(sc, s->pts[k].x), py(sc, s->pts[k].y));
@@ -126,8 +128,9 @@ static void series(FILE *f, const scale *sc, const svg_series *s, size_t i) {
 }
 
 static void legend(FILE *f, const svg_series *s, size_t n) {
-    fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-               "fill=\"#fff\" stroke=\"#ccc\"/>\n",
+    fprintf(f,
+            "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+            "fill=\"#fff\" stroke=\"#ccc\"/>\n",
             LEGEND_X - 8, TOP, LEGEND_W, ROW_H * (double)n + 12);
     for (size_t i = 0; i < n; i++) {
         double y = TOP + 16 + ROW_H * (double)i;

@@ -18,7 +18,7 @@ typedef struct {
 
 /** One line of the chart: points in increasing x (data units). */
 typedef struct {
-    const char *name;      /* legend text (escaped when written) */
+    const char *name; /* legend text (escaped when written) */
     const svg_point *pts;
     size_t n;
 } svg_series;
@@ -31,7 +31,7 @@ typedef struct {
 
 typedef struct {
     const char *title;
-    const char *subtitle;  /* may be NULL */
+    const char *subtitle; /* may be NULL */
     const char *xlabel, *ylabel;
     const svg_marker *markers; /* may be NULL */
     size_t n_markers;

@@ -50,8 +50,10 @@ int cmd_tools(int argc, char **argv) {
         } else if (!strncmp(a, "--load=", 7) && a[7] && n_loads < MAX_LOADS) {
             loads[n_loads++] = a + 7;
         } else {
-            report_error(NULL, "tools: unexpected argument '%s' (see mdlz "
-                               "tools --help)", a);
+            report_error(NULL,
+                         "tools: unexpected argument '%s' (see mdlz "
+                         "tools --help)",
+                         a);
             return 2;
         }
     }
@@ -59,8 +61,7 @@ int cmd_tools(int argc, char **argv) {
     const mdlz_tool *const *builtin = tool_builtins(&n);
     printf("%-12s %7s %10s  %s\n", "name", "version", "code bytes",
            "description");
-    for (size_t i = 0; i < n; i++)
-        print_row(builtin[i], NULL);
+    for (size_t i = 0; i < n; i++) print_row(builtin[i], NULL);
     int rc = 0;
     for (int i = 0; i < n_loads; i++) {
         char err[512];
@@ -72,11 +73,12 @@ int cmd_tools(int argc, char **argv) {
         }
         const mdlz_tool *t = tool_handle_tool(h);
         if (tool_find_builtin(t->name)) {
-            report_error(loads[i], "tool name '%s' is taken by a built-in "
-                                   "tool", t->name);
+            report_error(loads[i],
+                         "tool name '%s' is taken by a built-in "
+                         "tool",
+                         t->name);
             rc = 1;
-        } else
-            print_row(t, loads[i]);
+        } else print_row(t, loads[i]);
         tool_handle_free(h);
     }
     return rc;

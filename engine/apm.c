@@ -14,7 +14,8 @@ mdlz_status apm_init(apm *a, size_t n, int rate) {
     a->idx = 0;
     for (int j = 0; j < 33; j++)
         a->t[j] = (uint16_t)(squash((j - 16) * 128) * 16);
-    for (size_t i = 1; i < n; i++) memcpy(a->t + i * 33, a->t, 33 * sizeof *a->t);
+    for (size_t i = 1; i < n; i++)
+        memcpy(a->t + i * 33, a->t, 33 * sizeof *a->t);
     return MDLZ_OK;
 }
 

@@ -13,7 +13,7 @@
 typedef struct {
     uint16_t *t; /* n contexts * 33 points, 16-bit probabilities */
     size_t n;
-    size_t idx;  /* point to train after this bit */
+    size_t idx; /* point to train after this bit */
     int rate;
 } apm;
 

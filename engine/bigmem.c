@@ -20,10 +20,8 @@ void *big_alloc(size_t size) {
 
 void big_free(void *p, size_t size) {
     if (!p) return;
-    if (size < BIG_THRESHOLD)
-        free(p);
-    else
-        munmap(p, size);
+    if (size < BIG_THRESHOLD) free(p);
+    else munmap(p, size);
 }
 #else
 void *big_alloc(size_t size) { return calloc(size, 1); }

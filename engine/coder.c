@@ -17,8 +17,7 @@ void ac_enc_flush(ac_encoder *e) {
         uint32_t mask = k == 4 ? 0 : 0xffffffffu >> (8 * k);
         uint64_t v = ((uint64_t)e->x1 + mask) & ~(uint64_t)mask;
         if (v <= e->x2) {
-            for (int i = 0; i < k; i++)
-                ac_put(e, (uint8_t)(v >> (24 - 8 * i)));
+            for (int i = 0; i < k; i++) ac_put(e, (uint8_t)(v >> (24 - 8 * i)));
             return;
         }
     }

@@ -42,19 +42,15 @@ void ac_enc_flush(ac_encoder *e);
 void ac_dec_init(ac_decoder *d, const uint8_t *in, size_t size);
 
 static inline void ac_put(ac_encoder *e, uint8_t c) {
-    if (e->pos < e->cap)
-        e->out[e->pos++] = c;
-    else
-        e->overflow = 1;
+    if (e->pos < e->cap) e->out[e->pos++] = c;
+    else e->overflow = 1;
 }
 
 /** Encodes `bit` with probability p16 = P(1) * 65536, 0 < p16 < 65536. */
 static inline void ac_encode(ac_encoder *e, int bit, uint32_t p16) {
     uint32_t xmid = ac_split(e->x1, e->x2, p16);
-    if (bit)
-        e->x2 = xmid;
-    else
-        e->x1 = xmid + 1;
+    if (bit) e->x2 = xmid;
+    else e->x1 = xmid + 1;
     while (((e->x1 ^ e->x2) & 0xff000000u) == 0) {
         ac_put(e, (uint8_t)(e->x2 >> 24));
         e->x1 <<= 8;
@@ -65,10 +61,8 @@ static inline void ac_encode(ac_encoder *e, int bit, uint32_t p16) {
 static inline int ac_decode(ac_decoder *d, uint32_t p16) {
     uint32_t xmid = ac_split(d->x1, d->x2, p16);
     int bit = d->x <= xmid;
-    if (bit)
-        d->x2 = xmid;
-    else
-        d->x1 = xmid + 1;
+    if (bit) d->x2 = xmid;
+    else d->x1 = xmid + 1;
     while (((d->x1 ^ d->x2) & 0xff000000u) == 0) {
         d->x1 <<= 8;
         d->x2 = (d->x2 << 8) | 255;

@@ -14,9 +14,7 @@
 
 #define CODESIZE_N (sizeof codesize_table / sizeof codesize_table[0])
 
-size_t codesize_count(void) {
-    return CODESIZE_N;
-}
+size_t codesize_count(void) { return CODESIZE_N; }
 
 const codesize_entry *codesize_get(size_t i) {
     return i < CODESIZE_N ? &codesize_table[i] : NULL;

@@ -17,21 +17,21 @@
 
 /* State every component may read; owned and advanced by the predictor. */
 typedef struct {
-    int c0;           /* bits of the current byte so far, with a leading 1 */
-    int bitpos;       /* number of those bits, 0..7 */
-    uint32_t c4;      /* last 4 bytes, most recent in the low byte */
-    uint32_t c8;      /* the 4 bytes before those */
+    int c0;              /* bits of the current byte so far, with a leading 1 */
+    int bitpos;          /* number of those bits, 0..7 */
+    uint32_t c4;         /* last 4 bytes, most recent in the low byte */
+    uint32_t c8;         /* the 4 bytes before those */
     const uint8_t *hist; /* history ring buffer of coded bytes */
-    uint32_t hmask;   /* ring size - 1 */
-    uint64_t pos;     /* bytes coded so far (next byte goes at pos&hmask) */
-    uint32_t word;    /* hash of the current word (0 outside words) */
-    uint32_t word1;   /* hash of the previous word */
-    uint32_t word2;   /* and the one before */
-    uint32_t col;     /* bytes since the last newline */
-    uint32_t prevlen; /* length of the previous line */
-    uint32_t above;   /* byte at the same column of the previous line */
-    int match_len;    /* match model: quantized length, 0 = none */
-    int match_bit;    /* match model: predicted bit when match_len > 0 */
+    uint32_t hmask;      /* ring size - 1 */
+    uint64_t pos;        /* bytes coded so far (next byte goes at pos&hmask) */
+    uint32_t word;       /* hash of the current word (0 outside words) */
+    uint32_t word1;      /* hash of the previous word */
+    uint32_t word2;      /* and the one before */
+    uint32_t col;        /* bytes since the last newline */
+    uint32_t prevlen;    /* length of the previous line */
+    uint32_t above;      /* byte at the same column of the previous line */
+    int match_len;       /* match model: quantized length, 0 = none */
+    int match_bit;       /* match model: predicted bit when match_len > 0 */
     const st_table *st;
     const bh_table *bh;
 } pr_shared;

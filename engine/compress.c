@@ -34,19 +34,19 @@ struct mdlz_cctx {
     const uint8_t *prefix; /* mdlz_cctx_ref_prefix(), or NULL */
     size_t prefix_len;
     predictor *pred;
-    uint8_t *blk;      /* input block being filled */
+    uint8_t *blk; /* input block being filled */
     size_t blk_fill, blk_size;
-    uint8_t *pend;     /* framed output waiting to be written */
+    uint8_t *pend; /* framed output waiting to be written */
     size_t pend_len, pend_pos;
     XXH64_state_t *xs;
     uint64_t total_in, total_out;
     int stage;
-    ret_session *ret;    /* retrieval, or NULL */
+    ret_session *ret; /* retrieval, or NULL */
     unsigned ret_modes;
     mdlz_trace_fn trace;
     void *trace_user;
     uint32_t trace_interval;
-    char detail[256];    /* mdlz_cctx_error_detail() */
+    char detail[256];                      /* mdlz_cctx_error_detail() */
     const mdlz_tool *tools[FMT_TOOLS_MAX]; /* tools used, in order */
     tool_handle *handles[FMT_TOOLS_MAX];   /* loaded plugins among them */
     int n_tools, n_handles;
@@ -56,7 +56,7 @@ struct mdlz_cctx {
  * much time as coding, and with the queries retrieval must keep at least
  * 1/4 of the speed (bench/retrieval.py). */
 #define PRIME_PER_2_INPUT 3
-#define PRIME_MAX ((uint64_t)4 << 20)
+#define PRIME_MAX         ((uint64_t)4 << 20)
 /* Inputs known to be smaller than this are coded without tools: a tool's
  * header record (about 20 bytes) must stay under 0.2% of the compressed
  * size (the tools' target), that is 10 KB, which text compressing 4:1
@@ -154,8 +154,7 @@ mdlz_status mdlz_cctx_set_index(mdlz_cctx *c, const char *path) {
     return ret_session_open(&c->ret, path, c->detail, sizeof c->detail);
 }
 
-mdlz_status mdlz_cctx_ref_prefix(mdlz_cctx *c, const void *prefix,
-                                 size_t len) {
+mdlz_status mdlz_cctx_ref_prefix(mdlz_cctx *c, const void *prefix, size_t len) {
     if (c->stage != ST_START || c->total_in) return MDLZ_ERROR_STAGE;
     if (len && !prefix) return MDLZ_ERROR_PARAM;
     c->prefix = len ? prefix : NULL;
@@ -179,7 +178,8 @@ mdlz_status mdlz_cctx_add_tool(mdlz_cctx *c, const char *name) {
     const mdlz_tool *t = NULL;
     if (strchr(name, '/')) {
         tool_handle *h;
-        if (tool_load_external(name, &h, c->detail, sizeof c->detail) != MDLZ_OK)
+        if (tool_load_external(name, &h, c->detail, sizeof c->detail) !=
+            MDLZ_OK)
             return MDLZ_ERROR_TOOL;
         c->handles[c->n_handles++] = h;
         t = tool_handle_tool(h);
@@ -229,8 +229,8 @@ static mdlz_status start_stream(mdlz_cctx *c) {
         if (modes & MDLZ_RETRIEVE_ONLINE)
             ext.ret_fp = ret_session_fingerprint(c->ret);
         if (modes & MDLZ_RETRIEVE_WHOLE) {
-            int max = (int)MDLZ_MIN(RET_WHOLE_DOCS,
-                                    1 + c->blk_fill / DOC_PER_INPUT);
+            int max =
+                (int)MDLZ_MIN(RET_WHOLE_DOCS, 1 + c->blk_fill / DOC_PER_INPUT);
             int k = ret_session_choose(c->ret, c->blk, c->blk_fill, ext.docs,
                                        max, c->detail, sizeof c->detail);
             if (k < 0) return MDLZ_ERROR_INDEX;
@@ -238,8 +238,8 @@ static mdlz_status start_stream(mdlz_cctx *c) {
         }
         size_t len;
         ret_session_text(c->ret, &len);
-        uint64_t budget = MDLZ_MIN((uint64_t)c->blk_fill * PRIME_PER_2_INPUT / 2,
-                                   PRIME_MAX);
+        uint64_t budget =
+            MDLZ_MIN((uint64_t)c->blk_fill * PRIME_PER_2_INPUT / 2, PRIME_MAX);
         ex.prime_bytes = ext.prime_bytes = MDLZ_MIN((uint64_t)len, budget);
     }
     if (c->prefix) {
@@ -284,7 +284,8 @@ static void emit_block(mdlz_cctx *c) {
     size_t sz = blk_encode_traced(c->pred, c->blk, n, payload, n - 1,
                                   c->trace ? &tr : NULL);
     if (sz == 0) {
-        size_t z = ZSTD_compress(payload, n - 1, c->blk, n, FALLBACK_ZSTD_LEVEL);
+        size_t z =
+            ZSTD_compress(payload, n - 1, c->blk, n, FALLBACK_ZSTD_LEVEL);
         if (!ZSTD_isError(z) && z < n) {
             b.type = BLK_ZSTD;
             sz = z;
@@ -313,8 +314,8 @@ static void emit_trailer(mdlz_cctx *c) {
     c->pend_pos = 0;
 }
 
-mdlz_status mdlz_compress_stream(mdlz_cctx *c, mdlz_outbuf *out,
-                                 mdlz_inbuf *in, int end, int *done) {
+mdlz_status mdlz_compress_stream(mdlz_cctx *c, mdlz_outbuf *out, mdlz_inbuf *in,
+                                 int end, int *done) {
     *done = 0;
     if (c->stage == ST_ERROR) return MDLZ_ERROR_STAGE;
     if (out->pos > out->size || (in && in->pos > in->size)) {
@@ -338,7 +339,8 @@ mdlz_status mdlz_compress_stream(mdlz_cctx *c, mdlz_outbuf *out,
             return MDLZ_OK;
         }
         if (in && in->pos < in->size) {
-            size_t take = MDLZ_MIN(in->size - in->pos, c->blk_size - c->blk_fill);
+            size_t take =
+                MDLZ_MIN(in->size - in->pos, c->blk_size - c->blk_fill);
             if (c->declared != MDLZ_SIZE_UNKNOWN &&
                 c->total_in + take > c->declared) {
                 c->stage = ST_ERROR;

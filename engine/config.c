@@ -35,15 +35,14 @@ static void fill(mdlz_config *cfg, int level) {
 /* Shrinks the tables of cfg (keeping its components) until it fits. */
 static int shrink_to(mdlz_config *cfg, uint64_t mem_limit) {
     while (cfg_memory(cfg) > mem_limit) {
-        if (cfg->ctx_bits > CFG_CTX_BITS_MIN + 2 && cfg->ctx_bits >= cfg->win_bits)
+        if (cfg->ctx_bits > CFG_CTX_BITS_MIN + 2 &&
+            cfg->ctx_bits >= cfg->win_bits)
             cfg->ctx_bits--;
         else if (cfg->win_bits > CFG_WIN_BITS_MIN) {
             cfg->win_bits--;
             cfg->mtab_bits = (uint8_t)(cfg->win_bits - 2);
-        } else if (cfg->ctx_bits > CFG_CTX_BITS_MIN)
-            cfg->ctx_bits--;
-        else
-            return 0;
+        } else if (cfg->ctx_bits > CFG_CTX_BITS_MIN) cfg->ctx_bits--;
+        else return 0;
     }
     return 1;
 }
@@ -92,8 +91,7 @@ mdlz_status cfg_validate(const mdlz_config *cfg) {
         cfg->mtab_bits < CFG_MTAB_BITS_MIN ||
         cfg->mtab_bits > CFG_MTAB_BITS_MAX)
         return MDLZ_ERROR_CORRUPT;
-    if ((cfg->components & ~COMP_ALL_KNOWN) != 0)
-        return MDLZ_ERROR_VERSION;
+    if ((cfg->components & ~COMP_ALL_KNOWN) != 0) return MDLZ_ERROR_VERSION;
     if (!(cfg->components & COMP_ORDERS)) return MDLZ_ERROR_VERSION;
     return MDLZ_OK;
 }

@@ -18,26 +18,27 @@ enum {
     COMP_MIX2 = 1u << 4,   /* two mixer weight selectors + final mixer */
     COMP_SSE = 1u << 5,    /* second APM stage on order 2 */
     COMP_MORE = 1u << 6,   /* orders 5, 7, sparse, word trigram, column above */
-    COMP_MIX3 = 1u << 7,   /* with MIX2: a third mixer selected by the last byte */
+    COMP_MIX3 =
+        1u << 7, /* with MIX2: a third mixer selected by the last byte */
     COMP_ALL_KNOWN = (1u << 8) - 1
 };
 
 typedef struct {
-    uint8_t level;      /* 1..9, informational + defaults */
-    uint8_t block_log;  /* block size = 2^block_log original bytes */
-    uint8_t ctx_bits;   /* context hash table size = 2^ctx_bits bytes */
-    uint8_t win_bits;   /* match history window = 2^win_bits bytes */
-    uint8_t mtab_bits;  /* match index = 2^mtab_bits 32-bit entries */
+    uint8_t level;     /* 1..9, informational + defaults */
+    uint8_t block_log; /* block size = 2^block_log original bytes */
+    uint8_t ctx_bits;  /* context hash table size = 2^ctx_bits bytes */
+    uint8_t win_bits;  /* match history window = 2^win_bits bytes */
+    uint8_t mtab_bits; /* match index = 2^mtab_bits 32-bit entries */
     uint16_t components;
 } mdlz_config;
 
 /* Valid ranges, checked on both sides before anything is allocated. */
 #define CFG_BLOCK_LOG_MIN 16
 #define CFG_BLOCK_LOG_MAX 24
-#define CFG_CTX_BITS_MIN 16
-#define CFG_CTX_BITS_MAX 31
-#define CFG_WIN_BITS_MIN 16
-#define CFG_WIN_BITS_MAX 30
+#define CFG_CTX_BITS_MIN  16
+#define CFG_CTX_BITS_MAX  31
+#define CFG_WIN_BITS_MIN  16
+#define CFG_WIN_BITS_MAX  30
 #define CFG_MTAB_BITS_MIN 12
 #define CFG_MTAB_BITS_MAX 28
 

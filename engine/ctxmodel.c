@@ -34,28 +34,38 @@
  * the states themselves adapt, and a count-based rate measured no better
  * (bench: +-0.05%) while costing twice the instructions per context. */
 #define CTX_SM_SHIFT 9
-#define SLOT 16
-#define LINE 64
+#define SLOT         16
+#define LINE         64
 
 enum {
-    K_O2 = 2, K_O3, K_O4, K_O5, K_O6, K_O7, K_WORD, K_BIGRAM, K_SPARSE,
-    K_COL, K_TRIGRAM, K_ABOVE
+    K_O2 = 2,
+    K_O3,
+    K_O4,
+    K_O5,
+    K_O6,
+    K_O7,
+    K_WORD,
+    K_BIGRAM,
+    K_SPARSE,
+    K_COL,
+    K_TRIGRAM,
+    K_ABOVE
 };
 
 typedef struct {
-    int n;                  /* hashed contexts */
+    int n; /* hashed contexts */
     uint8_t kind[CTX_MAX];
     uint32_t h[CTX_MAX];    /* per-byte hashes */
     uint8_t *slot[CTX_MAX]; /* current slots */
     uint8_t *tab;
     size_t tab_size;
     uint32_t lines_mask;
-    uint8_t o0[256];        /* order-0 states by c0 */
-    uint8_t *o1;            /* order-1 states by c1 * 256 + c0 */
-    uint8_t *sp[CTX_MAX + 2]; /* state pointers used for this bit */
-    statemap sm;            /* (context i, state) -> p, 256 per context */
+    uint8_t o0[256];            /* order-0 states by c0 */
+    uint8_t *o1;                /* order-1 states by c1 * 256 + c0 */
+    uint8_t *sp[CTX_MAX + 2];   /* state pointers used for this bit */
+    statemap sm;                /* (context i, state) -> p, 256 per context */
     uint32_t *smp[CTX_MAX + 2]; /* entries used for this bit */
-    int nib;                /* position in the nibble tree, 1..15 */
+    int nib;                    /* position in the nibble tree, 1..15 */
     /* Look-ahead: with one bit of a nibble left, the hashes of the next
      * nibble's (or byte's) contexts for either value of that bit. */
     uint32_t next_h[2][CTX_MAX];
@@ -154,7 +164,8 @@ static void look_ahead(ctx_model *m, const pr_shared *sh) {
         } else {
             pr_shared next;
             pr_shared_advance(sh, (sh->c0 * 2 + b) & 0xff, &next);
-            for (int i = 0; i < m->n; i++) h[i] = context_hash(m->kind[i], &next);
+            for (int i = 0; i < m->n; i++)
+                h[i] = context_hash(m->kind[i], &next);
         }
         for (int i = 0; i < m->n; i++) prefetch_line(m, h[i]);
     }
@@ -258,8 +269,8 @@ mdlz_status ctx_create(pr_component *c, const mdlz_config *cfg,
     m->tab = big_alloc(m->tab_size);
     m->o1 = calloc(65536, 1);
     m->lines_mask = (uint32_t)(((size_t)1 << cfg->ctx_bits) / LINE - 1);
-    *c = (pr_component){"orders", m->n + 2, m, NULL, ctx_update, ctx_byte,
-                        ctx_destroy};
+    *c = (pr_component){"orders",   m->n + 2, m,          NULL,
+                        ctx_update, ctx_byte, ctx_destroy};
     mdlz_status st = m->tab && m->o1 ? MDLZ_OK : MDLZ_ERROR_NOMEM;
     if (st == MDLZ_OK)
         st = sm_init(&m->sm, (size_t)(m->n + 2) * BH_STATES, 0, bh, 1);

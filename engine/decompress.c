@@ -19,8 +19,15 @@
 #include "registry.h"
 #include "session.h"
 
-enum { ST_HEADER, ST_EXT, ST_BLOCKHDR, ST_PAYLOAD, ST_DRAIN, ST_TRAILER,
-       ST_DONE };
+enum {
+    ST_HEADER,
+    ST_EXT,
+    ST_BLOCKHDR,
+    ST_PAYLOAD,
+    ST_DRAIN,
+    ST_TRAILER,
+    ST_DONE
+};
 
 struct mdlz_dctx {
     uint64_t mem_limit;
@@ -39,15 +46,15 @@ struct mdlz_dctx {
     size_t data_pos;
     XXH64_state_t *xs;
     uint64_t total;
-    uint8_t *ebuf;     /* extension area being gathered */
+    uint8_t *ebuf; /* extension area being gathered */
     size_t elen;
     fmt_ext ext;
-    char *index_path;  /* mdlz_dctx_set_index() */
+    char *index_path;      /* mdlz_dctx_set_index() */
     const uint8_t *prefix; /* mdlz_dctx_ref_prefix() */
     size_t prefix_len;
     int prefix_set;
     ret_session *ret;
-    char detail[256];  /* mdlz_dctx_error_detail() */
+    char detail[256];                    /* mdlz_dctx_error_detail() */
     tool_handle *handles[FMT_TOOLS_MAX]; /* plugins made available */
     int n_handles;
     const mdlz_tool *tools[FMT_TOOLS_MAX]; /* the stream's tools */
@@ -89,8 +96,7 @@ mdlz_status mdlz_dctx_set_index(mdlz_dctx *d, const char *path) {
     return d->index_path ? MDLZ_OK : MDLZ_ERROR_NOMEM;
 }
 
-mdlz_status mdlz_dctx_ref_prefix(mdlz_dctx *d, const void *prefix,
-                                 size_t len) {
+mdlz_status mdlz_dctx_ref_prefix(mdlz_dctx *d, const void *prefix, size_t len) {
     if (d->stage != ST_HEADER || d->hlen) return MDLZ_ERROR_STAGE;
     if (len && !prefix) return MDLZ_ERROR_PARAM;
     d->prefix = prefix;
@@ -113,7 +119,8 @@ static mdlz_status check_prefix(mdlz_dctx *d) {
             e->prefix_hash) {
         snprintf(d->detail, sizeof d->detail,
                  "prefix of %llu bytes given, the stream was made with "
-                 "another (%llu bytes)", (unsigned long long)d->prefix_len,
+                 "another (%llu bytes)",
+                 (unsigned long long)d->prefix_len,
                  (unsigned long long)e->prefix_len);
         return MDLZ_ERROR_PREFIX;
     }
@@ -151,14 +158,16 @@ static mdlz_status find_tools(mdlz_dctx *d) {
         if (!t) {
             snprintf(d->detail, sizeof d->detail,
                      "tool '%s' (version %u) is not available; load it with "
-                     "--tool", want->name, (unsigned)want->version);
+                     "--tool",
+                     want->name, (unsigned)want->version);
             return MDLZ_ERROR_TOOL;
         }
         if (t->version != want->version ||
             (uint32_t)t->code_hash != want->hash32) {
             snprintf(d->detail, sizeof d->detail,
                      "tool '%s' is version %u (code %08x), the stream needs "
-                     "version %u (code %08x)", want->name, (unsigned)t->version,
+                     "version %u (code %08x)",
+                     want->name, (unsigned)t->version,
                      (unsigned)(uint32_t)t->code_hash, (unsigned)want->version,
                      (unsigned)want->hash32);
             return MDLZ_ERROR_TOOL;
@@ -173,8 +182,8 @@ static mdlz_status find_tools(mdlz_dctx *d) {
 static mdlz_status start_retrieval(mdlz_dctx *d) {
     const fmt_ext *e = &d->ext;
     if (!d->index_path) return MDLZ_ERROR_NEED_INDEX;
-    MDLZ_FORWARD(ret_session_open(&d->ret, d->index_path, d->detail,
-                                  sizeof d->detail));
+    MDLZ_FORWARD(
+        ret_session_open(&d->ret, d->index_path, d->detail, sizeof d->detail));
     if ((e->ret_modes & MDLZ_RETRIEVE_ONLINE) &&
         ret_session_fingerprint(d->ret) != e->ret_fp) {
         snprintf(d->detail, sizeof d->detail,
@@ -184,8 +193,8 @@ static mdlz_status start_retrieval(mdlz_dctx *d) {
         return MDLZ_ERROR_INDEX;
     }
     for (unsigned i = 0; i < e->n_docs; i++)
-        MDLZ_FORWARD(ret_session_load(d->ret, &e->docs[i], d->detail,
-                                      sizeof d->detail));
+        MDLZ_FORWARD(
+            ret_session_load(d->ret, &e->docs[i], d->detail, sizeof d->detail));
     size_t len;
     ret_session_text(d->ret, &len);
     if (e->prime_bytes > len) return MDLZ_ERROR_CORRUPT;
@@ -232,8 +241,8 @@ static mdlz_status decode_block(mdlz_dctx *d) {
         blk_train(d->pred, d->data, b->raw_size);
         break;
     case BLK_ZSTD: {
-        size_t z = ZSTD_decompress(d->data, b->raw_size, d->payload,
-                                   b->payload_size);
+        size_t z =
+            ZSTD_decompress(d->data, b->raw_size, d->payload, b->payload_size);
         if (ZSTD_isError(z) || z != b->raw_size) return MDLZ_ERROR_CORRUPT;
         blk_train(d->pred, d->data, b->raw_size);
         break;
@@ -298,8 +307,10 @@ static mdlz_status step(mdlz_dctx *d, mdlz_outbuf *out, mdlz_inbuf *in,
     case ST_EXT: {
         if (!avail) break;
         /* The length comes first: take it, then exactly the rest. */
-        size_t need = d->elen < 2 ? 2
-                      : 2 + ((size_t)d->ebuf[0] | (size_t)d->ebuf[1] << 8) + 4;
+        size_t need =
+            d->elen < 2
+                ? 2
+                : 2 + ((size_t)d->ebuf[0] | (size_t)d->ebuf[1] << 8) + 4;
         if (need > FMT_EXT_MAX + 6) return MDLZ_ERROR_CORRUPT;
         size_t k = MDLZ_MIN(avail, need - d->elen);
         memcpy(d->ebuf + d->elen, src, k);
@@ -335,8 +346,8 @@ static mdlz_status step(mdlz_dctx *d, mdlz_outbuf *out, mdlz_inbuf *in,
             d->stage = ST_DONE;
             return MDLZ_OK;
         }
-        MDLZ_FORWARD(fmt_parse_block(d->hbuf, &d->blk,
-                                     (uint32_t)1 << d->cfg.block_log));
+        MDLZ_FORWARD(
+            fmt_parse_block(d->hbuf, &d->blk, (uint32_t)1 << d->cfg.block_log));
         /* Fail before decoding a block the destination cannot take:
          * decoding costs time in proportion to the size it declares. */
         if (d->total + d->blk.raw_size > d->out_limit)
@@ -360,7 +371,8 @@ static mdlz_status step(mdlz_dctx *d, mdlz_outbuf *out, mdlz_inbuf *in,
         return MDLZ_OK;
     }
     case ST_DRAIN: {
-        size_t k = MDLZ_MIN(d->blk.raw_size - d->data_pos, out->size - out->pos);
+        size_t k =
+            MDLZ_MIN(d->blk.raw_size - d->data_pos, out->size - out->pos);
         memcpy((uint8_t *)out->dst + out->pos, d->data + d->data_pos, k);
         out->pos += k;
         d->data_pos += k;
@@ -414,7 +426,8 @@ size_t mdlz_get_frame_docs(mdlz_docref *out, size_t cap, const void *src,
     uint64_t size;
     size_t len;
     fmt_ext ext;
-    if (fmt_parse_full(src, src_size, &cfg, &size, &ext, &len) != MDLZ_OK) return 0;
+    if (fmt_parse_full(src, src_size, &cfg, &size, &ext, &len) != MDLZ_OK)
+        return 0;
     size_t n = MDLZ_MIN(cap, ext.n_docs);
     memcpy(out, ext.docs, n * sizeof *out);
     return n;
@@ -439,7 +452,7 @@ mdlz_status mdlz_get_frame_info(mdlz_frame_info *info, const void *src,
     fmt_ext ext;
     memset(info, 0, sizeof *info);
     MDLZ_FORWARD(fmt_parse_full(src, src_size, &cfg, &info->src_size, &ext,
-                           &info->header_size));
+                                &info->header_size));
     info->retrieval = ext.ret_modes;
     info->index_fingerprint = ext.ret_fp;
     info->primed_bytes = ext.prime_bytes;

@@ -13,8 +13,8 @@
 #include <string.h>
 #include <xxhash.h>
 
-size_t fmt_write_header(uint8_t *dst, const mdlz_config *cfg,
-                        uint64_t src_size, int has_ext) {
+size_t fmt_write_header(uint8_t *dst, const mdlz_config *cfg, uint64_t src_size,
+                        int has_ext) {
     size_t n = 0;
     memcpy(dst, FMT_MAGIC, 4);
     n = 4;
@@ -42,7 +42,7 @@ mdlz_status fmt_parse_header(const uint8_t *src, size_t n, mdlz_config *cfg,
     if (n == 0) return MDLZ_ERROR_TRUNCATED;
     if (n < 4) {
         return memcmp(src, FMT_MAGIC, n) == 0 ? MDLZ_ERROR_TRUNCATED
-                                               : MDLZ_ERROR_NOT_MDLZ;
+                                              : MDLZ_ERROR_NOT_MDLZ;
     }
     if (memcmp(src, FMT_MAGIC, 4) != 0) return MDLZ_ERROR_NOT_MDLZ;
     if (n < 6) return MDLZ_ERROR_TRUNCATED;
@@ -203,16 +203,14 @@ mdlz_status fmt_parse_ext(const uint8_t *src, size_t n, fmt_ext *e,
         uint32_t k = get_u8(&r);
         k |= get_u8(&r) << 8;
         if (r.bad || (size_t)(r.end - r.p) < k) return MDLZ_ERROR_CORRUPT;
-        if (type < EXT_RETRIEVAL || type > EXT_PREFIX) return MDLZ_ERROR_VERSION;
+        if (type < EXT_RETRIEVAL || type > EXT_PREFIX)
+            return MDLZ_ERROR_VERSION;
         if (seen & (1 << type)) return MDLZ_ERROR_CORRUPT;
         seen |= 1 << type;
         reader sub = {r.p, r.p + k, 0};
-        if (type == EXT_RETRIEVAL)
-            parse_retrieval(&sub, e);
-        else if (type == EXT_TOOLS)
-            parse_tools(&sub, e);
-        else
-            parse_prefix(&sub, e);
+        if (type == EXT_RETRIEVAL) parse_retrieval(&sub, e);
+        else if (type == EXT_TOOLS) parse_tools(&sub, e);
+        else parse_prefix(&sub, e);
         if (sub.bad || sub.p != sub.end) return MDLZ_ERROR_CORRUPT;
         r.p += k;
     }

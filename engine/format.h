@@ -7,22 +7,22 @@
 
 #include "config.h"
 
-#define FMT_MAGIC "MDLZ"
-#define FMT_VERSION 1
+#define FMT_MAGIC     "MDLZ"
+#define FMT_VERSION   1
 #define FMT_FLAG_SIZE 0x01 /* header carries the original size */
 #define FMT_FLAG_EXT  0x02 /* extension records follow the header */
 
-#define FMT_HEADER_MIN 18      /* without the optional size */
-#define FMT_HEADER_MAX 26      /* with it */
+#define FMT_HEADER_MIN 18 /* without the optional size */
+#define FMT_HEADER_MAX 26 /* with it */
 
 enum { BLK_END = 0, BLK_CM = 1, BLK_RAW = 2, BLK_ZSTD = 3 };
-#define BLK_HEADER_MAX 13      /* type + raw size + payload size + XXH32 */
-#define FMT_TRAILER_SIZE 17    /* type END + u64 size + u64 XXH64 */
+#define BLK_HEADER_MAX   13 /* type + raw size + payload size + XXH32 */
+#define FMT_TRAILER_SIZE 17 /* type END + u64 size + u64 XXH64 */
 
 /** Writes the stream header; returns its length (<= FMT_HEADER_MAX).
  *  has_ext: an extension area (fmt_write_ext) will follow. */
-size_t fmt_write_header(uint8_t *dst, const mdlz_config *cfg,
-                        uint64_t src_size, int has_ext);
+size_t fmt_write_header(uint8_t *dst, const mdlz_config *cfg, uint64_t src_size,
+                        int has_ext);
 
 /** Parses a header from src[0..n). MDLZ_ERROR_TRUNCATED means "need more
  *  bytes" (n is too short); on success sets *cfg, *src_size (or
@@ -39,28 +39,28 @@ mdlz_status fmt_parse_full(const uint8_t *src, size_t n, mdlz_config *cfg,
 
 /* Extension area: what decoding needs beyond the model configuration
  * (retrieved documents, tools). docs/format.md, "Extensions". */
-#define FMT_EXT_MAX 4000   /* bytes of records */
-#define FMT_DOCS_MAX 64
-#define FMT_TOOLS_MAX 16
+#define FMT_EXT_MAX       4000 /* bytes of records */
+#define FMT_DOCS_MAX      64
+#define FMT_TOOLS_MAX     16
 #define FMT_TOOL_NAME_MAX 31
 
 typedef struct {
     char name[FMT_TOOL_NAME_MAX + 1];
     uint32_t version;
-    uint32_t hash32;       /* low 32 bits of the tool's code hash */
+    uint32_t hash32; /* low 32 bits of the tool's code hash */
 } fmt_tool;
 
 struct fmt_ext {
-    unsigned ret_modes;    /* MDLZ_RETRIEVE_* bits; 0 = no retrieval */
-    uint64_t ret_fp;       /* index fingerprint (ONLINE) */
-    uint64_t prime_bytes;  /* retrieved bytes the model learns first */
+    unsigned ret_modes;   /* MDLZ_RETRIEVE_* bits; 0 = no retrieval */
+    uint64_t ret_fp;      /* index fingerprint (ONLINE) */
+    uint64_t prime_bytes; /* retrieved bytes the model learns first */
     unsigned n_docs;
     mdlz_docref docs[FMT_DOCS_MAX];
     unsigned n_tools;
     fmt_tool tools[FMT_TOOLS_MAX];
-    int has_prefix;        /* the model first learned a caller's prefix */
+    int has_prefix; /* the model first learned a caller's prefix */
     uint64_t prefix_len;
-    uint64_t prefix_hash;  /* its XXH64 */
+    uint64_t prefix_hash; /* its XXH64 */
 };
 
 /** Writes the extension area (u16 length, records, XXH32); returns its

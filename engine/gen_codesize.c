@@ -140,8 +140,7 @@ int main(int argc, char **argv) {
         }
         const char *name = argv[i + 1];
         int first = i + 2, end = first;
-        while (end < argc && strcmp(argv[end], "--name") != 0)
-            end++;
+        while (end < argc && strcmp(argv[end], "--name") != 0) end++;
         if (end == first) {
             fprintf(stderr, "gen_codesize: component %s has no files\n", name);
             rc = 2;

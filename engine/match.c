@@ -64,7 +64,8 @@ static void mm_predict(void *self, pr_shared *sh, int16_t *x) {
         w->match_len = 0;
         w->match_bit = 0;
     }
-    x[0] = (int16_t)(m->ctx ? stretch(sh->st, sm_p(&m->sm, (size_t)m->ctx)) : 0);
+    x[0] =
+        (int16_t)(m->ctx ? stretch(sh->st, sm_p(&m->sm, (size_t)m->ctx)) : 0);
 }
 
 /* Hash of the last MINLEN (6) bytes, given as pr_shared's c4 and c8. */
@@ -72,7 +73,9 @@ static uint32_t mm_hash_of(uint32_t c4, uint32_t c8) {
     return hash32(c4, c8 & 0xffff);
 }
 
-static uint32_t mm_hash(const pr_shared *sh) { return mm_hash_of(sh->c4, sh->c8); }
+static uint32_t mm_hash(const pr_shared *sh) {
+    return mm_hash_of(sh->c4, sh->c8);
+}
 
 static void mm_update(void *self, const pr_shared *sh, int bit, int16_t *x) {
     (void)x;
@@ -84,7 +87,8 @@ static void mm_update(void *self, const pr_shared *sh, int bit, int16_t *x) {
     if (sh->bitpos == 7)
         for (uint32_t b = 0; b < 2; b++) {
             uint32_t c = ((uint32_t)sh->c0 * 2 + b) & 0xff;
-            uint32_t h = mm_hash_of(sh->c4 << 8 | c, sh->c8 << 8 | sh->c4 >> 24);
+            uint32_t h =
+                mm_hash_of(sh->c4 << 8 | c, sh->c8 << 8 | sh->c4 >> 24);
             __builtin_prefetch(&m->tab[h & m->tmask]);
         }
 #endif
@@ -137,13 +141,13 @@ mdlz_status mm_create(pr_component *c, const mdlz_config *cfg,
     m->tmask = ((uint32_t)1 << cfg->mtab_bits) - 1;
     m->tab = big_alloc((size_t)4 << cfg->mtab_bits);
     m->expected = -1;
-    mdlz_status st = m->tab ? sm_init(&m->sm, 64, 1023, bh, 0)
-                            : MDLZ_ERROR_NOMEM;
+    mdlz_status st =
+        m->tab ? sm_init(&m->sm, 64, 1023, bh, 0) : MDLZ_ERROR_NOMEM;
     if (st != MDLZ_OK) {
         mm_destroy(m);
         return st;
     }
-    *c = (pr_component){"match", 1, m, mm_predict, mm_update, mm_byte,
-                        mm_destroy};
+    *c = (pr_component){"match",   1,       m,         mm_predict,
+                        mm_update, mm_byte, mm_destroy};
     return MDLZ_OK;
 }

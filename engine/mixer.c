@@ -20,8 +20,7 @@ static inline int16_t sat16(int32_t v) {
  * wraps modulo 2^32 exactly as the vector lanes do. */
 static int32_t dot_ref(const int16_t *x, const int16_t *w, int n) {
     uint32_t sum = 0;
-    for (int i = 0; i < n; i++)
-        sum += (uint32_t)(x[i] * w[i]);
+    for (int i = 0; i < n; i++) sum += (uint32_t)(x[i] * w[i]);
     return (int32_t)sum;
 }
 
@@ -39,8 +38,7 @@ mdlz_status mix_init(mixer *m, int n, int nsets, int lr, int16_t w0) {
     m->lr = lr;
     m->w = malloc((size_t)m->n * nsets * sizeof *m->w);
     if (!m->w) return MDLZ_ERROR_NOMEM;
-    for (int i = 0; i < m->n * nsets; i++)
-        m->w[i] = i % m->n < n ? w0 : 0;
+    for (int i = 0; i < m->n * nsets; i++) m->w[i] = i % m->n < n ? w0 : 0;
     m->cur = m->w;
     m->pr = 2048;
     m->st = 0;
@@ -71,8 +69,7 @@ static int finish(mixer *m, int32_t dot) {
 MIX_INLINE void dots_k(const int16_t *x, const int16_t *const *w, int n,
                        int32_t *out, const int k) {
     __m128i acc[MIX_FUSE_MAX];
-    for (int j = 0; j < k; j++)
-        acc[j] = _mm_setzero_si128();
+    for (int j = 0; j < k; j++) acc[j] = _mm_setzero_si128();
     for (int i = 0; i < n; i += 8) {
         __m128i xv = _mm_loadu_si128((const __m128i *)(x + i));
         for (int j = 0; j < k; j++)
@@ -91,8 +88,7 @@ MIX_INLINE void train_k(const int16_t *x, int16_t *const *w, int n,
                         const int *err, const int k) {
     __m128i e[MIX_FUSE_MAX];
     const __m128i one = _mm_set1_epi16(1);
-    for (int j = 0; j < k; j++)
-        e[j] = _mm_set1_epi16((int16_t)err[j]);
+    for (int j = 0; j < k; j++) e[j] = _mm_set1_epi16((int16_t)err[j]);
     for (int i = 0; i < n; i += 8) {
         __m128i xv = _mm_loadu_si128((const __m128i *)(x + i));
         xv = _mm_adds_epi16(xv, xv);
@@ -120,8 +116,7 @@ static void dots(const int16_t *x, const int16_t *const *w, int n, int32_t *out,
     }
 #endif
     (void)use_simd;
-    for (int j = 0; j < k; j++)
-        out[j] = dot_ref(x, w[j], n);
+    for (int j = 0; j < k; j++) out[j] = dot_ref(x, w[j], n);
 }
 
 static void trains(const int16_t *x, int16_t *const *w, int n, const int *err,
@@ -137,8 +132,7 @@ static void trains(const int16_t *x, int16_t *const *w, int n, const int *err,
     }
 #endif
     (void)use_simd;
-    for (int j = 0; j < k; j++)
-        train_ref(x, w[j], n, err[j]);
+    for (int j = 0; j < k; j++) train_ref(x, w[j], n, err[j]);
 }
 
 int32_t mix_dot(const int16_t *x, const int16_t *w, int n, int use_simd) {
@@ -157,8 +151,7 @@ void mix_predict_n(mixer *ms, int k, const int16_t *x, const int *sets) {
     for (int j = 0; j < k; j++)
         w[j] = ms[j].cur = ms[j].w + (size_t)sets[j] * ms[0].n;
     dots(x, w, ms[0].n, out, k, 1);
-    for (int j = 0; j < k; j++)
-        finish(&ms[j], out[j]);
+    for (int j = 0; j < k; j++) finish(&ms[j], out[j]);
 }
 
 void mix_update_n(mixer *ms, int k, const int16_t *x, int bit) {

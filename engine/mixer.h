@@ -20,7 +20,7 @@
 #include "common.h"
 
 typedef struct {
-    int n;        /* inputs, rounded up to a multiple of 8 */
+    int n; /* inputs, rounded up to a multiple of 8 */
     int nsets;
     int lr;       /* learning rate in eighths: 8 = 1.0 */
     int16_t *w;   /* nsets * n weights */

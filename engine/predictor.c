@@ -28,11 +28,11 @@
 #include "toolmix.h"
 
 #define MAX_COMPONENTS 8
-#define MAX_INPUTS 64
-#define MAX_MIXERS 3
-#define MIX_LR 7    /* first-layer learning rate (eighths, mixer.h) */
-#define MIX2_LR 4   /* final mixer: slower, it sees only 3 inputs */
-#define APM_RATE 7  /* APM points move 1/128 of the way per bit */
+#define MAX_INPUTS     64
+#define MAX_MIXERS     3
+#define MIX_LR         7 /* first-layer learning rate (eighths, mixer.h) */
+#define MIX2_LR        4 /* final mixer: slower, it sees only 3 inputs */
+#define APM_RATE       7 /* APM points move 1/128 of the way per bit */
 /* Order-2 APM: 2^12 contexts, 16 hash groups of the last two bytes x c0.
  * Small enough to stay in cache: 2^16 gave 0.1% smaller output for 17%
  * more time (perf, dickens), nearly all of it waiting on memory. */
@@ -68,7 +68,7 @@ uint64_t pred_memory(const mdlz_config *cfg) {
     uint64_t m = sizeof(predictor) + ((uint64_t)1 << cfg->win_bits);
     m += ctx_memory(cfg);
     if (cfg->components & COMP_MATCH) m += mm_memory(cfg);
-    m += (uint64_t)65536 * 33 * 2;          /* order-1 APM */
+    m += (uint64_t)65536 * 33 * 2; /* order-1 APM */
     if (cfg->components & COMP_SSE) m += ((uint64_t)33 * 2) << A2_BITS;
     m += (uint64_t)MAX_INPUTS * 2 * (256 + 512 + 256 + 8); /* mixers */
     return m;
@@ -105,8 +105,8 @@ static void next_components(predictor *p) {
     p->n_act = p->n_act_pred = 0;
     for (int i = 0; i < p->ncomp; i++) {
         int16_t *x = p->x + p->off[i];
-        p->quiet[i] = (uint8_t)(p->comp[i].byte_update(p->comp[i].self, &p->sh,
-                                                       x) != 0);
+        p->quiet[i] =
+            (uint8_t)(p->comp[i].byte_update(p->comp[i].self, &p->sh, x) != 0);
         if (p->quiet[i]) {
             memset(x, 0, sizeof *x * p->comp[i].n_inputs);
             continue;
@@ -147,8 +147,9 @@ mdlz_status pred_create_ext(predictor **out, const mdlz_config *cfg,
     p->nx++; /* bias input */
     /* The third mixer costs ~6% of the time for ~0.5% of size (dickens):
      * levels choose (config.c). */
-    p->nmx = !(cfg->components & COMP_MIX2) ? 1
-             : (cfg->components & COMP_MIX3) ? 3 : 2;
+    p->nmx = !(cfg->components & COMP_MIX2)  ? 1
+             : (cfg->components & COMP_MIX3) ? 3
+                                             : 2;
     for (int i = 0; i < p->nmx && st == MDLZ_OK; i++)
         st = mix_init(&p->mx[i], p->nx, n_sets(i), MIX_LR, 8192 / 4);
     if (st == MDLZ_OK && p->nmx > 2)
@@ -161,7 +162,7 @@ mdlz_status pred_create_ext(predictor **out, const mdlz_config *cfg,
         pred_free(p);
         return st;
     }
-    p->x[p->nx - 1] = 256;     /* bias inputs: constant, set once */
+    p->x[p->nx - 1] = 256; /* bias inputs: constant, set once */
     p->xf[p->nmx] = 256;
     p->sh.c0 = 1;
     p->sh.hist = p->hist;
@@ -256,8 +257,7 @@ void pr_shared_advance(const pr_shared *in, int c, pr_shared *sh) {
     if (c == '\n') {
         sh->prevlen = sh->col;
         sh->col = 0;
-    } else
-        sh->col++;
+    } else sh->col++;
     /* Reads only bytes before c, so it also works before c is stored. */
     sh->above = sh->col < sh->prevlen
                     ? sh->hist[(sh->pos - sh->prevlen - 1) & sh->hmask]

@@ -24,10 +24,8 @@ static void step(int *n0, int *n1, int y) {
     (*up)++;
     if (*down > 2) *down = *down / 2 + 1;
     while (!allowed(*n0, *n1)) {
-        if (*down > *up)
-            (*down)--;
-        else
-            (*up)--;
+        if (*down > *up) (*down)--;
+        else (*up)--;
     }
 }
 

@@ -23,7 +23,7 @@
 typedef struct {
     uint8_t next[BH_STATES][2]; /* state after bit 0 / bit 1 */
     uint8_t n0[BH_STATES], n1[BH_STATES];
-    uint16_t rec[1024];         /* 65536 / (n + 1.5), for StateMap updates */
+    uint16_t rec[1024]; /* 65536 / (n + 1.5), for StateMap updates */
 } bh_table;
 
 /** Builds the state machine and the reciprocal table. */

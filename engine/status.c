@@ -2,7 +2,7 @@
 #include "mdlz.h"
 
 #define STR2(x) #x
-#define STR(x) STR2(x)
+#define STR(x)  STR2(x)
 
 unsigned mdlz_version_number(void) { return MDLZ_VERSION_NUMBER; }
 
@@ -30,7 +30,8 @@ const char *mdlz_strerror(mdlz_status status) {
         return "stream was compressed with a retrieval index (give it with -R)";
     case MDLZ_ERROR_INDEX: return "retrieval index unusable or changed";
     case MDLZ_ERROR_TOOL: return "tool missing, failing or of another version";
-    case MDLZ_ERROR_PREFIX: return "prefix missing or not the one used to compress";
+    case MDLZ_ERROR_PREFIX:
+        return "prefix missing or not the one used to compress";
     }
     return "unknown error";
 }

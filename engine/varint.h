@@ -14,8 +14,7 @@
 /** Writes v at p; returns the bytes written (1..VARINT_MAX). */
 static inline size_t varint_put(uint8_t *p, uint64_t v) {
     size_t n = 0;
-    for (; v >= 0x80; v >>= 7)
-        p[n++] = (uint8_t)(v | 0x80);
+    for (; v >= 0x80; v >>= 7) p[n++] = (uint8_t)(v | 0x80);
     p[n++] = (uint8_t)v;
     return n;
 }

@@ -36,7 +36,7 @@ extern "C" {
 #define MDLZ_VERSION_MAJOR 0
 #define MDLZ_VERSION_MINOR 1
 #define MDLZ_VERSION_PATCH 0
-#define MDLZ_VERSION_NUMBER \
+#define MDLZ_VERSION_NUMBER                                                    \
     (MDLZ_VERSION_MAJOR * 10000 + MDLZ_VERSION_MINOR * 100 + MDLZ_VERSION_PATCH)
 
 /** Returns MDLZ_VERSION_NUMBER of the library actually linked. */
@@ -60,9 +60,9 @@ typedef enum {
     MDLZ_ERROR_STAGE = 11,      /* call out of order (e.g. input after end) */
     MDLZ_ERROR_TRAILING = 12,   /* bytes follow the end of the stream */
     MDLZ_ERROR_NEED_INDEX = 13, /* the stream was made with a retrieval index */
-    MDLZ_ERROR_INDEX = 14,      /* index unusable, or a document missing/changed */
-    MDLZ_ERROR_TOOL = 15,       /* a tool is missing, fails, or differs */
-    MDLZ_ERROR_PREFIX = 16      /* the stream's prefix is missing or differs */
+    MDLZ_ERROR_INDEX = 14, /* index unusable, or a document missing/changed */
+    MDLZ_ERROR_TOOL = 15,  /* a tool is missing, fails, or differs */
+    MDLZ_ERROR_PREFIX = 16 /* the stream's prefix is missing or differs */
     /* append only: values never change */
 } mdlz_status;
 
@@ -70,18 +70,18 @@ typedef enum {
 MDLZ_API const char *mdlz_strerror(mdlz_status status);
 
 /* ---- parameters ---------------------------------------------------------- */
-#define MDLZ_LEVEL_MIN 1
-#define MDLZ_LEVEL_MAX 9
+#define MDLZ_LEVEL_MIN     1
+#define MDLZ_LEVEL_MAX     9
 #define MDLZ_LEVEL_DEFAULT 5
-#define MDLZ_SIZE_UNKNOWN UINT64_MAX
+#define MDLZ_SIZE_UNKNOWN  UINT64_MAX
 
 typedef struct {
-    int level;              /* 1..9; 0 selects MDLZ_LEVEL_DEFAULT */
-    uint64_t src_size;      /* total input size if known, else MDLZ_SIZE_UNKNOWN;
+    int level;            /* 1..9; 0 selects MDLZ_LEVEL_DEFAULT */
+    uint64_t src_size;    /* total input size if known, else MDLZ_SIZE_UNKNOWN;
                                recorded in the header, checked on decode */
-    uint64_t mem_limit;     /* bytes; 0 = no limit. The level is lowered
+    uint64_t mem_limit;   /* bytes; 0 = no limit. The level is lowered
                                (model sizes shrunk) until it fits. */
-    uint32_t reserved[8];   /* must be zero (room to grow the struct) */
+    uint32_t reserved[8]; /* must be zero (room to grow the struct) */
 } mdlz_params;
 
 /** Fills *p with defaults (level MDLZ_LEVEL_DEFAULT, size unknown). */
@@ -94,13 +94,13 @@ MDLZ_API uint64_t mdlz_level_memory(int level);
 typedef struct {
     const void *src;
     size_t size;
-    size_t pos;             /* advanced by the library */
+    size_t pos; /* advanced by the library */
 } mdlz_inbuf;
 
 typedef struct {
     void *dst;
     size_t size;
-    size_t pos;             /* advanced by the library */
+    size_t pos; /* advanced by the library */
 } mdlz_outbuf;
 
 /* ---- compression --------------------------------------------------------- */
@@ -126,9 +126,9 @@ MDLZ_API void mdlz_cctx_progress(const mdlz_cctx *c, uint64_t *in_bytes,
 
 /* ---- augmentations (call after create, before the first data) ----------- */
 typedef enum {
-    MDLZ_CPARAM_MATCH = 1,     /* 1 (default) / 0: the match model over the
+    MDLZ_CPARAM_MATCH = 1,    /* 1 (default) / 0: the match model over the
                                   coded history (0 is for ablation) */
-    MDLZ_CPARAM_RETRIEVAL = 2  /* MDLZ_RETRIEVE_* bits used with an index
+    MDLZ_CPARAM_RETRIEVAL = 2 /* MDLZ_RETRIEVE_* bits used with an index
                                   (default: both) */
 } mdlz_cparam;
 
@@ -142,7 +142,7 @@ MDLZ_API mdlz_status mdlz_cctx_set_param(mdlz_cctx *c, mdlz_cparam param,
  * picks documents for the whole input (its first block) and records them
  * in the header. ONLINE: both sides query the index from recent text at
  * fixed points while coding; the header records the index fingerprint. */
-#define MDLZ_RETRIEVE_WHOLE 1u
+#define MDLZ_RETRIEVE_WHOLE  1u
 #define MDLZ_RETRIEVE_ONLINE 2u
 
 /** Compresses against the index at `path` (opened read-only, kept open
@@ -243,30 +243,30 @@ MDLZ_API mdlz_status mdlz_decompress(void *dst, size_t dst_cap,
 typedef struct {
     unsigned format_version;
     int level;
-    uint64_t model_memory;  /* bytes the decoder will allocate */
-    uint64_t src_size;      /* from the header; MDLZ_SIZE_UNKNOWN if absent */
-    uint32_t block_size;    /* maximum original bytes per block */
-    unsigned n_components;  /* model components the stream was coded with */
+    uint64_t model_memory; /* bytes the decoder will allocate */
+    uint64_t src_size;     /* from the header; MDLZ_SIZE_UNKNOWN if absent */
+    uint32_t block_size;   /* maximum original bytes per block */
+    unsigned n_components; /* model components the stream was coded with */
     const char *components[MDLZ_COMPONENTS_MAX]; /* static names */
-    size_t header_size;     /* bytes of the stream header (with extensions) */
-    unsigned retrieval;     /* MDLZ_RETRIEVE_* bits the stream used, 0 = none */
+    size_t header_size; /* bytes of the stream header (with extensions) */
+    unsigned retrieval; /* MDLZ_RETRIEVE_* bits the stream used, 0 = none */
     uint64_t index_fingerprint; /* ONLINE: fingerprint of the index */
-    uint64_t primed_bytes;  /* retrieved bytes the model learned first */
-    unsigned n_docs;        /* documents recorded (mdlz_get_frame_docs) */
-    unsigned n_tools;       /* tools recorded */
-    uint64_t prefix_size;   /* bytes of the prefix it needs (ref_prefix) */
+    uint64_t primed_bytes;      /* retrieved bytes the model learned first */
+    unsigned n_docs;            /* documents recorded (mdlz_get_frame_docs) */
+    unsigned n_tools;           /* tools recorded */
+    uint64_t prefix_size;       /* bytes of the prefix it needs (ref_prefix) */
 } mdlz_frame_info;
 
 /** Parses a stream header from the first bytes of a stream (at least
  *  MDLZ_HEADER_MAX bytes, or the whole stream if shorter). */
 #define MDLZ_HEADER_MAX 4096
-MDLZ_API mdlz_status mdlz_get_frame_info(mdlz_frame_info *info,
-                                         const void *src, size_t src_size);
+MDLZ_API mdlz_status mdlz_get_frame_info(mdlz_frame_info *info, const void *src,
+                                         size_t src_size);
 
 typedef struct {
-    int64_t id;             /* document id in the index */
-    uint32_t hash32;        /* low 32 bits of its XXH3-64 content hash */
-    uint64_t size;          /* its size in bytes */
+    int64_t id;      /* document id in the index */
+    uint32_t hash32; /* low 32 bits of its XXH3-64 content hash */
+    uint64_t size;   /* its size in bytes */
 } mdlz_docref;
 
 /** The documents recorded in a stream header (WHOLE retrieval), best
@@ -282,8 +282,8 @@ MDLZ_API mdlz_status mdlz_get_frame_tool(const void *src, size_t src_size,
                                          uint32_t *version);
 
 typedef struct {
-    uint64_t src_size;      /* original bytes, from the trailer */
-    uint64_t checksum;      /* XXH64 (seed 0) of the original bytes */
+    uint64_t src_size; /* original bytes, from the trailer */
+    uint64_t checksum; /* XXH64 (seed 0) of the original bytes */
 } mdlz_trailer_info;
 
 /** Reads the fixed-size trailer that ends every stream from its last

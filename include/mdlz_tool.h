@@ -141,7 +141,7 @@ typedef struct mdlz_tool {
 } mdlz_tool;
 
 /** Size of a version-1 mdlz_tool: the least struct_size a host accepts. */
-#define MDLZ_TOOL_STRUCT_SIZE_V1 \
+#define MDLZ_TOOL_STRUCT_SIZE_V1                                               \
     (offsetof(mdlz_tool, propose) + sizeof(void (*)(void)))
 
 /** The type of the entry point of an external tool. */
@@ -157,11 +157,9 @@ typedef const mdlz_tool *(*mdlz_tool_entry_fn)(void);
 
 /** In an external tool, defines the exported entry point returning the
  *  address of `desc`, the tool's `static const mdlz_tool`. */
-#define MDLZ_TOOL_ENTRY(desc)                                  \
-    MDLZ_TOOL_EXPORT const mdlz_tool *mdlz_tool_entry(void);   \
-    MDLZ_TOOL_EXPORT const mdlz_tool *mdlz_tool_entry(void) {  \
-        return &(desc);                                        \
-    }
+#define MDLZ_TOOL_ENTRY(desc)                                                  \
+    MDLZ_TOOL_EXPORT const mdlz_tool *mdlz_tool_entry(void);                   \
+    MDLZ_TOOL_EXPORT const mdlz_tool *mdlz_tool_entry(void) { return &(desc); }
 
 #ifdef __cplusplus
 }

@@ -18,7 +18,8 @@
 #include "terms.h"
 
 uint64_t ret_max_size(const mdlz_index_add_opts *opts) {
-    return opts && opts->max_size ? opts->max_size : MDLZ_INDEX_MAX_SIZE_DEFAULT;
+    return opts && opts->max_size ? opts->max_size
+                                  : MDLZ_INDEX_MAX_SIZE_DEFAULT;
 }
 
 /* 1 if all 8 bytes of w are printable ASCII (0x20..0x7E): no high bit,
@@ -47,8 +48,8 @@ int mdlz_index_text_check(const uint8_t *body, size_t len, const char **why) {
             return -1;
         }
         if (b < 0x80) {
-            if ((b < 0x20 && b != '\t' && b != '\n' && b != '\v' &&
-                 b != '\f' && b != '\r' && b != 0x1B) ||
+            if ((b < 0x20 && b != '\t' && b != '\n' && b != '\v' && b != '\f' &&
+                 b != '\r' && b != 0x1B) ||
                 b == 0x7F)
                 controls++;
             i++;
@@ -76,13 +77,15 @@ int ret_zstd_level(const mdlz_index_add_opts *opts) {
 int ret_doc_prepare(ret_doc *d, const char *name, ZSTD_CCtx *cctx,
                     const mdlz_index_add_opts *opts) {
     if ((uint64_t)d->len > ret_max_size(opts)) {
-        snprintf(d->err, sizeof d->err, "%s: %zu bytes, over the size limit "
-                 "of %llu (--max-size)", name, d->len,
-                 (unsigned long long)ret_max_size(opts));
+        snprintf(d->err, sizeof d->err,
+                 "%s: %zu bytes, over the size limit "
+                 "of %llu (--max-size)",
+                 name, d->len, (unsigned long long)ret_max_size(opts));
         d->failed = 1;
         return -1;
     }
-    if (!(opts && opts->force) && mdlz_index_text_check(d->body, d->len, &d->why))
+    if (!(opts && opts->force) &&
+        mdlz_index_text_check(d->body, d->len, &d->why))
         return 0;
     d->hash = XXH3_64bits(d->body, d->len);
     size_t cap = ZSTD_compressBound(d->len);
@@ -170,8 +173,10 @@ static int store_doc(mdlz_index *ix, const char *name, const ret_doc *d,
     *dup = 0;
     if (d->failed) return ret_fail(ix, "%s", d->err);
     if (d->why)
-        return ret_fail(ix, "%s: binary document (%s); not added (--force "
-                        "adds it anyway)", name, d->why);
+        return ret_fail(ix,
+                        "%s: binary document (%s); not added (--force "
+                        "adds it anyway)",
+                        name, d->why);
     int own = sqlite3_get_autocommit(ix->db);
     if (own && mdlz_index_begin(ix)) return -1;
     int rc = find_hash(ix, name, d->hash, id);
@@ -183,17 +188,15 @@ static int store_doc(mdlz_index *ix, const char *name, const ret_doc *d,
         if (!own) ix->broken = 1;
     }
     if (own) {
-        if (rc)
-            mdlz_index_rollback(ix);
-        else
-            rc = mdlz_index_commit(ix);
+        if (rc) mdlz_index_rollback(ix);
+        else rc = mdlz_index_commit(ix);
     }
     return rc;
 }
 
 int mdlz_index_add_buffer(mdlz_index *ix, const char *name, const uint8_t *body,
-                         size_t len, const mdlz_index_add_opts *opts, int64_t *id,
-                         int *dup) {
+                          size_t len, const mdlz_index_add_opts *opts,
+                          int64_t *id, int *dup) {
     int64_t new_id = 0;
     *dup = 0;
     if (ix->readonly) return ret_fail(ix, "index is open read-only");
@@ -229,12 +232,14 @@ static int walk_sink(void *user, const char *path, ret_doc *d) {
     }
     if (store_doc(w->ix, path, d, &id, &dup)) return -1;
     if (w->report)
-        w->report(w->user, path, dup ? MDLZ_INDEX_DUPLICATE : MDLZ_INDEX_ADDED, id, d->len);
+        w->report(w->user, path, dup ? MDLZ_INDEX_DUPLICATE : MDLZ_INDEX_ADDED,
+                  id, d->len);
     return 0;
 }
 
 /* Adds one file named directly (a binary file is an error). */
-static int add_file(mdlz_index *ix, const char *path, const mdlz_index_add_opts *opts,
+static int add_file(mdlz_index *ix, const char *path,
+                    const mdlz_index_add_opts *opts,
                     mdlz_index_add_report report, void *user) {
     uint8_t *body;
     size_t len;
@@ -246,7 +251,8 @@ static int add_file(mdlz_index *ix, const char *path, const mdlz_index_add_opts 
     int rc = mdlz_index_add_buffer(ix, path, body, len, opts, &id, &dup);
     free(body);
     if (!rc && report)
-        report(user, path, dup ? MDLZ_INDEX_DUPLICATE : MDLZ_INDEX_ADDED, id, (uint64_t)len);
+        report(user, path, dup ? MDLZ_INDEX_DUPLICATE : MDLZ_INDEX_ADDED, id,
+               (uint64_t)len);
     return rc;
 }
 
@@ -323,8 +329,8 @@ static int collect_dir(mdlz_index *ix, const char *dir, int depth,
 }
 
 int mdlz_index_add_path(mdlz_index *ix, const char *path,
-                       const mdlz_index_add_opts *opts, mdlz_index_add_report report,
-                       void *user) {
+                        const mdlz_index_add_opts *opts,
+                        mdlz_index_add_report report, void *user) {
     struct stat sb;
     if (ix->readonly) return ret_fail(ix, "index is open read-only");
     if (stat(path, &sb)) return ret_fail(ix, "%s: %s", path, strerror(errno));
@@ -350,8 +356,9 @@ int mdlz_index_is_url(const char *s) {
     return s[i] == ':' && s[i + 1] == '/' && s[i + 2] == '/';
 }
 
-int mdlz_index_add_url(mdlz_index *ix, const char *url, const mdlz_index_add_opts *opts,
-                      mdlz_index_add_report report, void *user) {
+int mdlz_index_add_url(mdlz_index *ix, const char *url,
+                       const mdlz_index_add_opts *opts,
+                       mdlz_index_add_report report, void *user) {
     uint8_t *body;
     size_t len;
     int64_t id;
@@ -362,6 +369,7 @@ int mdlz_index_add_url(mdlz_index *ix, const char *url, const mdlz_index_add_opt
     int rc = mdlz_index_add_buffer(ix, url, body, len, opts, &id, &dup);
     free(body);
     if (!rc && report)
-        report(user, url, dup ? MDLZ_INDEX_DUPLICATE : MDLZ_INDEX_ADDED, id, (uint64_t)len);
+        report(user, url, dup ? MDLZ_INDEX_DUPLICATE : MDLZ_INDEX_ADDED, id,
+               (uint64_t)len);
     return rc;
 }

@@ -27,18 +27,18 @@ int ret_read_file(const char *path, uint64_t max_size, uint8_t **body,
     }
     struct stat sb;
     const char *why = NULL;
-    if (fstat(fd, &sb))
-        why = strerror(errno);
-    else if (!S_ISREG(sb.st_mode))
-        why = "not a regular file";
+    if (fstat(fd, &sb)) why = strerror(errno);
+    else if (!S_ISREG(sb.st_mode)) why = "not a regular file";
     if (why) {
         snprintf(err, errlen, "%s: %s", path, why);
         close(fd);
         return -1;
     }
     if ((uint64_t)sb.st_size > max_size) {
-        snprintf(err, errlen, "%s: %llu bytes, over the size limit of %llu "
-                 "(--max-size)", path, (unsigned long long)sb.st_size,
+        snprintf(err, errlen,
+                 "%s: %llu bytes, over the size limit of %llu "
+                 "(--max-size)",
+                 path, (unsigned long long)sb.st_size,
                  (unsigned long long)max_size);
         close(fd);
         return -1;
@@ -63,8 +63,10 @@ int ret_read_file(const char *path, uint64_t max_size, uint8_t **body,
         if (r == 0) break;
         n += (size_t)r;
         if ((uint64_t)n > max_size) {
-            snprintf(err, errlen, "%s: over the size limit of %llu "
-                     "(--max-size)", path, (unsigned long long)max_size);
+            snprintf(err, errlen,
+                     "%s: over the size limit of %llu "
+                     "(--max-size)",
+                     path, (unsigned long long)max_size);
             free(b);
             close(fd);
             return -1;
@@ -120,7 +122,7 @@ static CURLcode setup(CURL *c, const char *url, const mdlz_index_add_opts *opts,
     long conn = opts && opts->connect_timeout ? opts->connect_timeout : 10;
     long total = opts && opts->timeout ? opts->timeout : 300;
     CURLcode rc = CURLE_OK;
-#define SET(opt, val) \
+#define SET(opt, val)                                                          \
     if (rc == CURLE_OK) rc = curl_easy_setopt(c, opt, val)
     SET(CURLOPT_URL, url);
     SET(CURLOPT_PROTOCOLS_STR, "http,https,file");
@@ -141,8 +143,8 @@ static CURLcode setup(CURL *c, const char *url, const mdlz_index_add_opts *opts,
     return rc;
 }
 
-int ret_fetch_url(const char *url, const mdlz_index_add_opts *opts, uint8_t **body,
-                  size_t *len, char *err, size_t errlen) {
+int ret_fetch_url(const char *url, const mdlz_index_add_opts *opts,
+                  uint8_t **body, size_t *len, char *err, size_t errlen) {
     *body = NULL;
     *len = 0;
     fetch_buf fb = {NULL, 0, 0, ret_max_size(opts), 0, 0};
@@ -158,10 +160,11 @@ int ret_fetch_url(const char *url, const mdlz_index_add_opts *opts, uint8_t **bo
         long status = 0;
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
         if (fb.too_big || rc == CURLE_FILESIZE_EXCEEDED)
-            snprintf(err, errlen, "%s: over the size limit of %llu bytes "
-                     "(--max-size)", url, (unsigned long long)fb.max);
-        else if (fb.nomem)
-            snprintf(err, errlen, "%s: out of memory", url);
+            snprintf(err, errlen,
+                     "%s: over the size limit of %llu bytes "
+                     "(--max-size)",
+                     url, (unsigned long long)fb.max);
+        else if (fb.nomem) snprintf(err, errlen, "%s: out of memory", url);
         else if (rc == CURLE_HTTP_RETURNED_ERROR)
             snprintf(err, errlen, "%s: HTTP status %ld", url, status);
         else

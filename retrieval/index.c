@@ -27,7 +27,7 @@
 /* PRAGMA application_id of an mdlz index: "mdlz" as a big-endian int. */
 #define RET_APP_ID 0x6D646C7A
 /* PRAGMA user_version: the schema version this code writes and reads. */
-#define RET_SCHEMA_VERSION 2
+#define RET_SCHEMA_VERSION  2
 #define RET_BUSY_TIMEOUT_MS 10000
 
 static const char ret_schema_sql[] =
@@ -57,9 +57,11 @@ static const char *const ret_stmt_sql[RET_ST_COUNT] = {
     [RET_ST_FIND_HASH] = "SELECT id, name FROM documents WHERE hash = ?1",
     [RET_ST_INSERT_DOC] = "INSERT INTO documents(name, hash, size, added, body)"
                           " VALUES(?1, ?2, ?3, ?4, ?5)",
-    [RET_ST_INSERT_FTS] = "INSERT INTO documents_fts(rowid, body) VALUES(?1, ?2)",
-    [RET_ST_DELETE_FTS] = "INSERT INTO documents_fts(documents_fts, rowid, body)"
-                          " VALUES('delete', ?1, ?2)",
+    [RET_ST_INSERT_FTS] =
+        "INSERT INTO documents_fts(rowid, body) VALUES(?1, ?2)",
+    [RET_ST_DELETE_FTS] =
+        "INSERT INTO documents_fts(documents_fts, rowid, body)"
+        " VALUES('delete', ?1, ?2)",
     [RET_ST_DELETE_DOC] = "DELETE FROM documents WHERE id = ?1",
     [RET_ST_GET] = "SELECT name, hash, size, body FROM documents WHERE id = ?1",
     [RET_ST_META] = "SELECT hash, size FROM documents INDEXED BY documents_meta"
@@ -143,7 +145,8 @@ static int check_or_create(mdlz_index *ix, const char *path, int mode) {
                 return ret_fail_sql(ix, path);
             if (sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
                 return ret_fail_sql(ix, path);
-            if (ret_query_int(ix, "SELECT count(*) FROM sqlite_schema", &tables) ||
+            if (ret_query_int(ix, "SELECT count(*) FROM sqlite_schema",
+                              &tables) ||
                 (tables == 0 &&
                  sqlite3_exec(ix->db, ret_schema_sql, NULL, NULL, NULL))) {
                 ret_fail_sql(ix, path);
@@ -156,11 +159,12 @@ static int check_or_create(mdlz_index *ix, const char *path, int mode) {
                 return ret_fail_sql(ix, path);
         }
     }
-    if (app != RET_APP_ID)
-        return ret_fail(ix, "%s: not an mdlz index", path);
-    if (ret_query_int(ix, "PRAGMA user_version", &ver)) return ret_fail_sql(ix, path);
+    if (app != RET_APP_ID) return ret_fail(ix, "%s: not an mdlz index", path);
+    if (ret_query_int(ix, "PRAGMA user_version", &ver))
+        return ret_fail_sql(ix, path);
     if (ver != RET_SCHEMA_VERSION)
-        return ret_fail(ix, "%s: index schema version %lld is not supported "
+        return ret_fail(ix,
+                        "%s: index schema version %lld is not supported "
                         "(this mdlz reads version %d)",
                         path, (long long)ver, RET_SCHEMA_VERSION);
     return 0;
@@ -170,8 +174,9 @@ static int open_db(mdlz_index *ix, const char *path, int mode) {
     struct stat sb;
     if (mode != MDLZ_INDEX_CREATE && stat(path, &sb) != 0)
         return ret_fail(ix, "%s: no such index", path);
-    int flags = mode == MDLZ_INDEX_READ ? SQLITE_OPEN_READONLY
-                                 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int flags = mode == MDLZ_INDEX_READ
+                    ? SQLITE_OPEN_READONLY
+                    : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     if (sqlite3_open_v2(path, &ix->db, flags, NULL) != SQLITE_OK)
         return ret_fail(ix, "%s: cannot open index: %s", path,
                         ix->db ? sqlite3_errmsg(ix->db) : "out of memory");
@@ -186,27 +191,26 @@ static int open_db(mdlz_index *ix, const char *path, int mode) {
      * writers, WAL makes synchronous=NORMAL safe against corruption (a
      * power loss may lose the last commit) and a larger cache speeds up
      * FTS5 merges. */
-    const char *pragmas = mode == MDLZ_INDEX_READ
-                              ? "PRAGMA mmap_size=268435456"
-                              : "PRAGMA synchronous=NORMAL;"
-                                "PRAGMA cache_size=-65536";
+    const char *pragmas = mode == MDLZ_INDEX_READ ? "PRAGMA mmap_size=268435456"
+                                                  : "PRAGMA synchronous=NORMAL;"
+                                                    "PRAGMA cache_size=-65536";
     if (sqlite3_exec(ix->db, pragmas, NULL, NULL, NULL))
         return ret_fail_sql(ix, path);
     return 0;
 }
 
 int mdlz_index_open(mdlz_index **out, const char *path, int mode, char *err,
-                   size_t errlen) {
+                    size_t errlen) {
     *out = NULL;
     mdlz_index *ix = calloc(1, sizeof *ix);
     if (!ix) {
         if (err && errlen) snprintf(err, errlen, "%s: out of memory", path);
         return -1;
     }
-    int bad_mode = mode != MDLZ_INDEX_READ && mode != MDLZ_INDEX_WRITE && mode != MDLZ_INDEX_CREATE;
+    int bad_mode = mode != MDLZ_INDEX_READ && mode != MDLZ_INDEX_WRITE &&
+                   mode != MDLZ_INDEX_CREATE;
     if (bad_mode || open_db(ix, path, mode)) {
-        if (bad_mode)
-            ret_fail(ix, "%s: bad open mode %d", path, mode);
+        if (bad_mode) ret_fail(ix, "%s: bad open mode %d", path, mode);
         if (err && errlen) snprintf(err, errlen, "%s", ix->err);
         mdlz_index_close(ix);
         return -1;
@@ -214,7 +218,6 @@ int mdlz_index_open(mdlz_index **out, const char *path, int mode, char *err,
     *out = ix;
     return 0;
 }
-
 
 void mdlz_index_close(mdlz_index *ix) {
     if (!ix) return;
@@ -241,7 +244,7 @@ int mdlz_index_begin(mdlz_index *ix) {
         return ret_fail_sql(ix, "cannot start a transaction");
     ix->broken = 0;
     if (ret_query_int(ix, "SELECT coalesce(max(id), 0) FROM documents",
-                  &ix->txn_base)) {
+                      &ix->txn_base)) {
         ret_fail_sql(ix, "index");
         sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
@@ -255,7 +258,7 @@ int mdlz_index_commit(mdlz_index *ix) {
     if (ix->broken) {
         mdlz_index_rollback(ix);
         return ret_fail(ix, "a write failed halfway in this transaction; "
-                        "it was rolled back");
+                            "it was rolled back");
     }
     if (ix->in_txn && (ret_post_new_docs(ix) || fingerprint_store(ix))) {
         char why[sizeof ix->err];
@@ -320,7 +323,7 @@ int ret_unpack(mdlz_index *ix, const void *blob, size_t blen, uint64_t size,
 }
 
 int mdlz_index_get(mdlz_index *ix, int64_t id, uint64_t expected_hash,
-                  uint8_t **body, size_t *len, char *err, size_t errlen) {
+                   uint8_t **body, size_t *len, char *err, size_t errlen) {
     *body = NULL;
     *len = 0;
     int rc = -1;
@@ -340,16 +343,19 @@ int mdlz_index_get(mdlz_index *ix, int64_t id, uint64_t expected_hash,
             size_t blen = (size_t)sqlite3_column_bytes(st, 3);
             name = name ? name : "";
             if (expected_hash && hash != expected_hash) {
-                ret_fail(ix, "document %lld (%s) has changed: hash %016llx, "
-                         "expected %016llx", (long long)id, name,
-                         (unsigned long long)hash,
+                ret_fail(ix,
+                         "document %lld (%s) has changed: hash %016llx, "
+                         "expected %016llx",
+                         (long long)id, name, (unsigned long long)hash,
                          (unsigned long long)expected_hash);
             } else if (ret_unpack(ix, blob, blen, size, body)) {
                 ret_fail(ix, "document %lld (%s): stored body is damaged",
                          (long long)id, name);
             } else if (XXH3_64bits(*body, (size_t)size) != hash) {
-                ret_fail(ix, "document %lld (%s): body does not match its "
-                         "hash", (long long)id, name);
+                ret_fail(ix,
+                         "document %lld (%s): body does not match its "
+                         "hash",
+                         (long long)id, name);
                 free(*body);
                 *body = NULL;
             } else {
@@ -399,10 +405,11 @@ static int remove_one(mdlz_index *ix, int64_t id, term_batch *rm) {
         size = (uint64_t)sqlite3_column_int64(st, 2);
         if (ret_unpack(ix, sqlite3_column_blob(st, 3),
                        (size_t)sqlite3_column_bytes(st, 3), size, &body))
-            ret_fail(ix, "document %lld (%s): stored body is damaged; "
-                     "cannot remove it", (long long)id, name ? name : "");
-        else
-            rc = 0;
+            ret_fail(ix,
+                     "document %lld (%s): stored body is damaged; "
+                     "cannot remove it",
+                     (long long)id, name ? name : "");
+        else rc = 0;
     }
     sqlite3_reset(st);
     if (!rc && (!ix->in_txn || id <= ix->txn_base))
@@ -427,8 +434,8 @@ static int remove_one(mdlz_index *ix, int64_t id, term_batch *rm) {
 }
 
 /* The ids to remove (all collected before anything is deleted). */
-static int find_ids(mdlz_index *ix, int64_t id, const char *name,
-                    int64_t **ids, int *n) {
+static int find_ids(mdlz_index *ix, int64_t id, const char *name, int64_t **ids,
+                    int *n) {
     sqlite3_stmt *st;
     int cap = 0, s;
     *ids = NULL;
@@ -439,10 +446,8 @@ static int find_ids(mdlz_index *ix, int64_t id, const char *name,
                                      "ORDER BY id",
                            -1, &st, NULL))
         return ret_fail_sql(ix, "index");
-    if (id >= 0)
-        sqlite3_bind_int64(st, 1, id);
-    else
-        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    if (id >= 0) sqlite3_bind_int64(st, 1, id);
+    else sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 8;
@@ -456,14 +461,14 @@ static int find_ids(mdlz_index *ix, int64_t id, const char *name,
         (*ids)[(*n)++] = sqlite3_column_int64(st, 0);
     }
     if (s != SQLITE_DONE)
-        ret_fail(ix, "index: %s", s == SQLITE_NOMEM ? "out of memory"
-                                                    : sqlite3_errmsg(ix->db));
+        ret_fail(ix, "index: %s",
+                 s == SQLITE_NOMEM ? "out of memory" : sqlite3_errmsg(ix->db));
     sqlite3_finalize(st);
     return s == SQLITE_DONE ? 0 : -1;
 }
 
 int mdlz_index_remove(mdlz_index *ix, int64_t id, const char *name,
-                     int *removed) {
+                      int *removed) {
     int64_t *ids;
     int n, rc = 0;
     *removed = 0;
@@ -491,8 +496,9 @@ int mdlz_index_remove(mdlz_index *ix, int64_t id, const char *name,
 
 /* ---- listing, statistics, fingerprint ----------------------------------- */
 
-int mdlz_index_list(mdlz_index *ix, int (*fn)(void *user, const mdlz_index_docinfo *d),
-                   void *user) {
+int mdlz_index_list(mdlz_index *ix,
+                    int (*fn)(void *user, const mdlz_index_docinfo *d),
+                    void *user) {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(ix->db,
                            "SELECT id, name, hash, size, length(body), added "
@@ -502,11 +508,12 @@ int mdlz_index_list(mdlz_index *ix, int (*fn)(void *user, const mdlz_index_docin
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 1);
-        mdlz_index_docinfo d = {sqlite3_column_int64(st, 0), name ? name : "",
-                         (uint64_t)sqlite3_column_int64(st, 2),
-                         (uint64_t)sqlite3_column_int64(st, 3),
-                         (uint64_t)sqlite3_column_int64(st, 4),
-                         sqlite3_column_int64(st, 5)};
+        mdlz_index_docinfo d = {sqlite3_column_int64(st, 0),
+                                name ? name : "",
+                                (uint64_t)sqlite3_column_int64(st, 2),
+                                (uint64_t)sqlite3_column_int64(st, 3),
+                                (uint64_t)sqlite3_column_int64(st, 4),
+                                sqlite3_column_int64(st, 5)};
         if (fn(user, &d)) {
             s = SQLITE_DONE;
             break;
@@ -562,7 +569,8 @@ static int fingerprint_stored(mdlz_index *ix, uint64_t *fp) {
 /* Stores the fingerprint of the documents (writing only if it changed). */
 static int fingerprint_store(mdlz_index *ix) {
     uint64_t fp = 0, old = 0;
-    if (ret_fingerprint_scan(ix, &fp) || fingerprint_stored(ix, &old)) return -1;
+    if (ret_fingerprint_scan(ix, &fp) || fingerprint_stored(ix, &old))
+        return -1;
     if (fp == old) return 0;
     sqlite3_stmt *st = ret_stmt(ix, RET_ST_FP_PUT);
     if (!st) return -1;
@@ -572,7 +580,8 @@ static int fingerprint_store(mdlz_index *ix) {
 
 int mdlz_index_fingerprint(mdlz_index *ix, uint64_t *fp) {
     /* inside mdlz_index_begin() the stored one waits for the commit */
-    return ix->in_txn ? ret_fingerprint_scan(ix, fp) : fingerprint_stored(ix, fp);
+    return ix->in_txn ? ret_fingerprint_scan(ix, fp)
+                      : fingerprint_stored(ix, fp);
 }
 
 static int stats(mdlz_index *ix, mdlz_index_summary *out) {
@@ -596,9 +605,11 @@ static int stats(mdlz_index *ix, mdlz_index_summary *out) {
     if (ret_query_int(ix, "PRAGMA page_count", &pages) ||
         ret_query_int(ix, "PRAGMA page_size", &psize) ||
         ret_query_int(ix, "PRAGMA freelist_count", &free_pages) ||
-        sqlite3_exec(ix->db, "CREATE VIRTUAL TABLE IF NOT EXISTS "
+        sqlite3_exec(ix->db,
+                     "CREATE VIRTUAL TABLE IF NOT EXISTS "
                      "temp.ret_vocab USING fts5vocab(main, 'documents_fts', "
-                     "'row')", NULL, NULL, NULL) ||
+                     "'row')",
+                     NULL, NULL, NULL) ||
         ret_query_int(ix, "SELECT count(*) FROM temp.ret_vocab", &terms))
         return ret_fail_sql(ix, "index");
     s.file_bytes = (uint64_t)(pages - free_pages) * (uint64_t)psize;

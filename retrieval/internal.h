@@ -20,36 +20,36 @@
 
 /* Prepared statements cached on the handle, prepared on first use. */
 typedef enum {
-    RET_ST_FIND_HASH,   /* id, name of the document with a hash */
-    RET_ST_INSERT_DOC,  /* a new documents row */
-    RET_ST_INSERT_FTS,  /* its text into the FTS5 index */
-    RET_ST_DELETE_FTS,  /* the FTS5 'delete' command with the old text */
-    RET_ST_DELETE_DOC,  /* a documents row */
-    RET_ST_GET,         /* name, hash, size, body of an id */
-    RET_ST_META,        /* hash, size of an id */
-    RET_ST_TERM,        /* df, tid of a term (terms) */
-    RET_ST_POSTINGS,    /* last, data of a tid (postings) */
-    RET_ST_TOTALS,      /* docs, tokens, fingerprint (totals) */
-    RET_ST_FP_PUT,      /* store the fingerprint */
-    RET_ST_TERM_PUT,    /* insert or replace a terms row */
-    RET_ST_TERM_DEL,    /* delete a terms row */
-    RET_ST_POST_NEW,    /* a new postings row (tid assigned) */
-    RET_ST_POST_PUT,    /* replace a postings row's last and data */
-    RET_ST_POST_DEL,    /* delete a postings row */
-    RET_ST_TOTALS_ADD,  /* add to docs and tokens */
-    RET_ST_NEW_DOCS,    /* id, size, body of the documents after an id */
-    RET_ST_COUNT        /* number of cached statements */
+    RET_ST_FIND_HASH,  /* id, name of the document with a hash */
+    RET_ST_INSERT_DOC, /* a new documents row */
+    RET_ST_INSERT_FTS, /* its text into the FTS5 index */
+    RET_ST_DELETE_FTS, /* the FTS5 'delete' command with the old text */
+    RET_ST_DELETE_DOC, /* a documents row */
+    RET_ST_GET,        /* name, hash, size, body of an id */
+    RET_ST_META,       /* hash, size of an id */
+    RET_ST_TERM,       /* df, tid of a term (terms) */
+    RET_ST_POSTINGS,   /* last, data of a tid (postings) */
+    RET_ST_TOTALS,     /* docs, tokens, fingerprint (totals) */
+    RET_ST_FP_PUT,     /* store the fingerprint */
+    RET_ST_TERM_PUT,   /* insert or replace a terms row */
+    RET_ST_TERM_DEL,   /* delete a terms row */
+    RET_ST_POST_NEW,   /* a new postings row (tid assigned) */
+    RET_ST_POST_PUT,   /* replace a postings row's last and data */
+    RET_ST_POST_DEL,   /* delete a postings row */
+    RET_ST_TOTALS_ADD, /* add to docs and tokens */
+    RET_ST_NEW_DOCS,   /* id, size, body of the documents after an id */
+    RET_ST_COUNT       /* number of cached statements */
 } ret_stmt_id;
 
 struct mdlz_index {
     sqlite3 *db;
     int readonly;
-    ZSTD_CCtx *cctx;   /* created on the first add */
-    ZSTD_DCtx *dctx;   /* created on the first read */
+    ZSTD_CCtx *cctx; /* created on the first add */
+    ZSTD_DCtx *dctx; /* created on the first read */
     sqlite3_stmt *stmt[RET_ST_COUNT];
-    int broken;        /* a write failed halfway in the open transaction */
-    int in_txn;        /* inside mdlz_index_begin() .. commit/rollback */
-    int64_t txn_base;  /* largest id at mdlz_index_begin(): the documents
+    int broken;       /* a write failed halfway in the open transaction */
+    int in_txn;       /* inside mdlz_index_begin() .. commit/rollback */
+    int64_t txn_base; /* largest id at mdlz_index_begin(): the documents
                           after it get their postings at commit */
     struct ret_pending *pend; /* the term counts of the documents added in
                           the open transaction, gathered as they are
@@ -123,16 +123,16 @@ typedef struct {
 } term_acc;
 
 typedef struct {
-    ret_termset dict;  /* the batch's terms (tf: documents, unused) */
-    term_acc *acc;     /* parallel to dict.terms */
+    ret_termset dict; /* the batch's terms (tf: documents, unused) */
+    term_acc *acc;    /* parallel to dict.terms */
     size_t nacc;
-    ret_termset doc;   /* the terms of the document being added */
-    size_t *idx;       /* their indices in dict */
+    ret_termset doc; /* the terms of the document being added */
+    size_t *idx;     /* their indices in dict */
     size_t nidx;
     int64_t docs;
     int64_t tokens;
-    size_t bytes;      /* encoded bytes held */
-    int with_counts;   /* entries carry tf and dl (adding) */
+    size_t bytes;    /* encoded bytes held */
+    int with_counts; /* entries carry tf and dl (adding) */
 } term_batch;
 
 void ret_batch_init(term_batch *b, int with_counts);
@@ -180,18 +180,18 @@ int ret_terms_verify(mdlz_index *ix);
  * max_size bytes, and returns 0 or -1 with a one-line message in err. */
 int ret_read_file(const char *path, uint64_t max_size, uint8_t **body,
                   size_t *len, char *err, size_t errlen);
-int ret_fetch_url(const char *url, const mdlz_index_add_opts *opts, uint8_t **body,
-                  size_t *len, char *err, size_t errlen);
+int ret_fetch_url(const char *url, const mdlz_index_add_opts *opts,
+                  uint8_t **body, size_t *len, char *err, size_t errlen);
 
 /* A document read and made ready to store (add.c): its body, hash and
  * zstd frame, computed off the database thread when walking directories
  * (pipeline.c). */
 typedef struct {
-    uint8_t *body;      /* the text */
+    uint8_t *body; /* the text */
     size_t len;
-    int own_body;       /* body is malloc'd and freed with the doc */
-    uint64_t hash;      /* XXH3-64 of the body */
-    void *z;            /* zstd frame (malloc'd), NULL if not compressed */
+    int own_body;  /* body is malloc'd and freed with the doc */
+    uint64_t hash; /* XXH3-64 of the body */
+    void *z;       /* zstd frame (malloc'd), NULL if not compressed */
     size_t zn;
     const char *why;    /* not NULL: binary (the reason), not compressed */
     ret_termset *terms; /* its terms and counts (malloc'd), NULL if not
@@ -216,8 +216,9 @@ typedef int (*ret_doc_sink)(void *user, const char *path, ret_doc *d);
 /** Reads and prepares the files paths[0..n) on a worker thread (or on
  *  this one if no thread can be started) and hands each to sink on this
  *  thread, in order. Returns 0, or -1 if sink stopped it. */
-int ret_pipeline_files(char *const *paths, size_t n, const mdlz_index_add_opts *opts,
-                       ret_doc_sink sink, void *user);
+int ret_pipeline_files(char *const *paths, size_t n,
+                       const mdlz_index_add_opts *opts, ret_doc_sink sink,
+                       void *user);
 
 /** The zstd level of opts (default when 0 or opts is NULL). */
 int ret_zstd_level(const mdlz_index_add_opts *opts);

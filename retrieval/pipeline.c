@@ -23,10 +23,10 @@ typedef struct {
     int ready[RING];
     char *const *paths;
     size_t n;
-    size_t consumed;   /* documents the sink is done with */
-    int stop;          /* set by the consumer: produce no more */
+    size_t consumed; /* documents the sink is done with */
+    int stop;        /* set by the consumer: produce no more */
     const mdlz_index_add_opts *opts;
-    ZSTD_CCtx *cctx;   /* the worker's */
+    ZSTD_CCtx *cctx; /* the worker's */
 } ret_pipe;
 
 /* Reads and prepares paths[i] into d (errors are recorded in d). */
@@ -73,8 +73,9 @@ static int run_serial(ret_pipe *p, ret_doc_sink sink, void *user) {
     return 0;
 }
 
-int ret_pipeline_files(char *const *paths, size_t n, const mdlz_index_add_opts *opts,
-                       ret_doc_sink sink, void *user) {
+int ret_pipeline_files(char *const *paths, size_t n,
+                       const mdlz_index_add_opts *opts, ret_doc_sink sink,
+                       void *user) {
     ret_pipe p;
     memset(&p, 0, sizeof p);
     p.paths = paths;

@@ -36,8 +36,7 @@ void ret_batch_clear(term_batch *b) {
 }
 
 void ret_batch_free(term_batch *b) {
-    for (size_t i = 0; i < b->nacc; i++)
-        free(b->acc[i].buf);
+    for (size_t i = 0; i < b->nacc; i++) free(b->acc[i].buf);
     free(b->acc);
     free(b->idx);
     ret_termset_free(&b->dict);
@@ -49,8 +48,7 @@ void ret_batch_free(term_batch *b) {
 static int acc_room(term_acc *a, size_t need) {
     if (a->len + need <= a->cap) return 0;
     size_t cap = a->cap ? a->cap * 2 : 32;
-    while (cap < a->len + need)
-        cap *= 2;
+    while (cap < a->len + need) cap *= 2;
     uint8_t *p = realloc(a->buf, cap);
     if (!p) return -1;
     a->buf = p;
@@ -64,8 +62,8 @@ static int acc_room(term_acc *a, size_t need) {
 static int batch_doc_terms(mdlz_index *ix, term_batch *b, int64_t id,
                            const ret_termset *doc);
 
-int ret_batch_doc(mdlz_index *ix, term_batch *b, int64_t id, const uint8_t *text,
-                  size_t len) {
+int ret_batch_doc(mdlz_index *ix, term_batch *b, int64_t id,
+                  const uint8_t *text, size_t len) {
     ret_termset_clear(&b->doc);
     if (ret_termset_add_text(&b->doc, text, len))
         return ret_fail(ix, "out of memory");
@@ -86,8 +84,7 @@ static int batch_doc_terms(mdlz_index *ix, term_batch *b, int64_t id,
         return ret_fail(ix, "out of memory");
     if (b->dict.n > b->nacc) {
         size_t na = b->nacc ? b->nacc * 2 : 1024;
-        while (na < b->dict.n)
-            na *= 2;
+        while (na < b->dict.n) na *= 2;
         term_acc *acc = realloc(b->acc, na * sizeof *acc);
         if (!acc) return ret_fail(ix, "out of memory");
         memset(acc + b->nacc, 0, (na - b->nacc) * sizeof *acc);
@@ -176,10 +173,8 @@ static int postings_read(mdlz_index *ix, int64_t tid, size_t extra,
         const void *p = sqlite3_column_blob(st, 1);
         *len = (size_t)sqlite3_column_bytes(st, 1);
         *data = malloc(*len + extra + 1);
-        if (!*data)
-            rc = ret_fail(ix, "out of memory");
-        else if (*len)
-            memcpy(*data, p, *len);
+        if (!*data) rc = ret_fail(ix, "out of memory");
+        else if (*len) memcpy(*data, p, *len);
     } else {
         rc = s == SQLITE_DONE
                  ? ret_fail(ix, "index: postings %lld missing", (long long)tid)
@@ -371,8 +366,8 @@ int ret_batch_apply_rm(mdlz_index *ix, term_batch *b) {
 
 /* Reads the documents with ids in (after, upto] in id order into the
  * batch (flushing it to the tables when `flush` and it grows large). */
-static int batch_docs(mdlz_index *ix, term_batch *b, int64_t after, int64_t upto,
-                      int flush) {
+static int batch_docs(mdlz_index *ix, term_batch *b, int64_t after,
+                      int64_t upto, int flush) {
     sqlite3_stmt *st = ret_stmt(ix, RET_ST_NEW_DOCS);
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, after);

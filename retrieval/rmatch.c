@@ -33,22 +33,22 @@
 #include "bigmem.h"
 
 #define RM_HASHLEN 6
-#define RM_MINLEN 8
-#define RM_WAYS 4
-#define RM_MAXLEN 65535
-#define RM_VERIFY 400 /* longest backward verification */
+#define RM_MINLEN  8
+#define RM_WAYS    4
+#define RM_MAXLEN  65535
+#define RM_VERIFY  400 /* longest backward verification */
 
 typedef struct {
     ret_session *s;
     unsigned modes;
-    uint64_t prime;   /* sh->pos at which coding proper starts */
-    uint32_t *tab;    /* buckets of RM_WAYS positions + 1 (0 = empty) */
+    uint64_t prime; /* sh->pos at which coding proper starts */
+    uint32_t *tab;  /* buckets of RM_WAYS positions + 1 (0 = empty) */
     uint32_t nbuckets;
-    size_t indexed;   /* bytes of the text entered in tab */
-    uint32_t ptr;     /* text position of the predicted byte */
-    uint32_t len;     /* verified match length, 0 = none */
-    int expected;     /* predicted byte, -1 after a wrong bit */
-    int ctx;          /* StateMap context of this bit, 0 = none */
+    size_t indexed; /* bytes of the text entered in tab */
+    uint32_t ptr;   /* text position of the predicted byte */
+    uint32_t len;   /* verified match length, 0 = none */
+    int expected;   /* predicted byte, -1 after a wrong bit */
+    int ctx;        /* StateMap context of this bit, 0 = none */
     uint64_t next_query;
     int queries;
     statemap sm;
@@ -67,7 +67,8 @@ static uint32_t hash_at(const uint8_t *p) {
 }
 
 static void insert(rmatch *m, const uint8_t *text, size_t i) {
-    uint32_t *b = m->tab + (size_t)(hash_at(text + i) & (m->nbuckets - 1)) * RM_WAYS;
+    uint32_t *b =
+        m->tab + (size_t)(hash_at(text + i) & (m->nbuckets - 1)) * RM_WAYS;
     memmove(b + 1, b, (RM_WAYS - 1) * sizeof *b);
     b[0] = (uint32_t)i + 1;
 }
@@ -203,7 +204,7 @@ mdlz_status rm_create(pr_component *c, ret_session *s, unsigned modes,
         rm_destroy(m);
         return st;
     }
-    *c = (pr_component){"retrieval", 2, m, rm_predict, rm_update, rm_byte,
-                        rm_destroy};
+    *c = (pr_component){"retrieval", 2,       m,         rm_predict,
+                        rm_update,   rm_byte, rm_destroy};
     return MDLZ_OK;
 }

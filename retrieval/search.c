@@ -12,9 +12,9 @@
 #include "internal.h"
 #include "terms.h"
 
-#define SNIPPET_BEFORE 60   /* bytes of context before the first match */
-#define SNIPPET_BYTES 200   /* bytes of body shown at most */
-#define SNIPPET_CAP 512     /* output buffer */
+#define SNIPPET_BEFORE 60  /* bytes of context before the first match */
+#define SNIPPET_BYTES  200 /* bytes of body shown at most */
+#define SNIPPET_CAP    512 /* output buffer */
 
 /* The query's words, lowercased, each NUL-terminated in one buffer. */
 typedef struct {
@@ -57,7 +57,8 @@ static int is_word(const word_list *w, const uint8_t *body, size_t s,
     for (int i = 0; i < w->n; i++) {
         if (w->len[i] != n) continue;
         size_t j = 0;
-        while (j < n && ret_lower(body[s + j]) == (uint8_t)w->buf[w->off[i] + j])
+        while (j < n &&
+               ret_lower(body[s + j]) == (uint8_t)w->buf[w->off[i] + j])
             j++;
         if (j == n) return 1;
     }
@@ -126,7 +127,8 @@ static char *build_query(const word_list *w, int any) {
 }
 
 int mdlz_index_search(mdlz_index *ix, const char *query, int any, int limit,
-                     int (*fn)(void *user, const mdlz_index_hit *h), void *user) {
+                      int (*fn)(void *user, const mdlz_index_hit *h),
+                      void *user) {
     word_list w;
     char *q = NULL, snippet[SNIPPET_CAP];
     sqlite3_stmt *st = NULL;

@@ -88,7 +88,7 @@ static uint64_t idf_q16(uint64_t N, uint64_t n) {
 /* BM25 constants: k1 = 6/5, b = 3/4 (Q16: 49152). */
 #define K1_NUM 6
 #define K1_DEN 5
-#define B_Q16 49152u
+#define B_Q16  49152u
 #define TF_CAP (1u << 20)
 
 /* k1 * (1 - b + b * dl / avgdl) in Q16, avgdl = total / nrow. */
@@ -295,18 +295,16 @@ static void select_top(hit *h, long n, long k) {
                 h[j--] = x;
             }
         }
-        if (k - 1 <= j)
-            hi = j;
-        else if (k - 1 >= i)
-            lo = i;
-        else
-            break;
+        if (k - 1 <= j) hi = j;
+        else if (k - 1 >= i) lo = i;
+        else break;
     }
     qsort(h, (size_t)k, sizeof *h, cmp_hits);
 }
 
 /* Size and hash of a document. Returns 0 or -1. */
-static int doc_meta(mdlz_index *ix, int64_t id, uint64_t *hash, uint64_t *size) {
+static int doc_meta(mdlz_index *ix, int64_t id, uint64_t *hash,
+                    uint64_t *size) {
     sqlite3_stmt *st = ret_stmt(ix, RET_ST_META);
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, id);
@@ -402,8 +400,9 @@ done:
 }
 
 int mdlz_index_select(mdlz_index *ix, const uint8_t *text, size_t len,
-                     int max_terms, int max_docs, uint64_t max_bytes,
-                     const int64_t *exclude, int n_exclude, mdlz_index_docref *out) {
+                      int max_terms, int max_docs, uint64_t max_bytes,
+                      const int64_t *exclude, int n_exclude,
+                      mdlz_index_docref *out) {
     if (max_terms <= 0 || max_docs <= 0 || len == 0) return 0;
     /* one snapshot for all the statements, even without mdlz_index_pin() */
     if (sqlite3_exec(ix->db, "SAVEPOINT ret_select", NULL, NULL, NULL))

@@ -79,8 +79,10 @@ static int fetch(ret_session *s, int64_t id, uint32_t hash32, uint64_t size,
         char name[256];
         if (mdlz_index_name(s->ix, id, name, sizeof name) != 0)
             snprintf(name, sizeof name, "?");
-        snprintf(err, errlen, "document %lld (%s) differs from the one used "
-                 "to compress", (long long)id, name);
+        snprintf(err, errlen,
+                 "document %lld (%s) differs from the one used "
+                 "to compress",
+                 (long long)id, name);
         free(body);
         return -1;
     }
@@ -95,15 +97,15 @@ int ret_session_choose(ret_session *s, const uint8_t *text, size_t n,
     mdlz_index_docref hits[RET_WHOLE_DOCS];
     if (max > RET_WHOLE_DOCS) max = RET_WHOLE_DOCS;
     int k = mdlz_index_select(s->ix, text, n, RET_QUERY_TERMS, max,
-                             RET_WHOLE_BYTES, s->loaded, s->n_loaded, hits);
+                              RET_WHOLE_BYTES, s->loaded, s->n_loaded, hits);
     if (k < 0) {
         snprintf(err, errlen, "%s", mdlz_index_errmsg(s->ix));
         return -1;
     }
     int m = 0;
     for (int i = k - 1; i >= 0; i--) { /* least relevant first */
-        refs[m] = (mdlz_docref){hits[i].id, (uint32_t)hits[i].hash,
-                                hits[i].size};
+        refs[m] =
+            (mdlz_docref){hits[i].id, (uint32_t)hits[i].hash, hits[i].size};
         if (fetch(s, hits[i].id, 0, 0, err, errlen) != 0) return -1;
         m++;
     }
@@ -113,7 +115,8 @@ int ret_session_choose(ret_session *s, const uint8_t *text, size_t n,
 mdlz_status ret_session_load(ret_session *s, const mdlz_docref *ref, char *err,
                              size_t errlen) {
     if (ref->size == 0) { /* never recorded by an encoder */
-        snprintf(err, errlen, "empty document %lld recorded", (long long)ref->id);
+        snprintf(err, errlen, "empty document %lld recorded",
+                 (long long)ref->id);
         return MDLZ_ERROR_CORRUPT;
     }
     return fetch(s, ref->id, ref->hash32, ref->size, err, errlen) == 0
@@ -126,8 +129,9 @@ int ret_session_online(ret_session *s, const uint8_t *recent, size_t n) {
     uint64_t room = RET_TEXT_MAX - s->len;
     if (s->failed) return -1;
     if (s->n_loaded + RET_ONLINE_DOCS > RET_MAX_LOADED || room == 0) return 0;
-    int k = mdlz_index_select(s->ix, recent, n, RET_QUERY_TERMS, RET_ONLINE_DOCS,
-                             room, s->loaded, s->n_loaded, hits);
+    int k =
+        mdlz_index_select(s->ix, recent, n, RET_QUERY_TERMS, RET_ONLINE_DOCS,
+                          room, s->loaded, s->n_loaded, hits);
     char err[256];
     for (int i = k - 1; i >= 0 && !s->failed; i--)
         if (fetch(s, hits[i].id, (uint32_t)hits[i].hash, hits[i].size, err,

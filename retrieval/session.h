@@ -21,14 +21,14 @@
 /* Limits of one stream's retrieval. WHOLE: documents chosen for the input;
  * ONLINE: documents per query and queries per stream. The text buffer is
  * bounded by RET_TEXT_MAX whatever the index holds. */
-#define RET_WHOLE_DOCS 8
-#define RET_WHOLE_BYTES ((uint64_t)8 << 20)
-#define RET_ONLINE_DOCS 2
+#define RET_WHOLE_DOCS     8
+#define RET_WHOLE_BYTES    ((uint64_t)8 << 20)
+#define RET_ONLINE_DOCS    2
 #define RET_ONLINE_QUERIES 8
-#define RET_ONLINE_WINDOW 4096
-#define RET_ONLINE_FIRST 8192 /* first query at this coded position */
-#define RET_TEXT_MAX ((size_t)16 << 20)
-#define RET_QUERY_TERMS 24
+#define RET_ONLINE_WINDOW  4096
+#define RET_ONLINE_FIRST   8192 /* first query at this coded position */
+#define RET_TEXT_MAX       ((size_t)16 << 20)
+#define RET_QUERY_TERMS    24
 
 typedef struct ret_session ret_session;
 

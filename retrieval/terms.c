@@ -56,11 +56,16 @@ static int is_separator_cp(uint32_t c) {
     if (c < 0xA0) return 1; /* C1 controls (the caller has c >= 0x80) */
     if (c <= 0xBF) {
         switch (c) {
-        case 0xAA: case 0xB2: case 0xB3: case 0xB5: case 0xB9: case 0xBA:
-        case 0xBC: case 0xBD: case 0xBE:
-            return 0;
-        default:
-            return 1;
+        case 0xAA:
+        case 0xB2:
+        case 0xB3:
+        case 0xB5:
+        case 0xB9:
+        case 0xBA:
+        case 0xBC:
+        case 0xBD:
+        case 0xBE: return 0;
+        default: return 1;
         }
     }
     if (c >= 0x2190 && c <= 0x2BFF)
@@ -156,8 +161,8 @@ static int same_bytes(const uint8_t *a, const uint8_t *b, uint32_t n) {
 
 /* Counts one occurrence of term w[0..n) with hash h; sets *idx to its
  * index in ts->terms. */
-static int add_hashed(ret_termset *ts, const uint8_t *w, uint32_t n,
-                      uint64_t h, size_t *idx) {
+static int add_hashed(ret_termset *ts, const uint8_t *w, uint32_t n, uint64_t h,
+                      size_t *idx) {
     if ((ts->n + 1) * 2 > ts->nslots && grow_slots(ts)) return -1;
     if (ts->n >= UINT32_MAX - 1) return -1;
     size_t i = (size_t)h & (ts->nslots - 1);

@@ -43,19 +43,19 @@ static inline uint8_t ret_lower(uint8_t c) {
 
 /** One distinct term of a text and how often it occurs. */
 typedef struct {
-    size_t off;      /* lowercased bytes at arena + off */
+    size_t off; /* lowercased bytes at arena + off */
     uint32_t len;
-    uint32_t tf;     /* occurrences (saturates at UINT32_MAX) */
-    uint64_t hash;   /* of the lowercased bytes (table only) */
+    uint32_t tf;   /* occurrences (saturates at UINT32_MAX) */
+    uint64_t hash; /* of the lowercased bytes (table only) */
 } ret_term;
 
 /** The distinct terms of a text (lowercased) with their counts. */
 typedef struct {
     ret_term *terms;
     size_t n, cap;
-    uint64_t ntokens;  /* all tokens counted, also those over the limit */
-    uint32_t *slots;   /* open addressing: term index + 1, 0 = empty */
-    size_t nslots;     /* power of two */
+    uint64_t ntokens; /* all tokens counted, also those over the limit */
+    uint32_t *slots;  /* open addressing: term index + 1, 0 = empty */
+    size_t nslots;    /* power of two */
     uint8_t *arena;
     size_t alen, acap;
 } ret_termset;

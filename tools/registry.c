@@ -83,8 +83,8 @@ mdlz_status tool_validate(const mdlz_tool *t, char *err, size_t errlen) {
     return MDLZ_OK;
 }
 
-mdlz_status tool_load_external(const char *path, tool_handle **out,
-                               char *err, size_t errlen) {
+mdlz_status tool_load_external(const char *path, tool_handle **out, char *err,
+                               size_t errlen) {
     *out = NULL;
     void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!dl)
@@ -98,8 +98,7 @@ mdlz_status tool_load_external(const char *path, tool_handle **out,
     if (!sym)
         st = fail(MDLZ_ERROR_PARAM, msg, sizeof msg,
                   "no symbol %s (not an mdlz tool)", MDLZ_TOOL_ENTRY_SYMBOL);
-    else
-        st = tool_validate(entry(), msg, sizeof msg);
+    else st = tool_validate(entry(), msg, sizeof msg);
     tool_handle *h = st == MDLZ_OK ? calloc(1, sizeof *h) : NULL;
     if (h) h->path = strdup(path);
     if (st == MDLZ_OK && (!h || !h->path)) {
@@ -111,8 +110,8 @@ mdlz_status tool_load_external(const char *path, tool_handle **out,
         return fail(st, err, errlen, "%s: %s", path, msg);
     }
     const mdlz_tool *t = entry();
-    size_t n = t->struct_size < sizeof h->tool ? t->struct_size
-                                               : sizeof h->tool;
+    size_t n =
+        t->struct_size < sizeof h->tool ? t->struct_size : sizeof h->tool;
     memcpy(&h->tool, t, n);
     h->tool.struct_size = (uint32_t)n;
     h->dl = dl;
@@ -120,9 +119,7 @@ mdlz_status tool_load_external(const char *path, tool_handle **out,
     return MDLZ_OK;
 }
 
-const mdlz_tool *tool_handle_tool(const tool_handle *h) {
-    return &h->tool;
-}
+const mdlz_tool *tool_handle_tool(const tool_handle *h) { return &h->tool; }
 
 const char *tool_handle_path(const tool_handle *h) { return h->path; }
 

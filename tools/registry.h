@@ -39,8 +39,8 @@ typedef struct tool_handle tool_handle;
  * another ABI), MDLZ_ERROR_NOMEM or MDLZ_ERROR_PARAM (missing file, not a
  * shared library, no entry point, invalid description).
  */
-mdlz_status tool_load_external(const char *path, tool_handle **out,
-                               char *err, size_t errlen);
+mdlz_status tool_load_external(const char *path, tool_handle **out, char *err,
+                               size_t errlen);
 
 /** The tool of a loaded handle: a copy of its description, valid until
  *  tool_handle_free(). */

@@ -21,7 +21,7 @@
 
 #include "registry.h"
 
-#define RUNS 4
+#define RUNS         4
 #define CTX_PER_TOOL ((MDLZ_TOOL_CONFIDENCE_MAX + 1) * RUNS * 8 * 2)
 
 typedef struct {
@@ -35,7 +35,7 @@ typedef struct {
 
 typedef struct {
     int n;
-    int active;   /* slots whose proposal still agrees with the byte */
+    int active; /* slots whose proposal still agrees with the byte */
     tool_slot slot[TOOLMIX_MAX];
     mdlz_tool_host host;
     statemap sm;
@@ -81,9 +81,9 @@ static int tm_byte(void *self, const pr_shared *sh, int16_t *x) {
         tool_slot *s = &m->slot[i];
         if (sh->pos > 0) { /* not before the first byte */
             if (s->prop.len > 0)
-                s->run = s->prop.bytes[0] == c ? (s->run < RUNS - 1 ? s->run + 1
-                                                                   : s->run)
-                                               : 0;
+                s->run = s->prop.bytes[0] == c
+                             ? (s->run < RUNS - 1 ? s->run + 1 : s->run)
+                             : 0;
             s->t->observe(s->state, c);
         }
         memset(&s->prop, 0, sizeof s->prop);
@@ -127,7 +127,7 @@ mdlz_status toolmix_create(pr_component *c, const mdlz_tool *const *tools,
         tm_destroy(m);
         return st;
     }
-    *c = (pr_component){"tools", n, m, tm_predict, tm_update, tm_byte,
-                        tm_destroy};
+    *c = (pr_component){"tools",   n,       m,         tm_predict,
+                        tm_update, tm_byte, tm_destroy};
     return MDLZ_OK;
 }

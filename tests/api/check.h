@@ -26,10 +26,8 @@ check(int ok, const char *fmt, ...) {
     va_end(ap);
     fputc('\n', stdout);
     fflush(stdout);
-    if (ok)
-        check_passed++;
-    else
-        check_failed++;
+    if (ok) check_passed++;
+    else check_failed++;
     return ok;
 }
 
@@ -51,8 +49,8 @@ static inline int check_finish(void) {
  * input nor produces output into a nonempty buffer and is not done returns
  * MDLZ_ERROR_TRUNCATED: the input ends before the stream does.
  */
-typedef mdlz_status (*stream_step)(void *ctx, mdlz_outbuf *out,
-                                   mdlz_inbuf *in, int end, int *done);
+typedef mdlz_status (*stream_step)(void *ctx, mdlz_outbuf *out, mdlz_inbuf *in,
+                                   int end, int *done);
 
 static inline mdlz_status compress_step(void *cctx, mdlz_outbuf *out,
                                         mdlz_inbuf *in, int end, int *done) {
@@ -63,13 +61,12 @@ static inline mdlz_status compress_step(void *cctx, mdlz_outbuf *out,
 }
 
 static inline mdlz_status decompress_step(void *dctx, mdlz_outbuf *out,
-                                          mdlz_inbuf *in, int end,
-                                          int *done) {
+                                          mdlz_inbuf *in, int end, int *done) {
     mdlz_status st = mdlz_decompress_stream(dctx, out, in, done);
     if (st == MDLZ_OK && (in->pos > in->size || out->pos > out->size))
         st = MDLZ_ERROR_GENERIC;
-    else if (st == MDLZ_OK && end && !*done && in->size == 0 &&
-             out->size > 0 && out->pos == 0)
+    else if (st == MDLZ_OK && end && !*done && in->size == 0 && out->size > 0 &&
+             out->pos == 0)
         st = MDLZ_ERROR_TRUNCATED;
     return st;
 }
@@ -105,8 +102,8 @@ static inline mdlz_status stream_loop(stream_step step, void *ctx,
         len += ob.pos;
         idle = (in.pos == 0 && ob.pos == 0) ? idle + 1 : 0;
         if (!done && idle > STALL_LIMIT) {
-            fprintf(stderr, "%s stream stalled at in %zu out %zu\n", what,
-                    ipos, len);
+            fprintf(stderr, "%s stream stalled at in %zu out %zu\n", what, ipos,
+                    len);
             st = MDLZ_ERROR_GENERIC;
             break;
         }
@@ -138,8 +135,8 @@ static inline mdlz_status stream_compress(const mdlz_params *p,
     if (st != MDLZ_OK) return st;
     size_t len = 0, ipos = 0;
     uint8_t *buf = NULL;
-    st = stream_loop(compress_step, c, "compress", src, n, ichunk, ochunk,
-                     &buf, &len, &ipos);
+    st = stream_loop(compress_step, c, "compress", src, n, ichunk, ochunk, &buf,
+                     &len, &ipos);
     if (st == MDLZ_OK) {
         uint64_t pin = 0, pout = 0;
         mdlz_cctx_progress(c, &pin, &pout);

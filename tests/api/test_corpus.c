@@ -27,10 +27,8 @@ static void walk(const char *dir, str_list *out) {
     for (size_t i = 0; i < entries.n; i++) {
         struct stat sb;
         if (stat(entries.v[i], &sb) == 0) {
-            if (S_ISDIR(sb.st_mode))
-                walk(entries.v[i], out);
-            else if (S_ISREG(sb.st_mode))
-                str_list_add(out, entries.v[i]);
+            if (S_ISDIR(sb.st_mode)) walk(entries.v[i], out);
+            else if (S_ISREG(sb.st_mode)) str_list_add(out, entries.v[i]);
         }
     }
     str_list_free(&entries);

@@ -44,8 +44,9 @@ static size_t roundtrip(const char *name, const uint8_t *src, size_t n,
     if (!check(st == MDLZ_OK, "%s: one-shot compress (%s)", name,
                mdlz_strerror(st)))
         return 0;
-    check(zn <= mdlz_compress_bound(n), "%s: %zu -> %zu bytes within bound %llu",
-          name, n, zn, (unsigned long long)mdlz_compress_bound(n));
+    check(zn <= mdlz_compress_bound(n),
+          "%s: %zu -> %zu bytes within bound %llu", name, n, zn,
+          (unsigned long long)mdlz_compress_bound(n));
 
     back = xmalloc(n);
     st = mdlz_decompress(back, n, &backn, z, zn, 0);
@@ -80,8 +81,9 @@ static size_t roundtrip(const char *name, const uint8_t *src, size_t n,
     size_t refn = 0;
     for (size_t i = 0; i < N_CHUNKS; i++) {
         st = stream_compress(&p, src, n, chunk_in[i], chunk_out[i], &z2, &z2n);
-        if (!check(st == MDLZ_OK, "%s: streaming compress, pieces in %zu / out "
-                                  "%zu (%s)",
+        if (!check(st == MDLZ_OK,
+                   "%s: streaming compress, pieces in %zu / out "
+                   "%zu (%s)",
                    name, chunk_in[i], chunk_out[i], mdlz_strerror(st)))
             continue;
         if (!ref) {
@@ -95,8 +97,8 @@ static size_t roundtrip(const char *name, const uint8_t *src, size_t n,
             check(z2n + 8 >= zn && z2n <= zn + 8,
                   "%s: streaming size %zu vs one-shot %zu", name, z2n, zn);
             size_t used = 0;
-            st = stream_decompress(z2, z2n, 4096, 4096, 0, &back, &backn,
-                                   &used);
+            st =
+                stream_decompress(z2, z2n, 4096, 4096, 0, &back, &backn, &used);
             check(st == MDLZ_OK && same(src, n, back, backn) && used == z2n,
                   "%s: streaming round trip (%s)", name, mdlz_strerror(st));
             free(back);
@@ -193,8 +195,8 @@ static void test_levels(const uint8_t *text, size_t n) {
         st = mdlz_get_frame_info(&fi, z, zn);
         /* One-shot knows the size: tables may shrink to it, never grow. */
         check(st == MDLZ_OK && fi.level == level && fi.model_memory <= mem,
-              "level %d: frame info level %d, model memory %llu <= %llu",
-              level, fi.level, (unsigned long long)fi.model_memory,
+              "level %d: frame info level %d, model memory %llu <= %llu", level,
+              fi.level, (unsigned long long)fi.model_memory,
               (unsigned long long)mem);
         back = xmalloc(n);
         st = mdlz_decompress(back, n, &backn, z, zn, 0);
@@ -277,8 +279,8 @@ int main(void) {
     {
         size_t zn = roundtrip("200 KB text with repeats", text, tn, L);
         check(zn > 0 && zn < tn / 2,
-              "200 KB text with repeats: %zu -> %zu bytes (%.3f bits/byte)",
-              tn, zn, 8.0 * (double)zn / (double)tn);
+              "200 KB text with repeats: %zu -> %zu bytes (%.3f bits/byte)", tn,
+              zn, 8.0 * (double)zn / (double)tn);
     }
 
     /* 10 MB of one byte, at level 1 */
@@ -287,8 +289,8 @@ int main(void) {
         uint8_t *b = xmalloc(n);
         memset(b, 'a', n);
         size_t zn = roundtrip_big("10 MiB of one byte", b, n, 1);
-        check(zn > 0 && zn < n / 100, "10 MiB of one byte: %zu -> %zu bytes",
-              n, zn);
+        check(zn > 0 && zn < n / 100, "10 MiB of one byte: %zu -> %zu bytes", n,
+              zn);
         free(b);
     }
 

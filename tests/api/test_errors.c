@@ -57,10 +57,9 @@ static int make_sample(sample *s, const char *name, const uint8_t *src,
     memset(&fi, 0, sizeof fi);
     if (st == MDLZ_OK) mdlz_get_frame_info(&fi, s->z, s->zn);
     if (!s->z) s->z = xmalloc(1);
-    return check(st == MDLZ_OK,
-                  "%s: compress %zu -> %zu bytes, model memory %llu (%s)", name,
-                  n, s->zn, (unsigned long long)fi.model_memory,
-                  mdlz_strerror(st));
+    return check(
+        st == MDLZ_OK, "%s: compress %zu -> %zu bytes, model memory %llu (%s)",
+        name, n, s->zn, (unsigned long long)fi.model_memory, mdlz_strerror(st));
 }
 
 /* Decodes z[0..zn) one-shot into a buffer of the original's size + 1. */
@@ -89,8 +88,8 @@ static void test_bad_magic(const sample *s) {
           mdlz_strerror(st));
     mdlz_frame_info fi;
     st = mdlz_get_frame_info(&fi, z, s->zn);
-    check(st == MDLZ_ERROR_NOT_MDLZ, "%s: bad magic, frame info -> %s",
-          s->name, mdlz_strerror(st));
+    check(st == MDLZ_ERROR_NOT_MDLZ, "%s: bad magic, frame info -> %s", s->name,
+          mdlz_strerror(st));
     /* plain text is not an mdlz stream */
     st = decode(s, s->src, s->n, &same);
     check(st == MDLZ_ERROR_NOT_MDLZ, "%s: the raw input is not mdlz -> %s",
@@ -145,10 +144,8 @@ static void test_corruption(const sample *s) {
             z[i] ^= masks[m];
             int same;
             mdlz_status st = decode(s, z, s->zn, &same);
-            if (st != MDLZ_OK)
-                errors++;
-            else if (same)
-                harmless++;
+            if (st != MDLZ_OK) errors++;
+            else if (same) harmless++;
             else {
                 wrong++;
                 if (first_wrong == SIZE_MAX) first_wrong = i;
@@ -177,8 +174,8 @@ static void test_trailing(const sample *s) {
     /* two streams back to back: one-shot wants exactly one */
     memcpy(z + s->zn, s->z, s->zn);
     st = decode(s, z, 2 * s->zn, &same);
-    check(st == MDLZ_ERROR_TRAILING, "%s: two streams, one-shot -> %s",
-          s->name, mdlz_strerror(st));
+    check(st == MDLZ_ERROR_TRAILING, "%s: two streams, one-shot -> %s", s->name,
+          mdlz_strerror(st));
     /* streaming stops right after the first stream */
     uint8_t *out;
     size_t on, used;
@@ -257,12 +254,12 @@ static void test_dst_size(const sample *s) {
     check(st == MDLZ_OK && got == need, "%s: compress into exactly %zu bytes",
           s->name, need);
     st = mdlz_compress(buf, 0, &got, s->src, s->n, 1);
-    check(st == MDLZ_ERROR_DST_SIZE, "%s: compress into 0 bytes -> %s",
-          s->name, mdlz_strerror(st));
+    check(st == MDLZ_ERROR_DST_SIZE, "%s: compress into 0 bytes -> %s", s->name,
+          mdlz_strerror(st));
     st = mdlz_decompress(buf, s->n - 1, &got, s->z, s->zn, 0);
     check(st == MDLZ_ERROR_DST_SIZE,
-          "%s: decompress into %zu of %zu bytes -> %s", s->name, s->n - 1,
-          s->n, mdlz_strerror(st));
+          "%s: decompress into %zu of %zu bytes -> %s", s->name, s->n - 1, s->n,
+          mdlz_strerror(st));
     st = mdlz_decompress(buf, 0, &got, s->z, s->zn, 0);
     check(st == MDLZ_ERROR_DST_SIZE, "%s: decompress into 0 bytes -> %s",
           s->name, mdlz_strerror(st));
@@ -298,8 +295,8 @@ static void test_params(const sample *s) {
         uint8_t z[512];
         size_t zn;
         st = mdlz_compress(z, sizeof z, &zn, s->src, 16, bad_levels[i]);
-        check(st == MDLZ_ERROR_PARAM, "one-shot level %d -> %s",
-              bad_levels[i], mdlz_strerror(st));
+        check(st == MDLZ_ERROR_PARAM, "one-shot level %d -> %s", bad_levels[i],
+              mdlz_strerror(st));
     }
 
     mdlz_params_init(&p);
@@ -477,8 +474,8 @@ static void test_info(const sample *smp, int level) {
         free(s->z);
         return;
     }
-    size_t names_ok = fi.n_components >= 1 &&
-                      fi.n_components <= MDLZ_COMPONENTS_MAX;
+    size_t names_ok =
+        fi.n_components >= 1 && fi.n_components <= MDLZ_COMPONENTS_MAX;
     for (unsigned i = 0; names_ok && i < fi.n_components; i++)
         names_ok = fi.components[i] && fi.components[i][0];
     check(fi.level == level, "%s: frame level %d == %d", s->name, fi.level,
@@ -538,8 +535,8 @@ int main(void) {
     fill_random(rnd, sizeof rnd, 7);
 
     sample text, rand;
-    int ok_text = make_sample(&text, "text", (const uint8_t *)sample_text, tn,
-                              level);
+    int ok_text =
+        make_sample(&text, "text", (const uint8_t *)sample_text, tn, level);
     int ok_rand = make_sample(&rand, "random", rnd, sizeof rnd, level);
 
     test_strerror_version();

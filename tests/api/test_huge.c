@@ -22,9 +22,9 @@
 
 #include "check.h"
 
-#define IN_CHUNK ((size_t)1 << 20)  /* zeros handed to the compressor */
-#define Z_CAP ((size_t)256 << 10)   /* compressed bytes in flight, at most */
-#define OUT_CHUNK ((size_t)1 << 20) /* decoder output space per call */
+#define IN_CHUNK         ((size_t)1 << 20) /* zeros handed to the compressor */
+#define Z_CAP            ((size_t)256 << 10) /* compressed bytes in flight, at most */
+#define OUT_CHUNK        ((size_t)1 << 20) /* decoder output space per call */
 #define STALL_LIMIT_HUGE 16
 
 static const uint8_t zeros[IN_CHUNK > OUT_CHUNK ? IN_CHUNK : OUT_CHUNK];
@@ -98,13 +98,13 @@ int main(int argc, char **argv) {
         return check_finish();
     }
     uint8_t *zbuf = xmalloc(Z_CAP), *dbuf = xmalloc(OUT_CHUNK);
-    size_t zlen = 0;                  /* compressed bytes waiting in zbuf */
+    size_t zlen = 0; /* compressed bytes waiting in zbuf */
     uint64_t fed = 0, zbytes = 0, got = 0, zused = 0;
-    uint64_t bad_at = UINT64_MAX;     /* position of a nonzero output byte */
+    uint64_t bad_at = UINT64_MAX; /* position of a nonzero output byte */
     int cdone = 0, ddone = 0, idle = 0;
     mdlz_status cst = MDLZ_OK, dst = MDLZ_OK;
-    uint64_t step = total / 16 > ((uint64_t)64 << 20) ? total / 16
-                                                       : ((uint64_t)64 << 20);
+    uint64_t step =
+        total / 16 > ((uint64_t)64 << 20) ? total / 16 : ((uint64_t)64 << 20);
     uint64_t next_report = step;
     double t0 = now_seconds();
 
@@ -167,15 +167,13 @@ int main(int argc, char **argv) {
 
     check(cst == MDLZ_OK, "compress stream (%s)", mdlz_strerror(cst));
     check(dst == MDLZ_OK, "decompress stream (%s)", mdlz_strerror(dst));
-    check(cdone && ddone, "both sides done (compress %d, decompress %d)",
-          cdone, ddone);
-    check(fed == total, "compressor consumed %" PRIu64 " of %" PRIu64
-                        " bytes",
+    check(cdone && ddone, "both sides done (compress %d, decompress %d)", cdone,
+          ddone);
+    check(fed == total, "compressor consumed %" PRIu64 " of %" PRIu64 " bytes",
           fed, total);
     check(got == total, "decoded exactly %" PRIu64 " bytes (%" PRIu64 ")",
           total, got);
-    if (bad_at == UINT64_MAX)
-        check(1, "every decoded byte is zero");
+    if (bad_at == UINT64_MAX) check(1, "every decoded byte is zero");
     else
         check(0, "every decoded byte is zero (first nonzero at %" PRIu64 ")",
               bad_at);

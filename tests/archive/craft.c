@@ -84,8 +84,7 @@ static void write_archive(const char *path, const uint8_t *data, size_t dlen,
     memcpy(tr + 20, ARC_TRAILER_MAGIC, 4);
     FILE *f = fopen(path, "wb");
     if (!f || fwrite(hdr, 1, sizeof hdr, f) != sizeof hdr ||
-        fwrite(data, 1, dlen, f) != dlen ||
-        fwrite(frame, 1, flen, f) != flen ||
+        fwrite(data, 1, dlen, f) != dlen || fwrite(frame, 1, flen, f) != flen ||
         fwrite(tr, 1, sizeof tr, f) != sizeof tr || fclose(f) != 0)
         die(strerror(errno));
     free(frame);
@@ -125,8 +124,8 @@ static int cmd_name(const char *out, const char *arg, int dir) {
     if (!dir) {
         size_t cap = (size_t)mdlz_compress_bound(sizeof text - 1);
         frame = malloc(cap);
-        if (!frame ||
-            mdlz_compress(frame, cap, &flen, text, sizeof text - 1, 1) != MDLZ_OK)
+        if (!frame || mdlz_compress(frame, cap, &flen, text, sizeof text - 1,
+                                    1) != MDLZ_OK)
             die("cannot compress");
         arc_group g = {0};
         g.offset = ARC_HEADER_SIZE;
@@ -245,12 +244,14 @@ static int cmd_open(const char *path) {
 }
 
 int main(int argc, char **argv) {
-    if (argc == 4 && !strcmp(argv[1], "name")) return cmd_name(argv[2], argv[3], 0);
+    if (argc == 4 && !strcmp(argv[1], "name"))
+        return cmd_name(argv[2], argv[3], 0);
     if (argc == 5 && !strcmp(argv[1], "name") && !strcmp(argv[4], "dir"))
         return cmd_name(argv[2], argv[3], 1);
     if (argc == 4 && !strcmp(argv[1], "toc")) return cmd_toc(argv[2], argv[3]);
     if (argc == 3 && !strcmp(argv[1], "info")) return cmd_info(argv[2]);
-    if (argc == 4 && !strcmp(argv[1], "needs")) return cmd_needs(argv[2], argv[3]);
+    if (argc == 4 && !strcmp(argv[1], "needs"))
+        return cmd_needs(argv[2], argv[3]);
     if (argc == 3 && !strcmp(argv[1], "open")) return cmd_open(argv[2]);
     fprintf(stderr,
             "usage: craft name OUT NAME [dir] | toc OUT HEX | info ARCHIVE |\n"

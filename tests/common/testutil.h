@@ -111,10 +111,10 @@ typedef struct {
 static inline void salad_word(salad *s, const char *w, int capitalize) {
     size_t wl = strlen(w);
     for (size_t k = 0; k < wl && s->i < s->n; k++)
-        s->t[s->i++] = (uint8_t)(capitalize && k == 0 && s->line == 0 &&
-                                         w[k] >= 'a'
-                                     ? w[k] - 32
-                                     : w[k]);
+        s->t[s->i++] =
+            (uint8_t)(capitalize && k == 0 && s->line == 0 && w[k] >= 'a'
+                          ? w[k] - 32
+                          : w[k]);
     s->line += wl + 1;
 }
 
@@ -135,9 +135,10 @@ static inline void salad_sep(salad *s, int eol, char punct) {
  * statistics without long repeats. Deterministic for a seed. */
 static inline uint8_t *make_words(size_t n, uint64_t seed) {
     static const char *const words[] = {
-        TESTUTIL_COMMON_WORDS, "river", "mountain", "committee", "Parliament",
-        "question", "between", "although", "seventeen", "1848", "42.5%",
-        "compression", "arithmetic", "probability", "context", "model"};
+        TESTUTIL_COMMON_WORDS, "river",       "mountain", "committee",
+        "Parliament",          "question",    "between",  "although",
+        "seventeen",           "1848",        "42.5%",    "compression",
+        "arithmetic",          "probability", "context",  "model"};
     const size_t nw = sizeof words / sizeof words[0];
     salad s = {xmalloc(n), n, 0, 0};
     rng r;
@@ -156,13 +157,41 @@ static inline uint8_t *make_words(size_t n, uint64_t seed) {
  * small vocabulary, where every so often a long earlier stretch (1-20 KB)
  * is copied again, sometimes with a word changed. */
 static inline uint8_t *make_text(size_t n) {
-    static const char *const words[] = {
-        TESTUTIL_COMMON_WORDS, "Congress", "Government", "people", "States",
-        "nation", "public", "year", "United", "country", "great", "law",
-        "power", "peace", "war", "treaty", "commerce", "revenue", "duty",
-        "citizens", "Union", "Constitution", "attention", "interest",
-        "subject", "measures", "present", "time", "last", "session",
-        "1790", "1823", "$4,000,000", "17.5%", "(see above)"};
+    static const char *const words[] = {TESTUTIL_COMMON_WORDS,
+                                        "Congress",
+                                        "Government",
+                                        "people",
+                                        "States",
+                                        "nation",
+                                        "public",
+                                        "year",
+                                        "United",
+                                        "country",
+                                        "great",
+                                        "law",
+                                        "power",
+                                        "peace",
+                                        "war",
+                                        "treaty",
+                                        "commerce",
+                                        "revenue",
+                                        "duty",
+                                        "citizens",
+                                        "Union",
+                                        "Constitution",
+                                        "attention",
+                                        "interest",
+                                        "subject",
+                                        "measures",
+                                        "present",
+                                        "time",
+                                        "last",
+                                        "session",
+                                        "1790",
+                                        "1823",
+                                        "$4,000,000",
+                                        "17.5%",
+                                        "(see above)"};
     const size_t nw = sizeof words / sizeof words[0];
     salad s = {xmalloc(n), n, 0, 0};
     uint64_t x = 88172645463325252ull; /* xorshift64 */

@@ -53,7 +53,8 @@ static inline size_t fuzz_chunk(rng *r, size_t max_small) {
     uint32_t v = rng_next32(r);
     switch (v & 15) {
     case 0: return 0;
-    case 1: case 2: return 1 + (v >> 8) % 4096;
+    case 1:
+    case 2: return 1 + (v >> 8) % 4096;
     case 3: return 1 + (v >> 8) % 65536;
     default: return 1 + (v >> 8) % (max_small ? max_small : 1);
     }

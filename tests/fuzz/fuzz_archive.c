@@ -187,7 +187,8 @@ static mdlz_status extract(arc_reader *r, const uint8_t *sel, int threads,
 static void check_reader(arc_reader *r, uint64_t size) {
     const arc_toc *t = arc_reader_toc(r);
     FUZZ_CHECK(arc_reader_size(r) == size, "size %llu, file %llu",
-               (unsigned long long)arc_reader_size(r), (unsigned long long)size);
+               (unsigned long long)arc_reader_size(r),
+               (unsigned long long)size);
     check_toc(t, size);
 
     /* Closures: bounded by the cost of decoding everything. */
@@ -212,8 +213,10 @@ static void check_reader(arc_reader *r, uint64_t size) {
         uint64_t c = arc_closure_cost(t, (uint32_t)i, &docs);
         const arc_entry *e = &t->entries[i];
         if (e->group < 0)
-            FUZZ_CHECK(c == 0 && docs == 0, "entry %zu: cost %llu without a "
-                       "group", i, (unsigned long long)c);
+            FUZZ_CHECK(c == 0 && docs == 0,
+                       "entry %zu: cost %llu without a "
+                       "group",
+                       i, (unsigned long long)c);
         else if (!overflow && c != UINT64_MAX)
             FUZZ_CHECK(c >= e->size && c <= total && docs >= 1 &&
                            docs <= t->n_entries,
@@ -232,8 +235,8 @@ static void check_reader(arc_reader *r, uint64_t size) {
                    t->entries[i].name, all.times[i]);
     if (st != MDLZ_ERROR_NOMEM)
         FUZZ_CHECK((st == MDLZ_OK) == (all.n_failed == 0),
-                   "extract says %s with %zu entries failed",
-                   mdlz_strerror(st), all.n_failed);
+                   "extract says %s with %zu entries failed", mdlz_strerror(st),
+                   all.n_failed);
 
     /* The last file alone: the same verdict. */
     size_t last = n;
@@ -247,8 +250,10 @@ static void check_reader(arc_reader *r, uint64_t size) {
         sel[last] = 1;
         mdlz_status st1 = extract(r, sel, 1, &one);
         for (size_t i = 0; i < n; i++)
-            FUZZ_CHECK(one.times[i] == (i == last), "entry %zu reported %u "
-                       "times, only %zu selected", i, one.times[i], last);
+            FUZZ_CHECK(one.times[i] == (i == last),
+                       "entry %zu reported %u "
+                       "times, only %zu selected",
+                       i, one.times[i], last);
         if (st1 != MDLZ_ERROR_NOMEM)
             FUZZ_CHECK((one.st[last] == MDLZ_OK) == (all.st[last] == MDLZ_OK),
                        "%s alone: %s, with all: %s", t->entries[last].name,
@@ -288,8 +293,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         FUZZ_CHECK(!r, "arc_open failed (%s) but gave a reader",
                    mdlz_strerror(st));
         FUZZ_CHECK(err[0] && err[0] != 'Z' && memchr(err, 0, sizeof err),
-                   "arc_open failed (%s) without a message",
-                   mdlz_strerror(st));
+                   "arc_open failed (%s) without a message", mdlz_strerror(st));
     } else {
         check_reader(r, (uint64_t)fsize);
         arc_close(r);

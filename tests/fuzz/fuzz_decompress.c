@@ -62,8 +62,7 @@ static void stream_decode(const uint8_t *data, size_t size, uint64_t seed,
         size_t in_before = in.pos;
         st = mdlz_decompress_stream(d, &out, &in, &done);
         FUZZ_CHECK(in.pos >= in_before && in.pos <= in.size,
-                   "in.pos %zu outside [%zu, %zu]", in.pos, in_before,
-                   in.size);
+                   "in.pos %zu outside [%zu, %zu]", in.pos, in_before, in.size);
         FUZZ_CHECK(out.pos <= out.size, "out.pos %zu > out.size %zu", out.pos,
                    out.size);
         if (st != MDLZ_OK) {

@@ -56,12 +56,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     mdlz_trailer_info ti;
     mdlz_status st = mdlz_get_trailer_info(&ti, data, size);
     if (size < MDLZ_TRAILER_SIZE) {
-        FUZZ_CHECK(st == MDLZ_ERROR_TRUNCATED, "trailer of %zu bytes: %s",
-                   size, mdlz_strerror(st));
+        FUZZ_CHECK(st == MDLZ_ERROR_TRUNCATED, "trailer of %zu bytes: %s", size,
+                   mdlz_strerror(st));
     } else {
         const uint8_t *t = data + size - MDLZ_TRAILER_SIZE;
-        FUZZ_CHECK((st == MDLZ_OK) == (t[0] == 0), "trailer type %u: %s",
-                   t[0], mdlz_strerror(st));
+        FUZZ_CHECK((st == MDLZ_OK) == (t[0] == 0), "trailer type %u: %s", t[0],
+                   mdlz_strerror(st));
         if (st == MDLZ_OK)
             FUZZ_CHECK(ti.src_size == le64(t + 1) && ti.checksum == le64(t + 9),
                        "trailer fields");
@@ -86,8 +86,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                        "truncated header: decoder %s, consumed %zu of %zu",
                        mdlz_strerror(ds), consumed, size);
         else
-            FUZZ_CHECK(ds == st, "frame info %s, decoder %s",
-                       mdlz_strerror(st), mdlz_strerror(ds));
+            FUZZ_CHECK(ds == st, "frame info %s, decoder %s", mdlz_strerror(st),
+                       mdlz_strerror(ds));
         return 0;
     }
 
@@ -137,10 +137,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
 
     /* The decoder fed the header alone. Just below the model's size: */
-    mdlz_status ds = feed(data, fi.header_size, fi.model_memory - 1,
-                          &consumed, &done);
-    FUZZ_CHECK(ds == MDLZ_ERROR_MEMLIMIT && !done,
-               "limit model_memory - 1: %s", mdlz_strerror(ds));
+    mdlz_status ds =
+        feed(data, fi.header_size, fi.model_memory - 1, &consumed, &done);
+    FUZZ_CHECK(ds == MDLZ_ERROR_MEMLIMIT && !done, "limit model_memory - 1: %s",
+               mdlz_strerror(ds));
     /* At the fuzzers' limit (allocates the model when it fits): */
     ds = feed(data, fi.header_size, FUZZ_MEM_LIMIT, &consumed, &done);
     FUZZ_CHECK(!done, "done after a header");
@@ -150,8 +150,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     else if (fi.n_tools && ds == MDLZ_ERROR_TOOL)
         ; /* a tool this build does not have (checked before retrieval) */
     else if (fi.retrieval)
-        FUZZ_CHECK(ds == MDLZ_ERROR_NEED_INDEX, "retrieval without an index: %s",
-                   mdlz_strerror(ds));
+        FUZZ_CHECK(ds == MDLZ_ERROR_NEED_INDEX,
+                   "retrieval without an index: %s", mdlz_strerror(ds));
     else
         FUZZ_CHECK(ds == MDLZ_OK && consumed == fi.header_size,
                    "model %llu: %s, consumed %zu of %zu",

@@ -58,10 +58,8 @@ static mdlz_status compress_chunked(const mdlz_params *p, const uint8_t *src,
         st = mdlz_compress_stream(c, &out, &in, end, &done);
         FUZZ_CHECK(st == MDLZ_OK, "compress_stream: %s", mdlz_strerror(st));
         FUZZ_CHECK(in.pos >= in_before && in.pos <= in.size,
-                   "in.pos %zu outside [%zu, %zu]", in.pos, in_before,
-                   in.size);
-        FUZZ_CHECK(out.pos <= out.size, "out.pos %zu > %zu", out.pos,
-                   out.size);
+                   "in.pos %zu outside [%zu, %zu]", in.pos, in_before, in.size);
+        FUZZ_CHECK(out.pos <= out.size, "out.pos %zu > %zu", out.pos, out.size);
         FUZZ_CHECK(total + out.pos <= cap, "output beyond the bound %zu", cap);
         memcpy(dst + total, obuf, out.pos);
         total += out.pos;
@@ -95,7 +93,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     p.level = level;
     p.src_size = unknown ? MDLZ_SIZE_UNKNOWN : n;
     if (limited)
-        p.mem_limit = mdlz_level_memory(level) - ((uint64_t)1 << (20 + ((b0 >> 4) & 3)));
+        p.mem_limit =
+            mdlz_level_memory(level) - ((uint64_t)1 << (20 + ((b0 >> 4) & 3)));
     uint64_t seed = (uint64_t)n << 8 | b0;
 
     size_t bound = (size_t)mdlz_compress_bound(n);
@@ -131,8 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                "header size %llu", (unsigned long long)fi.src_size);
     uint64_t dlimit = limited ? p.mem_limit : mdlz_level_memory(level);
     FUZZ_CHECK(fi.model_memory <= dlimit, "model %llu > limit %llu",
-               (unsigned long long)fi.model_memory,
-               (unsigned long long)dlimit);
+               (unsigned long long)fi.model_memory, (unsigned long long)dlimit);
     mdlz_trailer_info ti;
     st = mdlz_get_trailer_info(&ti, a, a_size);
     FUZZ_CHECK(st == MDLZ_OK, "trailer info: %s", mdlz_strerror(st));

@@ -132,8 +132,7 @@ static void clear_dir(const char *dir) {
     str_list_free(&entries);
 }
 
-void seed(const char *target, const char *name, const void *p,
-                 size_t n) {
+void seed(const char *target, const char *name, const void *p, size_t n) {
     char dir[4096], path[4096];
     join(dir, sizeof dir, out_root, target);
     join(path, sizeof path, dir, name);
@@ -171,12 +170,14 @@ static void make_inputs(void) {
         put(&inputs[IN_TEXT].data, line, (size_t)k);
     }
     inputs[IN_RANDOM].name = "random";
-    for (int i = 0; i < 1024; i++) put8(&inputs[IN_RANDOM].data, rng_next32(&seed_rng) & 0xff);
+    for (int i = 0; i < 1024; i++)
+        put8(&inputs[IN_RANDOM].data, rng_next32(&seed_rng) & 0xff);
     inputs[IN_REPEAT].name = "repeat";
     for (int i = 0; i < 1500; i++)
         put8(&inputs[IN_REPEAT].data, i % 97 == 50 ? 'X' : "abcab"[i % 5]);
     inputs[IN_BINARY].name = "binary";
-    for (uint32_t i = 0; i < 300; i++) put32(&inputs[IN_BINARY].data, i * 3 + (i >> 4));
+    for (uint32_t i = 0; i < 300; i++)
+        put32(&inputs[IN_BINARY].data, i * 3 + (i >> 4));
     inputs[IN_UTF8].name = "utf8";
     for (int i = 0; i < 40; i++) {
         static const char u[] = "na\xc3\xafve caf\xc3\xa9 \xe2\x82\xac 12 "
@@ -227,7 +228,8 @@ static int verify(const char *path) {
         }
     }
     fclose(f);
-    if (!problems) printf("ok - %u seeds generated, the valid ones decode\n", seeds);
+    if (!problems)
+        printf("ok - %u seeds generated, the valid ones decode\n", seeds);
     printf("%u passed, %u failed\n", problems ? 0 : 1, problems);
     return problems || !seeds ? 1 : 0;
 }

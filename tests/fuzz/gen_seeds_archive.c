@@ -139,7 +139,8 @@ static void emit(const char *name, const uint8_t *a, size_t n) {
     size_t blen = (size_t)fi.src_size, got = 0;
     uint8_t *body = xmalloc(blen + 1);
     if (mdlz_decompress(body, blen, &got, a + toc_off, (size_t)toc_len, 0) !=
-            MDLZ_OK || got != blen)
+            MDLZ_OK ||
+        got != blen)
         die("TOC decode");
     uint64_t dlen = toc_off - ARC_HEADER_SIZE;
     buf = xmalloc(1 + 10 + (size_t)dlen + blen);
@@ -210,8 +211,8 @@ static void empty_archive(void) {
     static const struct {
         const char *name;
         uint8_t type;
-    } ents[] = {{"empty/zero", ARC_FILE}, {"empty", ARC_DIR},
-                {"empty/dir", ARC_DIR}};
+    } ents[] = {
+        {"empty/zero", ARC_FILE}, {"empty", ARC_DIR}, {"empty/dir", ARC_DIR}};
     arc_toc t = {0};
     for (size_t i = 0; i < sizeof ents / sizeof ents[0]; i++) {
         arc_entry e = {0};
@@ -231,7 +232,8 @@ static void empty_archive(void) {
     memcpy(a, ARC_MAGIC, 8);
     a[8] = ARC_VERSION;
     le32(a + 12, XXH32(a, 12, 0));
-    if (mdlz_compress(a + ARC_HEADER_SIZE, cap, &flen, body, blen, 1) != MDLZ_OK)
+    if (mdlz_compress(a + ARC_HEADER_SIZE, cap, &flen, body, blen, 1) !=
+        MDLZ_OK)
         die("mdlz_compress");
     uint8_t *tr = a + ARC_HEADER_SIZE + flen;
     le64(tr, ARC_HEADER_SIZE);
@@ -293,7 +295,8 @@ int main(int argc, char **argv) {
     for (int i = 0; i < 24; i++) {
         char rel[64];
         snprintf(rel, sizeof rel, "text/%c/f%02d.txt", i % 2 ? 'b' : 'a', i);
-        text_file(rel, i % 3 == 0 ? 90 : 200 + 17 * (size_t)i, 100 + (uint64_t)i);
+        text_file(rel, i % 3 == 0 ? 90 : 200 + 17 * (size_t)i,
+                  100 + (uint64_t)i);
     }
     archive("text", 1024, 1, (const char *const[]){"text"}, 1);
     archive("text-depth2", 768, 2, (const char *const[]){"text"}, 1);

@@ -121,7 +121,8 @@ int main(int argc, char **argv) {
     }
     double t0 = now_seconds();
     for (int i = first; i < argc; i++) run_path(argv[i]);
-    printf("replayed %lu inputs in %.2f s\n", n_passed + n_failed, now_seconds() - t0);
+    printf("replayed %lu inputs in %.2f s\n", n_passed + n_failed,
+           now_seconds() - t0);
     printf("%lu passed, %lu failed\n", n_passed, n_failed);
     if (n_passed + n_failed == 0) {
         printf("no inputs found\n");

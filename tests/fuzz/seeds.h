@@ -35,8 +35,17 @@ typedef struct {
     buf data;
 } input;
 
-enum { IN_EMPTY, IN_ONE, IN_TEXT, IN_RANDOM, IN_REPEAT, IN_BINARY, IN_UTF8,
-       IN_ZEROS, N_INPUTS };
+enum {
+    IN_EMPTY,
+    IN_ONE,
+    IN_TEXT,
+    IN_RANDOM,
+    IN_REPEAT,
+    IN_BINARY,
+    IN_UTF8,
+    IN_ZEROS,
+    N_INPUTS
+};
 extern input inputs[N_INPUTS];
 
 /* ---- seeds_hand.c: hand-built streams (docs/format.md) ---------------------- */

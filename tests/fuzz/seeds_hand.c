@@ -73,10 +73,8 @@ buf build(const hdr_spec *h, const buf *data, const char *kinds) {
     size_t nb = strlen(kinds), off = 0;
     for (size_t i = 0; i < nb; i++) {
         size_t len = (data->n - off) / (nb - i);
-        if (kinds[i] == 'z')
-            put_zstd(&s, data->p + off, len);
-        else
-            put_raw(&s, data->p + off, len);
+        if (kinds[i] == 'z') put_zstd(&s, data->p + off, len);
+        else put_raw(&s, data->p + off, len);
         off += len;
     }
     put_trailer(&s, data->p, data->n);
@@ -138,14 +136,22 @@ void corrupt_streams(void) {
         const char *name;
         int kind;
     } blk[] = {
-        {"blk-raw-size0", 0},       {"blk-raw-too-big", 1},
-        {"blk-cm-payload-gt-raw", 2}, {"blk-cm-empty-payload", 3},
-        {"blk-type4", 4},           {"blk-zstd-garbage", 5},
-        {"blk-zstd-short", 6},      {"blk-raw-bad-xxh32", 7},
-        {"trl-size", 8},            {"trl-xxh64", 9},
-        {"hdr-size-gt-data", 10},   {"hdr-size-lt-data", 11},
-        {"trl-cut", 12},            {"blk-zstd-two-frames", 13},
-        {"blk-zstd-skippable", 14}, {"blk-cm-garbage", 15},
+        {"blk-raw-size0", 0},
+        {"blk-raw-too-big", 1},
+        {"blk-cm-payload-gt-raw", 2},
+        {"blk-cm-empty-payload", 3},
+        {"blk-type4", 4},
+        {"blk-zstd-garbage", 5},
+        {"blk-zstd-short", 6},
+        {"blk-raw-bad-xxh32", 7},
+        {"trl-size", 8},
+        {"trl-xxh64", 9},
+        {"hdr-size-gt-data", 10},
+        {"hdr-size-lt-data", 11},
+        {"trl-cut", 12},
+        {"blk-zstd-two-frames", 13},
+        {"blk-zstd-skippable", 14},
+        {"blk-cm-garbage", 15},
         {"blk-zstd-long", 16},
     };
     for (size_t i = 0; i < sizeof blk / sizeof blk[0]; i++) {
@@ -157,9 +163,7 @@ void corrupt_streams(void) {
         }
         put_header(&s, &h);
         switch (blk[i].kind) {
-        case 0:
-            put8(&s, 2), put32(&s, 0), put32(&s, XXH32(abc, 0, 0));
-            break;
+        case 0: put8(&s, 2), put32(&s, 0), put32(&s, XXH32(abc, 0, 0)); break;
         case 1:
             put8(&s, 2), put32(&s, 65537), put32(&s, 0), put(&s, abc, 20);
             break;

@@ -49,7 +49,8 @@ static buf compress_params(const buf *src, const mdlz_params *p,
     int done = 0;
     mdlz_inbuf in = {src->p, src->n, 0};
     mdlz_outbuf o = {out.p, cap, 0};
-    while (st == MDLZ_OK && !done) st = mdlz_compress_stream(c, &o, &in, 1, &done);
+    while (st == MDLZ_OK && !done)
+        st = mdlz_compress_stream(c, &o, &in, 1, &done);
     mdlz_cctx_free(c);
     if (st != MDLZ_OK) {
         problem("compress_stream(%zu bytes, level %d): %s", src->n, p->level,
@@ -66,7 +67,8 @@ static void check_valid(const char *name, const buf *s, const uint8_t *orig,
     size_t cap = orig_n ? orig_n : 1, n;
     uint8_t *dst = malloc(cap);
     if (!dst) die("malloc");
-    mdlz_status st = mdlz_decompress(dst, cap, &n, s->p, s->n, (uint64_t)256 << 20);
+    mdlz_status st =
+        mdlz_decompress(dst, cap, &n, s->p, s->n, (uint64_t)256 << 20);
     if (st != MDLZ_OK || n != orig_n || (n && memcmp(dst, orig, n)))
         problem("%s: a valid stream does not decode to its input: %s", name,
                 mdlz_strerror(st));
@@ -109,8 +111,8 @@ static void valid(const char *name, const buf *s, const buf *orig) {
 }
 
 void level_streams(void) {
-    static const int ins[] = {IN_EMPTY, IN_ONE, IN_TEXT, IN_RANDOM, IN_REPEAT,
-                              IN_BINARY};
+    static const int ins[] = {IN_EMPTY,  IN_ONE,    IN_TEXT,
+                              IN_RANDOM, IN_REPEAT, IN_BINARY};
     for (int level = 1; level <= 3; level++)
         for (size_t i = 0; i < sizeof ins / sizeof ins[0]; i++) {
             const input *in = &inputs[ins[i]];
@@ -160,7 +162,9 @@ void custom_streams(void) {
         {"custom-mtab-gt-win", {3, 16, 16, 16, 20, 0, 0x05, 0, 0}, rep, "rz"},
         {"custom-block24", {5, 24, 16, 16, 12, 0, 0x15, 0, 0}, rep, "z"},
         {"custom-memlimit", {9, 20, 20, 30, 12, 0, 0x07, 0, 0}, text, "r"},
-        {"custom-many-blocks", {1, 16, 16, 16, 12, 0, 0x27, 0, 0}, rep,
+        {"custom-many-blocks",
+         {1, 16, 16, 16, 12, 0, 0x27, 0, 0},
+         rep,
          "rrrrrrrrrrrrrrrrrrrzrrrrrrrrrr"},
     };
     for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {
@@ -219,8 +223,15 @@ void custom_streams(void) {
     trunc_variants("splice", &s, cuts, sizeof cuts / sizeof cuts[0]);
     size_t tail[] = {s.n - 17, s.n - 10, s.n - 1};
     trunc_variants("splice", &s, tail, 3);
-    size_t fl[] = {18, 19, 23, 27, 40, fi.header_size + 13 + payload,
-                   fi.header_size + 13 + payload + 2, s.n - 17, s.n - 16,
+    size_t fl[] = {18,
+                   19,
+                   23,
+                   27,
+                   40,
+                   fi.header_size + 13 + payload,
+                   fi.header_size + 13 + payload + 2,
+                   s.n - 17,
+                   s.n - 16,
                    s.n - 5};
     flip_variants("splice", &s, fl, sizeof fl / sizeof fl[0]);
     buf_free(&s);
@@ -237,13 +248,13 @@ void variants_of_l1_text(void) {
         buf_free(&base);
         return;
     }
-    static const size_t cuts[] = {1, 4, 5, 6, 14, 21, 25, 26, 27, 30, 38, 39,
-                                  60};
+    static const size_t cuts[] = {1,  4,  5,  6,  14, 21, 25,
+                                  26, 27, 30, 38, 39, 60};
     trunc_variants("l1-text", &base, cuts, sizeof cuts / sizeof cuts[0]);
     size_t tail[] = {n - 18, n - 17, n - 9, n - 1};
     trunc_variants("l1-text", &base, tail, 4);
-    size_t fl[] = {0, 4, 5, 6, 7, 11, 14, 22, 26, 27, 31, 35, 39, 45, n / 2,
-                   n - 20, n - 17, n - 16, n - 8, n - 1};
+    size_t fl[] = {0,  4,  5,  6,  7,     11,     14,     22,     26,    27,
+                   31, 35, 39, 45, n / 2, n - 20, n - 17, n - 16, n - 8, n - 1};
     flip_variants("l1-text", &base, fl, sizeof fl / sizeof fl[0]);
 
     buf v = copy(base.p, n);

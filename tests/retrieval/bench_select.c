@@ -95,14 +95,14 @@ static int run_once(const char *index, const uint8_t *text, size_t len,
     if (mdlz_index_pin(ix, NULL)) goto fail;
     double c2 = cpu_ms();
     n = mdlz_index_select(ix, text, len, max_terms, max_docs, UINT64_MAX, NULL,
-                         0, refs);
+                          0, refs);
     double c3 = cpu_ms();
     if (n < 0) goto fail;
     for (int i = 0; i < n; i++) {
         uint8_t *body;
         size_t blen;
         if (mdlz_index_get(ix, refs[i].id, refs[i].hash, &body, &blen, NULL,
-                          0)) {
+                           0)) {
             n = -1;
             goto fail;
         }
@@ -112,12 +112,12 @@ static int run_once(const char *index, const uint8_t *text, size_t len,
     *t = (run_times){c1 - c0, c2 - c1, c3 - c2, c4 - c3, c4 - c0, w4 - w0};
     for (int k = 0; k < nwin; k++) {
         size_t wlen = window < len ? window : len;
-        size_t off = nwin > 1 ? (len - wlen) * (size_t)k / (size_t)(nwin - 1)
-                              : 0;
+        size_t off =
+            nwin > 1 ? (len - wlen) * (size_t)k / (size_t)(nwin - 1) : 0;
         mdlz_index_docref w[64];
         double c5 = cpu_ms();
         if (mdlz_index_select(ix, text + off, wlen, max_terms, max_docs,
-                             UINT64_MAX, NULL, 0, w) < 0) {
+                              UINT64_MAX, NULL, 0, w) < 0) {
             n = -1;
             goto fail;
         }
@@ -168,8 +168,8 @@ int main(int argc, char **argv) {
     double *t_get = calloc((size_t)nfiles, sizeof(double));
     double *t_all = calloc((size_t)nfiles, sizeof(double));
     double *t_wall = calloc((size_t)nfiles, sizeof(double));
-    double *t_win = calloc((size_t)nfiles * (size_t)(nwin > 0 ? nwin : 1),
-                           sizeof(double));
+    double *t_win =
+        calloc((size_t)nfiles * (size_t)(nwin > 0 ? nwin : 1), sizeof(double));
     int nw = 0;
     if (!t_open || !t_pin || !t_sel || !t_get || !t_all || !t_wall || !t_win)
         return 1;
@@ -202,9 +202,10 @@ int main(int argc, char **argv) {
                 }
                 continue;
             }
-            best = (run_times){min2(best.open, t.open), min2(best.pin, t.pin),
-                               min2(best.sel, t.sel), min2(best.get, t.get),
-                               min2(best.all, t.all), min2(best.wall, t.wall)};
+            best =
+                (run_times){min2(best.open, t.open), min2(best.pin, t.pin),
+                            min2(best.sel, t.sel),   min2(best.get, t.get),
+                            min2(best.all, t.all),   min2(best.wall, t.wall)};
             for (int k = 0; k < nwin; k++) wbest[k] = min2(wbest[k], win[k]);
         }
         t_open[f] = best.open;

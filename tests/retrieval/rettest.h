@@ -44,12 +44,12 @@ static inline mdlz_index *open_new(const char *name) {
     return ix;
 }
 
-static inline int64_t add_text(mdlz_index *ix, const char *name, const char *text,
-                        int *dup) {
+static inline int64_t add_text(mdlz_index *ix, const char *name,
+                               const char *text, int *dup) {
     int64_t id = -1;
     int d = 0;
     if (mdlz_index_add_buffer(ix, name, (const uint8_t *)text, strlen(text),
-                             NULL, &id, &d))
+                              NULL, &id, &d))
         return -1;
     if (dup) *dup = d;
     return id;

@@ -48,7 +48,8 @@ static void test_open(void) {
     sqlite3_open(path, &db);
     sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL);
     sqlite3_close(db);
-    check(mdlz_index_open(&ix, path, MDLZ_INDEX_CREATE, err, sizeof err) == -1 &&
+    check(mdlz_index_open(&ix, path, MDLZ_INDEX_CREATE, err, sizeof err) ==
+                  -1 &&
               strstr(err, "not an mdlz index"),
           "open: MDLZ_INDEX_CREATE refuses another application's database (%s)",
           err);
@@ -62,7 +63,8 @@ static void test_open(void) {
     mdlz_index *w = open_new("empty.db");
     mdlz_index_close(w);
     int ok = mdlz_index_open(&ix, path, MDLZ_INDEX_READ, err, sizeof err) == 0;
-    check(ok, "open: MDLZ_INDEX_READ of a created index works (%s)", ok ? "" : err);
+    check(ok, "open: MDLZ_INDEX_READ of a created index works (%s)",
+          ok ? "" : err);
     if (ok) {
         int dup;
         check(add_text(ix, "x", "some text", &dup) == -1 &&
@@ -113,8 +115,8 @@ static void test_add(void) {
     };
     for (size_t i = 0; i < sizeof binary / sizeof binary[0]; i++) {
         int rc = mdlz_index_add_buffer(ix, binary[i].name,
-                                      (const uint8_t *)binary[i].body,
-                                      binary[i].len, NULL, &id, &dup);
+                                       (const uint8_t *)binary[i].body,
+                                       binary[i].len, NULL, &id, &dup);
         check(rc == -1 && strstr(mdlz_index_errmsg(ix), "binary") &&
                   strstr(mdlz_index_errmsg(ix), binary[i].name),
               "add: binary '%s' refused (%s)", binary[i].name,
@@ -125,7 +127,7 @@ static void test_add(void) {
     mdlz_index_add_opts force = {0};
     force.force = 1;
     check(mdlz_index_add_buffer(ix, "nul", (const uint8_t *)"abc\0def", 7,
-                               &force, &id, &dup) == 0 &&
+                                &force, &id, &dup) == 0 &&
               id == 3 && !dup,
           "add: --force adds a binary document");
     uint8_t *body;
@@ -152,11 +154,12 @@ static void test_add(void) {
     mdlz_index_add_opts small = {0};
     small.max_size = 10;
     check(mdlz_index_add_buffer(ix, "big", (const uint8_t *)"0123456789A", 11,
-                               &small, &id, &dup) == -1 &&
+                                &small, &id, &dup) == -1 &&
               strstr(mdlz_index_errmsg(ix), "size limit"),
           "add: over --max-size refused (%s)", mdlz_index_errmsg(ix));
     check(mdlz_index_add_buffer(ix, "fits", (const uint8_t *)"0123456789", 10,
-                               &small, &id, &dup) == 0 && id == 4,
+                                &small, &id, &dup) == 0 &&
+              id == 4,
           "add: exactly --max-size accepted");
     check(add_text(ix, "empty", "", &dup) == 5, "add: an empty document");
 
@@ -255,9 +258,9 @@ static void test_remove(void) {
     int64_t bin_id, l1_id;
     int dup;
     mdlz_index_add_buffer(ix, "nul", (const uint8_t *)"abc\0def ghi", 11,
-                         &force, &bin_id, &dup);
+                          &force, &bin_id, &dup);
     mdlz_index_add_buffer(ix, "latin1", (const uint8_t *)"caf\xe9 au lait", 12,
-                         &force, &l1_id, &dup);
+                          &force, &l1_id, &dup);
     check(mdlz_index_remove(ix, bin_id, NULL, &removed) == 0 && removed == 1 &&
               mdlz_index_remove(ix, l1_id, NULL, &removed) == 0 && removed == 1,
           "rm: binary documents added with --force");
@@ -265,8 +268,9 @@ static void test_remove(void) {
     sqlite3 *db;
     tmp_path(path, sizeof path, "rm.db");
     int integrity = sqlite3_open(path, &db) == SQLITE_OK &&
-                    sqlite3_exec(db, "INSERT INTO documents_fts(documents_fts) "
-                                     "VALUES('integrity-check')",
+                    sqlite3_exec(db,
+                                 "INSERT INTO documents_fts(documents_fts) "
+                                 "VALUES('integrity-check')",
                                  NULL, NULL, NULL) == SQLITE_OK;
     sqlite3_close(db);
     check(integrity, "rm: FTS5 integrity-check passes after removals");
@@ -298,9 +302,11 @@ static void test_remove(void) {
      * fails the statement (RAISE(FAIL) keeps the row) */
     tmp_path(path, sizeof path, "rm.db");
     sqlite3_open(path, &db);
-    sqlite3_exec(db, "CREATE TRIGGER boom AFTER INSERT ON documents "
-                     "WHEN NEW.name = 'boom' BEGIN SELECT RAISE(FAIL, 'boom'); "
-                     "END", NULL, NULL, NULL);
+    sqlite3_exec(db,
+                 "CREATE TRIGGER boom AFTER INSERT ON documents "
+                 "WHEN NEW.name = 'boom' BEGIN SELECT RAISE(FAIL, 'boom'); "
+                 "END",
+                 NULL, NULL, NULL);
     sqlite3_close(db);
     char err[512];
     mdlz_index_open(&ix, path, MDLZ_INDEX_WRITE, err, sizeof err);
@@ -313,8 +319,8 @@ static void test_remove(void) {
     add_text(ix, "fine", "perfectly fine words", NULL);
     check(add_text(ix, "boom", "exploding words", NULL) == -1,
           "add: failing halfway inside a transaction");
-    check(mdlz_index_commit(ix) == -1 && strstr(mdlz_index_errmsg(ix),
-                                               "rolled back") &&
+    check(mdlz_index_commit(ix) == -1 &&
+              strstr(mdlz_index_errmsg(ix), "rolled back") &&
               fingerprint(ix) == before && count_docs(ix) == 2,
           "transaction: commit after a halfway failure rolls back (%s)",
           mdlz_index_errmsg(ix));
@@ -324,7 +330,8 @@ static void test_remove(void) {
           "transaction: the next one commits");
     check(ret_terms_verify(ix) == 0,
           "term tables: in step after adds, rms, rollbacks and a failed "
-          "commit (%s)", mdlz_index_errmsg(ix));
+          "commit (%s)",
+          mdlz_index_errmsg(ix));
     mdlz_index_close(ix);
 }
 
@@ -347,13 +354,13 @@ static void test_pin(void) {
     int64_t id = add_text(w, "two", "granite quarry granite", NULL);
     mdlz_index_docref ref[4];
     const char *q = "granite";
-    int n = mdlz_index_select(r, (const uint8_t *)q, strlen(q), 4, 4, UINT64_MAX,
-                             NULL, 0, ref);
+    int n = mdlz_index_select(r, (const uint8_t *)q, strlen(q), 4, 4,
+                              UINT64_MAX, NULL, 0, ref);
     check(fingerprint(r) == fp0 && n == 1 && ref[0].id == 1,
           "pin: a concurrent add is not seen while pinned");
     mdlz_index_unpin(r);
     n = mdlz_index_select(r, (const uint8_t *)q, strlen(q), 4, 4, UINT64_MAX,
-                         NULL, 0, ref);
+                          NULL, 0, ref);
     check(fingerprint(r) == fingerprint(w) && fingerprint(r) != fp0 && n == 2 &&
               ref[0].id == id,
           "pin: seen after unpin");
@@ -380,7 +387,8 @@ static int on_hit(void *user, const mdlz_index_hit *h) {
 
 static void test_search(void) {
     mdlz_index *ix = open_new("search.db");
-    add_text(ix, "a", "Lorem ipsum dolor sit amet, consectetur adipiscing", NULL);
+    add_text(ix, "a", "Lorem ipsum dolor sit amet, consectetur adipiscing",
+             NULL);
     add_text(ix, "b", "The Quick brown fox jumps over the lazy dog", NULL);
     add_text(ix, "c", "quick quick quick: a fox is quick", NULL);
     hits h = {0, 0, ""};

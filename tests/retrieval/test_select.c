@@ -20,13 +20,17 @@
 /* ---- tokenizer ------------------------------------------------------------------ */
 
 static void test_tokens(void) {
-    const char *text = "Don\xe2\x80\x99t stop\xe2\x80\x94the \xe2\x80\x9cQuick\xe2"
-                       "\x80\x9d fox, na\xc3\xafve\xc2\xa0x2 \xc2\xb5m "
-                       "\xe2\x94\x82" "cell\xe2\x94\x82 a\xe2\x86\x92" "b "
-                       "\xe2\x91\xa0x";
-    const char *want[] = {"don", "t", "stop", "the", "quick", "fox",
-                          "na\xc3\xafve", "x2", "\xc2\xb5m", "cell", "a", "b",
-                          "\xe2\x91\xa0x"};
+    const char *text =
+        "Don\xe2\x80\x99t stop\xe2\x80\x94the \xe2\x80\x9cQuick\xe2"
+        "\x80\x9d fox, na\xc3\xafve\xc2\xa0x2 \xc2\xb5m "
+        "\xe2\x94\x82"
+        "cell\xe2\x94\x82 a\xe2\x86\x92"
+        "b "
+        "\xe2\x91\xa0x";
+    const char *want[] = {
+        "don",          "t",  "stop",      "the",  "quick", "fox",
+        "na\xc3\xafve", "x2", "\xc2\xb5m", "cell", "a",     "b",
+        "\xe2\x91\xa0x"};
     ret_tokenizer t;
     size_t s, n, k = 0;
     int ok = 1;
@@ -48,9 +52,21 @@ static void test_tokens(void) {
  * random mixes of ASCII, separators, other UTF-8 and invalid bytes. */
 static void test_counter_matches_tokenizer(void) {
     static const char *const pieces[] = {
-        "a", "Z", "7", " ", ".", "\n", "\xe2\x80\x94", "\xc3\xaf",
-        "\xe2\x94\x82", "\xe2\x91\xa0", "\xff", "\xc3", "\xf0\x9f\x98\x80",
-        "\xc2\xa0", "xyzzy",
+        "a",
+        "Z",
+        "7",
+        " ",
+        ".",
+        "\n",
+        "\xe2\x80\x94",
+        "\xc3\xaf",
+        "\xe2\x94\x82",
+        "\xe2\x91\xa0",
+        "\xff",
+        "\xc3",
+        "\xf0\x9f\x98\x80",
+        "\xc2\xa0",
+        "xyzzy",
         "QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ"};
     rng r;
     rng_seed(&r, 42);
@@ -96,11 +112,16 @@ static void test_counter_matches_tokenizer(void) {
  * FTS5 (unicode61) index of that text: the two tokenizers agree. */
 static void test_tokens_agree(void) {
     const char *text =
-        "It\xe2\x80\x99s 3.14 \xe2\x80\x94 the \xe2\x80\x9c" "FTS5\xe2\x80\x9d "
+        "It\xe2\x80\x99s 3.14 \xe2\x80\x94 the \xe2\x80\x9c"
+        "FTS5\xe2\x80\x9d "
         "tokenizer\xe2\x80\xa6 e-mail: a_b@c.org; x86_64 (C++) \xc2\xab"
-        "quoted\xc2\xbb \xc2\xa9 2024 \xe2\x80\xa2 item\xc2\xa0two 5\xc3\x97" "7 "
-        "tab\there\r\nCamelCase ALLCAPS \xef\xbb\xbf" "bom \xe3\x80\x80wide "
-        "\xe2\x94\x82" "cell\xe2\x94\x82 x\xe2\x86\x92y \xe2\x9f\xa8" "angle"
+        "quoted\xc2\xbb \xc2\xa9 2024 \xe2\x80\xa2 item\xc2\xa0two 5\xc3\x97"
+        "7 "
+        "tab\there\r\nCamelCase ALLCAPS \xef\xbb\xbf"
+        "bom \xe3\x80\x80wide "
+        "\xe2\x94\x82"
+        "cell\xe2\x94\x82 x\xe2\x86\x92y \xe2\x9f\xa8"
+        "angle"
         "\xe2\x9f\xa9";
     mdlz_index *ix = open_new("agree.db");
     add_text(ix, "t", text, NULL);
@@ -110,8 +131,10 @@ static void test_tokens_agree(void) {
     sqlite3_stmt *st;
     tmp_path(path, sizeof path, "agree.db");
     sqlite3_open(path, &db);
-    sqlite3_exec(db, "CREATE VIRTUAL TABLE temp.v USING "
-                     "fts5vocab(main, 'documents_fts', 'row')", NULL, NULL, NULL);
+    sqlite3_exec(db,
+                 "CREATE VIRTUAL TABLE temp.v USING "
+                 "fts5vocab(main, 'documents_fts', 'row')",
+                 NULL, NULL, NULL);
     sqlite3_prepare_v2(db, "SELECT doc FROM temp.v WHERE term = ?1", -1, &st,
                        NULL);
     ret_tokenizer t;
@@ -124,8 +147,7 @@ static void test_tokens_agree(void) {
             w[i] = (char)ret_lower((uint8_t)text[s + i]);
         w[n < 63 ? n : 63] = 0;
         sqlite3_bind_text(st, 1, w, -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            found++;
+        if (sqlite3_step(st) == SQLITE_ROW) found++;
         else if (strlen(missing) + strlen(w) + 2 < sizeof missing)
             strcat(strcat(missing, " "), w);
         sqlite3_reset(st);
@@ -185,7 +207,8 @@ static int build_select_index(const char *name, mdlz_index **out) {
     return mdlz_index_commit(*out);
 }
 
-static int same_refs(const mdlz_index_docref *a, int na, const mdlz_index_docref *b, int nb) {
+static int same_refs(const mdlz_index_docref *a, int na,
+                     const mdlz_index_docref *b, int nb) {
     if (na != nb) return 0;
     for (int i = 0; i < na; i++)
         if (a[i].id != b[i].id || a[i].hash != b[i].hash ||
@@ -266,7 +289,7 @@ static void test_select(void) {
           "select: empty text selects none");
     const char *unknown = "zzzq xxyyq qqqw";
     check(mdlz_index_select(ix, (const uint8_t *)unknown, strlen(unknown), 8,
-                           10, UINT64_MAX, NULL, 0, r3) == 0,
+                            10, UINT64_MAX, NULL, 0, r3) == 0,
           "select: words not in the index select none");
     check(mdlz_index_select(ix, t, tl, 0, 10, UINT64_MAX, NULL, 0, r3) == 0 &&
               mdlz_index_select(ix, t, tl, 8, 0, UINT64_MAX, NULL, 0, r3) == 0,
@@ -375,8 +398,8 @@ static int ref_select(char **docs, int nd, const char *query, int max_terms,
                         (uint64_t)((unsigned __int128)dl * 49152 * N / total);
         uint64_t k = norm * 6 / 5;
         for (size_t j = 0; j < nt; j++) {
-            uint64_t tf = ref_tf(&ds[d], q.arena + terms[j].t->off,
-                                 terms[j].t->len);
+            uint64_t tf =
+                ref_tf(&ds[d], q.arena + terms[j].t->off, terms[j].t->len);
             if (!tf) continue;
             any = 1;
             uint64_t sat = (uint64_t)((unsigned __int128)(tf << 16) *
@@ -412,7 +435,9 @@ static void test_reference(void) {
     const char *queries[] = {
         "The volcano erupted: lava and magma, ash from the crater",
         "the orchestra and the conductor; a violin melody in tempo",
-        "compiler", "the of and", "document 17 ocean engine reef gear",
+        "compiler",
+        "the of and",
+        "document 17 ocean engine reef gear",
     };
     int ok = 1, ok_ex = 1, n_ex = 0;
     for (size_t qi = 0; qi < sizeof queries / sizeof queries[0]; qi++) {
@@ -424,22 +449,24 @@ static void test_reference(void) {
                 mdlz_index_docref got[ND];
                 int nw = ref_select(docs, ND, queries[qi], mt, md, want);
                 int ng = mdlz_index_select(ix, (const uint8_t *)queries[qi],
-                                          strlen(queries[qi]), mt, md,
-                                          UINT64_MAX, NULL, 0, got);
+                                           strlen(queries[qi]), mt, md,
+                                           UINT64_MAX, NULL, 0, got);
                 int same = nw == ng;
                 for (int i = 0; same && i < nw; i++)
                     same = got[i].id == want[i];
                 if (!same) {
-                    fprintf(stderr, "query %zu, %d terms, %d documents: "
-                            "%d vs %d\n", qi, mt, md, ng, nw);
+                    fprintf(stderr,
+                            "query %zu, %d terms, %d documents: "
+                            "%d vs %d\n",
+                            qi, mt, md, ng, nw);
                     ok = 0;
                 }
                 if (md != ND || nw < 8) continue;
                 /* past the first candidates: exclude all but the last 2 */
                 int nx = nw - 2;
                 ng = mdlz_index_select(ix, (const uint8_t *)queries[qi],
-                                      strlen(queries[qi]), mt, 2, UINT64_MAX,
-                                      want, nx, got);
+                                       strlen(queries[qi]), mt, 2, UINT64_MAX,
+                                       want, nx, got);
                 ok_ex &= ng == 2 && got[0].id == want[nx] &&
                          got[1].id == want[nx + 1];
                 n_ex++;
@@ -462,8 +489,8 @@ static void select_all(mdlz_index *ix, mdlz_index_docref r[4][10], int n[4]) {
                               "the of and document", "melody harmony reef"};
     for (int q = 0; q < 4; q++)
         n[q] = mdlz_index_select(ix, (const uint8_t *)queries[q],
-                                strlen(queries[q]), 8, 10, UINT64_MAX, NULL, 0,
-                                r[q]);
+                                 strlen(queries[q]), 8, 10, UINT64_MAX, NULL, 0,
+                                 r[q]);
 }
 
 /* The same documents under the same ids, reached by two sequences: one
@@ -514,7 +541,8 @@ static void test_incremental(void) {
     ok &= mdlz_index_commit(b) == 0;
     check(ok && ret_terms_verify(b) == 0,
           "term tables: in step after a transaction of adds and removals "
-          "(%s)", mdlz_index_errmsg(b));
+          "(%s)",
+          mdlz_index_errmsg(b));
     check(fingerprint(a) == fingerprint(b),
           "term tables: both sequences reach the same fingerprint");
     mdlz_index_docref ra[4][10], rb[4][10];
@@ -561,7 +589,8 @@ static void test_incremental(void) {
     ok &= mdlz_index_commit(c) == 0;
     check(ok && ret_terms_verify(c) == 0,
           "term tables: in step after adds, a removal of one of them and "
-          "more adds in one transaction (%s)", mdlz_index_errmsg(c));
+          "more adds in one transaction (%s)",
+          mdlz_index_errmsg(c));
     mdlz_index_close(c);
 
     /* a rolled back transaction leaves the tables as they were */
@@ -583,7 +612,7 @@ static void test_incremental(void) {
     ok = mdlz_index_commit(b) == 0 && ret_terms_verify(b) == 0;
     mdlz_index_docref r[10];
     check(ok && mdlz_index_select(b, (const uint8_t *)"volcano lava", 12, 8, 10,
-                                 UINT64_MAX, NULL, 0, r) == 0,
+                                  UINT64_MAX, NULL, 0, r) == 0,
           "term tables: empty when every document is removed");
     mdlz_index_close(a);
     mdlz_index_close(b);
@@ -618,12 +647,13 @@ static void test_read_only(void) {
     char path[600], err[512];
     tmp_path(path, sizeof path, "ro.db");
     uint64_t before = file_hash(path);
-    int ok = mdlz_index_open(&ix, path, MDLZ_INDEX_READ, err, sizeof err) == 0 &&
-             mdlz_index_pin(ix, NULL) == 0;
+    int ok =
+        mdlz_index_open(&ix, path, MDLZ_INDEX_READ, err, sizeof err) == 0 &&
+        mdlz_index_pin(ix, NULL) == 0;
     mdlz_index_docref r[8];
     const char *q = "volcano lava ash crater";
     int n = ok ? mdlz_index_select(ix, (const uint8_t *)q, strlen(q), 24, 8,
-                                  UINT64_MAX, NULL, 0, r)
+                                   UINT64_MAX, NULL, 0, r)
                : -1;
     for (int i = 0; i < n; i++) {
         uint8_t *body;

@@ -116,8 +116,7 @@ static int run_file(const mdlz_tool *tool, const char *path, int level,
         tool->propose(st, &pr);
         int cls = (int)(pr.confidence & 15);
         if (pr.len) {
-            if (pr.bytes[0] == data[i])
-                t->hit[cls]++;
+            if (pr.bytes[0] == data[i]) t->hit[cls]++;
             else {
                 t->miss[cls]++;
                 if (*shows > 0 && !was) {
@@ -142,8 +141,7 @@ int main(int argc, char **argv) {
     tool_handle *h = NULL;
     char err[512];
     for (; i < argc && argv[i][0] == '-'; i++) {
-        if (!strcmp(argv[i], "--cm"))
-            use_cm = 1;
+        if (!strcmp(argv[i], "--cm")) use_cm = 1;
         else if (!strcmp(argv[i], "--show") && i + 1 < argc)
             shows = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--level") && i + 1 < argc)
@@ -153,8 +151,7 @@ int main(int argc, char **argv) {
                 fprintf(stderr, "%s\n", err);
                 return 2;
             }
-        } else
-            break;
+        } else break;
     }
     if (i + 2 > argc) {
         fprintf(stderr, "usage: tool_hitrate [--cm] [--level N] [--show N] "
@@ -169,8 +166,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     totals *t = calloc(1, sizeof *t);
-    for (int c = 0; c < NCLASS; c++)
-        t->w[c][0] = 1, t->w[c][1] = 0.3;
+    for (int c = 0; c < NCLASS; c++) t->w[c][0] = 1, t->w[c][1] = 0.3;
     for (i++; i < argc; i++)
         rc |= run_file(tool, argv[i], level, use_cm, t, &shows);
     uint64_t hit = 0, miss = 0;

@@ -108,7 +108,8 @@ int main(int argc, char **argv) {
     char junk[] = "/tmp/mdlz_not_a_tool_XXXXXX";
     int fd = mkstemp(junk);
     if (fd >= 0) {
-        check(write(fd, "not ELF\n", 8) == 8, "wrote a file that is no library");
+        check(write(fd, "not ELF\n", 8) == 8,
+              "wrote a file that is no library");
         close(fd);
         refused("not a shared library", junk, MDLZ_ERROR_PARAM, "cannot load",
                 NULL);

@@ -55,8 +55,7 @@ static void t_propose(void *state, mdlz_tool_proposal *out) {
 #endif
 
 static const mdlz_tool plugin = {
-    ABI,       SIZE,     NAME, 1, 1, 0, "a test plugin", t_create,
-    t_destroy,
+    ABI,       SIZE, NAME, 1, 1, 0, "a test plugin", t_create, t_destroy,
 #ifdef PLUGIN_NULL_FN
     NULL,
 #else

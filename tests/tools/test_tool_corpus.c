@@ -12,8 +12,8 @@
 
 typedef struct {
     const char *tool, *file;
-    double min_right; /* fraction of proposals that are right, at least */
-    long min_props;   /* proposals, at least (-max for prose: at most) */
+    double min_right;   /* fraction of proposals that are right, at least */
+    long min_props;     /* proposals, at least (-max for prose: at most) */
     uint32_t min_class; /* counts only proposals of this class or above */
 } corpus_case;
 
@@ -38,8 +38,7 @@ int main(int argc, char **argv) {
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         const corpus_case *c = &cases[k];
         char path[4096];
-        snprintf(path, sizeof path, "%s/%s", argc > 1 ? argv[1] : ".",
-                 c->file);
+        snprintf(path, sizeof path, "%s/%s", argc > 1 ? argv[1] : ".", c->file);
         size_t n;
         uint8_t *d = read_file(path, &n);
         if (!d) {

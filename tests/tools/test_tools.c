@@ -102,18 +102,22 @@ static void test_calc(void) {
            "of ninety-six bytes, and then 3 + 4 = ",
            "7", 15);
     expect("calc",
-           "{\n  \"Equation\": \"( 76.0 - 25.0 )\",\n  \"Answer\":", " 51.0", 10);
+           "{\n  \"Equation\": \"( 76.0 - 25.0 )\",\n  \"Answer\":", " 51.0",
+           10);
     expect("calc", "\"Equation\": \"( 10.0 / 3.0 )\",\n\"Answer\": ", "3.33",
            11);
-    expect("calc", "\"( 7.0 + 1.0 )\"" "0123456789012345678901234567890123456789"
-           "0123456789:", NULL, -1); /* too far */
+    expect("calc",
+           "\"( 7.0 + 1.0 )\""
+           "0123456789012345678901234567890123456789"
+           "0123456789:",
+           NULL, -1); /* too far */
     /* the rest of the latest number seen that begins with the digits
      * written: class by digits (1, 2, 3, 4+), +4 if only one fits */
     expect("calc", "had 26 red and 17 blue: ( 2", "6", 4);
     expect("calc", "had 26 red, 17 blue and 14 more: ( 1", "4", 0);
     expect("calc", "cells 1,452.4 and 44.1; total 1,4", "52.4", 6);
     expect("calc", "had 26 red: ( 3", NULL, -1);
-    expect("calc", "had 26 red: ( 26", NULL, -1); /* nothing more */
+    expect("calc", "had 26 red: ( 26", NULL, -1);          /* nothing more */
     expect("calc", "had x26 and b1c2 red: ( 2", NULL, -1); /* glued */
     expect("calc", "had 26m red: ( 2", NULL, -1);
 }
@@ -135,11 +139,12 @@ static void test_seq(void) {
            "1971-10-01,a\n1971-11-01,b\n1971-12-01,c\n1972-01-01,d\n"
            "1972-02-01,e\n",
            "1972", -1);
-    expect("seq", "\"ID\": \"chal-1\",\n\"ID\": \"chal-2\",\n\"ID\": "
-                  "\"chal-3\",\n\"ID\": \"chal-",
+    expect("seq",
+           "\"ID\": \"chal-1\",\n\"ID\": \"chal-2\",\n\"ID\": "
+           "\"chal-3\",\n\"ID\": \"chal-",
            "4", -1);
-    expect("seq", "the cat sat on the mat\nthe cat sat on the mat\nthe ",
-           NULL, -1);
+    expect("seq", "the cat sat on the mat\nthe cat sat on the mat\nthe ", NULL,
+           -1);
     expect("seq", "n 5\nn 3\nn 1\nn ", NULL, -1); /* would be negative */
 }
 
@@ -152,8 +157,9 @@ static void test_markup(void) {
     expect("markup", "<r><a>x</a><b>y</b><a>x</a><", "b>", 0);
     expect("markup", "<r><a>x</a><b>y</b><a>x</a><b>y</b><a>x</a><", "b>", 2);
     expect("markup", "<r><a>x</a><b>y</b><a>x</a>", NULL, -1);
-    expect("markup", "<c l=\"da\">x</c><c l=\"de\">y</c><c l=\"da\">z</c><c l=\"",
-           "de\"", 8);
+    expect("markup",
+           "<c l=\"da\">x</c><c l=\"de\">y</c><c l=\"da\">z</c><c l=\"", "de\"",
+           8);
     expect("markup", "<c l=\"1\" m=\"2\"/><c l=\"3\"", " m=\"", 0);
     expect("markup", "<c l=\"1\" m=\"2\"/><c ", "l=\"", 0);
     expect("markup", "[{\"a\": 1, \"b\": 2}, {\"a\": 3, \"", "b\"", 0);
@@ -180,8 +186,8 @@ static void test_markup(void) {
 static void test_registry(void) {
     size_t n = 0;
     const mdlz_tool *const *b = tool_builtins(&n);
-    check(n == 3 && !strcmp(b[0]->name, "calc") &&
-              !strcmp(b[1]->name, "seq") && !strcmp(b[2]->name, "markup"),
+    check(n == 3 && !strcmp(b[0]->name, "calc") && !strcmp(b[1]->name, "seq") &&
+              !strcmp(b[2]->name, "markup"),
           "three built-ins: calc, seq, markup");
     for (size_t i = 0; i < n; i++) {
         char err[256] = "";

@@ -11,23 +11,23 @@
 #include "coder.h"
 #include "unit.h"
 
-#define NBITS ((size_t)1 << 18)
+#define NBITS  ((size_t)1 << 18)
 #define CANARY 0xA5
 
 /* A probability source: the p16 used for each bit. */
 typedef enum {
-    SRC_LOW,     /* p16 in [1, 32]: bits almost surely 0 */
-    SRC_HIGH,    /* p16 in [65504, 65535]: bits almost surely 1 */
-    SRC_RANDOM,  /* p16 uniform in [1, 65535] */
-    SRC_SWEEP,   /* p16 sweeping slowly from 1 to 65535 and back */
-    SRC_FLIP,    /* p16 = 1 or 65535 at random */
-    SRC_MIDDLE,  /* p16 in [16384, 49152] */
+    SRC_LOW,    /* p16 in [1, 32]: bits almost surely 0 */
+    SRC_HIGH,   /* p16 in [65504, 65535]: bits almost surely 1 */
+    SRC_RANDOM, /* p16 uniform in [1, 65535] */
+    SRC_SWEEP,  /* p16 sweeping slowly from 1 to 65535 and back */
+    SRC_FLIP,   /* p16 = 1 or 65535 at random */
+    SRC_MIDDLE, /* p16 in [16384, 49152] */
     SRC_COUNT
 } source;
 
 static const char *const src_name[SRC_COUNT] = {
-    "p16 near 1", "p16 near 65535", "random p16", "sweeping p16",
-    "p16 flipping 1/65535", "p16 near 1/2"};
+    "p16 near 1",   "p16 near 65535",       "random p16",
+    "sweeping p16", "p16 flipping 1/65535", "p16 near 1/2"};
 
 static uint32_t p_of(source s, rng *r, size_t i, size_t n) {
     switch (s) {
@@ -180,7 +180,11 @@ static void test_split(void) {
         case 1: x2 = x1 + (uint32_t)rng_below(&r, 1u << 24); break;
         default: break;
         }
-        if (x2 < x1) { uint32_t t = x1; x1 = x2; x2 = t; }
+        if (x2 < x1) {
+            uint32_t t = x1;
+            x1 = x2;
+            x2 = t;
+        }
         if (x1 == x2) continue; /* the coder never holds an empty range */
         uint32_t p = i % 3 == 0 ? (i & 8 ? 65535u : 1u)
                                 : (uint32_t)rng_range(&r, 1, 65535);
@@ -198,7 +202,8 @@ static void test_flush(void) {
     ac_encoder e;
     ac_enc_init(&e, buf, 8);
     ac_enc_flush(&e);
-    check(!e.overflow && e.pos <= 1 && canary_intact(buf + e.pos, sizeof buf - e.pos),
+    check(!e.overflow && e.pos <= 1 &&
+              canary_intact(buf + e.pos, sizeof buf - e.pos),
           "0 bits flush to %zu byte(s)", e.pos);
 
     /* a few bits: the flush is at most 4 bytes, and what it leaves decodes */

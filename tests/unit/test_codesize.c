@@ -63,8 +63,7 @@ static void test_table(int argc, char **argv) {
             return;
         const char *name = argv[i + 1];
         int first = i + 2, end = first;
-        while (end < argc && strcmp(argv[end], "--name") != 0)
-            end++;
+        while (end < argc && strcmp(argv[end], "--name") != 0) end++;
         i = end;
         groups++;
         const codesize_entry *e = codesize_find(name);

@@ -58,8 +58,7 @@ static void test_header(int level, uint64_t size) {
     size_t glen = 0;
     memset(&got, 0xEE, sizeof got);
     st = fmt_parse_header(buf, sizeof buf, &got, &gsize, &ext_, &glen);
-    check(st == MDLZ_OK && same_cfg(&cfg, &got) && gsize == size &&
-              glen == len,
+    check(st == MDLZ_OK && same_cfg(&cfg, &got) && gsize == size && glen == len,
           "%s: parses back (%s, len %zu)", what, st_name(st), glen);
     st = fmt_parse_header(buf, len, &got, &gsize, &ext_, &glen);
     check(st == MDLZ_OK && glen == len,
@@ -96,11 +95,13 @@ static void test_header(int level, uint64_t size) {
             flip_short_ok = 0;
         }
     }
-    check(flip_ok, "%s: each of the %zu single bit flips is rejected "
-                   "(CORRUPT/NOT_MDLZ/VERSION)",
+    check(flip_ok,
+          "%s: each of the %zu single bit flips is rejected "
+          "(CORRUPT/NOT_MDLZ/VERSION)",
           what, 8 * len);
-    check(flip_short_ok, "%s: ... also when only the header's bytes are "
-                         "given (or TRUNCATED)",
+    check(flip_short_ok,
+          "%s: ... also when only the header's bytes are "
+          "given (or TRUNCATED)",
           what);
 }
 
@@ -110,7 +111,8 @@ static void test_header_misc(void) {
     mdlz_config got;
     uint64_t size;
     size_t len;
-    mdlz_status st = fmt_parse_header(buf, sizeof buf, &got, &size, &ext_, &len);
+    mdlz_status st =
+        fmt_parse_header(buf, sizeof buf, &got, &size, &ext_, &len);
     check(st == MDLZ_ERROR_NOT_MDLZ, "wrong magic -> %s", st_name(st));
     st = fmt_parse_header(buf, 3, &got, &size, &ext_, &len);
     check(st == MDLZ_ERROR_TRUNCATED, "3 bytes 'MDL' -> %s", st_name(st));
@@ -125,20 +127,17 @@ static void test_header_misc(void) {
     uint8_t h[FMT_HEADER_MAX];
     size_t n = fmt_write_header(h, &cfg, MDLZ_SIZE_UNKNOWN, 0);
     st = fmt_parse_header(h, n, &got, &size, &ext_, &len);
-    check(st == MDLZ_ERROR_CORRUPT, "ctx_bits out of range -> %s",
-          st_name(st));
+    check(st == MDLZ_ERROR_CORRUPT, "ctx_bits out of range -> %s", st_name(st));
     cfg_from_level(&cfg, 1, 0);
     cfg.components |= 1u << 15;
     n = fmt_write_header(h, &cfg, MDLZ_SIZE_UNKNOWN, 0);
     st = fmt_parse_header(h, n, &got, &size, &ext_, &len);
-    check(st == MDLZ_ERROR_VERSION, "unknown component bit -> %s",
-          st_name(st));
+    check(st == MDLZ_ERROR_VERSION, "unknown component bit -> %s", st_name(st));
     cfg_from_level(&cfg, 1, 0);
     cfg.components &= (uint16_t)~COMP_ORDERS;
     n = fmt_write_header(h, &cfg, MDLZ_SIZE_UNKNOWN, 0);
     st = fmt_parse_header(h, n, &got, &size, &ext_, &len);
-    check(st == MDLZ_ERROR_VERSION, "no order-n component -> %s",
-          st_name(st));
+    check(st == MDLZ_ERROR_VERSION, "no order-n component -> %s", st_name(st));
 
     check(fmt_block_header_size(BLK_END) == 1 &&
               fmt_block_header_size(BLK_CM) == 13 &&
@@ -146,8 +145,8 @@ static void test_header_misc(void) {
               fmt_block_header_size(BLK_RAW) == 9 &&
               fmt_block_header_size(4) == 0 && fmt_block_header_size(255) == 0,
           "block header sizes: END 1, CM 13, ZSTD 13, RAW 9, unknown 0");
-    check(FMT_HEADER_MAX <= MDLZ_HEADER_MAX && FMT_TRAILER_SIZE ==
-                                                   MDLZ_TRAILER_SIZE,
+    check(FMT_HEADER_MAX <= MDLZ_HEADER_MAX &&
+              FMT_TRAILER_SIZE == MDLZ_TRAILER_SIZE,
           "public header/trailer sizes agree with the format");
 }
 
@@ -181,11 +180,11 @@ static void test_blocks(void) {
         check(st == MDLZ_ERROR_CORRUPT, "%s block above the block size -> %s",
               tn, st_name(st));
         st = parse_block(ty, UINT32_MAX, 10, max, &b);
-        check(st == MDLZ_ERROR_CORRUPT, "%s block of raw size 2^32-1 -> %s",
-              tn, st_name(st));
+        check(st == MDLZ_ERROR_CORRUPT, "%s block of raw size 2^32-1 -> %s", tn,
+              st_name(st));
         st = parse_block(ty, 1000, 1001, max, &b);
-        check(st == MDLZ_ERROR_CORRUPT, "%s payload larger than raw -> %s",
-              tn, st_name(st));
+        check(st == MDLZ_ERROR_CORRUPT, "%s payload larger than raw -> %s", tn,
+              st_name(st));
         st = parse_block(ty, 1000, UINT32_MAX, max, &b);
         check(st == MDLZ_ERROR_CORRUPT, "%s payload 2^32-1 -> %s", tn,
               st_name(st));
@@ -209,9 +208,9 @@ static void test_blocks(void) {
 
 int main(void) {
     setvbuf(stdout, NULL, _IOLBF, 0);
-    static const uint64_t sizes[] = {MDLZ_SIZE_UNKNOWN, 0, 1, 123456789,
-                                     (uint64_t)5 << 30,
-                                     MDLZ_SIZE_UNKNOWN - 1};
+    static const uint64_t sizes[] = {
+        MDLZ_SIZE_UNKNOWN,    0, 1, 123456789, (uint64_t)5 << 30,
+        MDLZ_SIZE_UNKNOWN - 1};
     for (int level = MDLZ_LEVEL_MIN; level <= MDLZ_LEVEL_MAX; level++)
         test_header(level, level & 1 ? MDLZ_SIZE_UNKNOWN : (uint64_t)level);
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)

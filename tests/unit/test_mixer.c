@@ -25,8 +25,9 @@ static int16_t pick(rng *r, int kind, int lo, int hi) {
     case 1: return (int16_t)hi;
     case 2: return (int16_t)lo;
     case 3: return 0;
-    case 4: return (int16_t)(rng_below(r, 2) ? hi - (int)rng_below(r, 4)
-                                             : lo + (int)rng_below(r, 4));
+    case 4:
+        return (int16_t)(rng_below(r, 2) ? hi - (int)rng_below(r, 4)
+                                         : lo + (int)rng_below(r, 4));
     default: return (int16_t)rng_range(r, lo, hi);
     }
 }
@@ -79,12 +80,14 @@ static void test_kernels(void) {
             }
             cases++;
         }
-        check(dot_bad == 0, "mix_dot: vector path equals scalar reference, "
-                            "x in [%d, %d] (%ld cases, %ld differ)",
+        check(dot_bad == 0,
+              "mix_dot: vector path equals scalar reference, "
+              "x in [%d, %d] (%ld cases, %ld differ)",
               xlo, xhi, cases, dot_bad);
-        check(train_bad == 0, "mix_train: vector path equals scalar "
-                              "reference, x in [%d, %d] (%ld cases, %ld "
-                              "differ)",
+        check(train_bad == 0,
+              "mix_train: vector path equals scalar "
+              "reference, x in [%d, %d] (%ld cases, %ld "
+              "differ)",
               xlo, xhi, cases, train_bad);
         dot_bad = train_bad = cases = 0;
     }
@@ -186,8 +189,7 @@ static void test_sets(void) {
         mix_update(&m, x, bit);
     }
     int untouched = 1;
-    for (int i = 0; i < 8; i++)
-        untouched &= m.w[i] == w0 && m.w[16 + i] == w0;
+    for (int i = 0; i < 8; i++) untouched &= m.w[i] == w0 && m.w[16 + i] == w0;
     check(untouched, "training set 1 leaves sets 0 and 2 untouched");
     int changed = 0;
     for (int i = 0; i < 8; i++) changed |= m.w[8 + i] != w0;
@@ -221,8 +223,9 @@ static void test_squash(void) {
         if (squash(d) != squash_interp(d)) table_bad++;
         if (d > -2047 && squash(d) < squash(d - 1)) mono_bad++;
     }
-    check(table_bad == 0, "squash table equals squash_interp on [-2047, "
-                          "2047] (%d differ)",
+    check(table_bad == 0,
+          "squash table equals squash_interp on [-2047, "
+          "2047] (%d differ)",
           table_bad);
     check(mono_bad == 0 && squash(0) == 2048 && squash(-2047) >= 1 &&
               squash(2047) <= 4095,
@@ -237,12 +240,12 @@ static void test_squash(void) {
         int d = stretch(&st, p);
         /* the smallest d with squash(d) >= p (2047 if there is none) */
         int ok = d >= -2047 && d <= 2047 &&
-                 (squash(d) >= p ? d == -2047 || squash(d - 1) < p
-                                 : d == 2047);
+                 (squash(d) >= p ? d == -2047 || squash(d - 1) < p : d == 2047);
         if (!ok) inv_bad++;
     }
-    check(inv_bad == 0, "stretch(p) is the smallest d with squash(d) >= p "
-                        "(%d wrong)",
+    check(inv_bad == 0,
+          "stretch(p) is the smallest d with squash(d) >= p "
+          "(%d wrong)",
           inv_bad);
     check(stretch(&st, 2048) == 0 || squash(stretch(&st, 2048)) == 2048,
           "stretch(2048) = %d", stretch(&st, 2048));

@@ -114,8 +114,9 @@ static void test_determinism(const mdlz_config *cfg, const uint8_t *x,
             check(1, "level %d: two predictors give identical p over %zu bits",
                   cfg->level, 8 * n);
         else
-            check(0, "level %d: two predictors give identical p over %zu "
-                     "bits (%zu differ, the first at bit %zu)",
+            check(0,
+                  "level %d: two predictors give identical p over %zu "
+                  "bits (%zu differ, the first at bit %zu)",
                   cfg->level, 8 * n, diff, first);
     }
     pred_free(p);
@@ -153,12 +154,12 @@ static void test_train_encode(const mdlz_config *cfg, const uint8_t *x,
         check(zn > 0 && zn < n / 2, "level %d: blk_encode %zu -> %zu bytes",
               level, n, zn);
         size_t zsn = blk_encode(small, x, n, zs, 64);
-        check(zsn == 0, "level %d: blk_encode into 64 bytes returns 0",
-              level);
+        check(zsn == 0, "level %d: blk_encode into 64 bytes returns 0", level);
         blk_train(tr, x, n);
         blk_decode(dec, z, zn, back, n);
-        check(memcmp(back, x, n) == 0, "level %d: blk_decode restores the "
-                                       "block",
+        check(memcmp(back, x, n) == 0,
+              "level %d: blk_decode restores the "
+              "block",
               level);
         size_t d1 = compare_on(enc, tr, y, n / 2);
         check(d1 == 0,
@@ -176,8 +177,9 @@ static void test_train_encode(const mdlz_config *cfg, const uint8_t *x,
         uint8_t tail[256];
         fill_random(tail, sizeof tail, 5);
         size_t d3 = compare_on(enc, dec, tail, sizeof tail);
-        check(d3 == 0, "level %d: encoder and decoder states agree (%zu "
-                       "differ)",
+        check(d3 == 0,
+              "level %d: encoder and decoder states agree (%zu "
+              "differ)",
               level, d3);
         free(z);
         free(zs);

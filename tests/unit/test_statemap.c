@@ -48,8 +48,9 @@ static void test_machine(const bh_table *t) {
             if (seen[s] && seen[u] && t->n0[s] == t->n0[u] &&
                 t->n1[s] == t->n1[u])
                 dup++;
-    check(dup == 0, "reachable states have distinct (n0, n1) pairs (%d "
-                    "duplicates)",
+    check(dup == 0,
+          "reachable states have distinct (n0, n1) pairs (%d "
+          "duplicates)",
           dup);
 
     /* Every defined state (state 0, or nonzero counts), reachable or not:
@@ -74,14 +75,16 @@ static void test_machine(const bh_table *t) {
         }
     }
     check(defined >= n, "%d states defined, %d of them reachable", defined, n);
-    check(bad_dir == 0, "a bit never lowers its own count nor raises the "
-                        "other (%d violations)",
+    check(bad_dir == 0,
+          "a bit never lowers its own count nor raises the "
+          "other (%d violations)",
           bad_dir);
-    check(bad_next == 0, "every transition leads to a defined, nonempty "
-                         "state (%d do not)",
+    check(bad_next == 0,
+          "every transition leads to a defined, nonempty "
+          "state (%d do not)",
           bad_next);
-    check(stuck < defined / 4, "%d of %d transitions are at a count cap",
-          stuck, 2 * defined);
+    check(stuck < defined / 4, "%d of %d transitions are at a count cap", stuck,
+          2 * defined);
 
     /* long runs */
     for (int y = 0; y < 2; y++) {
@@ -198,8 +201,8 @@ static void test_learn_fixed(void) {
         for (int i = 0; i < 10000; i++) sm_learn_fixed(&e, y, 4);
         uint32_t raw = e >> 10;
         check(y ? raw < (1u << 22) && raw >= (1u << 22) - 64 : raw < 64,
-              "sm_learn_fixed: a run of 10000 %ds: p = %u / 2^22, in range",
-              y, raw);
+              "sm_learn_fixed: a run of 10000 %ds: p = %u / 2^22, in range", y,
+              raw);
     }
 }
 
@@ -215,8 +218,9 @@ static void test_sm_init(const bh_table *t) {
         double got = entry_p(m.t[i]);
         if (fabs(got - want) > 1e-5 || (m.t[i] & 1023) != 0) bad++;
     }
-    check(bad == 0, "sm_init: context i starts at (n1 + 1/2) / (n + 1) of "
-                    "state i %% 256 (%d bad)",
+    check(bad == 0,
+          "sm_init: context i starts at (n1 + 1/2) / (n + 1) of "
+          "state i %% 256 (%d bad)",
           bad);
     int s1 = t->next[t->next[0][1]][1]; /* (0, 2) */
     check(sm_p(&m, (size_t)s1) > 3000,
