@@ -18,10 +18,11 @@
 #include <unistd.h>
 
 #include "exitcode.h"
-#include "../tools/registry.h"
 #include "ablate.h"
 #include "fileio.h"
 #include "mdlz_index.h"
+#include "mdlz_measure.h"
+#include "mdlz_tool.h"
 #include "options.h"
 #include "report.h"
 #include "subcmd.h"
@@ -169,8 +170,8 @@ static int add_tool_name(ablation *ab, const char *name, int plugin) {
     snprintf(label, sizeof ab->tool_labels[0], "%s", name);
     if (plugin) {
         char err[512];
-        tool_handle *h;
-        if (tool_load_external(name, &h, err, sizeof err) != MDLZ_OK) {
+        mdlz_plugin *h;
+        if (mdlz_plugin_open(&h, name, err, sizeof err) != MDLZ_OK) {
             report_error(NULL,
                          "ablate: tool '%s' is not present (%s); no "
                          "ablation row for it",
@@ -178,8 +179,8 @@ static int add_tool_name(ablation *ab, const char *name, int plugin) {
             return EXIT_USAGE;
         }
         snprintf(label, sizeof ab->tool_labels[0], "%s",
-                 tool_handle_tool(h)->name);
-        tool_handle_free(h);
+                 mdlz_plugin_tool(h)->name);
+        mdlz_plugin_close(h);
     }
     ab->tool_plugin[ab->n_tools] = plugin;
     ab->tool_names[ab->n_tools++] = name;

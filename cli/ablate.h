@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "mdlz.h"
+#include "mdlz_measure.h"
 #include "svg.h"
 
 #define AB_TOOLS_MAX 16 /* tools named on the command line (FMT_TOOLS_MAX) */

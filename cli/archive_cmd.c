@@ -14,7 +14,7 @@
 
 #include "exitcode.h"
 #include "archive.h"
-#include "codesize.h"
+#include "mdlz_measure.h"
 #include "report.h"
 #include "subcmd.h"
 
@@ -250,8 +250,8 @@ static void print_description_length(arc_reader *r) {
             (ssize_t)k)
             n = mdlz_stream_code_costs(head, k, costs, 7);
     }
-    const codesize_entry *arc = codesize_find("archive");
-    if (arc) costs[n++] = (mdlz_component_cost){arc->name, arc->bytes_zstd19};
+    const mdlz_code_size *arc = mdlz_code_size_find("archive");
+    if (arc) costs[n++] = (mdlz_component_cost){arc->name, arc->code_bytes};
     uint64_t dl = arc_reader_size(r);
     printf("description length:\n  %-18s %12" PRIu64 " bytes\n",
            "payload (archive)", dl);

@@ -16,6 +16,7 @@
 #include "fileio.h"
 #include "mdlz_index.h"
 #include "mdlz.h"
+#include "mdlz_measure.h"
 #include "report.h"
 
 #define LIST_BUF_SIZE ((size_t)1 << 20)

@@ -164,6 +164,23 @@ MDLZ_API mdlz_status mdlz_cctx_add_tool(mdlz_cctx *c, const char *name);
  *  writes up to cap of them. */
 MDLZ_API size_t mdlz_builtin_tools(const char **names, size_t cap);
 
+/* Tool descriptions (struct mdlz_tool, include/mdlz_tool.h) for programs
+ * that list or measure tools (`mdlz tools`, `mdlz ablate`). */
+struct mdlz_tool;
+
+/** The built-in tool called `name` (a static description), or NULL. */
+MDLZ_API const struct mdlz_tool *mdlz_tool_builtin(const char *name);
+
+/** A tool plugin loaded and checked exactly as compression would load it
+ *  (dlopen, ABI version, fields); MDLZ_ERROR_VERSION, MDLZ_ERROR_PARAM or
+ *  MDLZ_ERROR_NOMEM with a one-line reason in err. */
+typedef struct mdlz_plugin mdlz_plugin;
+MDLZ_API mdlz_status mdlz_plugin_open(mdlz_plugin **out, const char *path,
+                                      char *err, size_t errlen);
+/** The plugin's tool description, valid until mdlz_plugin_close(). */
+MDLZ_API const struct mdlz_tool *mdlz_plugin_tool(const mdlz_plugin *p);
+MDLZ_API void mdlz_plugin_close(mdlz_plugin *p);
+
 /** Reports progress: fn(user, input bytes, compressed bytes so far) every
  *  `interval` input bytes (and at the end of each block). For plotting
  *  the code length along the input (mdlz ablate --plot). */
@@ -291,20 +308,6 @@ typedef struct {
 #define MDLZ_TRAILER_SIZE 17
 MDLZ_API mdlz_status mdlz_get_trailer_info(mdlz_trailer_info *info,
                                            const void *tail, size_t tail_size);
-
-/* ---- description length -------------------------------------------------- */
-/* docs/description-length.md: the description of a stream is its payload
- * plus the code of every component needed to decode it. */
-typedef struct {
-    const char *name;    /* static: "core", "orders", "match" */
-    uint64_t code_bytes; /* zstd -19 size of the component's source files */
-} mdlz_component_cost;
-
-/** Code size (zstd -19 of its sources) of each component a stream uses,
- *  from its header. Returns the count written (<= cap), or 0 on a bad
- *  header. */
-MDLZ_API size_t mdlz_stream_code_costs(const void *header, size_t header_size,
-                                       mdlz_component_cost *out, size_t cap);
 
 #ifdef __cplusplus
 }

@@ -84,6 +84,9 @@ MDLZ_API int mdlz_index_pin(mdlz_index *ix, uint64_t *fp);
 /** Ends the snapshot of mdlz_index_pin() (no-op without one). */
 MDLZ_API void mdlz_index_unpin(mdlz_index *ix);
 
+/** Query terms the compressor's retrieval uses in mdlz_index_select(). */
+#define MDLZ_INDEX_QUERY_TERMS 24
+
 /** Selects up to `max_docs` documents, of total size <= `max_bytes`, most
  *  relevant to `text` (`len` bytes), into `out` (room for max_docs):
  *  the terms of `text` (tokenized as terms.h says) are scored by

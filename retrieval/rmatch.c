@@ -94,25 +94,17 @@ static int index_text(rmatch *m) {
     return 0;
 }
 
-/* Length class: exact to 15, then logarithmic, up to 31. */
-static int len_class(uint32_t len) {
-    if (len < 16) return (int)len;
-    int l = 12;
-    while (len >>= 1) l++;
-    return l > 31 ? 31 : l;
-}
-
 static void rm_predict(void *self, pr_shared *sh, int16_t *x) {
     rmatch *m = self;
     x[0] = x[1] = 0;
     m->ctx = 0;
     if (!m->len || m->expected < 0) return;
-    if (((m->expected | 256) >> (8 - sh->bitpos)) != sh->c0) {
+    if (!pr_agrees(m->expected, sh)) {
         m->expected = -1;
         return;
     }
-    int bit = (m->expected >> (7 - sh->bitpos)) & 1;
-    int lc = len_class(m->len);
+    int bit = pr_next_bit(m->expected, sh);
+    int lc = pr_len_class(m->len);
     int agree = !sh->match_len ? 0 : sh->match_bit == bit ? 1 : 2;
     m->ctx = (lc * 2 + bit) * 3 + agree + 1;
     x[0] = (int16_t)stretch(sh->st, sm_p(&m->sm, (size_t)m->ctx));
@@ -204,7 +196,13 @@ mdlz_status rm_create(pr_component *c, ret_session *s, unsigned modes,
         rm_destroy(m);
         return st;
     }
-    *c = (pr_component){"retrieval", 2,       m,         rm_predict,
-                        rm_update,   rm_byte, rm_destroy};
+    *c = (pr_component){.name = "retrieval",
+                        .n_inputs = 2,
+                        .reads = PR_PUB_MATCH, /* agreement with the match model */
+                        .self = m,
+                        .predict = rm_predict,
+                        .update = rm_update,
+                        .byte_update = rm_byte,
+                        .destroy = rm_destroy};
     return MDLZ_OK;
 }

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "mdlz.h"
+#include "mdlz_index.h"
 
 /* Limits of one stream's retrieval. WHOLE: documents chosen for the input;
  * ONLINE: documents per query and queries per stream. The text buffer is
@@ -28,7 +29,7 @@
 #define RET_ONLINE_WINDOW  4096
 #define RET_ONLINE_FIRST   8192 /* first query at this coded position */
 #define RET_TEXT_MAX       ((size_t)16 << 20)
-#define RET_QUERY_TERMS    24
+#define RET_QUERY_TERMS    MDLZ_INDEX_QUERY_TERMS
 
 typedef struct ret_session ret_session;
 

@@ -11,6 +11,7 @@
  * pred_p stays in [1, 65535].
  */
 #include "block.h"
+#include "table.h"
 #include "unit.h"
 
 #define TEXT_SIZE ((size_t)64 << 10)
@@ -19,7 +20,7 @@ static const int levels[] = {1, 3, 7};
 
 static predictor *make(const mdlz_config *cfg, const char *what) {
     predictor *p = NULL;
-    mdlz_status st = pred_create(&p, cfg);
+    mdlz_status st = sys_open_plain(cfg, &p);
     if (st != MDLZ_OK) {
         check(0, "%s: pred_create (%s)", what, mdlz_strerror(st));
         return NULL;

@@ -11,8 +11,9 @@
  * Its input to the mixer is a StateMap over (quantized match length,
  * predicted bit): the map learns how often a match of that length is
  * right, so long matches earn near-certain predictions and short ones
- * little. The quantized length is also published for the mixers' weight
- * selection (pr_shared.match_len).
+ * little. It publishes the quantized length and predicted bit
+ * (PR_PUB_MATCH: pr_shared.match_len/match_bit) for the mixers' weight
+ * selection and the retrieval match model.
  *
  * The history ring is owned by the predictor; positions are stored
  * modulo the ring size, so stale index entries just fail verification.
@@ -40,29 +41,20 @@ uint64_t mm_memory(const mdlz_config *cfg) {
     return ((uint64_t)4 << cfg->mtab_bits) + 64 * 2 * 4 + sizeof(match_model);
 }
 
-/* Length class: exact below 16, then logarithmic, 1..31 (0 = no match). */
-static int len_class(uint32_t len) {
-    if (len < 16) return (int)len;
-    int l = 12;
-    while (len >>= 1) l++; /* 16 -> 16, 32 -> 17, ... */
-    return l > 31 ? 31 : l;
-}
-
 static void mm_predict(void *self, pr_shared *sh, int16_t *x) {
     match_model *m = self;
-    pr_shared *w = sh; /* publishes match_len, match_bit */
     if (m->len > 0 && m->expected >= 0 &&
-        ((m->expected | 256) >> (8 - sh->bitpos)) == sh->c0) {
-        int bit = (m->expected >> (7 - sh->bitpos)) & 1;
-        int lc = len_class(m->len);
+        pr_agrees(m->expected, sh)) {
+        int bit = pr_next_bit(m->expected, sh);
+        int lc = pr_len_class(m->len);
         m->ctx = lc * 2 + bit;
-        w->match_len = lc;
-        w->match_bit = bit;
+        sh->match_len = lc;
+        sh->match_bit = bit;
     } else {
         m->expected = -1;
         m->ctx = 0;
-        w->match_len = 0;
-        w->match_bit = 0;
+        sh->match_len = 0;
+        sh->match_bit = 0;
     }
     x[0] =
         (int16_t)(m->ctx ? stretch(sh->st, sm_p(&m->sm, (size_t)m->ctx)) : 0);
@@ -147,7 +139,13 @@ mdlz_status mm_create(pr_component *c, const mdlz_config *cfg,
         mm_destroy(m);
         return st;
     }
-    *c = (pr_component){"match",   1,       m,         mm_predict,
-                        mm_update, mm_byte, mm_destroy};
+    *c = (pr_component){.name = "match",
+                        .n_inputs = 1,
+                        .publishes = PR_PUB_MATCH,
+                        .self = m,
+                        .predict = mm_predict,
+                        .update = mm_update,
+                        .byte_update = mm_byte,
+                        .destroy = mm_destroy};
     return MDLZ_OK;
 }

@@ -269,8 +269,12 @@ mdlz_status ctx_create(pr_component *c, const mdlz_config *cfg,
     m->tab = big_alloc(m->tab_size);
     m->o1 = calloc(65536, 1);
     m->lines_mask = (uint32_t)(((size_t)1 << cfg->ctx_bits) / LINE - 1);
-    *c = (pr_component){"orders",   m->n + 2, m,          NULL,
-                        ctx_update, ctx_byte, ctx_destroy};
+    *c = (pr_component){.name = "orders",
+                        .n_inputs = m->n + 2,
+                        .self = m,
+                        .update = ctx_update,
+                        .byte_update = ctx_byte,
+                        .destroy = ctx_destroy};
     mdlz_status st = m->tab && m->o1 ? MDLZ_OK : MDLZ_ERROR_NOMEM;
     if (st == MDLZ_OK)
         st = sm_init(&m->sm, (size_t)(m->n + 2) * BH_STATES, 0, bh, 1);

@@ -52,12 +52,12 @@ static void tm_predict(void *self, pr_shared *sh, int16_t *x) {
         x[i] = 0;
         s->ctx = 0;
         if (s->expected < 0) continue;
-        if (((s->expected | 256) >> (8 - sh->bitpos)) != sh->c0) {
+        if (!pr_agrees(s->expected, sh)) {
             s->expected = -1;
             m->active--;
             continue;
         }
-        int bit = (s->expected >> (7 - sh->bitpos)) & 1;
+        int bit = pr_next_bit(s->expected, sh);
         int conf = (int)s->prop.confidence;
         s->ctx = 1 + i * CTX_PER_TOOL +
                  ((conf * RUNS + s->run) * 8 + sh->bitpos) * 2 + bit;
@@ -127,7 +127,12 @@ mdlz_status toolmix_create(pr_component *c, const mdlz_tool *const *tools,
         tm_destroy(m);
         return st;
     }
-    *c = (pr_component){"tools",   n,       m,         tm_predict,
-                        tm_update, tm_byte, tm_destroy};
+    *c = (pr_component){.name = "tools",
+                        .n_inputs = n,
+                        .self = m,
+                        .predict = tm_predict,
+                        .update = tm_update,
+                        .byte_update = tm_byte,
+                        .destroy = tm_destroy};
     return MDLZ_OK;
 }

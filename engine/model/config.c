@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include "ctxmodel.h"
+#include "match.h"
 #include "predictor.h"
 
 static const char *const comp_names[] = {"orders", "word", "match", "column",
@@ -97,5 +99,7 @@ mdlz_status cfg_validate(const mdlz_config *cfg) {
 }
 
 uint64_t cfg_memory(const mdlz_config *cfg) {
-    return pred_memory(cfg) + ((uint64_t)3 << cfg->block_log);
+    uint64_t m = pred_memory(cfg) + ctx_memory(cfg);
+    if (cfg->components & COMP_MATCH) m += mm_memory(cfg);
+    return m + ((uint64_t)3 << cfg->block_log); /* block buffers */
 }

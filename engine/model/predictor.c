@@ -2,7 +2,8 @@
  * predictor.c - wires the model components, the mixers and the APM stages
  * into one bit predictor (the architecture of lpaq1, extended):
  *
- *   components (ctxmodel, match, ...) --> inputs x[] = stretch(p_i)
+ *   components (orders, match, retrieval, tools: pred_add) --> inputs
+ *           x[] = stretch(p_i)
  *   x[] --> mixers, each with weights selected by its own small context:
  *           c0 (the partial byte), the match state, the previous byte
  *   mixer outputs --> averaged (COMP_MIX2: 2 mixers), a final mixer
@@ -20,12 +21,7 @@
 
 #include "apm.h"
 #include "bigmem.h"
-#include "component.h"
-#include "ctxmodel.h"
-#include "match.h"
 #include "mixer.h"
-#include "rmatch.h"
-#include "toolmix.h"
 
 #define MAX_COMPONENTS 8
 #define MAX_INPUTS     64
@@ -48,6 +44,9 @@ struct predictor {
     int ncomp;
     uint8_t quiet[MAX_COMPONENTS]; /* skipped for this byte (component.h) */
     uint8_t off[MAX_COMPONENTS];   /* first input of each component */
+    /* Components in the order their predict() runs: publishers of shared
+     * state first (component.h), otherwise as added. */
+    uint8_t order[MAX_COMPONENTS];
     /* The per-bit loops visit only these (set once per byte): components
      * not quiet, and those of them with a predict(). */
     uint8_t act[MAX_COMPONENTS], act_pred[MAX_COMPONENTS];
@@ -66,8 +65,6 @@ struct predictor {
 
 uint64_t pred_memory(const mdlz_config *cfg) {
     uint64_t m = sizeof(predictor) + ((uint64_t)1 << cfg->win_bits);
-    m += ctx_memory(cfg);
-    if (cfg->components & COMP_MATCH) m += mm_memory(cfg);
     m += (uint64_t)65536 * 33 * 2; /* order-1 APM */
     if (cfg->components & COMP_SSE) m += ((uint64_t)33 * 2) << A2_BITS;
     m += (uint64_t)MAX_INPUTS * 2 * (256 + 512 + 256 + 8); /* mixers */
@@ -112,16 +109,15 @@ static void next_components(predictor *p) {
             continue;
         }
         p->act[p->n_act++] = (uint8_t)i;
-        if (p->comp[i].predict) p->act_pred[p->n_act_pred++] = (uint8_t)i;
+    }
+    for (int j = 0; j < p->ncomp; j++) {
+        int i = p->order[j];
+        if (!p->quiet[i] && p->comp[i].predict)
+            p->act_pred[p->n_act_pred++] = (uint8_t)i;
     }
 }
 
 mdlz_status pred_create(predictor **out, const mdlz_config *cfg) {
-    return pred_create_ext(out, cfg, NULL);
-}
-
-mdlz_status pred_create_ext(predictor **out, const mdlz_config *cfg,
-                            const pred_extras *ex) {
     predictor *p = calloc(1, sizeof *p);
     *out = NULL;
     if (!p) return MDLZ_ERROR_NOMEM;
@@ -129,27 +125,42 @@ mdlz_status pred_create_ext(predictor **out, const mdlz_config *cfg,
     st_init(&p->st);
     bh_init(&p->bh);
     p->hist = big_alloc((size_t)1 << cfg->win_bits);
-    mdlz_status st = p->hist ? MDLZ_OK : MDLZ_ERROR_NOMEM;
-    if (st == MDLZ_OK) st = ctx_create(&p->comp[p->ncomp++], cfg, &p->bh);
-    if (st == MDLZ_OK && (cfg->components & COMP_MATCH))
-        st = mm_create(&p->comp[p->ncomp++], cfg, &p->bh);
-    if (st == MDLZ_OK && ex && ex->ret)
-        st = rm_create(&p->comp[p->ncomp++], ex->ret, ex->ret_modes,
-                       ex->prime_bytes, &p->bh);
-    if (st == MDLZ_OK && ex && ex->n_tools)
-        st = toolmix_create(&p->comp[p->ncomp++], ex->tools, ex->n_tools,
-                            &p->bh);
-    if (st != MDLZ_OK) p->ncomp--; /* the failed row holds nothing */
-    for (int i = 0; i < p->ncomp; i++) {
-        p->off[i] = (uint8_t)p->nx;
-        p->nx += p->comp[i].n_inputs;
+    if (!p->hist) {
+        pred_free(p);
+        return MDLZ_ERROR_NOMEM;
     }
+    *out = p;
+    return MDLZ_OK;
+}
+
+const bh_table *pred_states(const predictor *p) { return &p->bh; }
+
+mdlz_status pred_add(predictor *p, const pr_component *c) {
+    /* One input is kept for the bias (pred_start). */
+    if (p->ncomp == MAX_COMPONENTS || p->nx + c->n_inputs > MAX_INPUTS - 1) {
+        c->destroy(c->self);
+        return MDLZ_ERROR_PARAM;
+    }
+    p->off[p->ncomp] = (uint8_t)p->nx;
+    p->nx += c->n_inputs;
+    p->comp[p->ncomp++] = *c;
+    return MDLZ_OK;
+}
+
+mdlz_status pred_start(predictor *p) {
+    const mdlz_config *cfg = &p->cfg;
+    mdlz_status st = MDLZ_OK;
+    int k = 0; /* publishers first (component.h), then the others */
+    for (int i = 0; i < p->ncomp; i++)
+        if (p->comp[i].publishes) p->order[k++] = (uint8_t)i;
+    for (int i = 0; i < p->ncomp; i++)
+        if (!p->comp[i].publishes) p->order[k++] = (uint8_t)i;
     p->nx++; /* bias input */
     /* The third mixer costs ~6% of the time for ~0.5% of size (dickens):
      * levels choose (config.c). */
     p->nmx = !(cfg->components & COMP_MIX2)  ? 1
              : (cfg->components & COMP_MIX3) ? 3
-                                             : 2;
+                                               : 2;
     for (int i = 0; i < p->nmx && st == MDLZ_OK; i++)
         st = mix_init(&p->mx[i], p->nx, n_sets(i), MIX_LR, 8192 / 4);
     if (st == MDLZ_OK && p->nmx > 2)
@@ -158,10 +169,7 @@ mdlz_status pred_create_ext(predictor **out, const mdlz_config *cfg,
     if (st == MDLZ_OK) st = apm_init(&p->a1, 65536, APM_RATE);
     if (st == MDLZ_OK && (cfg->components & COMP_SSE))
         st = apm_init(&p->a2, (size_t)1 << A2_BITS, APM_RATE);
-    if (st != MDLZ_OK) {
-        pred_free(p);
-        return st;
-    }
+    if (st != MDLZ_OK) return st;
     p->x[p->nx - 1] = 256; /* bias inputs: constant, set once */
     p->xf[p->nmx] = 256;
     p->sh.c0 = 1;
@@ -170,7 +178,6 @@ mdlz_status pred_create_ext(predictor **out, const mdlz_config *cfg,
     p->sh.st = &p->st;
     p->sh.bh = &p->bh;
     next_components(p);
-    *out = p;
     return MDLZ_OK;
 }
 

@@ -1,5 +1,5 @@
 /*
- * gen_codesize.c - build-time generator of engine/codesize_table.h.
+ * gen_codesize.c - build-time generator of system/codesize_table.h.
  *
  * Measures the code size of each model component for the description
  * length (docs/description-length.md): the component's source files are
@@ -128,7 +128,7 @@ int main(int argc, char **argv) {
             "#ifndef MDLZ_CODESIZE_TABLE_H\n#define MDLZ_CODESIZE_TABLE_H\n"
             "#define CODESIZE_ZSTD_LEVEL %d\n"
             "/* name, bytes_raw, bytes_zstd19, files */\n"
-            "static const codesize_entry codesize_table[] = {\n",
+            "static const mdlz_code_size codesize_table[] = {\n",
             CODESIZE_LEVEL);
     int i = 2, rc = 0;
     while (i < argc && rc == 0) {

@@ -27,8 +27,9 @@ const mdlz_tool *tool_find_builtin(const char *name);
  */
 mdlz_status tool_validate(const mdlz_tool *t, char *err, size_t errlen);
 
-/** An external tool and the shared library that holds it. */
-typedef struct tool_handle tool_handle;
+/** An external tool and the shared library that holds it (the public
+ *  mdlz_plugin of mdlz.h). */
+typedef struct mdlz_plugin tool_handle;
 
 /**
  * Loads the external tool in the shared library at `path` (dlopen with

@@ -17,7 +17,7 @@ extern const mdlz_tool tool_calc, tool_seq, tool_markup;
 static const mdlz_tool *const builtins[] = {&tool_calc, &tool_seq,
                                             &tool_markup};
 
-struct tool_handle {
+struct mdlz_plugin {
     void *dl;
     char *path;
     mdlz_tool tool;
@@ -26,6 +26,13 @@ struct tool_handle {
 const mdlz_tool *const *tool_builtins(size_t *n) {
     *n = sizeof builtins / sizeof builtins[0];
     return builtins;
+}
+
+size_t mdlz_builtin_tools(const char **names, size_t cap) {
+    size_t n = sizeof builtins / sizeof builtins[0];
+    for (size_t i = 0; i < n && i < cap && names; i++)
+        names[i] = builtins[i]->name;
+    return n;
 }
 
 const mdlz_tool *tool_find_builtin(const char *name) {
@@ -146,3 +153,20 @@ void tool_host_default(mdlz_tool_host *host) {
     host->alloc = host_alloc;
     host->free = host_free;
 }
+
+/* ---- the public inspection API (mdlz.h) ---------------------------------- */
+
+const mdlz_tool *mdlz_tool_builtin(const char *name) {
+    return tool_find_builtin(name);
+}
+
+mdlz_status mdlz_plugin_open(mdlz_plugin **out, const char *path, char *err,
+                             size_t errlen) {
+    return tool_load_external(path, out, err, errlen);
+}
+
+const mdlz_tool *mdlz_plugin_tool(const mdlz_plugin *p) {
+    return tool_handle_tool(p);
+}
+
+void mdlz_plugin_close(mdlz_plugin *p) { tool_handle_free(p); }
