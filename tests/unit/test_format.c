@@ -1,5 +1,5 @@
 /*
- * test_format.c - the container's headers (engine/format.h).
+ * test_format.c - the container's headers (engine/format/format.h).
  *
  * Stream headers round trip through fmt_write_header/fmt_parse_header with
  * and without the size field for every level; every prefix of a header is

@@ -1,6 +1,6 @@
 /*
  * test_predictor.c - the whole bit predictor and block coding
- * (engine/predictor.h, engine/block.h), with the match model in it.
+ * (engine/model/predictor.h, engine/stream/block.h), with the match model in it.
  *
  * For several levels (cfg_from_level): a text repeated must cost almost
  * nothing the second time (blk_encode of X+X adds < 0.1 bit per byte of
