@@ -175,32 +175,20 @@ static int compress_data(job *j) {
 
 /* ---- decompression ---------------------------------------------------- */
 
-/* The error for a stream whose model exceeds --memory, naming the amount
- * needed (from the header bytes the decoder consumed). */
-static int fail_memlimit(job *j, const unsigned char *hdr, size_t len) {
-    mdlz_frame_info fi;
-    char msg[256], lim[32];
-    format_size(lim, sizeof lim, j->opt->mem_limit);
-    if (mdlz_get_frame_info(&fi, hdr, len) != MDLZ_OK) {
-        snprintf(msg, sizeof msg, "%s (limit %s)",
-                 mdlz_strerror(MDLZ_ERROR_MEMLIMIT), lim);
-        return fail(j, j->name, msg);
-    }
-    char need[32], need_arg[32];
-    format_size(need, sizeof need, fi.model_memory);
-    format_size_ceil(need_arg, sizeof need_arg, fi.model_memory);
-    snprintf(msg, sizeof msg,
-             "%s: decoding needs %s of memory, the limit is %s "
-             "(use --memory=%s)",
-             mdlz_strerror(MDLZ_ERROR_MEMLIMIT), need, lim, need_arg);
+/* The error for a stream that needs more memory than the limit (--memory,
+ * or the library's default), naming the need and the flag that allows it. */
+static int fail_memlimit(job *j, const mdlz_dctx *d) {
+    char msg[384], need_arg[32];
+    format_size_ceil(need_arg, sizeof need_arg, mdlz_dctx_memory_needed(d));
+    snprintf(msg, sizeof msg, "%s: %s (use --memory=%s)",
+             mdlz_strerror(MDLZ_ERROR_MEMLIMIT), mdlz_dctx_error_detail(d),
+             need_arg);
     return fail(j, j->name, msg);
 }
 
 /* Decodes one or more concatenated streams from the input to the end. */
 static int decompress_data(job *j) {
     mdlz_dctx *d = NULL;
-    unsigned char hdr[MDLZ_HEADER_MAX];
-    size_t hdr_len = 0;
     unsigned streams = 0;
     int eof = 0, rc = 0;
     mdlz_inbuf in = {j->ibuf, 0, 0};
@@ -224,23 +212,18 @@ static int decompress_data(job *j) {
                 rc = fail_status(j, st);
                 break;
             }
-            hdr_len = 0;
         }
         mdlz_outbuf out = {j->obuf, IO_BUF_SIZE, 0};
         size_t before = in.pos;
         int done = 0;
         mdlz_status st = mdlz_decompress_stream(d, &out, &in, &done);
-        size_t k = in.pos - before;
-        if (k > sizeof hdr - hdr_len) k = sizeof hdr - hdr_len;
-        memcpy(hdr + hdr_len, (const unsigned char *)in.src + before, k);
-        hdr_len += k;
         if ((rc = emit(j, out.pos))) break;
         if (st != MDLZ_OK) {
             /* After a complete stream, anything but another stream is
              * trailing garbage. */
             if (st == MDLZ_ERROR_NOT_MDLZ && streams > 0)
                 st = MDLZ_ERROR_TRAILING;
-            if (st == MDLZ_ERROR_MEMLIMIT) rc = fail_memlimit(j, hdr, hdr_len);
+            if (st == MDLZ_ERROR_MEMLIMIT) rc = fail_memlimit(j, d);
             else rc = fail_detail(j, st, mdlz_dctx_error_detail(d));
             break;
         }

@@ -196,9 +196,22 @@ MDLZ_API const char *mdlz_cctx_error_detail(const mdlz_cctx *c);
 /* ---- decompression ------------------------------------------------------- */
 typedef struct mdlz_dctx mdlz_dctx;
 
-/** Creates a decompression context that refuses streams whose model needs
- *  more than `mem_limit` bytes (0 = no limit). */
+/* Decoding refuses a stream that needs more memory than a limit (the
+ * model, a retrieval session, ...), before allocating it, as zstd refuses
+ * windows over 128 MiB unless told: by default MDLZ_DECODE_MEMORY_DEFAULT,
+ * above what any level needs with a retrieval session. */
+#define MDLZ_DECODE_MEMORY_DEFAULT ((uint64_t)2 << 30)
+#define MDLZ_MEMORY_UNLIMITED      UINT64_MAX /* a mem_limit that sets none */
+
+/** Creates a decompression context that refuses streams needing more
+ *  than `mem_limit` bytes (0 = MDLZ_DECODE_MEMORY_DEFAULT,
+ *  MDLZ_MEMORY_UNLIMITED = no limit): MDLZ_ERROR_MEMLIMIT, with the need
+ *  in mdlz_dctx_error_detail() and mdlz_dctx_memory_needed(). */
 MDLZ_API mdlz_status mdlz_dctx_create(mdlz_dctx **out, uint64_t mem_limit);
+
+/** Bytes the stream being decoded needs (the model and what its
+ *  retrieval and tools use), known once its header was read; else 0. */
+MDLZ_API uint64_t mdlz_dctx_memory_needed(const mdlz_dctx *d);
 MDLZ_API void mdlz_dctx_free(mdlz_dctx *d);
 
 /** Consumes compressed bytes from `in` and writes decoded bytes to `out`.

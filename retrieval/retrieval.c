@@ -119,6 +119,17 @@ static mdlz_status rs_decode(void *st, const mod_stream *s,
     return MDLZ_OK;
 }
 
+/* The retrieved text (its buffer at most twice its size) and the match
+ * model's table; with ONLINE the text may grow to RET_TEXT_MAX. */
+static uint64_t rs_memory(void *st, const mod_stream *s) {
+    ret_state *x = st;
+    size_t len;
+    (void)s;
+    ret_session_text(x->s, &len);
+    uint64_t text = (x->rec.modes & MDLZ_RETRIEVE_ONLINE) ? RET_TEXT_MAX : len;
+    return 2 * text + rm_memory(text);
+}
+
 static mdlz_status rs_create(void *st, const mod_stream *s, const bh_table *bh,
                              pr_component *c) {
     ret_state *x = st;
@@ -148,5 +159,6 @@ const mod_ops ret_module = {
     .decode = rs_decode,
     .create = rs_create,
     .prime = rs_prime,
+    .memory = rs_memory,
     .check = rs_check,
 };

@@ -55,7 +55,9 @@ typedef struct {
 } rmatch;
 
 uint64_t rm_memory(uint64_t text_len) {
-    return sizeof(rmatch) + text_len * 2 + 192 * 4;
+    uint64_t buckets = 4096; /* as index_text() sizes the table */
+    while (buckets * 2 < text_len) buckets *= 2;
+    return sizeof(rmatch) + buckets * RM_WAYS * 4 + (32 * 2 * 3 + 1) * 4;
 }
 
 /* Hash of the RM_HASHLEN bytes before p, laid out as pr_shared's c4/c8 so
@@ -198,7 +200,8 @@ mdlz_status rm_create(pr_component *c, ret_session *s, unsigned modes,
     }
     *c = (pr_component){.name = "retrieval",
                         .n_inputs = 2,
-                        .reads = PR_PUB_MATCH, /* agreement with the match model */
+                        .reads =
+                            PR_PUB_MATCH, /* agreement with the match model */
                         .self = m,
                         .predict = rm_predict,
                         .update = rm_update,

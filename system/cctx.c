@@ -99,17 +99,15 @@ mdlz_status mdlz_cctx_set_trace(mdlz_cctx *c, uint32_t interval,
     return MDLZ_OK;
 }
 
-const char *mdlz_cctx_error_detail(const mdlz_cctx *c) {
-    return c->sys.detail;
-}
+const char *mdlz_cctx_error_detail(const mdlz_cctx *c) { return c->sys.detail; }
 
 void mdlz_cctx_progress(const mdlz_cctx *c, uint64_t *in_bytes,
                         uint64_t *out_bytes) {
     enc_progress(c->enc, in_bytes, out_bytes);
 }
 
-mdlz_status mdlz_compress_stream(mdlz_cctx *c, mdlz_outbuf *out,
-                                 mdlz_inbuf *in, int end, int *done) {
+mdlz_status mdlz_compress_stream(mdlz_cctx *c, mdlz_outbuf *out, mdlz_inbuf *in,
+                                 int end, int *done) {
     return enc_compress(c->enc, out, in, end, done);
 }
 

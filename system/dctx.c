@@ -39,7 +39,10 @@ mdlz_status mdlz_dctx_create(mdlz_dctx **out, uint64_t mem_limit) {
     if (!d) return MDLZ_ERROR_NOMEM;
     str_hooks h = {.open_dec = open_dec, .check = check, .user = d};
     mdlz_status st = sys_ctx_init(&d->sys);
-    if (st == MDLZ_OK) st = dec_create(&d->dec, mem_limit, &h);
+    d->sys.mem_limit = mem_limit == 0 ? MDLZ_DECODE_MEMORY_DEFAULT
+                       : mem_limit == MDLZ_MEMORY_UNLIMITED ? 0
+                                                            : mem_limit;
+    if (st == MDLZ_OK) st = dec_create(&d->dec, &h);
     if (st != MDLZ_OK) {
         mdlz_dctx_free(d);
         return st;
@@ -53,8 +56,7 @@ mdlz_status mdlz_dctx_set_index(mdlz_dctx *d, const char *path) {
     return ret_module_set_path(d->sys.state[ROW_RETRIEVAL], path);
 }
 
-mdlz_status mdlz_dctx_ref_prefix(mdlz_dctx *d, const void *prefix,
-                                 size_t len) {
+mdlz_status mdlz_dctx_ref_prefix(mdlz_dctx *d, const void *prefix, size_t len) {
     if (dec_started(d->dec)) return MDLZ_ERROR_STAGE;
     if (len && !prefix) return MDLZ_ERROR_PARAM;
     prefix_set(d->sys.state[ROW_PREFIX], prefix, len);
@@ -67,9 +69,9 @@ mdlz_status mdlz_dctx_add_tool(mdlz_dctx *d, const char *path) {
                                 sizeof d->sys.detail);
 }
 
-const char *mdlz_dctx_error_detail(const mdlz_dctx *d) {
-    return d->sys.detail;
-}
+uint64_t mdlz_dctx_memory_needed(const mdlz_dctx *d) { return d->sys.mem_need; }
+
+const char *mdlz_dctx_error_detail(const mdlz_dctx *d) { return d->sys.detail; }
 
 mdlz_status mdlz_decompress_stream(mdlz_dctx *d, mdlz_outbuf *out,
                                    mdlz_inbuf *in, int *done) {

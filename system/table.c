@@ -95,12 +95,11 @@ static mdlz_status open_model(sys_ctx *x, const mod_stream *s,
 }
 
 mdlz_status sys_open_encoder(sys_ctx *x, const mdlz_config *cfg,
-                             uint64_t declared, const uint8_t *first,
-                             size_t n, size_t block_size, fmt_records *recs,
+                             uint64_t declared, const uint8_t *first, size_t n,
+                             size_t block_size, fmt_records *recs,
                              predictor **pred) {
-    mod_stream s = {cfg,       declared,  first,
-                    n,         block_size, x->detail,
-                    sizeof x->detail};
+    mod_stream s = {cfg,        declared,  first,           n,
+                    block_size, x->detail, sizeof x->detail};
     uint8_t rec[FMT_EXT_MAX];
     for (int i = 0; i < SYS_ROWS; i++) {
         const sys_row *r = &sys_table[i];
@@ -116,10 +115,38 @@ mdlz_status sys_open_encoder(sys_ctx *x, const mdlz_config *cfg,
     return open_model(x, &s, pred);
 }
 
+/* "1.5 GiB": a size for the messages below. */
+static void size_str(char *buf, size_t cap, uint64_t n) {
+    static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double v = (double)n;
+    int u = 0;
+    while (v >= 1024 && u < 4) v /= 1024, u++;
+    snprintf(buf, cap, u ? "%.1f %s" : "%.0f %s", v, unit[u]);
+}
+
+static mdlz_status refuse(sys_ctx *x, uint64_t model, uint64_t modules) {
+    char need[32], m[32], lim[32];
+    size_str(need, sizeof need, model + modules);
+    size_str(m, sizeof m, model);
+    size_str(lim, sizeof lim, x->mem_limit);
+    if (modules) {
+        char r[32];
+        size_str(r, sizeof r, modules);
+        snprintf(x->detail, sizeof x->detail,
+                 "decoding needs %s (model %s, retrieval and tools %s), "
+                 "the limit is %s",
+                 need, m, r, lim);
+    } else {
+        snprintf(x->detail, sizeof x->detail,
+                 "decoding needs %s for the model, the limit is %s", need, lim);
+    }
+    return MDLZ_ERROR_MEMLIMIT;
+}
+
 mdlz_status sys_open_decoder(sys_ctx *x, const mdlz_config *cfg,
                              const fmt_records *recs, predictor **pred) {
-    mod_stream s = {cfg, MDLZ_SIZE_UNKNOWN, NULL, 0, 0, x->detail,
-                    sizeof x->detail};
+    mod_stream s = {cfg,       MDLZ_SIZE_UNKNOWN, NULL, 0, 0,
+                    x->detail, sizeof x->detail};
     for (unsigned k = 0; k < recs->n; k++) {
         int owned = 0;
         for (int i = 0; i < SYS_ROWS; i++)
@@ -131,13 +158,20 @@ mdlz_status sys_open_decoder(sys_ctx *x, const mdlz_config *cfg,
             return MDLZ_ERROR_VERSION;
         }
     }
+    uint64_t model = cfg_memory(cfg), modules = 0;
+    x->mem_need = model;
+    if (x->mem_limit && model > x->mem_limit) return refuse(x, model, 0);
     for (int i = 0; i < SYS_ROWS; i++) {
         const sys_row *r = &sys_table[i];
         x->on[i] = (uint8_t)sys_row_in(r, cfg, recs);
-        if (x->on[i] && !r->comp)
-            MDLZ_FORWARD(r->ops->decode(x->state[i], &s,
-                                        fmt_find_record(recs, r->record)));
+        if (!x->on[i] || r->comp) continue;
+        MDLZ_FORWARD(
+            r->ops->decode(x->state[i], &s, fmt_find_record(recs, r->record)));
+        if (r->ops->memory) modules += r->ops->memory(x->state[i], &s);
     }
+    x->mem_need = model + modules;
+    if (x->mem_limit && x->mem_need > x->mem_limit)
+        return refuse(x, model, modules);
     return open_model(x, &s, pred);
 }
 

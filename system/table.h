@@ -42,6 +42,8 @@ int sys_row_in(const sys_row *r, const mdlz_config *cfg,
 typedef struct {
     void *state[SYS_ROWS];
     uint8_t on[SYS_ROWS];
+    uint64_t mem_limit; /* decoder: refuse streams needing more (0: none) */
+    uint64_t mem_need;  /* decoder: what the stream needs, once known */
     char detail[256];
 } sys_ctx;
 
@@ -53,13 +55,14 @@ void sys_ctx_free(sys_ctx *x);
 /** Encoder (str_hooks.open_enc): each module decides whether it takes
  *  part and adds its record; then the model is opened. */
 mdlz_status sys_open_encoder(sys_ctx *x, const mdlz_config *cfg,
-                             uint64_t declared, const uint8_t *first,
-                             size_t n, size_t block_size, fmt_records *recs,
+                             uint64_t declared, const uint8_t *first, size_t n,
+                             size_t block_size, fmt_records *recs,
                              predictor **pred);
 
 /** Decoder (str_hooks.open_dec): each record goes to the module that
- *  owns it (MDLZ_ERROR_VERSION for a record no row owns); then the model
- *  is opened. */
+ *  owns it (MDLZ_ERROR_VERSION for a record no row owns); what the stream
+ *  needs (the core model and each module) is checked against x->mem_limit
+ *  (MDLZ_ERROR_MEMLIMIT, naming the need); then the model is opened. */
 mdlz_status sys_open_decoder(sys_ctx *x, const mdlz_config *cfg,
                              const fmt_records *recs, predictor **pred);
 

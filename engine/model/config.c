@@ -49,17 +49,26 @@ static int shrink_to(mdlz_config *cfg, uint64_t mem_limit) {
     return 1;
 }
 
-mdlz_status cfg_from_level(mdlz_config *cfg, int level, uint64_t mem_limit) {
+mdlz_status cfg_choose(mdlz_config *cfg, int level, uint64_t mem_limit,
+                       uint64_t src_size) {
     if (level == 0) level = MDLZ_LEVEL_DEFAULT;
     if (level < MDLZ_LEVEL_MIN || level > MDLZ_LEVEL_MAX)
         return MDLZ_ERROR_PARAM;
-    /* Smaller tables first; if even the smallest tables of this level's
-     * components do not fit, fall back to a lower level's components. */
+    /* Under a limit, a lower level with the tables it was made for
+     * compresses better and faster than a higher one squeezed into it
+     * (bench: -9 shrunk to 10 MiB was worse and 4x slower than -1). */
     for (int l = level; l >= MDLZ_LEVEL_MIN; l--) {
         fill(cfg, l);
-        if (!mem_limit || shrink_to(cfg, mem_limit)) return MDLZ_OK;
+        cfg_fit_input(cfg, src_size);
+        if (!mem_limit || cfg_memory(cfg) <= mem_limit) return MDLZ_OK;
     }
-    return MDLZ_ERROR_MEMLIMIT;
+    fill(cfg, MDLZ_LEVEL_MIN);
+    cfg_fit_input(cfg, src_size);
+    return shrink_to(cfg, mem_limit) ? MDLZ_OK : MDLZ_ERROR_MEMLIMIT;
+}
+
+mdlz_status cfg_from_level(mdlz_config *cfg, int level, uint64_t mem_limit) {
+    return cfg_choose(cfg, level, mem_limit, MDLZ_SIZE_UNKNOWN);
 }
 
 static int ceil_log2(uint64_t n) {
@@ -95,6 +104,16 @@ mdlz_status cfg_validate(const mdlz_config *cfg) {
         return MDLZ_ERROR_CORRUPT;
     if ((cfg->components & ~COMP_ALL_KNOWN) != 0) return MDLZ_ERROR_VERSION;
     if (!(cfg->components & COMP_ORDERS)) return MDLZ_ERROR_VERSION;
+    /* Only what cfg_choose() can produce (and the match model switched
+     * off, mdlz_cctx_set_param): its level's components, tables no larger
+     * than its level's. A header asking for more, as a crafted one may, is
+     * refused before anything is sized from it. */
+    mdlz_config lv;
+    fill(&lv, cfg->level);
+    if (cfg->block_log > lv.block_log || cfg->ctx_bits > lv.ctx_bits ||
+        cfg->win_bits > lv.win_bits || cfg->mtab_bits != cfg->win_bits - 2 ||
+        (cfg->components | COMP_MATCH) != lv.components)
+        return MDLZ_ERROR_CORRUPT;
     return MDLZ_OK;
 }
 

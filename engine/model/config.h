@@ -42,8 +42,16 @@ typedef struct {
 #define CFG_MTAB_BITS_MIN 12
 #define CFG_MTAB_BITS_MAX 28
 
-/** Configuration for a level (1..9); lowered until it fits mem_limit (0 =
- *  no limit). Returns MDLZ_ERROR_PARAM for a bad level. */
+/** The configuration for `level` (1..9, 0 = the default) and an input of
+ *  src_size bytes (or MDLZ_SIZE_UNKNOWN): the level's own, its tables
+ *  shrunk to what the input can fill (cfg_fit_input). Under a memory limit
+ *  (0 = none): the highest level up to `level` whose configuration fits;
+ *  if none does, level 1 with smaller tables. MDLZ_ERROR_PARAM for a bad
+ *  level, MDLZ_ERROR_MEMLIMIT if even the smallest does not fit. */
+mdlz_status cfg_choose(mdlz_config *cfg, int level, uint64_t mem_limit,
+                       uint64_t src_size);
+
+/** cfg_choose() for an input of unknown size. */
 mdlz_status cfg_from_level(mdlz_config *cfg, int level, uint64_t mem_limit);
 
 /** Shrinks tables that would be mostly empty for an input of src_size
@@ -51,8 +59,9 @@ mdlz_status cfg_from_level(mdlz_config *cfg, int level, uint64_t mem_limit);
  *  memory, and compress such an input as well. */
 void cfg_fit_input(mdlz_config *cfg, uint64_t src_size);
 
-/** Checks ranges and known component bits (MDLZ_ERROR_CORRUPT or
- *  MDLZ_ERROR_VERSION). */
+/** Checks that a configuration read from a header is one an encoder makes:
+ *  ranges, components and table sizes of its level (MDLZ_ERROR_CORRUPT),
+ *  known component bits (MDLZ_ERROR_VERSION). */
 mdlz_status cfg_validate(const mdlz_config *cfg);
 
 /** Bytes of model memory the configuration allocates (either side). */

@@ -28,7 +28,6 @@ enum {
 };
 
 struct dec_stream {
-    uint64_t mem_limit;
     uint64_t out_limit; /* one-shot: bytes the destination can take */
     int stage;
     mdlz_status error; /* sticky */
@@ -60,8 +59,7 @@ void dec_free(dec_stream *d) {
     free(d);
 }
 
-mdlz_status dec_create(dec_stream **out, uint64_t mem_limit,
-                       const str_hooks *h) {
+mdlz_status dec_create(dec_stream **out, const str_hooks *h) {
     *out = NULL;
     dec_stream *d = calloc(1, sizeof *d);
     if (!d) return MDLZ_ERROR_NOMEM;
@@ -71,7 +69,6 @@ mdlz_status dec_create(dec_stream **out, uint64_t mem_limit,
         return MDLZ_ERROR_NOMEM;
     }
     XXH64_reset(d->xs, 0);
-    d->mem_limit = mem_limit;
     d->out_limit = UINT64_MAX;
     d->hooks = *h;
     *out = d;
@@ -84,10 +81,9 @@ int dec_started(const dec_stream *d) {
 
 void dec_set_out_limit(dec_stream *d, uint64_t limit) { d->out_limit = limit; }
 
-/* Sets up the model and buffers once the header is known. */
+/* Sets up the model and buffers once the header is known; the hooks
+ * check what the stream needs against the caller's memory limit. */
 static mdlz_status start_stream(dec_stream *d) {
-    if (d->mem_limit && cfg_memory(&d->cfg) > d->mem_limit)
-        return MDLZ_ERROR_MEMLIMIT;
     size_t bs = (size_t)1 << d->cfg.block_log;
     d->payload = malloc(bs);
     d->data = malloc(bs);

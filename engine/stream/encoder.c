@@ -30,6 +30,7 @@ struct enc_stream {
     mdlz_config cfg;
     uint64_t declared; /* src_size promised by the caller, or unknown */
     uint64_t mem_limit;
+    int level; /* asked for (cfg.level may be lower under mem_limit) */
     str_hooks hooks;
     predictor *pred;
     uint8_t *blk; /* input block being filled */
@@ -78,12 +79,13 @@ mdlz_status enc_create(enc_stream **out, const mdlz_params *params,
         if (params->reserved[i]) return MDLZ_ERROR_PARAM;
     enc_stream *e = calloc(1, sizeof *e);
     if (!e) return MDLZ_ERROR_NOMEM;
-    mdlz_status st = cfg_from_level(&e->cfg, params->level, params->mem_limit);
+    mdlz_status st =
+        cfg_choose(&e->cfg, params->level, params->mem_limit, params->src_size);
     if (st != MDLZ_OK) {
         free(e);
         return st;
     }
-    cfg_fit_input(&e->cfg, params->src_size);
+    e->level = params->level ? params->level : MDLZ_LEVEL_DEFAULT;
     e->declared = params->src_size;
     e->mem_limit = params->mem_limit;
     e->hooks = *h;
@@ -106,8 +108,8 @@ int enc_started(const enc_stream *e) {
 }
 
 void enc_set_component(enc_stream *e, unsigned comp, int on) {
-    e->cfg.components = (uint16_t)(on ? e->cfg.components | comp
-                                      : e->cfg.components & ~comp);
+    e->cfg.components =
+        (uint16_t)(on ? e->cfg.components | comp : e->cfg.components & ~comp);
 }
 
 mdlz_status enc_fit_extra(enc_stream *e, uint64_t extra) {
@@ -115,10 +117,10 @@ mdlz_status enc_fit_extra(enc_stream *e, uint64_t extra) {
      * them too. The block size stays as it was (the buffer is allocated). */
     if (e->declared == MDLZ_SIZE_UNKNOWN) return MDLZ_OK;
     mdlz_config cfg;
-    MDLZ_FORWARD(cfg_from_level(&cfg, e->cfg.level, e->mem_limit));
-    cfg_fit_input(&cfg, e->declared + extra);
+    MDLZ_FORWARD(cfg_choose(&cfg, e->level, e->mem_limit, e->declared + extra));
     cfg.block_log = e->cfg.block_log;
-    cfg.components = e->cfg.components;
+    cfg.components = (uint16_t)((cfg.components & ~COMP_MATCH) |
+                                (e->cfg.components & COMP_MATCH));
     e->cfg = cfg;
     return MDLZ_OK;
 }
@@ -135,9 +137,8 @@ void enc_set_trace(enc_stream *e, uint32_t interval, mdlz_trace_fn fn,
 static mdlz_status start_stream(enc_stream *e) {
     fmt_records recs;
     fmt_records_init(&recs);
-    MDLZ_FORWARD(e->hooks.open_enc(e->hooks.user, &e->cfg, e->declared,
-                                   e->blk, e->blk_fill, e->blk_size, &recs,
-                                   &e->pred));
+    MDLZ_FORWARD(e->hooks.open_enc(e->hooks.user, &e->cfg, e->declared, e->blk,
+                                   e->blk_fill, e->blk_size, &recs, &e->pred));
     e->pend_len = fmt_write_header(e->pend, &e->cfg, e->declared, recs.n > 0);
     if (recs.n) e->pend_len += fmt_write_ext(e->pend + e->pend_len, &recs);
     e->pend_pos = 0;

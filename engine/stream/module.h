@@ -30,7 +30,7 @@
 /* What a module sees of the stream being opened. */
 typedef struct {
     const mdlz_config *cfg;
-    uint64_t declared;   /* encoder: input size if known, else unknown */
+    uint64_t declared;    /* encoder: input size if known, else unknown */
     const uint8_t *first; /* encoder: the start of the input ... */
     size_t n;             /* ... n bytes: all of it if n < block_size */
     size_t block_size;
@@ -56,6 +56,10 @@ typedef struct {
                           pr_component *c);
     /* Bytes the model learns before coding (*n = 0: none), or NULL. */
     const uint8_t *(*prime)(void *st, size_t *n);
+    /* Decoder, after decode(): the most memory the module will use for
+     * this stream beyond the core model (its component, its data), for
+     * the caller's memory limit. NULL: nothing worth counting. */
+    uint64_t (*memory)(void *st, const mod_stream *s);
     /* After each block: non-OK abandons the stream (message in detail).
      * NULL if it cannot fail. */
     mdlz_status (*check)(void *st, char *detail, size_t detail_len);

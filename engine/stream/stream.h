@@ -23,8 +23,8 @@ typedef struct {
      * final. Adds the stream's extension records to recs and returns the
      * predictor, which the stream owns from then on. */
     mdlz_status (*open_enc)(void *user, const mdlz_config *cfg,
-                            uint64_t declared, const uint8_t *first,
-                            size_t n, size_t block_size, fmt_records *recs,
+                            uint64_t declared, const uint8_t *first, size_t n,
+                            size_t block_size, fmt_records *recs,
                             predictor **pred);
     /* Decoder: opens the model from the header's configuration and
      * extension records. */
@@ -64,15 +64,13 @@ mdlz_status enc_compress(enc_stream *e, mdlz_outbuf *out, mdlz_inbuf *in,
                          int end, int *done);
 
 /** Input consumed and output produced so far. */
-void enc_progress(const enc_stream *e, uint64_t *in_bytes,
-                  uint64_t *out_bytes);
+void enc_progress(const enc_stream *e, uint64_t *in_bytes, uint64_t *out_bytes);
 
 /* ---- decoder -------------------------------------------------------------- */
 typedef struct dec_stream dec_stream;
 
-/** A decoder refusing models over mem_limit bytes (0 = no limit). */
-mdlz_status dec_create(dec_stream **out, uint64_t mem_limit,
-                       const str_hooks *h);
+/** A decoder (the hooks open the model, and may refuse it). */
+mdlz_status dec_create(dec_stream **out, const str_hooks *h);
 void dec_free(dec_stream *d);
 
 /** Nonzero once any input was taken: settings are then fixed. */
