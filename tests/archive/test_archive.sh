@@ -14,44 +14,22 @@
 # (craft: tests/archive/craft.c). Prints "ok - NAME" / "not ok - NAME",
 # then "N passed, M failed".
 # shellcheck disable=SC2016,SC2034 # expect evaluates its condition later
-set -u
-if [ $# -lt 3 ] || [ ! -x "$1" ] || [ ! -x "$2" ]; then
-    echo "usage: $0 PATH/TO/mdlz PATH/TO/craft SAMPLES_DIR [CORPUS_DIR]" >&2
-    exit 2
-fi
-abspath() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
+# shellcheck source=../common/harness.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/harness.sh"
+{ [ $# -ge 3 ] && [ -x "$1" ] && [ -x "$2" ]; } ||
+    usage "PATH/TO/mdlz PATH/TO/craft SAMPLES_DIR [CORPUS_DIR]"
 M=$(abspath "$1")
 C=$(abspath "$2")
 S=$(cd "$3" && pwd)
 CORPUS=${4:-}
-T=$(mktemp -d "${TMPDIR:-/tmp}/mdlz-arc.XXXXXX") || exit 1
-trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
-cd "$T" || exit 1
+harness_init arc
+RUN_CMD=("$M" archive) # run ARGS...: mdlz archive ARGS
 export LC_ALL=C.UTF-8 2>/dev/null || export LC_ALL=C
-pass=0 fail=0 rc=0
 t_start=$SECONDS
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-notok() {
-    echo "not ok - $1"; fail=$((fail + 1))
-    echo "#   exit status $rc; stderr:"; sed -n '1,5s/^/#     /p' err 2>/dev/null
-}
-expect() { local name=$1; shift; if eval "$*"; then ok "$name"; else notok "$name"; fi; }
-# run ARGS...: mdlz archive ARGS, stdout in out, stderr in err, status in rc.
-run() { "$M" archive "$@" </dev/null >out 2>err; rc=$?; }
-one_line() { [ "$(wc -l <err)" -eq 1 ]; }
 no_files() { [ -z "$(find "$@" ! -type d 2>/dev/null)" ]; }
 # meta DIR: type, mode, size and mtime of everything under DIR (and DIR).
 meta() {
     (cd "$1" && find . -print0 | sort -z | xargs -0 stat -c '%n|%F|%a|%s|%Y')
-}
-# flip FILE POS N: complements N bytes of FILE at POS.
-flip() {
-    local b out=""
-    for b in $(od -An -tu1 -v -j "$2" -N "$3" "$1"); do
-        out+=$(printf '\\%03o' $((255 - b)))
-    done
-    # shellcheck disable=SC2059 # the format is the octal escapes
-    printf "$out" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
 }
 u64_at() { od -An -tu8 -j "$2" -N8 "$1" | tr -d ' '; }
 toc_offset() { u64_at "$1" $(($(stat -c %s "$1") - 24)); }
@@ -168,7 +146,7 @@ run extract -q -C x5 a.mdlza tree/sub/
 expect "a directory with a trailing slash" '[ $rc -eq 0 ] && diff -r tree/sub x5/tree/sub >/dev/null'
 run extract -q -C x6 a.mdlza tree/nosuch
 expect "a name not in the archive: exit 1, one line, nothing written" \
-    '[ $rc -eq 1 ] && one_line && grep -q "not in the archive" err && no_files x6'
+    '[ $rc -eq 1 ] && one_line_err && grep -q "not in the archive" err && no_files x6'
 run extract -q -C x7 a.mdlza tree/su
 expect "a prefix of a name is not a name" '[ $rc -eq 1 ] && no_files x7'
 run extract -q -C x8 a.mdlza tree/nosuch tree/sub/hello.txt
@@ -197,7 +175,7 @@ expect "add: one new file alone" '[ $rc -eq 0 ] && cmp -s more/deep/tail.txt x10
 cp a.mdlza a1.mdlza
 run add -q a.mdlza more
 expect "add: a name already present is refused" \
-    '[ $rc -eq 1 ] && one_line && grep -q "already in the archive" err'
+    '[ $rc -eq 1 ] && one_line_err && grep -q "already in the archive" err'
 expect "... the archive is unchanged, no temporary file left" \
     'cmp -s a.mdlza a1.mdlza && [ -z "$(ls a.mdlza.*tmp 2>/dev/null)" ]'
 mkdir -p addz && : >addz/e
@@ -214,20 +192,20 @@ cp cf.mdlza cf0.mdlza
 (cd cf/two && "$M" archive add -q ../../cf.mdlza x/y) </dev/null >out 2>err
 rc=$?
 expect "add refuses x/y when x is a file of the archive" \
-    '[ $rc -eq 1 ] && one_line && cmp -s cf.mdlza cf0.mdlza'
+    '[ $rc -eq 1 ] && one_line_err && cmp -s cf.mdlza cf0.mdlza'
 mkdir -p cf/three/x && printf '3\n' >cf/three/x/y && printf '4\n' >cf/four
 (cd cf/three && "$M" archive create -q ../../cf2.mdlza x/y) </dev/null >/dev/null 2>&1
 cp cf2.mdlza cf20.mdlza
 (cd cf && cp four x && "$M" archive add -q ../cf2.mdlza x) </dev/null >out 2>err
 rc=$?
 expect "add refuses a file x when the archive has x/y" \
-    '[ $rc -eq 1 ] && one_line && cmp -s cf2.mdlza cf20.mdlza'
+    '[ $rc -eq 1 ] && one_line_err && cmp -s cf2.mdlza cf20.mdlza'
 
 # ---- overwriting ------------------------------------------------------------
 cp a0.mdlza c.mdlza
 run create -q c.mdlza more
 expect "create refuses an existing archive" \
-    '[ $rc -eq 1 ] && one_line && cmp -s c.mdlza a0.mdlza'
+    '[ $rc -eq 1 ] && one_line_err && cmp -s c.mdlza a0.mdlza'
 run create -q -f c.mdlza more
 run list c.mdlza
 expect "create -f replaces it" \
@@ -268,7 +246,7 @@ run list tl.mdlza
 expect "... and stores neither them nor what they point to" \
     '[ "$(names_of | sort | tr "\n" " ")" = "tl/ tl/a.txt " ]'
 run create -q dd.mdlza tree/../more
-expect "create refuses a path with .." '[ $rc -eq 1 ] && one_line && [ ! -e dd.mdlza ]'
+expect "create refuses a path with .." '[ $rc -eq 1 ] && one_line_err && [ ! -e dd.mdlza ]'
 run create -q abs.mdlza "$T/more"
 run list abs.mdlza
 expect "an absolute path is stored without its leading /" \
@@ -309,11 +287,11 @@ for name in "../evil" "/abs-evil" "a/../../evil" "a//b" "" "." "a/./b" \
     *) "$C" name bad$i.mdlza "$name" ;;
     esac
     run list bad$i.mdlza
-    expect "unsafe name '$name': list refuses (one line, exit 1)" '[ $rc -eq 1 ] && one_line'
+    expect "unsafe name '$name': list refuses (one line, exit 1)" '[ $rc -eq 1 ] && one_line_err'
     (cd deep/er/cwd && "$M" archive extract -q "$T/bad$i.mdlza") </dev/null >out 2>err
     rc=$?
     expect "unsafe name '$name': extract refuses, writes nothing" \
-        '[ $rc -eq 1 ] && one_line && no_files deep && [ ! -e /abs-evil ] && [ ! -e "$T/evil" ]'
+        '[ $rc -eq 1 ] && one_line_err && no_files deep && [ ! -e /abs-evil ] && [ ! -e "$T/evil" ]'
     run test bad$i.mdlza
     expect "unsafe name '$name': test refuses" '[ $rc -eq 1 ]'
 done
@@ -396,7 +374,7 @@ damaged_one() { # NAME FILE
     for cmd in list test extract; do
         if [ $cmd = extract ]; then run extract -q -C dx "$file"; else run $cmd "$file"; fi
         expect "$what: $cmd gives one error line, exit 1" \
-            '[ $rc -eq 1 ] && one_line && grep -q "^mdlz: " err'
+            '[ $rc -eq 1 ] && one_line_err && grep -q "^mdlz: " err'
     done
     expect "$what: nothing extracted" 'no_files dx'
 }
@@ -418,7 +396,7 @@ cp cx.mdlza bad.mdlza && flip bad.mdlza 10 1
 damaged_one "header damaged" bad.mdlza
 cat cx.mdlza cx.mdlza >bad.mdlza
 run test bad.mdlza
-expect "two archives back to back: test fails" '[ $rc -eq 1 ] && one_line'
+expect "two archives back to back: test fails" '[ $rc -eq 1 ] && one_line_err'
 
 # Crafted TOC bodies: each refused with a message.
 for body in "" 02 01 0101 010100 0100010101 01000101016100 0100020161 \
@@ -430,7 +408,7 @@ for body in "" 02 01 0101 010100 0100010101 01000101016100 0100020161 \
     expect "TOC body '$body': refused with a message" '[ $rc -eq 1 ]'
     run list toc.mdlza
     expect "TOC body '$body': list fails, one printable line" \
-        '[ $rc -eq 1 ] && one_line && ! LC_ALL=C grep -q "[^[:print:]]" err'
+        '[ $rc -eq 1 ] && one_line_err && ! LC_ALL=C grep -q "[^[:print:]]" err'
 done
 # A group of 0 bytes for a file of 5: opens, the file fails.
 "$C" toc toc.mdlza 0101100005000001000161a4030005010000000000
@@ -438,7 +416,7 @@ run list toc.mdlza
 expect "a group of 0 bytes: list works" '[ $rc -eq 0 ]'
 run extract -q -C xtoc toc.mdlza
 expect "a group of 0 bytes: extract fails for the file, one line" \
-    '[ $rc -eq 1 ] && one_line && grep -q "^mdlz: a: " err && no_files xtoc'
+    '[ $rc -eq 1 ] && one_line_err && grep -q "^mdlz: a: " err && no_files xtoc'
 # A TOC that claims a 64 GiB file (retrieved by another) with no data:
 # both fail cleanly, without allocating what the TOC claims.
 "$C" toc toc.mdlza 010210008080808080020000100005010100020001610000808080808002010000000000000162000005020000000000
@@ -483,7 +461,7 @@ expect "deterministic: -T1, -T2 and the default give the same bytes" \
 
 # ---- a corpus subset --------------------------------------------------------
 pd=${CORPUS:+$CORPUS/collections/python-docs}
-if [ -n "$pd" ] && [ -d "$pd" ]; then
+if need_corpus "$pd" "python-docs subset"; then
     mkdir corpus
     total=0
     while IFS= read -r f; do
@@ -503,10 +481,7 @@ if [ -n "$pd" ] && [ -d "$pd" ]; then
     expect "python-docs subset ($total bytes; create $((t1 - t0)) s, extract $((t2 - t1)) s)" \
         '[ $create_rc -eq 0 ] && [ $rc -eq 0 ] && diff -r corpus xpy/corpus >/dev/null && [ "$(meta corpus)" = "$(meta xpy/corpus)" ]'
     echo "# python-docs: $total -> $(stat -c %s py.mdlza) bytes"
-else
-    echo "ok - python-docs subset skipped (no ${pd:-corpus dir given}) # SKIP"
 fi
 
 echo "# $((SECONDS - t_start)) s"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+harness_done

@@ -8,26 +8,14 @@
 # Usage: test_augment.sh PATH/TO/mdlz SAMPLES_DIR [PLUGIN.so]
 # Prints "ok - NAME" / "not ok - NAME", then "N passed, M failed".
 # shellcheck disable=SC2034
-set -u
-if [ $# -lt 2 ] || [ ! -x "$1" ]; then
-    echo "usage: $0 PATH/TO/mdlz SAMPLES_DIR [PLUGIN.so]" >&2
-    exit 2
-fi
-M=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+# shellcheck source=../common/harness.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/harness.sh"
+{ [ $# -ge 2 ] && [ -x "$1" ]; } || usage "PATH/TO/mdlz SAMPLES_DIR [PLUGIN.so]"
+M=$(abspath "$1")
 S=$(cd "$2" && pwd)
 PLUGIN=${3:-}
-T=$(mktemp -d "${TMPDIR:-/tmp}/mdlz-aug.XXXXXX") || exit 1
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-pass=0 fail=0 rc=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-notok() {
-    echo "not ok - $1"; fail=$((fail + 1))
-    echo "#   exit status $rc; stderr:"; sed -n '1,5s/^/#     /p' err 2>/dev/null
-}
-expect() { local name=$1; shift; if eval "$*"; then ok "$name"; else notok "$name"; fi; }
-run() { "$M" "$@" </dev/null >out 2>err; rc=$?; }
-one_line() { [ "$(wc -l <err)" -eq 1 ]; }
+harness_init aug
+RUN_CMD=("$M")
 
 # The index: every sample but one; the held-out one is compressed.
 samples=("$S"/*.txt)
@@ -59,9 +47,9 @@ expect "-l -v counts the retrieval code" '[ $rc -eq 0 ] && grep -q "code retriev
 
 run -d both.mdlz -o x.out
 expect "decode without the index: one clear error, no output" \
-    '[ $rc -eq 1 ] && one_line && grep -q "retrieval index" err && [ ! -e x.out ]'
+    '[ $rc -eq 1 ] && one_line_err && grep -q "retrieval index" err && [ ! -e x.out ]'
 run -d -R missing.db both.mdlz -o x.out
-expect "decode with a missing index fails cleanly" '[ $rc -eq 1 ] && one_line && [ ! -e x.out ]'
+expect "decode with a missing index fails cleanly" '[ $rc -eq 1 ] && one_line_err && [ ! -e x.out ]'
 
 # Change the index: remove the document the stream relies on most.
 id=$("$M" -l both.mdlz | awk '/document/ {id=$2} END {print id}')
@@ -70,10 +58,10 @@ run index rm kb2.db "$id"
 expect "index rm" '[ $rc -eq 0 ]'
 run -d -R kb2.db whole.mdlz -o x.out
 expect "changed index (document removed): error names the document" \
-    '[ $rc -eq 1 ] && one_line && grep -q "document $id" err && [ ! -e x.out ]'
+    '[ $rc -eq 1 ] && one_line_err && grep -q "document $id" err && [ ! -e x.out ]'
 run -d -R kb2.db online.mdlz -o x.out
 expect "changed index (online): fingerprint mismatch" \
-    '[ $rc -eq 1 ] && one_line && grep -q fingerprint err && [ ! -e x.out ]'
+    '[ $rc -eq 1 ] && one_line_err && grep -q fingerprint err && [ ! -e x.out ]'
 run -k -R kb.db --retrieval=none in.txt -o none.mdlz
 expect "--retrieval=none equals no index" 'cmp -s none.mdlz plain.mdlz'
 run -R kb.db --retrieval=sometimes in.txt -o y.mdlz
@@ -99,20 +87,19 @@ run -l -v t_all.mdlz
 expect "-l lists the tools" '[ $rc -eq 0 ] && grep -q "+calc+seq+markup" out && grep -q "tool: calc version" out && grep -q "code markup" out'
 run -k --tools=calc,nosuch arith.txt -o bad.mdlz
 expect "unknown tool refused, nothing written" \
-    '[ $rc -eq 1 ] && one_line && grep -q nosuch err && [ ! -e bad.mdlz ]'
+    '[ $rc -eq 1 ] && one_line_err && grep -q nosuch err && [ ! -e bad.mdlz ]'
 run -k --tool=./not-a-plugin.so arith.txt -o bad.mdlz
-expect "missing plugin refused" '[ $rc -eq 1 ] && one_line && [ ! -e bad.mdlz ]'
+expect "missing plugin refused" '[ $rc -eq 1 ] && one_line_err && [ ! -e bad.mdlz ]'
 if [ -n "$PLUGIN" ] && [ -f "$PLUGIN" ]; then
     printf 'a\r\nb\r\nc\r\n%.0s' $(seq 1 12000) >crlf.txt
     run -k --tools=none --tool="$PLUGIN" crlf.txt -o p.mdlz
     expect "compress with a plugin" '[ $rc -eq 0 ]'
     run -d -c p.mdlz
     expect "decode without the plugin: error names the tool" \
-        '[ $rc -eq 1 ] && one_line && grep -q "crlf" err'
+        '[ $rc -eq 1 ] && one_line_err && grep -q "crlf" err'
     run -d -c --tool="$PLUGIN" p.mdlz
     expect "plugin round trip" '[ $rc -eq 0 ] && cmp -s out crlf.txt'
 else
-    echo "ok - plugin cases skipped (no plugin given) # SKIP"
+    skip "plugin cases" "no plugin given"
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+harness_done

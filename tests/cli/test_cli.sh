@@ -11,56 +11,15 @@
 # Variables set here are read inside expect's eval'd conditions:
 # shellcheck disable=SC2034
 
-set -u
+# shellcheck source=../common/harness.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/harness.sh"
 
-if [ $# -ne 1 ] || [ ! -x "$1" ]; then
-    echo "usage: $0 PATH/TO/mdlz" >&2
-    exit 2
-fi
-M=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/mdlz-cli.XXXXXX") || exit 1
-trap 'rm -rf "$T"' EXIT
+{ [ $# -eq 1 ] && [ -x "$1" ]; } || usage "PATH/TO/mdlz"
+M=$(abspath "$1")
+harness_init cli
+RUN_CMD=("$M")
 W=$T/w # working files; captured output lives in $T
 mkdir "$W" && cd "$W" || exit 1
-
-pass=0
-fail=0
-rc=0
-
-ok() {
-    echo "ok - $1"
-    pass=$((pass + 1))
-}
-
-notok() {
-    echo "not ok - $1"
-    fail=$((fail + 1))
-    echo "#   exit status $rc; stderr:"
-    sed -n '1,5s/^/#     /p' "$T/err" 2>/dev/null
-}
-
-# expect NAME CONDITION: CONDITION is shell code evaluated after a run.
-expect() {
-    local name=$1
-    shift
-    if eval "$*"; then ok "$name"; else notok "$name"; fi
-}
-
-# run ARGS...: runs mdlz with stdin from /dev/null, capturing stdout,
-# stderr and the exit status ($rc).
-run() {
-    "$M" "$@" </dev/null >"$T/out" 2>"$T/err"
-    rc=$?
-}
-
-# run_in FILE ARGS...: the same with stdin from FILE.
-run_in() {
-    local input=$1
-    shift
-    "$M" "$@" <"$input" >"$T/out" 2>"$T/err"
-    rc=$?
-}
 
 # run_tty COMMAND: runs shell code COMMAND on a terminal (script(1)),
 # capturing all it prints in $T/err and the exit status ($rc).
@@ -69,28 +28,10 @@ run_tty() {
     rc=$?
 }
 
-is_rc() { [ "$rc" -eq "$1" ]; }
-err_has() { grep -q -- "$1" "$T/err"; }
-out_has() { grep -q -- "$1" "$T/out"; }
-err_empty() { [ ! -s "$T/err" ]; }
-out_empty() { [ ! -s "$T/out" ]; }
-one_line_err() { [ "$(wc -l <"$T/err")" -eq 1 ]; }
-same() { cmp -s "$1" "$2"; }
-absent() { [ ! -e "$1" ] && [ ! -L "$1" ]; }
 present() { [ -e "$1" ]; }
-# no temporary files (".NAME.tmpXXXXXX") left in the working directory
-no_tmp() { [ -z "$(find "${1:-$W}" -maxdepth 1 -name '.*.tmp*')" ]; }
 size_of() { wc -c <"$1" | tr -d ' '; }
 mode_of() { stat -c %a "$1"; }
 mtime_of() { stat -c %Y "$1"; }
-
-# Sets byte OFFSET of FILE to its complement.
-flip_byte() {
-    local file=$1 off=$2 old
-    old=$(od -An -tu1 -j "$off" -N 1 "$file" | tr -d ' ')
-    printf "\\$(printf %03o $((old ^ 255)))" |
-        dd of="$file" bs=1 seek="$off" conv=notrunc 2>/dev/null
-}
 
 # ---- inputs -----------------------------------------------------------------
 i=0
@@ -264,12 +205,12 @@ rm -f victim victim.mdlz
 
 # ---- damaged input ----------------------------------------------------------------
 cp text.mdlz corrupt.mdlz
-flip_byte corrupt.mdlz $(($(size_of corrupt.mdlz) / 2))
+flip corrupt.mdlz $(($(size_of corrupt.mdlz) / 2))
 run -d corrupt.mdlz
 expect "corrupt input -> 1, no output left" \
     'is_rc 1 && absent corrupt && no_tmp && one_line_err && err_has "corrupt.mdlz"'
 cp text.mdlz badsum.mdlz
-flip_byte badsum.mdlz $(($(size_of badsum.mdlz) - 3))
+flip badsum.mdlz $(($(size_of badsum.mdlz) - 3))
 run -d badsum.mdlz
 expect "checksum mismatch -> 1, no output left" \
     'is_rc 1 && absent badsum && no_tmp && err_has "badsum.mdlz"'
@@ -427,8 +368,7 @@ if command -v script >/dev/null 2>&1 && script -qec true /dev/null </dev/null >/
     run_tty "'$M' -d -c text.mdlz"
     expect "decompressed data to a terminal is allowed" 'is_rc 0 && err_has "quick brown fox"'
 else
-    echo "ok - terminal refusal # SKIP no usable script(1)"
-    pass=$((pass + 1))
+    skip "terminal refusal" "no usable script(1)"
 fi
 
 # ---- signals --------------------------------------------------------------------------------------
@@ -472,5 +412,4 @@ set +m
 
 expect "no temporary files anywhere" '[ -z "$(find "$W" -name ".*.tmp*")" ]'
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+harness_done

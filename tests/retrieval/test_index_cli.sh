@@ -10,50 +10,22 @@
 # Prints "ok - NAME" / "not ok - NAME" per case, then "N passed, M failed".
 # Needs no network: the server listens on 127.0.0.1.
 
-set -u
+# shellcheck disable=SC2034 # variables read by expect's eval'd conditions and run
+# shellcheck source=../common/harness.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/harness.sh"
 
-if [ $# -ne 3 ] || [ ! -x "$1" ]; then
-    echo "usage: $0 PATH/TO/mdlz PATH/TO/python3 PATH/TO/http_server.py" >&2
-    exit 2
-fi
-M=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+{ [ $# -eq 3 ] && [ -x "$1" ]; } ||
+    usage "PATH/TO/mdlz PATH/TO/python3 PATH/TO/http_server.py"
+M=$(abspath "$1")
 PY=$2
-SERVER=$(cd "$(dirname "$3")" && pwd)/$(basename "$3")
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/mdlz-index.XXXXXX") || exit 1
+SERVER=$(abspath "$3")
+harness_init index
+RUN_CMD=("$M")
 server_pid=
-cleanup() {
-    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT
-cd "$T" || exit 1
-
-pass=0
-fail=0
-rc=0
-
-ok() {
-    echo "ok - $1"
-    pass=$((pass + 1))
-}
-
-notok() {
-    echo "not ok - $1"
-    fail=$((fail + 1))
-    echo "#   exit status $rc; stdout, stderr:"
-    sed -n '1,6s/^/#     /p' "$T/out" "$T/err" 2>/dev/null
-}
-
-# run ARGS...: runs mdlz with stdout in $T/out, stderr in $T/err, status rc
-run() {
-    "$M" "$@" >"$T/out" 2>"$T/err"
-    rc=$?
-}
-
-# expect NAME CONDITION: records a case (CONDITION is eval'd)
-expect() {
-    if eval "$2"; then ok "$1"; else notok "$1"; fi
+on_exit() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; }
+on_fail() {
+    echo "#   stdout:"
+    sed -n '1,6s/^/#     /p' "$T/out" 2>/dev/null
 }
 
 fingerprint() {
@@ -251,5 +223,4 @@ else
     expect "url: errors are one line each" '[ "$(wc -l <"$T/err")" -le 2 ]'
 fi
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+harness_done
