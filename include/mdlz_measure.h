@@ -70,7 +70,10 @@ MDLZ_API size_t mdlz_stream_code_costs(const void *header, size_t header_size,
  * derived from them (docs/description-length.md), recomputed after every
  * input: description length DL = payload + code, its change against the
  * base row, the index's stored size, DL per input, the break-even
- * collection size, bits per byte and speed. `mdlz ablate` prints them. */
+ * collection size, bits per byte and speed. `mdlz ablate` prints them.
+ * A handle is used by one thread at a time. The summary and the rows are
+ * the library's (callers read them through pointers), so their structs
+ * only ever grow at the end. */
 
 #define MDLZ_ABLATION_TOOLS_MAX 16 /* tools an ablation may name */
 
@@ -147,10 +150,11 @@ typedef struct {
     uint64_t input_bytes;    /* their bytes */
     const char *index;       /* the index's path, or NULL */
     int64_t index_documents; /* documents in the index */
-    uint64_t index_stored;   /* their stored (compressed) bytes: the index's
-                                 own size (mdlz_index_stats) */
-    size_t rows;             /* rows (mdlz_ablation_row_get) */
-    size_t base;             /* the base row ("default") */
+    /* the index's own size: its documents' stored (compressed) bytes, as
+     * mdlz_index_stats() gives them */
+    uint64_t index_stored;
+    size_t rows; /* rows (mdlz_ablation_row_get) */
+    size_t base; /* the base row ("default") */
 } mdlz_ablation_summary;
 
 /** The ablation's totals, valid (and kept current) until it is freed. */
@@ -187,16 +191,18 @@ typedef struct {
     double delta_percent; /* 100 * delta / the base row's dl (0 if that is) */
     uint64_t index_bytes; /* index_stored for a row with retrieval, else 0 */
     double per_file;      /* (dl + index_bytes) / inputs (1 if none) */
-    int64_t breakeven;    /* the fewest inputs like these for which code +
-                          index_bytes + inputs * payload per input is below
-                          the base row's; -1 if the payload per input is not
-                          smaller (and for the base row) */
+    /* break-even: the fewest inputs like these from which the row costs
+     * less than the base row, counting code + index_bytes + n * (payload
+     * per input) for n inputs; -1 if its payload is not smaller (and for
+     * the base row) */
+    int64_t breakeven;
     double bits_per_byte; /* 8 * payload / input bytes (0 if none) */
     double mb_per_s;      /* input bytes / 1e6 / seconds (0 if no time) */
 } mdlz_ablation_row;
 
-/** Row i (< summary->rows) or NULL. The row and what it points to are
- *  valid until the next mdlz_ablation_add() or mdlz_ablation_free(). */
+/** Row i (< summary->rows) or NULL. The row is kept current and valid
+ *  until mdlz_ablation_free(); its curve pointer may change with every
+ *  mdlz_ablation_add(). */
 MDLZ_API const mdlz_ablation_row *mdlz_ablation_row_get(const mdlz_ablation *a,
                                                         size_t i);
 
