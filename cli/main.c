@@ -159,6 +159,7 @@ static int long_option(cli_options *o, parsed *p, const char *arg,
         for (int m = 0; m < 4; m++)
             if (strcmp(val, modes[m]) == 0) {
                 o->retrieval = m;
+                o->retrieval_set = 1;
                 return 0;
             }
         return usage_error("--retrieval takes none, whole, online or both:",
@@ -186,8 +187,20 @@ static int long_option(cli_options *o, parsed *p, const char *arg,
 static int short_options(cli_options *o, parsed *p, const char *arg,
                          const char *next, int *used) {
     for (const char *c = arg + 1; *c; c++) {
-        if (*c >= '1' && *c <= '9') {
-            o->level = *c - '0';
+        if (*c >= '0' && *c <= '9') {
+            /* A level is one digit: "-12" is not level 1 then level 2 (nor
+             * a silently truncated 12) but a level that does not exist. */
+            size_t n = strspn(c, "0123456789");
+            int level = *c - '0';
+            if (n > 1 || level < MDLZ_LEVEL_MIN || level > MDLZ_LEVEL_MAX) {
+                char what[64], bad[32];
+                snprintf(what, sizeof what,
+                         "no such level (levels are -%d .. -%d):",
+                         MDLZ_LEVEL_MIN, MDLZ_LEVEL_MAX);
+                snprintf(bad, sizeof bad, "-%.*s", (int)(n < 29 ? n : 29), c);
+                return usage_error(what, bad);
+            }
+            o->level = level;
         } else if (*c == 'o' || *c == 'R') {
             const char *val = c[1] ? c + 1 : next;
             if (!val) {
@@ -242,6 +255,10 @@ static int check_plan(cli_options *o, const parsed *p) {
     }
     if (o->out_name && p->n_files > 1)
         return usage_error("-o can only be used with a single input file",
+                           NULL);
+    /* Without an index the mode would be silently ignored. */
+    if (o->retrieval_set && !o->index)
+        return usage_error("--retrieval needs -R KB.db (a retrieval index)",
                            NULL);
     int reads_stdin = 0;
     for (size_t i = 0; i < p->n_files; i++)

@@ -23,6 +23,7 @@ typedef struct {
     const char *out_name; /* -o FILE, or NULL */
     const char *index;    /* -R KB.db: retrieval index, or NULL */
     int retrieval;        /* --retrieval=: MDLZ_RETRIEVE_* bits (default 3) */
+    int retrieval_set;    /* --retrieval was given (it needs -R) */
     const char *tools;    /* --tools=: "none", "all" or a,b,c (default below) */
     const char *plugins[CLI_PLUGINS_MAX]; /* --tool PATH (external tools) */
     int n_plugins;

@@ -122,6 +122,21 @@ run --bogus text
 expect "unknown long option -> 2" 'is_rc 2 && err_has "bogus"'
 run -0 text
 expect "level -0 -> 2" 'is_rc 2'
+# Multi-digit levels were read digit by digit ("-12" became level 2).
+for lv in -12 -19 -10 -99 -123 -c09 -9v12; do
+    run $lv text
+    expect "level $lv -> 2, named, nothing written" \
+        'is_rc 2 && one_line_err && err_has "levels are -1 .. -9" && absent text.mdlz && out_empty'
+done
+run -12 -c text
+expect "the message names the level given" 'err_has "'"'"'-12'"'"'"'
+for mode in whole online both none; do
+    run --retrieval=$mode -c text
+    expect "--retrieval=$mode without -R -> 2 naming -R" \
+        'is_rc 2 && one_line_err && err_has "needs -R" && out_empty'
+done
+run -d --retrieval=whole -c text.mdlz
+expect "--retrieval without -R on decompression -> 2" 'is_rc 2 && err_has "needs -R"'
 run --memory=12X text
 expect "bad --memory size -> 2" 'is_rc 2 && err_has "12X"'
 run --memory
