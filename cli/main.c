@@ -42,8 +42,10 @@ static void print_help(void) {
         "Options:\n"
         "  -c, --stdout      write to standard output\n"
         "  -o FILE           write to FILE (one input only)\n"
-        "  -f, --force       overwrite existing output, write compressed\n"
-        "                    data to a terminal, compress .mdlz files\n"
+        "  -f, --force       overwrite existing output; write compressed data\n"
+        "                    to a terminal, read input from one; compress\n"
+        "                    .mdlz files; read devices and FIFOs as streams\n"
+        "                    (with -c or -o; without -f they are skipped)\n"
         "  -k, --keep        keep input files (default)\n"
         "      --rm          remove input files after success\n"
         "  -1 .. -9          compression level (default %d); higher is\n"
@@ -270,10 +272,14 @@ static int check_plan(cli_options *o, const parsed *p) {
                            "compressed data to it (use -f to force)");
         return EXIT_DATA_ERROR;
     }
-    if (o->mode != MODE_COMPRESS && reads_stdin && !o->force &&
-        isatty(STDIN_FILENO)) {
-        report_error(NULL, "stdin is a terminal; refusing to read "
-                           "compressed data from it (use -f to force)");
+    /* As zstd: what is typed is rarely meant to be compressed; a command
+     * run without its input pipe would otherwise wait silently. */
+    if (reads_stdin && !o->force && isatty(STDIN_FILENO)) {
+        report_error(NULL,
+                     "stdin is a terminal; refusing to read %s from it "
+                     "(use -f to force)",
+                     o->mode == MODE_COMPRESS ? "data to compress"
+                                              : "compressed data");
         return EXIT_DATA_ERROR;
     }
     return 0;

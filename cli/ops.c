@@ -269,6 +269,53 @@ static int decompress_data(job *j) {
 
 /* ---- one file ----------------------------------------------------------- */
 
+/* Why an input of this type is not read (NULL: it is). Like zstd and xz,
+ * anything but a regular file (a device, a FIFO, a socket) is skipped:
+ * `mdlz /dev/null` must not compress a device, let alone write
+ * /dev/null.mdlz. With -f it is read as a stream, but, as xz does, only
+ * into -c or -o: an output is never created next to a device node. */
+static const char *input_refusal(const cli_options *o, mode_t mode) {
+    if (S_ISDIR(mode)) return "is a directory -- ignored";
+    if (S_ISREG(mode)) return NULL;
+    int writes = o->mode == MODE_COMPRESS || o->mode == MODE_DECOMPRESS;
+    if (!o->force)
+        return writes ? "not a regular file, skipped (use -f with -c or -o "
+                        "to read it as a stream)"
+                      : "not a regular file, skipped (use -f to read it as "
+                        "a stream)";
+    if (writes && !o->to_stdout && !o->out_name)
+        return "not a regular file, skipped: no output is made next to it "
+               "(use -c or -o)";
+    return NULL;
+}
+
+int op_open_input(const cli_options *o, in_file *f, const char *path,
+                  const char *name) {
+    f->fd = -1;
+    const char *why = NULL;
+    if (strcmp(path, "-") != 0) {
+        /* Decided before opening: opening a FIFO waits for a writer and
+         * opening a device can act on it (a tape rewinds). */
+        struct stat st;
+        if (stat(path, &st) != 0) {
+            report_error(name, "%s", strerror(errno));
+            return 1;
+        }
+        why = input_refusal(o, st.st_mode);
+    }
+    if (!why) {
+        if (in_open(f, path) != 0) {
+            report_error(name, "%s", strerror(errno));
+            return 1;
+        }
+        /* Again on what was opened, in case the name changed meanwhile. */
+        if (!f->is_stdin) why = input_refusal(o, f->st.st_mode);
+        if (why) in_close(f);
+    }
+    if (why) report_error(name, "%s", why);
+    return why != NULL;
+}
+
 /* Output name for decompressing `path`: the name without ".mdlz". */
 static char *strip_suffix(const char *path) {
     size_t n = strlen(path) - strlen(CLI_SUFFIX);
@@ -374,13 +421,9 @@ int op_run(const cli_options *opt, const char *path) {
         return fail(&j, j.name,
                     "already has " CLI_SUFFIX " suffix -- ignored "
                     "(use -f to force)");
-    if (in_open(&j.in, path) != 0) return fail_errno(&j, j.name, errno);
+    if (op_open_input(opt, &j.in, path, j.name) != 0) return 1;
     int rc = 0;
     char *out_path = NULL;
-    if (S_ISDIR(j.in.st.st_mode)) {
-        rc = fail(&j, j.name, "is a directory -- ignored");
-        goto done;
-    }
     if (S_ISREG(j.in.st.st_mode)) j.prog.known_size = (uint64_t)j.in.st.st_size;
     if (opt->mode != MODE_TEST) {
         if ((rc = choose_output(&j, path, &out_path))) goto done;

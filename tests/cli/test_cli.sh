@@ -257,6 +257,64 @@ run -d adir
 expect "directory is refused on decompression" 'is_rc 1 && err_has "directory"'
 run missing
 expect "missing input -> 1" 'is_rc 1 && err_has "missing" && one_line_err'
+
+# ---- files that are not files ---------------------------------------------------
+# A device node: a private copy of /dev/null when mknod works (root), so that
+# a regression cannot write /dev/null.mdlz; else /dev/null itself (then /dev
+# is not writable and nothing can be created next to it).
+dev=/dev/null
+mknod nulldev c 1 3 2>/dev/null && dev=nulldev
+run $dev
+expect "a device is skipped -> 1 'not a regular file, skipped'" \
+    'is_rc 1 && one_line_err && err_has "$dev: not a regular file, skipped" && absent $dev.mdlz && out_empty'
+run -c $dev
+expect "... also with -c (-f is needed)" 'is_rc 1 && err_has "not a regular file" && out_empty'
+run -f $dev
+expect "-f on a device without -c or -o -> 1, nothing next to it" \
+    'is_rc 1 && one_line_err && err_has "use -c or -o" && absent $dev.mdlz && no_tmp'
+run -f -c $dev
+cp "$T/out" fromdev.mdlz
+run -d -c fromdev.mdlz
+expect "-f -c reads a device as a stream (an empty one)" 'is_rc 0 && out_empty && [ -s fromdev.mdlz ]'
+run -f --rm -o fromdev.mdlz $dev
+expect "-f -o FILE reads a device; --rm leaves the device" \
+    'is_rc 0 && [ -s fromdev.mdlz ] && [ -c $dev ]'
+run -d $dev
+expect "a device is skipped on decompression" 'is_rc 1 && one_line_err && err_has "not a regular file, skipped"'
+run -d -f -c $dev
+expect "... and read with -f -c (an empty stream: truncated)" 'is_rc 1 && err_has "truncated"'
+run -t $dev
+expect "a device is skipped by -t" 'is_rc 1 && err_has "not a regular file, skipped"'
+run -l $dev
+expect "a device is skipped by -l" 'is_rc 1 && err_has "not a regular file, skipped" && out_empty'
+run -t -f fromdev.mdlz
+expect "-t -f needs no -c or -o (it writes nothing)" 'is_rc 0'
+rm -f fromdev.mdlz
+[ "$dev" = nulldev ] && rm -f nulldev
+# A FIFO: opening it would wait for a writer, so a refused one is not opened
+# (timeout: a regression hangs instead of failing).
+mkfifo fifo
+fifo_run() {
+    timeout 20 "$M" "$@" </dev/null >"$T/out" 2>"$T/err"
+    rc=$?
+}
+fifo_run fifo
+expect "a FIFO is skipped without being opened" \
+    'is_rc 1 && one_line_err && err_has "fifo: not a regular file, skipped" && absent fifo.mdlz'
+fifo_run -f fifo
+expect "-f on a FIFO without -c or -o -> 1, not opened" 'is_rc 1 && err_has "use -c or -o" && absent fifo.mdlz'
+(timeout 20 cat text >fifo &)
+fifo_run -f -c fifo
+cp "$T/out" fromfifo.mdlz
+run -d -c fromfifo.mdlz
+expect "-f -c reads a FIFO as a stream" 'is_rc 0 && same "$T/out" text'
+mv fifo fifo.mdlz
+fifo_run -d fifo.mdlz
+expect "a FIFO is skipped on decompression" 'is_rc 1 && err_has "not a regular file, skipped" && absent fifo'
+(timeout 20 cat fromfifo.mdlz >fifo.mdlz &)
+fifo_run -d -f -c fifo.mdlz
+expect "... and read with -d -f -c" 'is_rc 0 && same "$T/out" text'
+rm -f fifo.mdlz fromfifo.mdlz
 run -d -f -o text.mdlz text.mdlz
 expect "output that is the input is refused" \
     'is_rc 1 && err_has "same file" && present text.mdlz && run -t text.mdlz && is_rc 0'
@@ -437,6 +495,11 @@ if command -v script >/dev/null 2>&1 && script -qec true /dev/null </dev/null >/
     expect "no arguments on a terminal -> 1" 'is_rc 1 && err_has "terminal"'
     run_tty "'$M' -d"
     expect "compressed data from a terminal is refused -> 1" 'is_rc 1 && err_has "terminal"'
+    run_tty "timeout 20 '$M' >'$T/tty.mdlz'"
+    expect "compressing from a terminal (stdin) is refused -> 1" \
+        'is_rc 1 && err_has "stdin is a terminal" && [ ! -s "$T/tty.mdlz" ]'
+    run_tty "timeout 20 '$M' -o tty.mdlz -"
+    expect "... also with -o" 'is_rc 1 && err_has "stdin is a terminal" && absent tty.mdlz'
     run_tty "'$M' -f -c one >/dev/null"
     expect "-f allows terminal output" 'is_rc 0'
     run_tty "'$M' -d -c text.mdlz"
