@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "exitcode.h"
@@ -19,6 +20,7 @@
 #include "options.h"
 #include "report.h"
 #include "subcmd.h"
+#include "walk.h"
 
 static void print_help(void) {
     printf(
@@ -46,6 +48,9 @@ static void print_help(void) {
         "                    to a terminal, read input from one; compress\n"
         "                    .mdlz files; read devices and FIFOs as streams\n"
         "                    (with -c or -o; without -f they are skipped)\n"
+        "  -r, --recursive   operate on the files under directories: each\n"
+        "                    regular file (-d, -t, -l: each *.mdlz), names\n"
+        "                    sorted, symbolic links skipped\n"
         "  -k, --keep        keep input files (default)\n"
         "      --rm          remove input files after success\n"
         "  -1 .. -9          compression level (default %d); higher is\n"
@@ -101,6 +106,7 @@ static void set_flag(cli_options *o, parsed *p, char flag) {
         o->out_name = NULL;
         break;
     case 'f': o->force = 1; break;
+    case 'r': o->recursive = 1; break;
     case 'k': o->remove_input = 0; break;
     case 'X': /* --rm */ o->remove_input = 1; break;
     case 'q':
@@ -127,7 +133,7 @@ static int long_option(cli_options *o, parsed *p, const char *arg,
                  {"test", 't'},     {"list", 'l'},       {"stdout", 'c'},
                  {"force", 'f'},    {"keep", 'k'},       {"rm", 'X'},
                  {"quiet", 'q'},    {"verbose", 'v'},    {"help", 'h'},
-                 {"version", 'V'}};
+                 {"version", 'V'},  {"recursive", 'r'}};
     const char *name = arg + 2;
     const char *eq = strchr(name, '=');
     size_t len = eq ? (size_t)(eq - name) : strlen(name);
@@ -217,7 +223,7 @@ static int short_options(cli_options *o, parsed *p, const char *arg,
             o->out_name = val;
             o->to_stdout = 0;
             return 0;
-        } else if (strchr("zdtlcfkqvhV", *c)) {
+        } else if (strchr("zdtlcfrkqvhV", *c)) {
             set_flag(o, p, *c);
         } else {
             char bad[3] = {'-', *c, '\0'};
@@ -258,6 +264,8 @@ static int check_plan(cli_options *o, const parsed *p) {
     if (o->out_name && p->n_files > 1)
         return usage_error("-o can only be used with a single input file",
                            NULL);
+    if (o->out_name && o->recursive)
+        return usage_error("-o cannot be used with -r", NULL);
     /* Without an index the mode would be silently ignored. */
     if (o->retrieval_set && !o->index)
         return usage_error("--retrieval needs -R KB.db (a retrieval index)",
@@ -285,6 +293,24 @@ static int check_plan(cli_options *o, const parsed *p) {
     return 0;
 }
 
+/* Runs the operation on one input; 0, or 1 if it failed. */
+static int run_one(const cli_options *o, const char *path, list_totals *t) {
+    return o->mode == MODE_LIST ? list_file(o, path, t) : op_run(o, path);
+}
+
+/* With -r, a directory named on the command line (a symbolic link to one
+ * is followed, as zstd does; those inside it are not): its files, all
+ * found before the first is worked on, so that no output made meanwhile
+ * is taken as an input. */
+static int run_tree(const cli_options *o, const char *dir, list_totals *t) {
+    walk_list files = {NULL, 0, 0};
+    int failed = walk_collect(o, dir, &files);
+    for (size_t i = 0; i < files.n; i++)
+        failed |= run_one(o, files.paths[i], t);
+    walk_free(&files);
+    return failed;
+}
+
 /* Runs the operation on every file; returns the exit status. */
 static int run_all(cli_options *o, parsed *p) {
     if (p->n_files == 0) p->files[p->n_files++] = "-";
@@ -293,9 +319,12 @@ static int run_all(cli_options *o, parsed *p) {
     fileio_install_signals();
     list_totals totals = {0, 0, 0};
     for (size_t i = 0; i < p->n_files; i++) {
-        int failed = o->mode == MODE_LIST ? list_file(o, p->files[i], &totals)
-                                          : op_run(o, p->files[i]);
-        if (failed) rc = EXIT_DATA_ERROR;
+        const char *f = p->files[i];
+        struct stat st;
+        int tree = o->recursive && strcmp(f, "-") != 0 && stat(f, &st) == 0 &&
+                   S_ISDIR(st.st_mode);
+        if (tree ? run_tree(o, f, &totals) : run_one(o, f, &totals))
+            rc = EXIT_DATA_ERROR;
     }
     if (o->mode == MODE_LIST) list_total(&totals);
     return rc;

@@ -275,7 +275,10 @@ static int decompress_data(job *j) {
  * /dev/null.mdlz. With -f it is read as a stream, but, as xz does, only
  * into -c or -o: an output is never created next to a device node. */
 static const char *input_refusal(const cli_options *o, mode_t mode) {
-    if (S_ISDIR(mode)) return "is a directory -- ignored";
+    if (S_ISDIR(mode))
+        return o->recursive ? "is a directory -- ignored"
+                            : "is a directory -- ignored (use -r for the "
+                              "files in it)";
     if (S_ISREG(mode)) return NULL;
     int writes = o->mode == MODE_COMPRESS || o->mode == MODE_DECOMPRESS;
     if (!o->force)

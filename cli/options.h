@@ -17,6 +17,7 @@ typedef struct {
     uint64_t mem_limit;   /* bytes; 0 = no limit */
     int force;            /* -f: overwrite, allow terminal output, etc. */
     int remove_input;     /* --rm: delete the input after success */
+    int recursive;        /* -r: the files under directories */
     int quiet;            /* -q: no progress, no verbose lines */
     int verbose;          /* -v: per-file summary lines */
     int to_stdout;        /* -c, or output named "-" */

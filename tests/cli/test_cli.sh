@@ -319,6 +319,60 @@ run -d -f -o text.mdlz text.mdlz
 expect "output that is the input is refused" \
     'is_rc 1 && err_has "same file" && present text.mdlz && run -t text.mdlz && is_rc 0'
 
+# ---- -r: the files under directories ---------------------------------------------
+mkdir -p tree/sub/deep tree/empty
+cp text tree/a
+cp binary tree/sub/b
+cp text tree/sub/deep/c
+printf 'hidden' >tree/.h
+cp text.mdlz tree/old.mdlz
+ln -s a tree/link
+ln -s sub tree/dirlink
+ln -s ../text tree/outlink
+run tree
+expect "a directory without -r -> 1 'is a directory', hint -r" \
+    'is_rc 1 && one_line_err && err_has "tree: is a directory" && err_has "use -r" && absent tree.mdlz'
+run -r -o out.mdlz tree
+expect "-r with -o -> 2" 'is_rc 2 && absent out.mdlz'
+run -r tree
+expect "-r compresses each regular file under the directory, inputs kept" \
+    'is_rc 0 && present tree/a.mdlz && present tree/sub/b.mdlz && present tree/sub/deep/c.mdlz && present tree/.h.mdlz && same tree/a text && same tree/sub/b binary'
+expect "-r skips files already named .mdlz" 'absent tree/old.mdlz.mdlz'
+expect "-r skips symbolic links, with a notice each" \
+    'absent tree/link.mdlz && absent tree/dirlink.mdlz && absent tree/outlink.mdlz && absent tree/dirlink/b.mdlz.mdlz && err_has "tree/link: symbolic link -- skipped" && err_has "tree/dirlink: symbolic link" && err_has "tree/outlink: symbolic link" && [ "$(wc -l <"$T/err")" -eq 3 ]'
+expect "-r leaves no temporary file" 'no_tmp tree && no_tmp tree/sub && no_tmp tree/sub/deep'
+run --recursive -q -v -c tree
+cat tree/.h tree/a tree/sub/b tree/sub/deep/c >tree.expect
+cp "$T/out" tree.cat
+run -d -c tree.cat
+expect "--recursive -c: files in sorted order (.h a sub/b sub/deep/c)" \
+    'is_rc 0 && same "$T/out" tree.expect'
+run -r -q -c tree
+expect "-q silences the symbolic link notices" 'is_rc 0 && err_empty'
+mkdir saved
+mv tree/a tree/.h saved/
+mv tree/sub/b tree/sub/deep/c saved/
+run -d -r -q tree
+expect "-d -r decompresses each *.mdlz under the directory" \
+    'is_rc 0 && same tree/a text && same tree/sub/b binary && same tree/sub/deep/c text && same tree/.h saved/.h && same tree/old text && present tree/a.mdlz'
+run -t -r -q tree
+expect "-t -r tests each *.mdlz" 'is_rc 0 && err_empty'
+run -l -r -q tree
+expect "-l -r lists each *.mdlz, sorted, with a total" \
+    'is_rc 0 && out_has "tree/.h.mdlz" && out_has "tree/sub/deep/c.mdlz" && out_has "total (5 files)" && [ "$(grep -n "tree/a.mdlz" "$T/out" | cut -d: -f1)" -lt "$(grep -n "tree/sub/b.mdlz" "$T/out" | cut -d: -f1)" ]'
+cp text.mdlz tree/sub/bad.mdlz
+flip_byte tree/sub/bad.mdlz $(($(size_of text.mdlz) / 2))
+run -t -r -q tree
+expect "-t -r with one bad file -> 1, the others tested" 'is_rc 1 && one_line_err && err_has "tree/sub/bad.mdlz"'
+rm -f tree/sub/bad.mdlz
+run -r -q tree
+expect "-r again: existing outputs are not overwritten -> 1" 'is_rc 1 && err_has "already exists"'
+run -r -f -q tree
+expect "-r -f also compresses the .mdlz files" 'is_rc 0 && present tree/old.mdlz.mdlz && present tree/a.mdlz.mdlz'
+run -r -c text
+expect "-r with a plain file" 'is_rc 0 && same "$T/out" text.mdlz'
+rm -rf tree saved tree.expect tree.cat
+
 # ---- --rm and -k ----------------------------------------------------------------
 cp text victim
 run --rm victim
