@@ -104,6 +104,16 @@ static int add_tools(job *j, mdlz_cctx *c) {
     return 0;
 }
 
+/* The model codes a block (1 MiB) at a time: the library's trace reports
+ * progress within one, so that the line moves more than once a block. It
+ * only reports; the stream is the same with or without it. */
+#define PROGRESS_TRACE_INTERVAL (64u << 10)
+
+static void on_trace(void *user, uint64_t in_bytes, uint64_t out_bytes) {
+    job *j = user;
+    progress_update(&j->prog, in_bytes, out_bytes);
+}
+
 static int create_cctx(job *j, mdlz_cctx **c, uint64_t src_size) {
     mdlz_params p;
     mdlz_params_init(&p);
@@ -119,6 +129,8 @@ static int create_cctx(job *j, mdlz_cctx **c, uint64_t src_size) {
         return fail(j, j->name, msg);
     }
     if (st != MDLZ_OK) return fail_status(j, st);
+    if (j->prog.enabled)
+        mdlz_cctx_set_trace(*c, PROGRESS_TRACE_INTERVAL, on_trace, j);
     if (add_tools(j, *c) != 0) {
         mdlz_cctx_free(*c);
         *c = NULL;
