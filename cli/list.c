@@ -17,6 +17,7 @@
 #include "mdlz_index.h"
 #include "mdlz.h"
 #include "mdlz_measure.h"
+#include "ops.h"
 #include "report.h"
 
 #define LIST_BUF_SIZE ((size_t)1 << 20)
@@ -206,15 +207,7 @@ int list_file(const cli_options *opt, const char *path, list_totals *t) {
     int is_stdin = strcmp(path, "-") == 0;
     const char *name = is_stdin ? CLI_STDIN_NAME : path;
     in_file f;
-    if (in_open(&f, path) != 0) {
-        report_error(name, "%s", strerror(errno));
-        return 1;
-    }
-    if (S_ISDIR(f.st.st_mode)) {
-        in_close(&f);
-        report_error(name, "is a directory -- ignored");
-        return 1;
-    }
+    if (op_open_input(opt, &f, path, name) != 0) return 1;
     ends e;
     int rc = S_ISREG(f.st.st_mode) ? read_ends_seekable(&f, &e)
                                    : read_ends_stream(&f, &e);

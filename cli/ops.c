@@ -104,6 +104,16 @@ static int add_tools(job *j, mdlz_cctx *c) {
     return 0;
 }
 
+/* The model codes a block (1 MiB) at a time: the library's trace reports
+ * progress within one, so that the line moves more than once a block. It
+ * only reports; the stream is the same with or without it. */
+#define PROGRESS_TRACE_INTERVAL (64u << 10)
+
+static void on_trace(void *user, uint64_t in_bytes, uint64_t out_bytes) {
+    job *j = user;
+    progress_update(&j->prog, in_bytes, out_bytes);
+}
+
 static int create_cctx(job *j, mdlz_cctx **c, uint64_t src_size) {
     mdlz_params p;
     mdlz_params_init(&p);
@@ -119,6 +129,8 @@ static int create_cctx(job *j, mdlz_cctx **c, uint64_t src_size) {
         return fail(j, j->name, msg);
     }
     if (st != MDLZ_OK) return fail_status(j, st);
+    if (j->prog.enabled)
+        mdlz_cctx_set_trace(*c, PROGRESS_TRACE_INTERVAL, on_trace, j);
     if (add_tools(j, *c) != 0) {
         mdlz_cctx_free(*c);
         *c = NULL;
@@ -252,6 +264,56 @@ static int decompress_data(job *j) {
 
 /* ---- one file ----------------------------------------------------------- */
 
+/* Why an input of this type is not read (NULL: it is). Like zstd and xz,
+ * anything but a regular file (a device, a FIFO, a socket) is skipped:
+ * `mdlz /dev/null` must not compress a device, let alone write
+ * /dev/null.mdlz. With -f it is read as a stream, but, as xz does, only
+ * into -c or -o: an output is never created next to a device node. */
+static const char *input_refusal(const cli_options *o, mode_t mode) {
+    if (S_ISDIR(mode))
+        return o->recursive ? "is a directory -- ignored"
+                            : "is a directory -- ignored (use -r for the "
+                              "files in it)";
+    if (S_ISREG(mode)) return NULL;
+    int writes = o->mode == MODE_COMPRESS || o->mode == MODE_DECOMPRESS;
+    if (!o->force)
+        return writes ? "not a regular file, skipped (use -f with -c or -o "
+                        "to read it as a stream)"
+                      : "not a regular file, skipped (use -f to read it as "
+                        "a stream)";
+    if (writes && !o->to_stdout && !o->out_name)
+        return "not a regular file, skipped: no output is made next to it "
+               "(use -c or -o)";
+    return NULL;
+}
+
+int op_open_input(const cli_options *o, in_file *f, const char *path,
+                  const char *name) {
+    f->fd = -1;
+    const char *why = NULL;
+    if (strcmp(path, "-") != 0) {
+        /* Decided before opening: opening a FIFO waits for a writer and
+         * opening a device can act on it (a tape rewinds). */
+        struct stat st;
+        if (stat(path, &st) != 0) {
+            report_error(name, "%s", strerror(errno));
+            return 1;
+        }
+        why = input_refusal(o, st.st_mode);
+    }
+    if (!why) {
+        if (in_open(f, path) != 0) {
+            report_error(name, "%s", strerror(errno));
+            return 1;
+        }
+        /* Again on what was opened, in case the name changed meanwhile. */
+        if (!f->is_stdin) why = input_refusal(o, f->st.st_mode);
+        if (why) in_close(f);
+    }
+    if (why) report_error(name, "%s", why);
+    return why != NULL;
+}
+
 /* Output name for decompressing `path`: the name without ".mdlz". */
 static char *strip_suffix(const char *path) {
     size_t n = strlen(path) - strlen(CLI_SUFFIX);
@@ -357,13 +419,9 @@ int op_run(const cli_options *opt, const char *path) {
         return fail(&j, j.name,
                     "already has " CLI_SUFFIX " suffix -- ignored "
                     "(use -f to force)");
-    if (in_open(&j.in, path) != 0) return fail_errno(&j, j.name, errno);
+    if (op_open_input(opt, &j.in, path, j.name) != 0) return 1;
     int rc = 0;
     char *out_path = NULL;
-    if (S_ISDIR(j.in.st.st_mode)) {
-        rc = fail(&j, j.name, "is a directory -- ignored");
-        goto done;
-    }
     if (S_ISREG(j.in.st.st_mode)) j.prog.known_size = (uint64_t)j.in.st.st_size;
     if (opt->mode != MODE_TEST) {
         if ((rc = choose_output(&j, path, &out_path))) goto done;

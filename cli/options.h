@@ -17,12 +17,14 @@ typedef struct {
     uint64_t mem_limit;   /* bytes; 0 = no limit */
     int force;            /* -f: overwrite, allow terminal output, etc. */
     int remove_input;     /* --rm: delete the input after success */
+    int recursive;        /* -r: the files under directories */
     int quiet;            /* -q: no progress, no verbose lines */
     int verbose;          /* -v: per-file summary lines */
     int to_stdout;        /* -c, or output named "-" */
     const char *out_name; /* -o FILE, or NULL */
     const char *index;    /* -R KB.db: retrieval index, or NULL */
     int retrieval;        /* --retrieval=: MDLZ_RETRIEVE_* bits (default 3) */
+    int retrieval_set;    /* --retrieval was given (it needs -R) */
     const char *tools;    /* --tools=: "none", "all" or a,b,c (default below) */
     const char *plugins[CLI_PLUGINS_MAX]; /* --tool PATH (external tools) */
     int n_plugins;

@@ -63,6 +63,21 @@ run --bogus text
 expect "unknown long option -> 2" 'is_rc 2 && err_has "bogus"'
 run -0 text
 expect "level -0 -> 2" 'is_rc 2'
+# Multi-digit levels were read digit by digit ("-12" became level 2).
+for lv in -12 -19 -10 -99 -123 -c09 -9v12; do
+    run $lv text
+    expect "level $lv -> 2, named, nothing written" \
+        'is_rc 2 && one_line_err && err_has "levels are -1 .. -9" && absent text.mdlz && out_empty'
+done
+run -12 -c text
+expect "the message names the level given" 'err_has "'"'"'-12'"'"'"'
+for mode in whole online both none; do
+    run --retrieval=$mode -c text
+    expect "--retrieval=$mode without -R -> 2 naming -R" \
+        'is_rc 2 && one_line_err && err_has "needs -R" && out_empty'
+done
+run -d --retrieval=whole -c text.mdlz
+expect "--retrieval without -R on decompression -> 2" 'is_rc 2 && err_has "needs -R"'
 run --memory=12X text
 expect "bad --memory size -> 2" 'is_rc 2 && err_has "12X"'
 run --memory
@@ -183,9 +198,121 @@ run -d adir
 expect "directory is refused on decompression" 'is_rc 1 && err_has "directory"'
 run missing
 expect "missing input -> 1" 'is_rc 1 && err_has "missing" && one_line_err'
+
+# ---- files that are not files ---------------------------------------------------
+# A device node: a private copy of /dev/null when mknod works (root), so that
+# a regression cannot write /dev/null.mdlz; else /dev/null itself (then /dev
+# is not writable and nothing can be created next to it).
+dev=/dev/null
+mknod nulldev c 1 3 2>/dev/null && dev=nulldev
+run $dev
+expect "a device is skipped -> 1 'not a regular file, skipped'" \
+    'is_rc 1 && one_line_err && err_has "$dev: not a regular file, skipped" && absent $dev.mdlz && out_empty'
+run -c $dev
+expect "... also with -c (-f is needed)" 'is_rc 1 && err_has "not a regular file" && out_empty'
+run -f $dev
+expect "-f on a device without -c or -o -> 1, nothing next to it" \
+    'is_rc 1 && one_line_err && err_has "use -c or -o" && absent $dev.mdlz && no_tmp'
+run -f -c $dev
+cp "$T/out" fromdev.mdlz
+run -d -c fromdev.mdlz
+expect "-f -c reads a device as a stream (an empty one)" 'is_rc 0 && out_empty && [ -s fromdev.mdlz ]'
+run -f --rm -o fromdev.mdlz $dev
+expect "-f -o FILE reads a device; --rm leaves the device" \
+    'is_rc 0 && [ -s fromdev.mdlz ] && [ -c $dev ]'
+run -d $dev
+expect "a device is skipped on decompression" 'is_rc 1 && one_line_err && err_has "not a regular file, skipped"'
+run -d -f -c $dev
+expect "... and read with -f -c (an empty stream: truncated)" 'is_rc 1 && err_has "truncated"'
+run -t $dev
+expect "a device is skipped by -t" 'is_rc 1 && err_has "not a regular file, skipped"'
+run -l $dev
+expect "a device is skipped by -l" 'is_rc 1 && err_has "not a regular file, skipped" && out_empty'
+run -t -f fromdev.mdlz
+expect "-t -f needs no -c or -o (it writes nothing)" 'is_rc 0'
+rm -f fromdev.mdlz
+[ "$dev" = nulldev ] && rm -f nulldev
+# A FIFO: opening it would wait for a writer, so a refused one is not opened
+# (timeout: a regression hangs instead of failing).
+mkfifo fifo
+fifo_run() {
+    timeout 20 "$M" "$@" </dev/null >"$T/out" 2>"$T/err"
+    rc=$?
+}
+fifo_run fifo
+expect "a FIFO is skipped without being opened" \
+    'is_rc 1 && one_line_err && err_has "fifo: not a regular file, skipped" && absent fifo.mdlz'
+fifo_run -f fifo
+expect "-f on a FIFO without -c or -o -> 1, not opened" 'is_rc 1 && err_has "use -c or -o" && absent fifo.mdlz'
+(timeout 20 cat text >fifo &)
+fifo_run -f -c fifo
+cp "$T/out" fromfifo.mdlz
+run -d -c fromfifo.mdlz
+expect "-f -c reads a FIFO as a stream" 'is_rc 0 && same "$T/out" text'
+mv fifo fifo.mdlz
+fifo_run -d fifo.mdlz
+expect "a FIFO is skipped on decompression" 'is_rc 1 && err_has "not a regular file, skipped" && absent fifo'
+(timeout 20 cat fromfifo.mdlz >fifo.mdlz &)
+fifo_run -d -f -c fifo.mdlz
+expect "... and read with -d -f -c" 'is_rc 0 && same "$T/out" text'
+rm -f fifo.mdlz fromfifo.mdlz
 run -d -f -o text.mdlz text.mdlz
 expect "output that is the input is refused" \
     'is_rc 1 && err_has "same file" && present text.mdlz && run -t text.mdlz && is_rc 0'
+
+# ---- -r: the files under directories ---------------------------------------------
+mkdir -p tree/sub/deep tree/empty
+cp text tree/a
+cp binary tree/sub/b
+cp text tree/sub/deep/c
+printf 'hidden' >tree/.h
+cp text.mdlz tree/old.mdlz
+ln -s a tree/link
+ln -s sub tree/dirlink
+ln -s ../text tree/outlink
+run tree
+expect "a directory without -r -> 1 'is a directory', hint -r" \
+    'is_rc 1 && one_line_err && err_has "tree: is a directory" && err_has "use -r" && absent tree.mdlz'
+run -r -o out.mdlz tree
+expect "-r with -o -> 2" 'is_rc 2 && absent out.mdlz'
+run -r tree
+expect "-r compresses each regular file under the directory, inputs kept" \
+    'is_rc 0 && present tree/a.mdlz && present tree/sub/b.mdlz && present tree/sub/deep/c.mdlz && present tree/.h.mdlz && same tree/a text && same tree/sub/b binary'
+expect "-r skips files already named .mdlz" 'absent tree/old.mdlz.mdlz'
+expect "-r skips symbolic links, with a notice each" \
+    'absent tree/link.mdlz && absent tree/dirlink.mdlz && absent tree/outlink.mdlz && absent tree/dirlink/b.mdlz.mdlz && err_has "tree/link: symbolic link -- skipped" && err_has "tree/dirlink: symbolic link" && err_has "tree/outlink: symbolic link" && [ "$(wc -l <"$T/err")" -eq 3 ]'
+expect "-r leaves no temporary file" 'no_tmp tree && no_tmp tree/sub && no_tmp tree/sub/deep'
+run --recursive -q -v -c tree
+cat tree/.h tree/a tree/sub/b tree/sub/deep/c >tree.expect
+cp "$T/out" tree.cat
+run -d -c tree.cat
+expect "--recursive -c: files in sorted order (.h a sub/b sub/deep/c)" \
+    'is_rc 0 && same "$T/out" tree.expect'
+run -r -q -c tree
+expect "-q silences the symbolic link notices" 'is_rc 0 && err_empty'
+mkdir saved
+mv tree/a tree/.h saved/
+mv tree/sub/b tree/sub/deep/c saved/
+run -d -r -q tree
+expect "-d -r decompresses each *.mdlz under the directory" \
+    'is_rc 0 && same tree/a text && same tree/sub/b binary && same tree/sub/deep/c text && same tree/.h saved/.h && same tree/old text && present tree/a.mdlz'
+run -t -r -q tree
+expect "-t -r tests each *.mdlz" 'is_rc 0 && err_empty'
+run -l -r -q tree
+expect "-l -r lists each *.mdlz, sorted, with a total" \
+    'is_rc 0 && out_has "tree/.h.mdlz" && out_has "tree/sub/deep/c.mdlz" && out_has "total (5 files)" && [ "$(grep -n "tree/a.mdlz" "$T/out" | cut -d: -f1)" -lt "$(grep -n "tree/sub/b.mdlz" "$T/out" | cut -d: -f1)" ]'
+cp text.mdlz tree/sub/bad.mdlz
+flip tree/sub/bad.mdlz $(($(size_of text.mdlz) / 2))
+run -t -r -q tree
+expect "-t -r with one bad file -> 1, the others tested" 'is_rc 1 && one_line_err && err_has "tree/sub/bad.mdlz"'
+rm -f tree/sub/bad.mdlz
+run -r -q tree
+expect "-r again: existing outputs are not overwritten -> 1" 'is_rc 1 && err_has "already exists"'
+run -r -f -q tree
+expect "-r -f also compresses the .mdlz files" 'is_rc 0 && present tree/old.mdlz.mdlz && present tree/a.mdlz.mdlz'
+run -r -c text
+expect "-r with a plain file" 'is_rc 0 && same "$T/out" text.mdlz'
+rm -rf tree saved tree.expect tree.cat
 
 # ---- --rm and -k ----------------------------------------------------------------
 cp text victim
@@ -363,6 +490,11 @@ if command -v script >/dev/null 2>&1 && script -qec true /dev/null </dev/null >/
     expect "no arguments on a terminal -> 1" 'is_rc 1 && err_has "terminal"'
     run_tty "'$M' -d"
     expect "compressed data from a terminal is refused -> 1" 'is_rc 1 && err_has "terminal"'
+    run_tty "timeout 20 '$M' >'$T/tty.mdlz'"
+    expect "compressing from a terminal (stdin) is refused -> 1" \
+        'is_rc 1 && err_has "stdin is a terminal" && [ ! -s "$T/tty.mdlz" ]'
+    run_tty "timeout 20 '$M' -o tty.mdlz -"
+    expect "... also with -o" 'is_rc 1 && err_has "stdin is a terminal" && absent tty.mdlz'
     run_tty "'$M' -f -c one >/dev/null"
     expect "-f allows terminal output" 'is_rc 0'
     run_tty "'$M' -d -c text.mdlz"
