@@ -61,12 +61,15 @@ static void print_help(void) {
         "                    input, listed in the header), online (queries\n"
         "                    while coding), both (default) or none\n"
         "      --tools=LIST  tools the model consults: none, all, or names\n"
-        "                    (calc,seq,markup; see mdlz tools); default %s\n"
+        "                    (calc,seq,markup; see mdlz tools); default %s,\n"
+        "                    left out of inputs under 64 KiB (named tools\n"
+        "                    are always used)\n"
         "      --tool=PATH   a tool plugin (shared library): used when\n"
         "                    compressing, made available when decompressing\n"
         "      --memory=SIZE memory limit (K, M, G, KiB, MiB, GiB suffixes);\n"
-        "                    compression shrinks the model to fit,\n"
+        "                    compression takes the highest level that fits,\n"
         "                    decompression refuses streams that need more\n"
+        "                    (default 2GiB)\n"
         "  -q, --quiet       no progress line (on a terminal, for 4 MiB or\n"
         "                    more of input; with percentage done and ETA if\n"
         "                    its size is known) and no summary\n"
@@ -79,7 +82,7 @@ static void print_help(void) {
         "\n"
         "Exit status: 0 on success, 1 if an error occurred, 2 on a usage "
         "error.\n",
-        MDLZ_LEVEL_DEFAULT, CLI_TOOLS_DEFAULT);
+        MDLZ_LEVEL_DEFAULT, mdlz_default_tools());
 }
 
 /* Reports a usage error; returns the exit status for it. */
@@ -352,7 +355,7 @@ int main(int argc, char **argv) {
     opt.mode = MODE_COMPRESS;
     opt.level = MDLZ_LEVEL_DEFAULT;
     opt.retrieval = MDLZ_RETRIEVE_WHOLE | MDLZ_RETRIEVE_ONLINE;
-    opt.tools = CLI_TOOLS_DEFAULT;
+    opt.tools = NULL; /* the library's default tools */
     parsed p = {0, 0, NULL, 0};
     p.files = malloc(sizeof *p.files * (size_t)(argc > 0 ? argc : 1));
     if (!p.files) {

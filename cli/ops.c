@@ -79,14 +79,18 @@ static int fill(job *j, size_t *n, int *eof) {
 
 /* ---- compression ------------------------------------------------------ */
 
-/* Adds the tools of --tools (names, "all", "none") and the plugins of
- * --tool to a compression context. */
+/* Adds the tools of --tools (names, "all", "none"; without it the
+ * library's default tools, which it leaves out of small inputs) and the
+ * plugins of --tool to a compression context. */
 static int add_tools(job *j, mdlz_cctx *c) {
     const char *list = j->opt->tools;
     const char *names[32];
     size_t n = 0;
     char buf[256];
-    if (strcmp(list, "all") == 0) {
+    if (!list) {
+        mdlz_status st = mdlz_cctx_set_param(c, MDLZ_CPARAM_DEFAULT_TOOLS, 1);
+        if (st != MDLZ_OK) return fail_detail(j, st, mdlz_cctx_error_detail(c));
+    } else if (strcmp(list, "all") == 0) {
         n = mdlz_builtin_tools(names, 32);
         if (n > 32) n = 32;
     } else if (strcmp(list, "none") != 0) {
@@ -129,6 +133,19 @@ static int create_cctx(job *j, mdlz_cctx **c, uint64_t src_size) {
         return fail(j, j->name, msg);
     }
     if (st != MDLZ_OK) return fail_status(j, st);
+    int level;
+    uint64_t mem;
+    mdlz_cctx_get_model(*c, &level, &mem);
+    if (level != j->opt->level && !j->opt->quiet) {
+        /* As xz says when it adjusts settings to a memory limit. */
+        char lim[32], need[32];
+        format_size(lim, sizeof lim, j->opt->mem_limit);
+        format_size(need, sizeof need, mem);
+        report_error(j->name,
+                     "adjusted level %d to level %d (%s of memory) to fit "
+                     "the limit of %s",
+                     j->opt->level, level, need, lim);
+    }
     if (j->prog.enabled)
         mdlz_cctx_set_trace(*c, PROGRESS_TRACE_INTERVAL, on_trace, j);
     if (add_tools(j, *c) != 0) {

@@ -25,17 +25,11 @@ typedef struct {
     const char *index;    /* -R KB.db: retrieval index, or NULL */
     int retrieval;        /* --retrieval=: MDLZ_RETRIEVE_* bits (default 3) */
     int retrieval_set;    /* --retrieval was given (it needs -R) */
-    const char *tools;    /* --tools=: "none", "all" or a,b,c (default below) */
+    const char *tools;    /* --tools=: "none", "all" or a,b,c; NULL: the
+                             library's default tools */
     const char *plugins[CLI_PLUGINS_MAX]; /* --tool PATH (external tools) */
     int n_plugins;
 } cli_options;
-
-/* Tools used when --tools is not given, chosen by measurement
- * (bench/tools.sh, docs/tools.md): each built-in tool pays for its code on
- * its own data, but only seq pays on data of unknown kind: it costs under
- * 0.06% on text/ and saves 61 KB on structured/; calc and markup help on
- * their data only (arithmetic; XML and JSON), so they are asked for. */
-#define CLI_TOOLS_DEFAULT "seq"
 
 /* Name used in messages for standard input/output. */
 #define CLI_STDIN_NAME "stdin"

@@ -120,6 +120,11 @@ MDLZ_API void mdlz_cctx_free(mdlz_cctx *c);
 MDLZ_API mdlz_status mdlz_compress_stream(mdlz_cctx *c, mdlz_outbuf *out,
                                           mdlz_inbuf *in, int end, int *done);
 
+/** The model the context will use: its level (lower than asked when a
+ *  memory limit made it so) and the bytes it allocates (either side). */
+MDLZ_API void mdlz_cctx_get_model(const mdlz_cctx *c, int *level,
+                                  uint64_t *memory);
+
 /** Bytes processed so far: input consumed and compressed output produced. */
 MDLZ_API void mdlz_cctx_progress(const mdlz_cctx *c, uint64_t *in_bytes,
                                  uint64_t *out_bytes);
@@ -128,8 +133,14 @@ MDLZ_API void mdlz_cctx_progress(const mdlz_cctx *c, uint64_t *in_bytes,
 typedef enum {
     MDLZ_CPARAM_MATCH = 1,    /* 1 (default) / 0: the match model over the
                                   coded history (0 is for ablation) */
-    MDLZ_CPARAM_RETRIEVAL = 2 /* MDLZ_RETRIEVE_* bits used with an index
+    MDLZ_CPARAM_RETRIEVAL = 2, /* MDLZ_RETRIEVE_* bits used with an index
                                   (default: both) */
+    MDLZ_CPARAM_DEFAULT_TOOLS = 3 /* 1: also consult the default tools
+                                  (mdlz_default_tools()) when the input is
+                                  known to be at least 64 KiB or of unknown
+                                  size, as the mdlz command does without
+                                  --tools; 0 (default): only the tools
+                                  added, which are always consulted */
 } mdlz_cparam;
 
 /** Sets a compression parameter. MDLZ_ERROR_STAGE once data was given,
@@ -159,6 +170,11 @@ MDLZ_API mdlz_status mdlz_cctx_set_index(mdlz_cctx *c, const char *path);
  *  with a '/', loaded with dlopen). MDLZ_ERROR_TOOL if it is unknown or
  *  fails to load (mdlz_cctx_error_detail() says why). */
 MDLZ_API mdlz_status mdlz_cctx_add_tool(mdlz_cctx *c, const char *name);
+
+/** The default tools (MDLZ_CPARAM_DEFAULT_TOOLS), as a static list of
+ *  names separated by commas: "seq". Chosen by measurement (docs/tools.md):
+ *  each pays for its code on data of any kind. */
+MDLZ_API const char *mdlz_default_tools(void);
 
 /** Names of the built-in tools (static strings); returns their count and
  *  writes up to cap of them. */

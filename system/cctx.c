@@ -68,6 +68,10 @@ mdlz_status mdlz_cctx_set_param(mdlz_cctx *c, mdlz_cparam param, int value) {
         if (value < 0 || value > 3) return MDLZ_ERROR_PARAM;
         ret_module_set_modes(c->sys.state[ROW_RETRIEVAL], (unsigned)value);
         return MDLZ_OK;
+    case MDLZ_CPARAM_DEFAULT_TOOLS:
+        if (value != 0 && value != 1) return MDLZ_ERROR_PARAM;
+        tool_host_use_defaults(c->sys.state[ROW_TOOLS], value);
+        return MDLZ_OK;
     }
     return MDLZ_ERROR_PARAM;
 }
@@ -100,6 +104,12 @@ mdlz_status mdlz_cctx_set_trace(mdlz_cctx *c, uint32_t interval,
 }
 
 const char *mdlz_cctx_error_detail(const mdlz_cctx *c) { return c->sys.detail; }
+
+void mdlz_cctx_get_model(const mdlz_cctx *c, int *level, uint64_t *memory) {
+    const mdlz_config *cfg = enc_config(c->enc);
+    if (level) *level = cfg->level;
+    if (memory) *memory = cfg_memory(cfg);
+}
 
 void mdlz_cctx_progress(const mdlz_cctx *c, uint64_t *in_bytes,
                         uint64_t *out_bytes) {

@@ -125,6 +125,8 @@ mdlz_status enc_fit_extra(enc_stream *e, uint64_t extra) {
     return MDLZ_OK;
 }
 
+const mdlz_config *enc_config(const enc_stream *e) { return &e->cfg; }
+
 void enc_set_trace(enc_stream *e, uint32_t interval, mdlz_trace_fn fn,
                    void *user) {
     e->trace = fn;

@@ -63,6 +63,9 @@ void enc_set_trace(enc_stream *e, uint32_t interval, mdlz_trace_fn fn,
 mdlz_status enc_compress(enc_stream *e, mdlz_outbuf *out, mdlz_inbuf *in,
                          int end, int *done);
 
+/** The configuration the stream will be coded with. */
+const mdlz_config *enc_config(const enc_stream *e);
+
 /** Input consumed and output produced so far. */
 void enc_progress(const enc_stream *e, uint64_t *in_bytes, uint64_t *out_bytes);
 

@@ -85,6 +85,18 @@ expect "calc helps on arithmetic" \
     '[ $(stat -c %s t_calc.mdlz) -lt $(stat -c %s t0.mdlz) ]'
 run -l -v t_all.mdlz
 expect "-l lists the tools" '[ $rc -eq 0 ] && grep -q "+calc+seq+markup" out && grep -q "tool: calc version" out && grep -q "code markup" out'
+# Tools asked for by name are used on any input; the default tools only on
+# inputs of 64 KiB or more (or of unknown size).
+head -c 2000 arith.txt >small.txt
+run -k --tools=calc small.txt -o s_calc.mdlz
+run -l -v s_calc.mdlz
+expect "--tools=calc is honoured on a 2 KB input" '[ $rc -eq 0 ] && grep -q "tool: calc version" out'
+run -k small.txt -o s_def.mdlz
+run -l -v s_def.mdlz
+expect "the default tools are left out of a 2 KB input" '[ $rc -eq 0 ] && ! grep -q "tool:" out'
+run -k arith.txt -o def.mdlz
+run -l -v def.mdlz
+expect "... and used on a larger one" '[ $rc -eq 0 ] && grep -q "tool: seq version" out'
 run -k --tools=calc,nosuch arith.txt -o bad.mdlz
 expect "unknown tool refused, nothing written" \
     '[ $rc -eq 1 ] && one_line_err && grep -q nosuch err && [ ! -e bad.mdlz ]'

@@ -465,6 +465,13 @@ expect "--memory=$half limits compression: decodes within the same limit" \
 run --memory=1K -c text
 expect "--memory too small for compression -> 1" 'is_rc 1 && err_has "memory"'
 rm -f small.mdlz
+# Under a limit, the highest level that fits with its own tables, said so.
+# (from a pipe: the size unknown, the tables are not fitted to the input)
+run_in <(cat text) -9 --memory=$half -c
+expect "-9 --memory=$half: adjusted to a lower level, and says so" \
+    'is_rc 0 && err_has "adjusted level 9 to level" && err_has "limit of 12 MiB"'
+run_in <(cat text) -9 -q --memory=$half -c
+expect "... not with -q" 'is_rc 0 && err_empty'
 
 # ---- metadata -----------------------------------------------------------------------------------
 cp text meta

@@ -21,6 +21,10 @@ extern const mod_ops tool_host_module;
 mdlz_status tool_host_add(void *st, const char *name, char *detail,
                           size_t detail_len);
 
+/** Encoder: also consult the default tools (TOOL_DEFAULTS) on inputs known
+ *  to be large enough or of unknown size (MDLZ_CPARAM_DEFAULT_TOOLS). */
+void tool_host_use_defaults(void *st, int on);
+
 /** Decoder: makes a plugin available to streams that used it. */
 mdlz_status tool_host_add_plugin(void *st, const char *path, char *detail,
                                  size_t detail_len);
