@@ -220,14 +220,14 @@ static mdlz_status start_stream(mdlz_cctx *c) {
     }
     unsigned modes = c->ret ? c->ret_modes : 0;
     /* An input that ends before the first online query (the first block
-     * is all of it) has no use for online mode, nor for its fingerprint. */
+     * is all of it) has no use for online mode, nor for its generation. */
     if (c->blk_fill < c->blk_size && c->blk_fill <= RET_ONLINE_FIRST)
         modes &= ~MDLZ_RETRIEVE_ONLINE;
     if (modes) {
         ex.ret = c->ret;
         ex.ret_modes = ext.ret_modes = modes;
         if (modes & MDLZ_RETRIEVE_ONLINE)
-            ext.ret_fp = ret_session_fingerprint(c->ret);
+            ret_session_generation(c->ret, &ext.ret_gen, &ext.ret_hist);
         if (modes & MDLZ_RETRIEVE_WHOLE) {
             int max =
                 (int)MDLZ_MIN(RET_WHOLE_DOCS, 1 + c->blk_fill / DOC_PER_INPUT);

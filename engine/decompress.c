@@ -184,14 +184,9 @@ static mdlz_status start_retrieval(mdlz_dctx *d) {
     if (!d->index_path) return MDLZ_ERROR_NEED_INDEX;
     MDLZ_FORWARD(
         ret_session_open(&d->ret, d->index_path, d->detail, sizeof d->detail));
-    if ((e->ret_modes & MDLZ_RETRIEVE_ONLINE) &&
-        ret_session_fingerprint(d->ret) != e->ret_fp) {
-        snprintf(d->detail, sizeof d->detail,
-                 "index fingerprint %016llx, stream needs %016llx",
-                 (unsigned long long)ret_session_fingerprint(d->ret),
-                 (unsigned long long)e->ret_fp);
-        return MDLZ_ERROR_INDEX;
-    }
+    if (e->ret_modes & MDLZ_RETRIEVE_ONLINE)
+        MDLZ_FORWARD(ret_session_use_generation(d->ret, e->ret_gen, e->ret_hist,
+                                                d->detail, sizeof d->detail));
     for (unsigned i = 0; i < e->n_docs; i++)
         MDLZ_FORWARD(
             ret_session_load(d->ret, &e->docs[i], d->detail, sizeof d->detail));
@@ -454,7 +449,8 @@ mdlz_status mdlz_get_frame_info(mdlz_frame_info *info, const void *src,
     MDLZ_FORWARD(fmt_parse_full(src, src_size, &cfg, &info->src_size, &ext,
                                 &info->header_size));
     info->retrieval = ext.ret_modes;
-    info->index_fingerprint = ext.ret_fp;
+    info->index_generation = ext.ret_gen;
+    info->index_history = ext.ret_hist;
     info->primed_bytes = ext.prime_bytes;
     info->prefix_size = ext.has_prefix ? ext.prefix_len : 0;
     info->n_docs = ext.n_docs;

@@ -93,15 +93,15 @@ static size_t write_retrieval(uint8_t *d, const fmt_ext *e) {
     size_t n = 0;
     d[n++] = (uint8_t)e->ret_modes;
     if (e->ret_modes & MDLZ_RETRIEVE_ONLINE) {
-        wr_le64(d + n, e->ret_fp);
+        n += varint_put(d + n, (uint64_t)e->ret_gen);
+        wr_le64(d + n, e->ret_hist);
         n += 8;
     }
     n += varint_put(d + n, e->prime_bytes);
     d[n++] = (uint8_t)e->n_docs;
     for (unsigned i = 0; i < e->n_docs; i++) {
-        n += varint_put(d + n, (uint64_t)e->docs[i].id);
-        wr_le32(d + n, e->docs[i].hash32);
-        n += 4;
+        wr_le64(d + n, e->docs[i].hash);
+        n += 8;
         n += varint_put(d + n, e->docs[i].size);
     }
     return n;
@@ -153,13 +153,17 @@ size_t fmt_write_ext(uint8_t *dst, const fmt_ext *e) {
 static void parse_retrieval(reader *r, fmt_ext *e) {
     e->ret_modes = get_u8(r);
     if (!e->ret_modes || (e->ret_modes & ~3u)) r->bad = 1;
-    if (e->ret_modes & MDLZ_RETRIEVE_ONLINE) e->ret_fp = get_le(r, 8);
+    if (e->ret_modes & MDLZ_RETRIEVE_ONLINE) {
+        uint64_t gen = get_varint(r);
+        if (gen > INT64_MAX) r->bad = 1;
+        e->ret_gen = (int64_t)gen;
+        e->ret_hist = get_le(r, 8);
+    }
     e->prime_bytes = get_varint(r);
     e->n_docs = get_u8(r);
     if (e->n_docs > FMT_DOCS_MAX) r->bad = 1;
     for (unsigned i = 0; i < e->n_docs && !r->bad; i++) {
-        e->docs[i].id = (int64_t)get_varint(r);
-        e->docs[i].hash32 = (uint32_t)get_le(r, 4);
+        e->docs[i].hash = get_le(r, 8);
         e->docs[i].size = get_varint(r);
     }
 }

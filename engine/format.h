@@ -52,7 +52,8 @@ typedef struct {
 
 struct fmt_ext {
     unsigned ret_modes;   /* MDLZ_RETRIEVE_* bits; 0 = no retrieval */
-    uint64_t ret_fp;      /* index fingerprint (ONLINE) */
+    int64_t ret_gen;      /* index generation queried (ONLINE) */
+    uint64_t ret_hist;    /* its history hash (ONLINE) */
     uint64_t prime_bytes; /* retrieved bytes the model learns first */
     unsigned n_docs;
     mdlz_docref docs[FMT_DOCS_MAX];
