@@ -250,6 +250,34 @@ void corrupt_streams(void) {
         buf_free(&s);
     }
 
+    /* A header with a retrieval record (docs/format.md, type 1): both
+     * modes, generation 300 (a two-byte varint) and its history, no primed
+     * bytes, two documents by content; the record parser is fuzzed from
+     * here. The decoder wants an index for it (MDLZ_ERROR_NEED_INDEX). */
+    {
+        buf s = {0};
+        hdr_spec h = MIN_HDR;
+        h.flags |= 2;
+        put_header(&s, &h);
+        size_t area = s.n;
+        put8(&s, 0), put8(&s, 0);              /* length, set below */
+        put8(&s, 1), put8(&s, 0), put8(&s, 0); /* type 1, length below */
+        size_t rec = s.n;
+        put8(&s, 3);                    /* WHOLE | ONLINE */
+        put8(&s, 0xAC), put8(&s, 0x02); /* generation 300 */
+        put64(&s, 0x0123456789ABCDEFull);
+        put8(&s, 0); /* primed bytes */
+        put8(&s, 2);
+        put64(&s, 0x1111111111111111ull), put8(&s, 0x80), put8(&s, 0x01);
+        put64(&s, 0x2222222222222222ull), put8(&s, 0x07);
+        size_t k = s.n - rec;
+        s.p[rec - 2] = (uint8_t)k, s.p[rec - 1] = (uint8_t)(k >> 8);
+        s.p[area] = (uint8_t)(k + 3), s.p[area + 1] = (uint8_t)((k + 3) >> 8);
+        put32(&s, XXH32(s.p + area, s.n - area, 0));
+        seed("header", "retrieval-generation", s.p, s.n);
+        buf_free(&s);
+    }
+
     /* Not mdlz at all. */
     seed("decompress", "not-mdlz-text", inputs[IN_TEXT].data.p, 200);
     seed("decompress", "empty", "", 0);
