@@ -190,8 +190,8 @@ static void print_augmentations(const cli_options *opt, const ends *e,
                 (mdlz_index_find(ix, docs[i].hash, docs[i].size, &id) != 1 ||
                  mdlz_index_name(ix, id, name, sizeof name) != 0))
                 snprintf(name, sizeof name, "(not in this index)");
-            printf("    document %016" PRIx64 " %10" PRIu64 " bytes  %s\n",
-                   docs[i].hash, docs[i].size, name);
+            printf("    document %012" PRIx64 " %10" PRIu64 " bytes  %s\n",
+                   docs[i].hash >> 16, docs[i].size, name);
         }
         mdlz_index_close(ix);
     }

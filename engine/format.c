@@ -99,9 +99,9 @@ static size_t write_retrieval(uint8_t *d, const fmt_ext *e) {
     }
     n += varint_put(d + n, e->prime_bytes);
     d[n++] = (uint8_t)e->n_docs;
-    for (unsigned i = 0; i < e->n_docs; i++) {
-        wr_le64(d + n, e->docs[i].hash);
-        n += 8;
+    for (unsigned i = 0; i < e->n_docs; i++) { /* 48-bit content keys */
+        for (int b = 0; b < 6; b++)
+            d[n++] = (uint8_t)(e->docs[i].hash >> (16 + 8 * b));
         n += varint_put(d + n, e->docs[i].size);
     }
     return n;
@@ -163,7 +163,9 @@ static void parse_retrieval(reader *r, fmt_ext *e) {
     e->n_docs = get_u8(r);
     if (e->n_docs > FMT_DOCS_MAX) r->bad = 1;
     for (unsigned i = 0; i < e->n_docs && !r->bad; i++) {
-        e->docs[i].hash = get_le(r, 8);
+        uint64_t key = 0;
+        for (int b = 0; b < 6; b++) key |= (uint64_t)get_u8(r) << (16 + 8 * b);
+        e->docs[i].hash = key;
         e->docs[i].size = get_varint(r);
     }
 }

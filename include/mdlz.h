@@ -266,7 +266,8 @@ MDLZ_API mdlz_status mdlz_get_frame_info(mdlz_frame_info *info, const void *src,
                                          size_t src_size);
 
 typedef struct {
-    uint64_t hash; /* XXH3-64 of its content: how the index finds it */
+    uint64_t hash; /* XXH3-64 of its content, top 48 bits (low 16 bits 0):
+                      with the size, how the index finds it */
     uint64_t size; /* its size in bytes */
 } mdlz_docref;
 

@@ -128,17 +128,24 @@ MDLZ_API int mdlz_index_get(mdlz_index *ix, int64_t id, uint64_t expected_hash,
                             uint8_t **body, size_t *len, char *err,
                             size_t errlen);
 
-/** Reads the document whose content has hash `hash` and `size` bytes,
- *  visible or removed (but not yet purged), as mdlz_index_get() does.
- *  Returns 0, or -1 with a message saying that it is gone (naming it if
- *  `gc` purged it) and what brings it back (adding the same content). */
+/** The content key of a document: the top 48 bits of its XXH3-64 (the low
+ *  16 bits zero). With its size, it is how a stream records a document
+ *  (mdlz_docref) and how the index finds it. */
+#define MDLZ_INDEX_KEY(hash) ((uint64_t)(hash) & ~(uint64_t)0xFFFF)
+
+/** Reads the document whose content has key MDLZ_INDEX_KEY(hash) and
+ *  `size` bytes, visible or removed (but not yet purged), checked against
+ *  its full stored hash as mdlz_index_get() does. Returns 0, or -1 with a
+ *  message saying that it is gone (naming it if `gc` purged it) and what
+ *  brings it back (adding the same content), or that two stored documents
+ *  share the key and size. */
 MDLZ_API int mdlz_index_get_content(mdlz_index *ix, uint64_t hash,
                                     uint64_t size, uint8_t **body, size_t *len,
                                     char *err, size_t errlen);
 
 /** Finds the stored document (visible, or removed but not purged; the
- *  visible one first) with content hash `hash` and `size` bytes: returns
- *  1 and sets *id, 0 if there is none, or -1. */
+ *  visible one first) with content key MDLZ_INDEX_KEY(hash) and `size`
+ *  bytes: returns 1 and sets *id, 0 if there is none, or -1. */
 MDLZ_API int mdlz_index_find(mdlz_index *ix, uint64_t hash, uint64_t size,
                              int64_t *id);
 

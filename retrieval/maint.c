@@ -102,15 +102,17 @@ static int64_t need_conflicts(mdlz_index *ix, const meta_list *l,
         int purged = 0, kept = 0;
         int64_t id = 0;
         for (size_t i = 0; i < l->n; i++) {
-            if (l->d[i].hash != r->hash || l->d[i].size != r->size) continue;
+            if (MDLZ_INDEX_KEY(l->d[i].hash) != MDLZ_INDEX_KEY(r->hash) ||
+                l->d[i].size != r->size)
+                continue;
             if (l->d[i].purging) purged = 1, id = l->d[i].id;
             else kept = 1;
         }
         if (purged && !kept) {
             snprintf(what, sizeof what,
-                     "needs document %lld (content %016llx, %llu bytes), "
+                     "needs document %lld (content %012llx, %llu bytes), "
                      "which would be purged",
-                     (long long)id, (unsigned long long)r->hash,
+                     (long long)id, (unsigned long long)(r->hash >> 16),
                      (unsigned long long)r->size);
             n += conflict(need, note, user, what);
         }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xxhash.h>
+
 #include "mdlz_index.h"
 
 #define RET_MAX_LOADED (RET_WHOLE_DOCS + RET_ONLINE_DOCS * RET_ONLINE_QUERIES)
@@ -102,7 +104,9 @@ static int fetch(ret_session *s, int64_t id, uint64_t hash, uint64_t size,
         free(body);
         return -1;
     }
-    r = append(s, hash, body, n);
+    /* recorded documents come by their 48-bit key: exclusions (online
+     * queries) take full hashes, as the encoder's */
+    r = append(s, id < 0 ? XXH3_64bits(body, n) : hash, body, n);
     if (r != 0) snprintf(err, errlen, "retrieved text over its limit");
     free(body);
     return r;
@@ -120,7 +124,7 @@ int ret_session_choose(ret_session *s, const uint8_t *text, size_t n,
     }
     int m = 0;
     for (int i = k - 1; i >= 0; i--) { /* least relevant first */
-        refs[m] = (mdlz_docref){hits[i].hash, hits[i].size};
+        refs[m] = (mdlz_docref){MDLZ_INDEX_KEY(hits[i].hash), hits[i].size};
         if (fetch(s, hits[i].id, hits[i].hash, hits[i].size, err, errlen) != 0)
             return -1;
         m++;

@@ -268,8 +268,10 @@ void corrupt_streams(void) {
         put64(&s, 0x0123456789ABCDEFull);
         put8(&s, 0); /* primed bytes */
         put8(&s, 2);
-        put64(&s, 0x1111111111111111ull), put8(&s, 0x80), put8(&s, 0x01);
-        put64(&s, 0x2222222222222222ull), put8(&s, 0x07);
+        put32(&s, 0x11111111), put8(&s, 0x11), put8(&s, 0x11); /* key */
+        put8(&s, 0x80), put8(&s, 0x01);                        /* size */
+        put32(&s, 0x22222222), put8(&s, 0x22), put8(&s, 0x22);
+        put8(&s, 0x07);
         size_t k = s.n - rec;
         s.p[rec - 2] = (uint8_t)k, s.p[rec - 1] = (uint8_t)(k >> 8);
         s.p[area] = (uint8_t)(k + 3), s.p[area + 1] = (uint8_t)((k + 3) >> 8);

@@ -238,10 +238,44 @@ static void test_history(void) {
     mdlz_index_close(c);
 }
 
+/* Two stored documents of one size whose hashes share the 48-bit content
+ * key (forced here: a real pair is ~2^-48 likely) make the lookup by
+ * content an error, never a guess. */
+static void test_key_clash(void) {
+    mdlz_index *ix = open_new("clash.db");
+    const char *a = "first text of thirty-two bytes.", *b = "other text of "
+                                                            "thirty-two bytes";
+    add_text(ix, "a", a, NULL);
+    add_text(ix, "b", b, NULL);
+    mdlz_index_close(ix);
+    uint64_t ha = XXH3_64bits(a, strlen(a));
+    char path[600], err[512], sql[200];
+    sqlite3 *db;
+    tmp_path(path, sizeof path, "clash.db");
+    sqlite3_open(path, &db);
+    snprintf(sql, sizeof sql,
+             "UPDATE documents SET hash = %lld, size = %zu WHERE id = 2",
+             (long long)(ha ^ 1), strlen(a));
+    sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_close(db);
+    mdlz_index_open(&ix, path, MDLZ_INDEX_READ, err, sizeof err);
+    uint8_t *body;
+    size_t len;
+    int64_t id;
+    check(mdlz_index_get_content(ix, ha, strlen(a), &body, &len, err,
+                                 sizeof err) == -1 &&
+              strstr(err, "same size and content key") && body == NULL,
+          "content key shared by two documents: an error (%s)", err);
+    check(mdlz_index_find(ix, ha, strlen(a), &id) == -1,
+          "content key shared: find fails too");
+    mdlz_index_close(ix);
+}
+
 int main(int argc, char **argv) {
     if (tmp_setup(argc > 1 ? argv[1] : NULL)) return 99;
     test_generations();
     test_history();
+    test_key_clash();
     tmp_cleanup();
     return check_finish();
 }

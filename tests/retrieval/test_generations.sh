@@ -99,7 +99,7 @@ done
 run -l -v -R KB.db both.mdlz
 expect "list: generation and documents by content shown" \
     'grep -q "index generation 1 (history [0-9a-f]*)" "$T/out" &&
-     grep -q "document [0-9a-f]\{16\} .*docs/d" "$T/out"'
+     grep -q "document [0-9a-f]\{12\} .*docs/d" "$T/out"'
 
 # ---- rm after, until gc ------------------------------------------------------
 cp KB.db KB-before-gc.db
