@@ -37,9 +37,9 @@ int ret_doc_prepare(ret_doc *d, const char *name, ZSTD_CCtx *cctx,
         d->failed = 1;
         return -1;
     }
-    if (!(opts && opts->force) &&
-        mdlz_index_text_check(d->body, d->len, &d->why) < 0)
-        return 0;
+    int kind = mdlz_index_text_check(d->body, d->len, &d->why);
+    if (kind < 0 && !(opts && opts->force)) return 0; /* binary */
+    d->why = NULL;
     d->hash = XXH3_64bits(d->body, d->len);
     size_t cap = ZSTD_compressBound(d->len);
     if (!(d->z = malloc(cap))) {
@@ -59,8 +59,12 @@ int ret_doc_prepare(ret_doc *d, const char *name, ZSTD_CCtx *cctx,
      * counts for the term tables (on the pipeline's worker thread when
      * walking a tree); without memory for the counts the commit tokenizes
      * the stored body instead */
-    int owned;
-    if (ret_words_text(d->body, d->len, 0, &d->words, &d->wlen, &owned)) {
+    int owned = 0;
+    if (kind == 0) { /* UTF-8 (the check read it all): the words as they are */
+        d->words = d->body;
+        d->wlen = d->len;
+    } else if (ret_words_text(d->body, d->len, 0, &d->words, &d->wlen,
+                              &owned)) {
         snprintf(d->err, sizeof d->err, "%s: out of memory", name);
         d->failed = 1;
         return -1;
