@@ -20,7 +20,7 @@ const hdr_spec MIN_HDR = {1, 16, 16, 16, 12, 0, 0x01, 0, 0};
 void put_header(buf *b, const hdr_spec *h) {
     size_t start = b->n;
     put(b, "MDLZ", 4);
-    put8(b, 1);
+    put8(b, 2); /* format version */
     put8(b, h->flags);
     put8(b, (unsigned)h->level);
     put8(b, (unsigned)h->block_log);
@@ -122,7 +122,7 @@ void corrupt_streams(void) {
     {
         buf s = {0};
         put_header(&s, &MIN_HDR);
-        s.p[4] = 2; /* version 2: checked before the header checksum */
+        s.p[4] = 3; /* version 3: checked before the header checksum */
         seed("header", "bad-version", s.p, s.n);
         seed("decompress", "bad-version.mdlz", s.p, s.n);
         seed("header", "magic-prefix", s.p, 3);
