@@ -100,6 +100,9 @@ static mdlz_status decode_block(dec_stream *d) {
                         b->raw_size))
             return MDLZ_ERROR_CORRUPT;
         break;
+    case BLK_STORE: /* never seen by the model (sniff.h) */
+        memcpy(d->data, d->payload, b->raw_size);
+        break;
     case BLK_RAW:
         memcpy(d->data, d->payload, b->raw_size);
         blk_train(d->pred, d->data, b->raw_size);
