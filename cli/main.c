@@ -70,9 +70,9 @@ static void print_help(void) {
         "                    compression takes the highest level that fits,\n"
         "                    decompression refuses streams that need more\n"
         "                    (default 2GiB)\n"
-        "  -T, --threads=N   threads (default 1; 0: one per core): inputs\n"
-        "                    over one segment (16 MiB, 32 MiB at -7..-9, or\n"
-        "                    of unknown size) are cut into segments coded at\n"
+        "  -T, --threads=N   threads (default 0: one per core): inputs over\n"
+        "                    one segment (16 MiB, 32 MiB at -7..-9, or of\n"
+        "                    unknown size) are cut into segments coded at\n"
         "                    once, both ways; the output is the same for any\n"
         "                    N, --memory bounds all threads together\n"
         "      --segment-log=N  (tests, measurements) segments of 2^N bytes\n"
@@ -385,7 +385,7 @@ int main(int argc, char **argv) {
     memset(&opt, 0, sizeof opt);
     opt.mode = MODE_COMPRESS;
     opt.level = MDLZ_LEVEL_DEFAULT;
-    opt.threads = 1;
+    opt.threads = 0; /* one per core, as `mdlz archive` (README, "Threads") */
     opt.retrieval = MDLZ_RETRIEVE_WHOLE | MDLZ_RETRIEVE_ONLINE;
     opt.tools = NULL; /* the library's default tools */
     parsed p = {0, 0, NULL, 0};

@@ -115,7 +115,9 @@ echo "== ThreadSanitizer: the threaded tests (build-tsan/)"
 # and a damaged stream) under TSan: every race between the workers and the
 # caller's thread shows there, in under a minute (the other suites have no
 # threads of ours beyond the archive's, tested under ASan above).
-tsan_opts=("-Db_sanitize=thread" -Db_lundef=false
+# No -Werror there: GCC's TSan instrumentation makes -Wmaybe-uninitialized
+# see false cases in retrieval/select.c; the builds above check warnings.
+tsan_opts=("-Db_sanitize=thread" -Db_lundef=false -Dwerror=false
            -Dbuildtype=debugoptimized -Db_lto=false)
 if [[ -f build-tsan/meson-private/coredata.dat ]]; then
     meson setup --reconfigure build-tsan "${tsan_opts[@]}"

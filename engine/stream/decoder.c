@@ -272,9 +272,7 @@ static mdlz_status step(dec_stream *d, mdlz_outbuf *out, mdlz_inbuf *in,
         if (d->mt) {
             /* The block's header goes with its payload to the segment. */
             seg_job *j = &d->mt->job[d->mt->used];
-            size_t h = fmt_block_header_size(d->blk.type);
-            fmt_write_block(j->src + j->n, &d->blk);
-            j->n += h;
+            j->n += fmt_write_block(j->src + j->n, &d->blk);
             d->mt_raw += d->blk.raw_size;
             if (d->declared != MDLZ_SIZE_UNKNOWN &&
                 d->total + d->mt_raw > d->declared)
