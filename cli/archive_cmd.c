@@ -1,7 +1,7 @@
 /*
- * archive_cmd.c - `mdlz archive create|list|extract|add|test`: archives of
- * many files, each group coded with retrieval over the files before it
- * (archive/archive.h, docs/archive.md).
+ * archive_cmd.c - `mdlz archive create|add|list|extract|test`: archives
+ * of many files, each group coded with retrieval over the files before it
+ * (include/mdlz_archive.h, docs/archive.md).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "exitcode.h"
-#include "archive.h"
 #include "codesize.h"
+#include "mdlz_archive.h"
 #include "report.h"
 #include "subcmd.h"
 
@@ -47,7 +47,7 @@ static void print_help(void) {
         "more\n"
         "  --depth=N         dependency depth limit (default %d; 0 = no\n"
         "                    retrieval): the chain of groups one file needs\n"
-        "  --fan-in=N        files a group may retrieve (default %d, max 64)\n"
+        "  --fan-in=N        files a group may retrieve (default %d, max %d)\n"
         "  --prime=PERCENT   bytes retrieved per 100 bytes of a group\n"
         "                    (default %d): more compresses better, costs\n"
         "                    time when extracting\n"
@@ -57,13 +57,14 @@ static void print_help(void) {
         "                    archive is the same for any number\n"
         "  -q, --quiet       no per-file output\n"
         "  -v, --verbose     more detail\n",
-        MDLZ_LEVEL_DEFAULT, ARC_DEPTH_DEFAULT, ARC_FANIN_DEFAULT,
-        ARC_PRIME_DEFAULT);
+        MDLZ_LEVEL_DEFAULT, MDLZ_ARCHIVE_DEPTH_DEFAULT,
+        MDLZ_ARCHIVE_FANIN_DEFAULT, MDLZ_ARCHIVE_FANIN_MAX,
+        MDLZ_ARCHIVE_PRIME_DEFAULT);
 }
 
 typedef struct {
     const char *cmd, *dir;
-    arc_write_opts w;
+    mdlz_archive_write_opts w;
     int quiet, verbose, help;
     uint64_t mem_limit; /* --memory: per decoding worker */
     char **args;
@@ -95,7 +96,7 @@ static int is_opt(const char *s, const char *name) {
 
 static int parse(int argc, char **argv, archive_args *a) {
     memset(a, 0, sizeof *a);
-    arc_write_opts_init(&a->w);
+    mdlz_archive_write_opts_init(&a->w);
     a->args = malloc(sizeof *a->args * (size_t)(argc > 0 ? argc : 1));
     if (!a->args) return EXIT_DATA_ERROR;
     int only_args = 0;
@@ -133,7 +134,7 @@ static int parse(int argc, char **argv, archive_args *a) {
             if (long_opt(argc, argv, &i, 7, 0, 64, &v)) return EXIT_USAGE;
             a->w.depth = (int)v;
         } else if (is_opt(s, "--fan-in")) {
-            if (long_opt(argc, argv, &i, 8, 0, ARC_DEPS_MAX, &v))
+            if (long_opt(argc, argv, &i, 8, 0, MDLZ_ARCHIVE_FANIN_MAX, &v))
                 return EXIT_USAGE;
             a->w.fan_in = (int)v;
         } else if (is_opt(s, "--prime")) {
@@ -151,108 +152,129 @@ static int parse(int argc, char **argv, archive_args *a) {
     return 0;
 }
 
+/* ---- create, add -------------------------------------------------------- */
+
 static void on_warn(void *user, const char *path, const char *why) {
     (void)user;
     report_error(path, "%s (skipped)", why);
 }
 
-static void on_added(void *user, const arc_entry *e) {
+static void on_added(void *user, const mdlz_archive_entry *e) {
     const archive_args *a = user;
     if (a->verbose)
         fprintf(stderr, "%s: %" PRIu64 " -> %" PRIu64 " bytes\n", e->name,
                 e->size, e->csize);
 }
 
-/* The summary after create/add: totals from the written archive. */
-static int summarize(const archive_args *a, const char *path) {
+/* Opens an archive; on failure says why. A damaged header or trailer
+ * is said too, and sets *rc to 1 (the archive opened nevertheless). */
+static mdlz_archive *open_archive(const char *path, int *rc) {
     char err[512];
-    arc_reader *r;
-    if (arc_open(&r, path, err, sizeof err) != MDLZ_OK) {
+    mdlz_archive *ar;
+    if (mdlz_archive_open(&ar, path, err, sizeof err) != MDLZ_OK) {
         report_error(path, "%s", err);
-        return EXIT_DATA_ERROR;
+        *rc = EXIT_DATA_ERROR;
+        return NULL;
     }
-    const arc_toc *t = arc_reader_toc(r);
-    uint64_t raw = 0;
-    for (size_t i = 0; i < t->n_entries; i++) raw += t->entries[i].size;
-    if (!a->quiet) {
-        char ratio[32], bpb[32];
-        format_ratio(ratio, sizeof ratio, arc_reader_size(r), raw);
-        format_bpb(bpb, sizeof bpb, arc_reader_size(r) * 8, raw * 8);
-        fprintf(stderr,
-                "%s: %zu entries, %" PRIu64 " -> %" PRIu64
-                " bytes (%s, %s bpb), %zu groups\n",
-                path, t->n_entries, raw, arc_reader_size(r), ratio, bpb,
-                t->n_groups);
+    if (mdlz_archive_damage(ar)) {
+        report_error(path, "%s (its table of contents is intact)",
+                     mdlz_archive_damage(ar));
+        *rc = EXIT_DATA_ERROR;
     }
-    arc_close(r);
-    return 0;
+    return ar;
 }
 
-static int run_write(archive_args *a, int add) {
+/* The summary after create/add: totals from the written archive. */
+static int summarize(const archive_args *a, const char *path) {
+    int rc = 0;
+    mdlz_archive *ar = open_archive(path, &rc);
+    if (!ar) return rc;
+    mdlz_archive_info in;
+    mdlz_archive_get_info(ar, &in);
+    if (!a->quiet) {
+        char ratio[32], bpb[32];
+        format_ratio(ratio, sizeof ratio, in.archive_bytes, in.file_bytes);
+        format_bpb(bpb, sizeof bpb, in.archive_bytes * 8, in.file_bytes * 8);
+        fprintf(stderr,
+                "%s: %" PRIu64 " entries, %" PRIu64 " -> %" PRIu64
+                " bytes (%s, %s bpb), %" PRIu64 " groups\n",
+                path, in.n_entries, in.file_bytes, in.archive_bytes, ratio, bpb,
+                in.n_groups);
+    }
+    mdlz_archive_close(ar);
+    return rc;
+}
+
+static int run_write(archive_args *a) {
     if (a->nargs < 2) return usage("%s needs ARCHIVE and PATH...", a->cmd);
     char err[512] = "";
+    const char *archive = a->args[0];
+    const char *const *rest = (const char *const *)(a->args + 1);
     a->w.warn = on_warn;
     a->w.report = on_added;
     a->w.user = a;
-    mdlz_status st = add ? arc_add(a->args[0], a->args + 1, a->nargs - 1, &a->w,
-                                   err, sizeof err)
-                         : arc_create(a->args[0], a->args + 1, a->nargs - 1,
-                                      &a->w, err, sizeof err);
+    mdlz_status st;
+    if (!strcmp(a->cmd, "add"))
+        st = mdlz_archive_add(archive, rest, a->nargs - 1, &a->w, err,
+                              sizeof err);
+    else
+        st = mdlz_archive_create(archive, rest, a->nargs - 1, &a->w, err,
+                                 sizeof err);
     if (st != MDLZ_OK) {
-        report_error(a->args[0], "%s", err[0] ? err : mdlz_strerror(st));
+        report_error(archive, "%s", err[0] ? err : mdlz_strerror(st));
         return EXIT_DATA_ERROR;
     }
-    return summarize(a, a->args[0]);
+    return summarize(a, archive);
 }
 
-static void print_entry(const arc_toc *t, size_t i, int verbose) {
-    const arc_entry *e = &t->entries[i];
-    if (e->type == ARC_DIR) {
+/* ---- list --------------------------------------------------------------- */
+
+static void print_entry(mdlz_archive *ar, const mdlz_archive_entry *e,
+                        int verbose) {
+    if (e->type == MDLZ_ARCHIVE_DIR) {
         printf("%12s %12s %5s %9s %12s %6s  %s/\n", "-", "-", "-", "-", "-",
                "-", e->name);
         return;
     }
-    if (verbose && e->group >= 0 && i == t->groups[e->group].first) {
-        const arc_group *g = &t->groups[e->group];
+    mdlz_archive_group g = {0};
+    if (e->group >= 0) mdlz_archive_group_get(ar, (uint64_t)e->group, &g);
+    if (verbose && e->group >= 0 && e->index == g.first) {
         printf("group %" PRId64 ": %" PRIu64 " -> %" PRIu64
                " bytes, depth %" PRIu32 ", retrieved %" PRIu32 " files",
-               e->group, g->raw, g->csize, g->depth, g->n_deps);
-        for (uint32_t j = 0; j < g->n_deps; j++)
-            printf("%s %s", j ? "," : ":", t->entries[g->deps[j]].name);
+               e->group, g.raw, g.csize, g.depth, g.n_deps);
+        for (uint32_t j = 0; j < g.n_deps; j++) {
+            mdlz_archive_entry d;
+            mdlz_archive_entry_get(ar, g.deps[j], &d);
+            printf("%s %s", j ? "," : ":", d.name);
+        }
         printf("\n");
     }
-    uint32_t docs = 0;
-    uint64_t cost = arc_closure_cost(t, (uint32_t)i, &docs);
     char group[24] = "-", deps[16] = "-";
     if (e->group >= 0) {
         snprintf(group, sizeof group, "%" PRId64, e->group);
-        snprintf(deps, sizeof deps, "%" PRIu32, t->groups[e->group].n_deps);
+        snprintf(deps, sizeof deps, "%" PRIu32, g.n_deps);
     }
     printf("%12" PRIu64 " %12" PRIu64 " %5s %9s %12" PRIu64 " %6" PRIu32
            "  %s\n",
-           e->size, e->csize, group, deps, cost, docs, e->name);
+           e->size, e->csize, group, deps, e->decode_cost, e->decode_files,
+           e->name);
 }
 
 /* With -v: the description length of the archive: its bytes plus the code
  * a decoder needs (the components its groups use, and the archive reader;
  * docs/description-length.md). No retrieval code: the dependencies are
  * recorded, the decoder never queries an index. */
-static void print_description_length(arc_reader *r) {
-    const arc_toc *t = arc_reader_toc(r);
+static void print_description_length(mdlz_archive *ar,
+                                     const mdlz_archive_info *in) {
     mdlz_component_cost costs[8];
-    size_t n = 0;
-    if (t->n_groups) {
-        uint8_t head[MDLZ_HEADER_MAX];
-        size_t k =
-            (size_t)(t->groups[0].csize < sizeof head ? t->groups[0].csize
-                                                      : sizeof head);
-        if (pread(arc_reader_fd(r), head, k, (off_t)t->groups[0].offset) ==
-            (ssize_t)k)
-            n = mdlz_stream_code_costs(head, k, costs, 7);
-    }
+    size_t n = 0, k;
+    uint8_t head[MDLZ_HEADER_MAX];
+    if (in->n_groups &&
+        mdlz_archive_group_head(ar, 0, head, sizeof head, &k) == MDLZ_OK)
+        n = mdlz_stream_code_costs(head, k, costs, 7);
     const codesize_entry *arc = codesize_find("archive");
     if (arc) costs[n++] = (mdlz_component_cost){arc->name, arc->bytes_zstd19};
-    uint64_t dl = arc_reader_size(r);
+    uint64_t dl = in->archive_bytes;
     printf("description length:\n  %-18s %12" PRIu64 " bytes\n",
            "payload (archive)", dl);
     for (size_t i = 0; i < n; i++) {
@@ -266,51 +288,49 @@ static void print_description_length(arc_reader *r) {
 
 static int run_list(const archive_args *a) {
     if (a->nargs != 1) return usage("%s needs ARCHIVE", a->cmd);
-    char err[512];
-    arc_reader *r;
-    if (arc_open(&r, a->args[0], err, sizeof err) != MDLZ_OK) {
-        report_error(a->args[0], "%s", err);
-        return EXIT_DATA_ERROR;
-    }
-    const arc_toc *t = arc_reader_toc(r);
+    int rc = 0;
+    mdlz_archive *ar = open_archive(a->args[0], &rc);
+    if (!ar) return rc;
+    mdlz_archive_info in;
+    mdlz_archive_get_info(ar, &in);
     printf("%12s %12s %5s %9s %12s %6s  %s\n", "size", "compressed", "group",
            "retrieved", "decode-cost", "files", "name");
-    uint64_t raw = 0, worst = 0, sum = 0;
-    size_t files = 0;
-    for (size_t i = 0; i < t->n_entries; i++) {
-        print_entry(t, i, a->verbose);
-        raw += t->entries[i].size;
-        if (t->entries[i].type == ARC_FILE && t->entries[i].size) {
-            uint32_t docs;
-            uint64_t c = arc_closure_cost(t, (uint32_t)i, &docs);
-            sum += c;
-            worst = c > worst ? c : worst;
+    uint64_t worst = 0, sum = 0, files = 0;
+    for (uint64_t i = 0; i < in.n_entries; i++) {
+        mdlz_archive_entry e;
+        mdlz_archive_entry_get(ar, i, &e);
+        print_entry(ar, &e, a->verbose);
+        if (e.type == MDLZ_ARCHIVE_FILE && e.size) {
+            sum += e.decode_cost;
+            worst = e.decode_cost > worst ? e.decode_cost : worst;
             files++;
         }
     }
     char ratio[32];
-    format_ratio(ratio, sizeof ratio, arc_reader_size(r), raw);
-    printf("%zu entries, %zu groups, %" PRIu64 " -> %" PRIu64 " bytes (%s); "
-           "decode cost of one file: mean %" PRIu64 ", max %" PRIu64
-           " bytes; of all: %" PRIu64 " bytes\n",
-           t->n_entries, t->n_groups, raw, arc_reader_size(r), ratio,
-           files ? sum / files : 0, worst, arc_total_cost(t));
-    if (a->verbose) print_description_length(r);
-    arc_close(r);
-    return 0;
+    format_ratio(ratio, sizeof ratio, in.archive_bytes, in.file_bytes);
+    printf("%" PRIu64 " entries, %" PRIu64 " groups, %" PRIu64 " -> %" PRIu64
+           " bytes (%s); decode cost of one file: mean %" PRIu64
+           ", max %" PRIu64 " bytes; of all: %" PRIu64 " bytes\n",
+           in.n_entries, in.n_groups, in.file_bytes, in.archive_bytes, ratio,
+           files ? sum / files : 0, worst, in.decode_bytes);
+    if (a->verbose) print_description_length(ar, &in);
+    mdlz_archive_close(ar);
+    return rc;
 }
+
+/* ---- extract, test ------------------------------------------------------ */
 
 typedef struct {
     const archive_args *a;
     size_t ok, failed;
 } extract_tally;
 
-static void on_extracted(void *user, const arc_entry *e, mdlz_status st,
-                         const char *msg) {
+static void on_extracted(void *user, const mdlz_archive_entry *e,
+                         mdlz_status st, const char *msg) {
     extract_tally *t = user;
     if (st != MDLZ_OK) {
-        report_error(e->name, "%s", msg ? msg : mdlz_strerror(st));
         t->failed++;
+        report_error(e->name, "%s", msg ? msg : mdlz_strerror(st));
         return;
     }
     t->ok++;
@@ -319,25 +339,13 @@ static void on_extracted(void *user, const arc_entry *e, mdlz_status st,
 
 /* Marks entries named on the command line (a directory selects what is
  * under it); every name must match something. */
-static int select_names(const archive_args *a, const arc_toc *t, uint8_t *sel) {
+static int select_names(const archive_args *a, mdlz_archive *ar, uint8_t *sel) {
     int rc = 0;
-    for (int k = 1; k < a->nargs; k++) {
-        const char *want = a->args[k];
-        size_t n = strlen(want);
-        while (n > 1 && want[n - 1] == '/') n--;
-        int hit = 0;
-        for (size_t i = 0; i < t->n_entries; i++) {
-            const char *name = t->entries[i].name;
-            if (!strncmp(name, want, n) && (name[n] == 0 || name[n] == '/')) {
-                sel[i] = 1;
-                hit = 1;
-            }
-        }
-        if (!hit) {
-            report_error(want, "not in the archive");
+    for (int k = 1; k < a->nargs; k++)
+        if (mdlz_archive_select(ar, a->args[k], sel) == 0) {
+            report_error(a->args[k], "not in the archive");
             rc = EXIT_DATA_ERROR;
         }
-    }
     return rc;
 }
 
@@ -345,41 +353,41 @@ static int run_extract(const archive_args *a, int test) {
     if (a->nargs < 1 || (test && a->nargs != 1))
         return usage("%s needs ARCHIVE", a->cmd);
     char err[512] = "";
-    arc_reader *r;
-    if (arc_open(&r, a->args[0], err, sizeof err) != MDLZ_OK) {
-        report_error(a->args[0], "%s", err);
-        return EXIT_DATA_ERROR;
-    }
-    const arc_toc *t = arc_reader_toc(r);
-    uint8_t *sel = NULL;
     int rc = 0;
+    mdlz_archive *ar = open_archive(a->args[0], &rc);
+    if (!ar) return rc;
+    mdlz_archive_info in;
+    mdlz_archive_get_info(ar, &in);
+    uint8_t *sel = NULL;
     if (a->nargs > 1) {
-        sel = calloc(t->n_entries + 1, 1);
+        sel = calloc(in.n_entries + 1, 1);
         if (!sel) {
-            arc_close(r);
+            mdlz_archive_close(ar);
             return EXIT_DATA_ERROR;
         }
-        rc = select_names(a, t, sel);
+        if (select_names(a, ar, sel)) rc = EXIT_DATA_ERROR;
     }
     extract_tally tally = {a, 0, 0};
-    arc_extract_opts o = {.dir = test     ? NULL
-                                 : a->dir ? a->dir
-                                          : ".",
-                          .force = a->w.force,
-                          .threads = a->w.threads,
-                          .mem_limit = a->mem_limit,
-                          .report = on_extracted,
-                          .user = &tally};
-    mdlz_status st = arc_extract(r, sel, &o, err, sizeof err);
+    mdlz_archive_extract_opts o;
+    mdlz_archive_extract_opts_init(&o);
+    o.dir = a->dir ? a->dir : ".";
+    o.force = a->w.force;
+    o.threads = a->w.threads;
+    o.mem_limit = a->mem_limit;
+    o.report = on_extracted;
+    o.user = &tally;
+    mdlz_status st = test ? mdlz_archive_test(ar, sel, &o, err, sizeof err)
+                          : mdlz_archive_extract(ar, sel, &o, err, sizeof err);
     if (st != MDLZ_OK && err[0]) report_error(a->args[0], "%s", err);
     if (st != MDLZ_OK || tally.failed) rc = EXIT_DATA_ERROR;
-    if (!a->quiet)
-        fprintf(stderr, "%s: %zu entries %s%s", a->args[0], tally.ok,
-                test ? "OK" : "extracted", tally.failed ? "" : "\n");
-    if (!a->quiet && tally.failed)
-        fprintf(stderr, ", %zu failed\n", tally.failed);
+    if (!a->quiet) {
+        fprintf(stderr, "%s: %zu entries %s", a->args[0], tally.ok,
+                test ? "OK" : "extracted");
+        if (tally.failed) fprintf(stderr, ", %zu failed", tally.failed);
+        fputc('\n', stderr);
+    }
     free(sel);
-    arc_close(r);
+    mdlz_archive_close(ar);
     return rc;
 }
 
@@ -390,8 +398,8 @@ int cmd_archive(int argc, char **argv) {
         print_help();
         rc = a.help ? 0 : EXIT_USAGE;
     } else if (rc == 0) {
-        if (!strcmp(a.cmd, "create")) rc = run_write(&a, 0);
-        else if (!strcmp(a.cmd, "add")) rc = run_write(&a, 1);
+        if (!strcmp(a.cmd, "create") || !strcmp(a.cmd, "add"))
+            rc = run_write(&a);
         else if (!strcmp(a.cmd, "list") || !strcmp(a.cmd, "ls"))
             rc = run_list(&a);
         else if (!strcmp(a.cmd, "extract") || !strcmp(a.cmd, "x"))

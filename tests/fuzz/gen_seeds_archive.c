@@ -181,13 +181,14 @@ static void archive(const char *name, uint64_t group_size, int depth,
     if (chdir(tmp_root) != 0) die(tmp_root);
     for (int i = 0; i < n; i++) paths[i] = (char *)rel[i];
     arc_write_opts o;
-    arc_write_opts_init(&o);
+    mdlz_archive_write_opts_init(&o);
     o.level = 1;
     o.group_size = group_size;
     o.depth = depth;
     o.threads = 1;
     char err[512] = "";
-    if (arc_create(apath, paths, n, &o, err, sizeof err) != MDLZ_OK) {
+    if (mdlz_archive_create(apath, (const char *const *)paths, n, &o, err,
+                            sizeof err) != MDLZ_OK) {
         fprintf(stderr, "gen_seeds_archive: %s: %s\n", name, err);
         exit(1);
     }
