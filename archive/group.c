@@ -95,6 +95,9 @@ static void sink_end(sink *s, mdlz_status st) {
         st = MDLZ_ERROR_NOMEM;
         snprintf(s->msg, sizeof s->msg, "out of memory");
     }
+    /* Verified: the groups that retrieved it can use its text, even if
+     * its own file cannot be written (it exists, the disk is full...). */
+    int verified = st == MDLZ_OK;
     if (s->writing) {
         if (st == MDLZ_OK &&
             fs_file_commit(&s->file, e->mode, e->mtime, q->o->force) != 0) {
@@ -109,7 +112,7 @@ static void sink_end(sink *s, mdlz_status st) {
         st = MDLZ_ERROR_GENERIC; /* the file could not be created */
     }
     pthread_mutex_lock(&q->mu);
-    if (st == MDLZ_OK && s->text) {
+    if (verified && s->text) {
         q->texts[s->cur] = s->text;
         s->text = NULL;
     }

@@ -6,8 +6,9 @@
 # one file or one directory; list and test; add (old groups byte for byte,
 # names already present refused); overwrite rules of create and extract;
 # path safety (planted symlinks, symlinks in the input, crafted unsafe
-# names); damaged groups (only the files that need them fail), a damaged or
-# truncated TOC, trailer or header; determinism across runs and thread counts; a
+# names); damaged groups (only the files that need them fail), a file that
+# exists still serving the files that retrieved it, a damaged or truncated
+# TOC, trailer or header; determinism across runs and thread counts; a
 # ~2 MB subset of the python-docs corpus when it is there.
 #
 # Usage: test_archive.sh PATH/TO/mdlz PATH/TO/craft SAMPLES_DIR [CORPUS_DIR]
@@ -331,6 +332,14 @@ expect "damaged base group 0: files that do not need it extract identically" \
     'check_damage cxbase.mdlza 0'
 expect "... exit 1, one line per failed file (${dmg_absent} failed)" \
     '[ $dmg_rc -eq 1 ] && [ "$dmg_absent" -ge 1 ] && [ "$(wc -l <err)" -eq "$dmg_absent" ]'
+# A file retrieved by other groups that exists already (no -f): only it
+# fails; its verified text still serves the groups that retrieved it.
+dep=$(awk '$1 == "group" && $9 > 0 {print $10; exit}' info)
+depname=$(awk -v e="$dep" '$1 == "entry" && $2 == e {print $6}' info)
+run extract -q -C ex cx.mdlza "$depname"
+run extract -q -C ex cx.mdlza
+expect "an existing file others retrieved: only it fails (exists), the rest extracts" \
+    '[ $rc -eq 1 ] && one_line && grep -qF "mdlz: $depname: exists" err && diff -r cx/tree ex/cx/tree >/dev/null'
 # The last bytes of a group (its stream's trailer): all files complete.
 read -r off csize <<<"$(awk -v g="$g" '$1 == "group" && $2 == g {print $3, $4}' info)"
 cp cx.mdlza cxend.mdlza
