@@ -1,7 +1,8 @@
 /*
  * archive_cmd.c - `mdlz archive create|add|list|extract|test`: archives
  * of many files, each group coded with retrieval over the files before it
- * (include/mdlz_archive.h, docs/archive.md).
+ * (include/mdlz_archive.h, docs/archive.md). Names are printed escaped
+ * (report_name).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -56,7 +57,8 @@ static void print_help(void) {
         "  -T, --threads=N   worker threads (default: one per core); the\n"
         "                    archive is the same for any number\n"
         "  -q, --quiet       no per-file output\n"
-        "  -v, --verbose     more detail\n",
+        "  -v, --verbose     more detail\n"
+        "Names are printed with control characters escaped (\\n, \\033...).\n",
         MDLZ_LEVEL_DEFAULT, MDLZ_ARCHIVE_DEPTH_DEFAULT,
         MDLZ_ARCHIVE_FANIN_DEFAULT, MDLZ_ARCHIVE_FANIN_MAX,
         MDLZ_ARCHIVE_PRIME_DEFAULT);
@@ -72,8 +74,9 @@ typedef struct {
 } archive_args;
 
 static int usage(const char *fmt, const char *arg) {
+    char esc[256];
     fputs("mdlz: archive: ", stderr);
-    fprintf(stderr, fmt, arg);
+    fprintf(stderr, fmt, report_escape(esc, sizeof esc, arg));
     fputs(" (see mdlz archive --help)\n", stderr);
     return EXIT_USAGE;
 }
@@ -161,9 +164,9 @@ static void on_warn(void *user, const char *path, const char *why) {
 
 static void on_added(void *user, const mdlz_archive_entry *e) {
     const archive_args *a = user;
-    if (a->verbose)
-        fprintf(stderr, "%s: %" PRIu64 " -> %" PRIu64 " bytes\n", e->name,
-                e->size, e->csize);
+    if (!a->verbose) return;
+    report_name(stderr, e->name);
+    fprintf(stderr, ": %" PRIu64 " -> %" PRIu64 " bytes\n", e->size, e->csize);
 }
 
 /* Opens an archive; on failure says why. A damaged header or trailer
@@ -195,10 +198,11 @@ static int summarize(const archive_args *a, const char *path) {
         char ratio[32], bpb[32];
         format_ratio(ratio, sizeof ratio, in.archive_bytes, in.file_bytes);
         format_bpb(bpb, sizeof bpb, in.archive_bytes * 8, in.file_bytes * 8);
+        report_name(stderr, path);
         fprintf(stderr,
-                "%s: %" PRIu64 " entries, %" PRIu64 " -> %" PRIu64
+                ": %" PRIu64 " entries, %" PRIu64 " -> %" PRIu64
                 " bytes (%s, %s bpb), %" PRIu64 " groups\n",
-                path, in.n_entries, in.file_bytes, in.archive_bytes, ratio, bpb,
+                in.n_entries, in.file_bytes, in.archive_bytes, ratio, bpb,
                 in.n_groups);
     }
     mdlz_archive_close(ar);
@@ -232,8 +236,9 @@ static int run_write(archive_args *a) {
 static void print_entry(mdlz_archive *ar, const mdlz_archive_entry *e,
                         int verbose) {
     if (e->type == MDLZ_ARCHIVE_DIR) {
-        printf("%12s %12s %5s %9s %12s %6s  %s/\n", "-", "-", "-", "-", "-",
-               "-", e->name);
+        printf("%12s %12s %5s %9s %12s %6s  ", "-", "-", "-", "-", "-", "-");
+        report_name(stdout, e->name);
+        printf("/\n");
         return;
     }
     mdlz_archive_group g = {0};
@@ -245,7 +250,8 @@ static void print_entry(mdlz_archive *ar, const mdlz_archive_entry *e,
         for (uint32_t j = 0; j < g.n_deps; j++) {
             mdlz_archive_entry d;
             mdlz_archive_entry_get(ar, g.deps[j], &d);
-            printf("%s %s", j ? "," : ":", d.name);
+            printf("%s ", j ? "," : ":");
+            report_name(stdout, d.name);
         }
         printf("\n");
     }
@@ -254,10 +260,10 @@ static void print_entry(mdlz_archive *ar, const mdlz_archive_entry *e,
         snprintf(group, sizeof group, "%" PRId64, e->group);
         snprintf(deps, sizeof deps, "%" PRIu32, g.n_deps);
     }
-    printf("%12" PRIu64 " %12" PRIu64 " %5s %9s %12" PRIu64 " %6" PRIu32
-           "  %s\n",
-           e->size, e->csize, group, deps, e->decode_cost, e->decode_files,
-           e->name);
+    printf("%12" PRIu64 " %12" PRIu64 " %5s %9s %12" PRIu64 " %6" PRIu32 "  ",
+           e->size, e->csize, group, deps, e->decode_cost, e->decode_files);
+    report_name(stdout, e->name);
+    printf("\n");
 }
 
 /* With -v: the description length of the archive: its bytes plus the code
@@ -334,7 +340,10 @@ static void on_extracted(void *user, const mdlz_archive_entry *e,
         return;
     }
     t->ok++;
-    if (t->a->verbose) fprintf(stderr, "%s\n", e->name);
+    if (t->a->verbose) {
+        report_name(stderr, e->name);
+        fputc('\n', stderr);
+    }
 }
 
 /* Marks entries named on the command line (a directory selects what is
@@ -381,7 +390,8 @@ static int run_extract(const archive_args *a, int test) {
     if (st != MDLZ_OK && err[0]) report_error(a->args[0], "%s", err);
     if (st != MDLZ_OK || tally.failed) rc = EXIT_DATA_ERROR;
     if (!a->quiet) {
-        fprintf(stderr, "%s: %zu entries %s", a->args[0], tally.ok,
+        report_name(stderr, a->args[0]);
+        fprintf(stderr, ": %zu entries %s", tally.ok,
                 test ? "OK" : "extracted");
         if (tally.failed) fprintf(stderr, ", %zu failed", tally.failed);
         fputc('\n', stderr);
