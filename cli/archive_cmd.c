@@ -2,10 +2,12 @@
  * archive_cmd.c - `mdlz archive create|add|list|extract|test`: archives
  * of many files, each group coded with retrieval over the files before it
  * (include/mdlz_archive.h, docs/archive.md). Names are printed escaped
- * (report_name).
+ * (report_name); an interrupt removes every temporary file (guard below).
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +157,67 @@ static int parse(int argc, char **argv, archive_args *a) {
     return 0;
 }
 
+/* ---- interrupts --------------------------------------------------------- */
+/* The library's workers write temporary files from several threads at
+ * once, so a signal handler (cli/fileio.c's, which removes the one file of
+ * the plain command) cannot know them all or stop a worker creating one
+ * right after it ran. Instead SIGINT, SIGTERM and SIGHUP are blocked in
+ * every thread (the workers inherit the mask) and one thread waits for
+ * them with sigwait(): it runs mdlz_archive_cleanup_run(), which removes
+ * the temporary files under the lock the workers create and rename them
+ * under, then dies of the same signal. Signals ignored at startup (nohup)
+ * stay ignored. */
+typedef struct {
+    sigset_t set, old;
+    pthread_t tid;
+    int running;
+    mdlz_archive_cleanup *cleanup;
+} guard;
+
+static void *guard_main(void *arg) {
+    guard *g = arg;
+    int sig;
+    if (sigwait(&g->set, &sig) != 0) return NULL;
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+    mdlz_archive_cleanup_run(g->cleanup);
+    /* Die of the same signal, so the parent sees how we ended. */
+    sigset_t one;
+    sigemptyset(&one);
+    sigaddset(&one, sig);
+    signal(sig, SIG_DFL);
+    pthread_sigmask(SIG_UNBLOCK, &one, NULL);
+    raise(sig);
+    _exit(128 + sig);
+}
+
+static int guard_start(guard *g) {
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    memset(g, 0, sizeof *g);
+    if (mdlz_archive_cleanup_create(&g->cleanup) != MDLZ_OK) return -1;
+    sigemptyset(&g->set);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction old;
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        sigaddset(&g->set, sigs[i]);
+    }
+    pthread_sigmask(SIG_BLOCK, &g->set, &g->old);
+    g->running = pthread_create(&g->tid, NULL, guard_main, g) == 0;
+    if (!g->running) pthread_sigmask(SIG_SETMASK, &g->old, NULL);
+    return 0;
+}
+
+static void guard_stop(guard *g) {
+    if (!g->cleanup) return;
+    if (g->running) {
+        pthread_cancel(g->tid);
+        pthread_join(g->tid, NULL);
+        pthread_sigmask(SIG_SETMASK, &g->old, NULL);
+    }
+    mdlz_archive_cleanup_free(g->cleanup);
+    g->cleanup = NULL;
+}
+
 /* ---- create, add -------------------------------------------------------- */
 
 static void on_warn(void *user, const char *path, const char *why) {
@@ -209,7 +272,7 @@ static int summarize(const archive_args *a, const char *path) {
     return rc;
 }
 
-static int run_write(archive_args *a) {
+static int run_write(archive_args *a, guard *g) {
     if (a->nargs < 2) return usage("%s needs ARCHIVE and PATH...", a->cmd);
     char err[512] = "";
     const char *archive = a->args[0];
@@ -217,6 +280,7 @@ static int run_write(archive_args *a) {
     a->w.warn = on_warn;
     a->w.report = on_added;
     a->w.user = a;
+    a->w.cleanup = g->cleanup;
     mdlz_status st;
     if (!strcmp(a->cmd, "add"))
         st = mdlz_archive_add(archive, rest, a->nargs - 1, &a->w, err,
@@ -358,7 +422,7 @@ static int select_names(const archive_args *a, mdlz_archive *ar, uint8_t *sel) {
     return rc;
 }
 
-static int run_extract(const archive_args *a, int test) {
+static int run_extract(const archive_args *a, guard *g, int test) {
     if (a->nargs < 1 || (test && a->nargs != 1))
         return usage("%s needs ARCHIVE", a->cmd);
     char err[512] = "";
@@ -385,6 +449,7 @@ static int run_extract(const archive_args *a, int test) {
     o.mem_limit = a->mem_limit;
     o.report = on_extracted;
     o.user = &tally;
+    o.cleanup = g->cleanup;
     mdlz_status st = test ? mdlz_archive_test(ar, sel, &o, err, sizeof err)
                           : mdlz_archive_extract(ar, sel, &o, err, sizeof err);
     if (st != MDLZ_OK && err[0]) report_error(a->args[0], "%s", err);
@@ -403,20 +468,25 @@ static int run_extract(const archive_args *a, int test) {
 
 int cmd_archive(int argc, char **argv) {
     archive_args a;
+    guard g = {0};
     int rc = parse(argc, argv, &a);
     if (rc == 0 && (a.help || !a.cmd)) {
         print_help();
         rc = a.help ? 0 : EXIT_USAGE;
+    } else if (rc == 0 && guard_start(&g) != 0) {
+        fputs("mdlz: out of memory\n", stderr);
+        rc = EXIT_DATA_ERROR;
     } else if (rc == 0) {
         if (!strcmp(a.cmd, "create") || !strcmp(a.cmd, "add"))
-            rc = run_write(&a);
+            rc = run_write(&a, &g);
         else if (!strcmp(a.cmd, "list") || !strcmp(a.cmd, "ls"))
             rc = run_list(&a);
         else if (!strcmp(a.cmd, "extract") || !strcmp(a.cmd, "x"))
-            rc = run_extract(&a, 0);
-        else if (!strcmp(a.cmd, "test")) rc = run_extract(&a, 1);
+            rc = run_extract(&a, &g, 0);
+        else if (!strcmp(a.cmd, "test")) rc = run_extract(&a, &g, 1);
         else rc = usage("unknown command '%s'", a.cmd);
     }
+    guard_stop(&g);
     free(a.args);
     return rc;
 }
