@@ -43,6 +43,8 @@ static void print_help(void) {
         "\n"
         "Options:\n"
         "  -C DIR            extract into DIR (default: current directory)\n"
+        "  -O, --to-stdout   extract the files' contents to standard output,\n"
+        "                    one after the other in archive order\n"
         "  -f, --force       replace an existing archive or existing files\n"
         "  -1 .. -9          compression level (default %d)\n"
         "  --group-size=SIZE files coded together (default 512KiB): larger\n"
@@ -69,7 +71,7 @@ static void print_help(void) {
 typedef struct {
     const char *cmd, *dir;
     mdlz_archive_write_opts w;
-    int quiet, verbose, help;
+    int quiet, verbose, help, to_stdout;
     uint64_t mem_limit; /* --memory: per decoding worker */
     char **args;
     int nargs;
@@ -121,6 +123,8 @@ static int parse(int argc, char **argv, archive_args *a) {
             a->verbose = 1;
         } else if (!strcmp(s, "-f") || !strcmp(s, "--force")) {
             a->w.force = 1;
+        } else if (!strcmp(s, "-O") || !strcmp(s, "--to-stdout")) {
+            a->to_stdout = 1;
         } else if (s[1] >= '1' && s[1] <= '9' && !s[2]) {
             a->w.level = s[1] - '0';
         } else if (!strncmp(s, "-C", 2)) {
@@ -154,6 +158,8 @@ static int parse(int argc, char **argv, archive_args *a) {
         }
     }
     if (a->w.fan_in == 0) a->w.depth = 0;
+    if (a->to_stdout && a->dir)
+        return usage("%s", "-O and -C exclude each other");
     return 0;
 }
 
@@ -393,6 +399,7 @@ static int run_list(const archive_args *a) {
 typedef struct {
     const archive_args *a;
     size_t ok, failed;
+    int out_errno; /* -O: writing to standard output failed */
 } extract_tally;
 
 static void on_extracted(void *user, const mdlz_archive_entry *e,
@@ -400,7 +407,9 @@ static void on_extracted(void *user, const mdlz_archive_entry *e,
     extract_tally *t = user;
     if (st != MDLZ_OK) {
         t->failed++;
-        report_error(e->name, "%s", msg ? msg : mdlz_strerror(st));
+        /* After standard output failed, that one line says it all. */
+        if (!t->out_errno)
+            report_error(e->name, "%s", msg ? msg : mdlz_strerror(st));
         return;
     }
     t->ok++;
@@ -408,6 +417,26 @@ static void on_extracted(void *user, const mdlz_archive_entry *e,
         report_name(stderr, e->name);
         fputc('\n', stderr);
     }
+}
+
+/* -O: the files' bytes, in archive order, as tar -O writes them (also to
+ * a terminal). */
+static int write_stdout(void *user, const mdlz_archive_entry *e,
+                        const void *data, size_t n) {
+    extract_tally *t = user;
+    const char *p = data;
+    (void)e;
+    while (n) {
+        ssize_t k = write(STDOUT_FILENO, p, n);
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) {
+            t->out_errno = errno;
+            return -1;
+        }
+        p += k;
+        n -= (size_t)k;
+    }
+    return 0;
 }
 
 /* Marks entries named on the command line (a directory selects what is
@@ -440,10 +469,11 @@ static int run_extract(const archive_args *a, guard *g, int test) {
         }
         if (select_names(a, ar, sel)) rc = EXIT_DATA_ERROR;
     }
-    extract_tally tally = {a, 0, 0};
+    extract_tally tally = {a, 0, 0, 0};
     mdlz_archive_extract_opts o;
     mdlz_archive_extract_opts_init(&o);
-    o.dir = a->dir ? a->dir : ".";
+    o.dir = a->to_stdout ? NULL : a->dir ? a->dir : ".";
+    o.write = a->to_stdout ? write_stdout : NULL;
     o.force = a->w.force;
     o.threads = a->w.threads;
     o.mem_limit = a->mem_limit;
@@ -452,9 +482,11 @@ static int run_extract(const archive_args *a, guard *g, int test) {
     o.cleanup = g->cleanup;
     mdlz_status st = test ? mdlz_archive_test(ar, sel, &o, err, sizeof err)
                           : mdlz_archive_extract(ar, sel, &o, err, sizeof err);
-    if (st != MDLZ_OK && err[0]) report_error(a->args[0], "%s", err);
+    if (tally.out_errno)
+        report_error("stdout", "%s", strerror(tally.out_errno));
+    else if (st != MDLZ_OK && err[0]) report_error(a->args[0], "%s", err);
     if (st != MDLZ_OK || tally.failed) rc = EXIT_DATA_ERROR;
-    if (!a->quiet) {
+    if (!a->quiet && !tally.out_errno) {
         report_name(stderr, a->args[0]);
         fprintf(stderr, ": %zu entries %s", tally.ok,
                 test ? "OK" : "extracted");
