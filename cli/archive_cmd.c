@@ -1,5 +1,5 @@
 /*
- * archive_cmd.c - `mdlz archive create|add|list|extract|test`: archives
+ * archive_cmd.c - `mdlz archive create|add|rm|list|extract|test`: archives
  * of many files, each group coded with retrieval over the files before it
  * (include/mdlz_archive.h, docs/archive.md). Names are printed escaped
  * (report_name); an interrupt removes every temporary file (guard below).
@@ -31,6 +31,8 @@ static void print_help(void) {
         "Commands:\n"
         "  create ARCHIVE PATH...   store files and directories (recursively)\n"
         "  add ARCHIVE PATH...      append files; stored groups are copied\n"
+        "  rm ARCHIVE NAME...       remove files and directories (groups that\n"
+        "                           held or retrieved them are recoded)\n"
         "  list ARCHIVE             per file: size, compressed size, group,\n"
         "                           files its group retrieved (-v: names),\n"
         "                           decode cost of extracting it alone\n"
@@ -224,7 +226,7 @@ static void guard_stop(guard *g) {
     g->cleanup = NULL;
 }
 
-/* ---- create, add -------------------------------------------------------- */
+/* ---- create, add, rm ---------------------------------------------------- */
 
 static void on_warn(void *user, const char *path, const char *why) {
     (void)user;
@@ -236,6 +238,14 @@ static void on_added(void *user, const mdlz_archive_entry *e) {
     if (!a->verbose) return;
     report_name(stderr, e->name);
     fprintf(stderr, ": %" PRIu64 " -> %" PRIu64 " bytes\n", e->size, e->csize);
+}
+
+static void on_removed(void *user, const mdlz_archive_entry *e) {
+    const archive_args *a = user;
+    if (!a->verbose) return;
+    fputs("removed ", stderr);
+    report_name(stderr, e->name);
+    fputs(e->type == MDLZ_ARCHIVE_DIR ? "/\n" : "\n", stderr);
 }
 
 /* Opens an archive; on failure says why. A damaged header or trailer
@@ -256,7 +266,7 @@ static mdlz_archive *open_archive(const char *path, int *rc) {
     return ar;
 }
 
-/* The summary after create/add: totals from the written archive. */
+/* The summary after create/add/rm: totals from the written archive. */
 static int summarize(const archive_args *a, const char *path) {
     int rc = 0;
     mdlz_archive *ar = open_archive(path, &rc);
@@ -279,16 +289,23 @@ static int summarize(const archive_args *a, const char *path) {
 }
 
 static int run_write(archive_args *a, guard *g) {
-    if (a->nargs < 2) return usage("%s needs ARCHIVE and PATH...", a->cmd);
+    int rm = !strcmp(a->cmd, "rm");
+    if (a->nargs < 2)
+        return usage(rm ? "%s needs ARCHIVE and NAME..."
+                        : "%s needs ARCHIVE and PATH...",
+                     a->cmd);
     char err[512] = "";
     const char *archive = a->args[0];
     const char *const *rest = (const char *const *)(a->args + 1);
     a->w.warn = on_warn;
-    a->w.report = on_added;
+    a->w.report = rm ? on_removed : on_added;
     a->w.user = a;
     a->w.cleanup = g->cleanup;
     mdlz_status st;
-    if (!strcmp(a->cmd, "add"))
+    if (rm)
+        st = mdlz_archive_remove(archive, rest, a->nargs - 1, &a->w, err,
+                                 sizeof err);
+    else if (!strcmp(a->cmd, "add"))
         st = mdlz_archive_add(archive, rest, a->nargs - 1, &a->w, err,
                               sizeof err);
     else
@@ -509,7 +526,8 @@ int cmd_archive(int argc, char **argv) {
         fputs("mdlz: out of memory\n", stderr);
         rc = EXIT_DATA_ERROR;
     } else if (rc == 0) {
-        if (!strcmp(a.cmd, "create") || !strcmp(a.cmd, "add"))
+        if (!strcmp(a.cmd, "create") || !strcmp(a.cmd, "add") ||
+            !strcmp(a.cmd, "rm"))
             rc = run_write(&a, &g);
         else if (!strcmp(a.cmd, "list") || !strcmp(a.cmd, "ls"))
             rc = run_list(&a);

@@ -3,7 +3,7 @@
 # writes (docs/archive.md, "Interrupted"): the process dies of the signal,
 # no temporary file is left, nothing incomplete appears under a final
 # name, and what existed before is unchanged. create (three attempts in a
-# row: none may leave a file), create -f over an archive, add, and
+# row: none may leave a file), create -f over an archive, add, rm, and
 # extract with one and with two workers (a partly extracted member must
 # not be left under its name; members extracted before it are complete).
 # A signal ignored at startup (nohup) stays ignored. Temporary files have
@@ -62,9 +62,13 @@ interrupt HUP '.a.mdlza.*' add -1 a.mdlza big/f2.txt big/f3.txt
 expect "SIGHUP during add: the archive unchanged, no temporary file" \
     'died_of HUP && cmp -s a.mdlza a0.mdlza && [ -z "$(tmp_in .)" ]'
 
-# A small file every other group retrieves.
+# A small file every other group retrieves: removing it recodes them all.
 head -c 40000 big/f1.txt >big/a.txt
 "$M" archive create -q -1 b.mdlza big </dev/null || exit 1
+cp b.mdlza b0.mdlza
+interrupt TERM '.b.mdlza.*' rm b.mdlza big/a.txt
+expect "SIGTERM during rm: the archive unchanged, no temporary file" \
+    'died_of TERM && cmp -s b.mdlza b0.mdlza && [ -z "$(tmp_in .)" ]'
 
 # complete_or_absent DIR: each file under DIR equals its original.
 complete_or_absent() {

@@ -2,7 +2,7 @@
 # test_names.sh - names with control characters are printed escaped (GNU
 # tar's "escape" style, cli/report.c), never as they are: by list (also
 # the names of the files a group retrieved, with -v), by create -v and its
-# warnings, and by extract -v and its errors; while a name given
+# warnings, by extract -v and its errors, and by rm -v; while a name given
 # on the command line is the name as stored. Names: a newline, a tab, an
 # escape sequence (ESC [ 2 J clears a terminal), a backslash, a byte that
 # is not UTF-8, a C1 control (U+009B, a one-character CSI), and an accented
@@ -70,4 +70,7 @@ expect "a name not in the archive is escaped in the error" \
     '[ $rc -eq 1 ] && ! raw err && grep -qF "mdlz: esc/no\033[such: not in the archive" err'
 run test e.mdlza
 expect "test passes" '[ $rc -eq 0 ] && ! raw err'
+run rm -v e.mdlza "esc/${names[1]}"
+expect "rm -v: the name removed, escaped" \
+    '[ $rc -eq 0 ] && ! raw err && grep -qxF "removed esc/tab\there" err'
 finish
