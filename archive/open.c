@@ -1,6 +1,16 @@
 /*
  * open.c - opening an archive: its header, trailer and table of contents
  * (docs/archive.md), and what the reader handle tells about them.
+ *
+ * Damage to the 16-byte header or the 24-byte trailer costs nothing: the
+ * header holds only the magic and the version, and the table of contents
+ * is a self-delimiting mdlz stream with its own checksum. When the trailer
+ * cannot be trusted, the table of contents is looked for instead: the last
+ * mdlz stream of the file, ending where the trailer starts (or, in a file
+ * cut within the trailer, at most 24 bytes before its end), whose own
+ * trailer records the size its header declares. The archive then opens,
+ * and mdlz_archive_damage() says what was damaged. Damage to the table of
+ * contents itself loses it: nothing else names the files.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,8 +25,10 @@
 #include "common.h"
 #include "request.h"
 
-/* The largest table of contents read. */
-#define TOC_MAX ((uint64_t)1 << 30)
+/* The largest table of contents read, and the tail of the file searched
+ * for it when the trailer is damaged. */
+#define TOC_MAX  ((uint64_t)1 << 30)
+#define SCAN_MAX ((uint64_t)64 << 20)
 
 const arc_toc *arc_reader_toc(const arc_reader *r) { return &r->toc; }
 uint64_t arc_reader_size(const arc_reader *r) { return r->size; }
@@ -97,7 +109,50 @@ static mdlz_status toc_at(arc_reader *r, uint64_t off, uint64_t len, char *err,
     return s;
 }
 
-/* What the header says: HDR_OK, or why it cannot be trusted. */
+/* 1 if buf[p..e) looks like a whole mdlz stream: a valid header, and a
+ * trailer recording the size the header declares. */
+static int frame_fits(const uint8_t *buf, size_t p, size_t e) {
+    mdlz_frame_info fi;
+    mdlz_trailer_info ti;
+    if (e < p + MDLZ_TRAILER_SIZE ||
+        mdlz_get_frame_info(&fi, buf + p, e - p) != MDLZ_OK ||
+        mdlz_get_trailer_info(&ti, buf + e - MDLZ_TRAILER_SIZE,
+                              MDLZ_TRAILER_SIZE) != MDLZ_OK)
+        return 0;
+    return buf[e - MDLZ_TRAILER_SIZE] == 0 && fi.src_size == ti.src_size;
+}
+
+/* Looks for the TOC without the trailer (see the top of this file). */
+static mdlz_status find_toc(arc_reader *r) {
+    if (r->size < ARC_HEADER_SIZE + MDLZ_TRAILER_SIZE)
+        return MDLZ_ERROR_CORRUPT;
+    uint64_t span = MDLZ_MIN(r->size - ARC_HEADER_SIZE, SCAN_MAX);
+    uint64_t base = r->size - span;
+    uint8_t *buf = malloc((size_t)span);
+    if (!buf) return MDLZ_ERROR_NOMEM;
+    mdlz_status s = MDLZ_ERROR_CORRUPT;
+    if (req_read_at(r->fd, buf, (size_t)span, base) != 0) {
+        free(buf);
+        return s;
+    }
+    size_t end_min = span > ARC_TRAILER_SIZE ? span - ARC_TRAILER_SIZE : 0;
+    for (size_t p = span - MDLZ_TRAILER_SIZE + 1; p-- > 0 && s != MDLZ_OK;) {
+        if (memcmp(buf + p, "MDLZ", 4) != 0) continue;
+        for (size_t e = MDLZ_MAX(end_min, p + 1); e <= span; e++) {
+            if (!frame_fits(buf, p, e)) continue;
+            char err[8];
+            s = read_toc(r, buf + p, e - p, base + p, err, sizeof err);
+            if (s == MDLZ_OK) break;
+            /* A whole stream that is not the TOC: the TOC was lost. */
+            free(buf);
+            return s == MDLZ_ERROR_NOMEM ? s : MDLZ_ERROR_CORRUPT;
+        }
+    }
+    free(buf);
+    return s;
+}
+
+/* What the header says: 0 intact, else why it cannot be trusted. */
 enum { HDR_OK, HDR_FOREIGN, HDR_DAMAGED, HDR_VERSION };
 
 static int check_header(const arc_reader *r) {
@@ -126,28 +181,43 @@ static int check_trailer(const arc_reader *r, uint64_t *off, uint64_t *len) {
                : 0;
 }
 
-/* Checks the header and the trailer, and reads the TOC. */
+/* Finds and reads the TOC, as the header and trailer allow. */
 static mdlz_status open_toc(arc_reader *r, char *err, size_t errlen) {
+    int hdr = check_header(r);
     uint64_t off, len;
-    switch (check_header(r)) {
-    case HDR_FOREIGN:
-        snprintf(err, errlen, "not an mdlz archive");
-        return MDLZ_ERROR_NOT_MDLZ;
-    case HDR_DAMAGED:
-        snprintf(err, errlen, "archive header is damaged");
-        return MDLZ_ERROR_CORRUPT;
-    case HDR_VERSION: {
+    int tr_ok = check_trailer(r, &off, &len) == 0;
+    if (hdr == HDR_VERSION) {
         uint8_t v = 0;
         req_read_at(r->fd, &v, 1, 8);
         snprintf(err, errlen, "archive version %u not supported", v);
         return MDLZ_ERROR_VERSION;
     }
+    if (hdr == HDR_FOREIGN && !tr_ok) {
+        snprintf(err, errlen, "not an mdlz archive");
+        return MDLZ_ERROR_NOT_MDLZ;
     }
-    if (check_trailer(r, &off, &len) != 0) {
-        snprintf(err, errlen, "archive is truncated or its end is damaged");
-        return MDLZ_ERROR_TRUNCATED;
+    mdlz_status s;
+    if (tr_ok) {
+        s = toc_at(r, off, len, err, errlen);
+        if (s != MDLZ_OK && hdr == HDR_FOREIGN) {
+            snprintf(err, errlen, "not an mdlz archive");
+            return MDLZ_ERROR_NOT_MDLZ;
+        }
+    } else {
+        s = find_toc(r);
+        if (s == MDLZ_ERROR_NOMEM) snprintf(err, errlen, "out of memory");
+        else if (s != MDLZ_OK)
+            snprintf(err, errlen, "%s",
+                     hdr == HDR_OK
+                         ? "archive is truncated or its end is damaged"
+                         : "archive header and end are damaged");
+        if (s != MDLZ_OK && s != MDLZ_ERROR_NOMEM) s = MDLZ_ERROR_TRUNCATED;
     }
-    return toc_at(r, off, len, err, errlen);
+    if (s == MDLZ_OK && (hdr != HDR_OK || !tr_ok))
+        r->damage = hdr == HDR_OK ? "archive trailer is damaged"
+                    : tr_ok       ? "archive header is damaged"
+                                  : "archive header and trailer are damaged";
+    return s;
 }
 
 mdlz_status mdlz_archive_open(mdlz_archive **out, const char *path, char *err,

@@ -7,9 +7,11 @@
 # names already present refused); overwrite rules of create and extract;
 # path safety (planted symlinks, symlinks in the input, crafted unsafe
 # names); damaged groups (only the files that need them fail), a file that
-# exists still serving the files that retrieved it, a damaged or truncated
-# TOC, trailer or header; determinism across runs and thread counts; a
-# ~2 MB subset of the python-docs corpus when it is there.
+# exists still serving the files that retrieved it; a damaged or truncated
+# TOC (everything lost, one line), a damaged or cut trailer or a damaged
+# header (nothing lost: the TOC is found without them); determinism across
+# runs and thread counts; a ~2 MB subset of the python-docs corpus when it
+# is there.
 #
 # Usage: test_archive.sh PATH/TO/mdlz PATH/TO/craft SAMPLES_DIR [CORPUS_DIR]
 # (craft: tests/archive/craft.c). Prints "ok - NAME" / "not ok - NAME",
@@ -350,31 +352,61 @@ expect "damaged end of a group's stream: test fails" '[ $rc -eq 1 ]'
 size=$(stat -c %s cx.mdlza)
 tocoff=$(toc_offset cx.mdlza)
 toclen=$(u64_at cx.mdlza $((size - 16)))
-damaged_one() { # NAME FILE
+# damaged_one NAME FILE: an archive whose table of contents is lost (or
+# that is none): each command says so in one line, exit 1, writes nothing.
+damaged_one() {
     local what=$1 file=$2 cmd
     for cmd in list test extract; do
+        rm -rf dx
         if [ $cmd = extract ]; then run extract -q -C dx "$file"; else run $cmd "$file"; fi
         expect "$what: $cmd gives one error line, exit 1" \
             '[ $rc -eq 1 ] && one_line && grep -q "^mdlz: " err'
     done
     expect "$what: nothing extracted" 'no_files dx'
 }
-for n in 1 24 $((size / 2)) $((size - 17)) $((size - 16)); do
+# recovered NAME FILE: damage outside the table of contents (header,
+# trailer) loses nothing: one line says what is damaged, exit 1, and list,
+# test and extract still see and give every file.
+n_names=$(expected_names cx/tree | wc -l)
+recovered() {
+    local what=$1 file=$2
+    run list "$file"
+    expect "$what: list says so in one line (exit 1) and lists everything" \
+        '[ $rc -eq 1 ] && one_line && grep -q "^mdlz: $file: .*damaged" err && [ "$(names_of | wc -l)" -eq "$n_names" ]'
+    run test "$file"
+    expect "$what: test says so, and every file is OK" \
+        '[ $rc -eq 1 ] && [ "$(wc -l <err)" -eq 2 ] && grep -q ": $n_names entries OK" err'
+    rm -rf dx
+    run extract -q -C dx "$file"
+    expect "$what: extract gives every file, identical" \
+        '[ $rc -eq 1 ] && one_line && diff -r cx/tree dx/cx/tree >/dev/null'
+}
+for n in 1 24 $((size / 2)) $((tocoff + toclen / 2)) $((size - 25)); do
     head -c "$n" cx.mdlza >trunc.mdlza
     damaged_one "truncated to $n bytes" trunc.mdlza
+done
+for n in $((size - 24)) $((size - 17)) $((size - 1)); do
+    head -c "$n" cx.mdlza >trunc.mdlza
+    recovered "truncated to $n bytes (within the trailer)" trunc.mdlza
 done
 : >emptyfile.mdlza
 damaged_one "an empty file" emptyfile.mdlza
 printf 'hello, not an archive\n' >notarc.mdlza
 damaged_one "not an archive" notarc.mdlza
-cp cx.mdlza bad.mdlza && flip bad.mdlza $((size - 20)) 1
-damaged_one "trailer: TOC length flipped" bad.mdlza
-cp cx.mdlza bad.mdlza && flip bad.mdlza $((size - 2)) 1
-damaged_one "trailer: magic flipped" bad.mdlza
 cp cx.mdlza bad.mdlza && flip bad.mdlza $((tocoff + toclen / 2)) 2
 damaged_one "TOC frame damaged" bad.mdlza
+cp cx.mdlza bad.mdlza && flip bad.mdlza $((size - 20)) 1
+recovered "trailer: TOC length flipped" bad.mdlza
+cp cx.mdlza bad.mdlza && flip bad.mdlza $((size - 2)) 1
+recovered "trailer: magic flipped" bad.mdlza
 cp cx.mdlza bad.mdlza && flip bad.mdlza 10 1
-damaged_one "header damaged" bad.mdlza
+recovered "header: reserved byte flipped" bad.mdlza
+cp cx.mdlza bad.mdlza && flip bad.mdlza 0 1
+recovered "header: magic flipped" bad.mdlza
+cp cx.mdlza bad.mdlza && flip bad.mdlza 12 1 && flip bad.mdlza $((size - 8)) 1
+recovered "header and trailer damaged" bad.mdlza
+cp cx.mdlza bad.mdlza && flip bad.mdlza 0 1 && flip bad.mdlza $((size - 2)) 1
+damaged_one "magic and trailer damaged" bad.mdlza
 cat cx.mdlza cx.mdlza >bad.mdlza
 run test bad.mdlza
 expect "two archives back to back: test fails" '[ $rc -eq 1 ] && one_line'

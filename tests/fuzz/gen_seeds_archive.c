@@ -11,8 +11,9 @@
  * removed first): "a-NAME" = byte 0 then the archive as it is, "t-NAME" =
  * byte 1, varint n, the n bytes of group data, the TOC body (the form
  * fuzz_archive wraps itself, see there). Also damaged copies: truncated,
- * a byte flipped in a group, in the TOC body, in the trailer. The list of
- * seeds goes to STAMP. Deterministic.
+ * a byte flipped in a group, in the TOC body, in the trailer, in the
+ * header, cut within the trailer. The list of seeds goes to STAMP.
+ * Deterministic.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -125,6 +126,14 @@ static void emit(const char *name, const uint8_t *a, size_t n) {
     buf[1 + n - 10] ^= 1;
     snprintf(sname, sizeof sname, "a-%s-trailer", name);
     seed(sname, buf, n + 1);
+    buf[1 + n - 10] ^= 1; /* the header instead (the TOC is found anyway) */
+    buf[1 + 2] ^= 4;
+    snprintf(sname, sizeof sname, "a-%s-header", name);
+    seed(sname, buf, n + 1);
+    /* cut within the trailer: the TOC is found without it */
+    snprintf(sname, sizeof sname, "a-%s-cut-trailer", name);
+    buf[1 + 2] ^= 4;
+    seed(sname, buf, n + 1 - 7);
     free(buf);
 
     /* The wrapped form: data and TOC body. */
