@@ -1,12 +1,12 @@
 /*
- * ablate_out.c - the report of `mdlz ablate` (ablate.h): the figures
- * derived from each row (DL, change against the base row, the index
- * amortized over the files, break-even collection size) printed as a
- * table, CSV or JSON, and the --plot chart.
+ * ablate_out.c - the report of `mdlz ablate` (ablate.h): each row of the
+ * ablation with the figures the library derives from it (DL, change
+ * against the base row, the index amortized over the files, break-even
+ * collection size; mdlz_ablation_row) printed as a table, CSV or JSON,
+ * and the --plot chart.
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,29 +14,7 @@
 #include "ablate.h"
 #include "fileio.h"
 #include "report.h"
-
-void ab_figures_of(const ablation *ab, size_t row, ab_figures *f) {
-    const ab_config *c = &ab->configs[row], *b = &ab->configs[ab->base];
-    double files = ab->n_inputs ? (double)ab->n_inputs : 1;
-    uint64_t base_dl = b->payload + b->code;
-    f->dl = c->payload + c->code;
-    f->delta = (int64_t)f->dl - (int64_t)base_dl;
-    f->delta_pct = base_dl ? 100.0 * (double)f->delta / (double)base_dl : 0;
-    f->index = c->retrieval ? ab->index_stored : 0;
-    f->per_file = (double)(f->dl + f->index) / files;
-    /* For n files like these, a row costs code + index + n * payload per
-     * file; it beats the base row from the first n where that is smaller
-     * (defined only when its payload per file is smaller). */
-    double saving = ((double)b->payload - (double)c->payload) / files;
-    double extra = (double)c->code + (double)f->index - (double)b->code;
-    f->breakeven = -1;
-    if (row != ab->base && saving > 0) {
-        double n = extra < 0 ? 1 : floor(extra / saving) + 1;
-        if (n < 1e15) f->breakeven = (int64_t)n;
-    }
-    f->bpb = ab->in_total ? 8.0 * (double)c->payload / (double)ab->in_total : 0;
-    f->mbps = c->seconds > 0 ? (double)ab->in_total / 1e6 / c->seconds : 0;
-}
+#include "svg.h"
 
 static const char *retrieval_name(int modes) {
     static const char *const names[] = {"none", "whole", "online", "both"};
@@ -46,33 +24,33 @@ static const char *retrieval_name(int modes) {
 /* ---- table ---------------------------------------------------------------- */
 
 static void print_table(const ablation *ab) {
-    printf("mdlz ablate: %zu file%s, %" PRIu64 " bytes, level %d", ab->n_inputs,
-           ab->n_inputs == 1 ? "" : "s", ab->in_total, ab->level);
-    if (ab->index)
+    const mdlz_ablation_summary *s = mdlz_ablation_summary_get(ab->a);
+    printf("mdlz ablate: %zu file%s, %" PRIu64 " bytes, level %d", s->inputs,
+           s->inputs == 1 ? "" : "s", s->input_bytes, s->level);
+    if (s->index)
         printf("; index %s: %" PRId64 " documents, %" PRIu64 " bytes stored",
-               ab->index, ab->index_docs, ab->index_stored);
+               s->index, s->index_documents, s->index_stored);
     printf("\n%-18s %10s %6s %7s %10s %9s %8s %9s %10s %10s %7s\n", "config",
            "payload", "bpb", "code", "DL", "dDL", "dDL%", "index", "DL/file",
            "break-even", "MB/s");
-    for (size_t r = 0; r < ab->n_configs; r++) {
-        const ab_config *c = &ab->configs[r];
-        ab_figures f;
-        ab_figures_of(ab, r, &f);
+    for (size_t r = 0; r < s->rows; r++) {
+        const mdlz_ablation_row *c = mdlz_ablation_row_get(ab->a, r);
         char idx[32] = "-", be[32] = "-", pct[32];
-        if (c->retrieval) snprintf(idx, sizeof idx, "%" PRIu64, f.index);
-        if (f.breakeven >= 0) snprintf(be, sizeof be, "%" PRId64, f.breakeven);
-        snprintf(pct, sizeof pct, "%+.2f%%", f.delta_pct);
+        if (c->retrieval) snprintf(idx, sizeof idx, "%" PRIu64, c->index_bytes);
+        if (c->breakeven >= 0)
+            snprintf(be, sizeof be, "%" PRId64, c->breakeven);
+        snprintf(pct, sizeof pct, "%+.2f%%", c->delta_percent);
         printf("%-18s %10" PRIu64 " %6.3f %7" PRIu64 " %10" PRIu64 " %+9" PRId64
                " %8s %9s %10.0f %10s %7.2f\n",
-               c->name, c->payload, f.bpb, c->code, f.dl, f.delta, pct, idx,
-               f.per_file, be, f.mbps);
+               c->name, c->payload, c->bits_per_byte, c->code, c->dl, c->delta,
+               pct, idx, c->per_file, be, c->mb_per_s);
     }
+    const char *base = mdlz_ablation_row_get(ab->a, s->base)->name;
     printf("DL = payload + code (paid once for all files); dDL against %s;\n"
            "DL/file = (DL + index) / %zu file%s; break-even: the number of "
            "files like\nthese from which DL + index falls below %s's "
            "(\"-\": payload not smaller).\n",
-           ab->configs[ab->base].name, ab->n_inputs,
-           ab->n_inputs == 1 ? "" : "s", ab->configs[ab->base].name);
+           base, s->inputs, s->inputs == 1 ? "" : "s", base);
 }
 
 /* ---- CSV ------------------------------------------------------------------------ */
@@ -92,20 +70,18 @@ static void csv_field(const char *s) {
 }
 
 /* Joins the row's tool names (or component names) with '+'. */
-static void join_tools(const ablation *ab, const ab_config *c, char *buf,
-                       size_t cap) {
+static void join_tools(const mdlz_ablation_row *c, char *buf, size_t cap) {
     buf[0] = '\0';
-    for (size_t i = 0; i < ab->n_tools; i++)
-        if (c->tools >> i & 1)
-            snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s",
-                     buf[0] ? "+" : "", ab->tool_names[i]);
+    for (size_t i = 0; i < c->n_tools; i++)
+        snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s", i ? "+" : "",
+                 c->tools[i]);
 }
 
-static void join_comps(const ab_config *c, char *buf, size_t cap) {
+static void join_comps(const mdlz_ablation_row *c, char *buf, size_t cap) {
     buf[0] = '\0';
-    for (size_t i = 0; i < c->n_comps; i++)
+    for (size_t i = 0; i < c->n_components; i++)
         snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s", i ? "+" : "",
-                 c->comps[i].name);
+                 c->components[i].name);
 }
 
 static void print_csv(const ablation *ab) {
@@ -113,26 +89,25 @@ static void print_csv(const ablation *ab) {
            "payload_bytes,bits_per_byte,code_bytes,dl_bytes,delta_bytes,"
            "delta_percent,index_bytes,amortized_bytes_per_file,"
            "breakeven_files,compress_mb_per_s\n");
-    for (size_t r = 0; r < ab->n_configs; r++) {
-        const ab_config *c = &ab->configs[r];
-        ab_figures f;
-        ab_figures_of(ab, r, &f);
+    const mdlz_ablation_summary *s = mdlz_ablation_summary_get(ab->a);
+    for (size_t r = 0; r < s->rows; r++) {
+        const mdlz_ablation_row *c = mdlz_ablation_row_get(ab->a, r);
         char buf[4096];
         csv_field(c->name);
         printf(",%d,%s,", c->match, retrieval_name(c->retrieval));
-        join_tools(ab, c, buf, sizeof buf);
+        join_tools(c, buf, sizeof buf);
         csv_field(buf);
         putchar(',');
         join_comps(c, buf, sizeof buf);
         csv_field(buf);
         printf(",%zu,%" PRIu64 ",%" PRIu64 ",%.4f,%" PRIu64 ",%" PRIu64
                ",%" PRId64 ",%.3f,",
-               ab->n_inputs, ab->in_total, c->payload, f.bpb, c->code, f.dl,
-               f.delta, f.delta_pct);
-        if (c->retrieval) printf("%" PRIu64, f.index);
-        printf(",%.1f,", f.per_file);
-        if (f.breakeven >= 0) printf("%" PRId64, f.breakeven);
-        printf(",%.3f\n", f.mbps);
+               s->inputs, s->input_bytes, c->payload, c->bits_per_byte, c->code,
+               c->dl, c->delta, c->delta_percent);
+        if (c->retrieval) printf("%" PRIu64, c->index_bytes);
+        printf(",%.1f,", c->per_file);
+        if (c->breakeven >= 0) printf("%" PRId64, c->breakeven);
+        printf(",%.3f\n", c->mb_per_s);
     }
 }
 
@@ -149,61 +124,59 @@ static void json_string(const char *s) {
     putchar('"');
 }
 
-static void json_row(const ablation *ab, size_t r) {
-    const ab_config *c = &ab->configs[r];
-    ab_figures f;
-    ab_figures_of(ab, r, &f);
+static void json_row(const ablation *ab, size_t r, int last) {
+    const mdlz_ablation_row *c = mdlz_ablation_row_get(ab->a, r);
     printf("    {\"name\": ");
     json_string(c->name);
     printf(", \"match\": %s, \"retrieval\": \"%s\", \"tools\": [",
            c->match ? "true" : "false", retrieval_name(c->retrieval));
-    int first = 1;
-    for (size_t i = 0; i < ab->n_tools; i++)
-        if (c->tools >> i & 1) {
-            printf("%s", first ? "" : ", ");
-            json_string(ab->tool_names[i]);
-            first = 0;
-        }
+    for (size_t i = 0; i < c->n_tools; i++) {
+        printf("%s", i ? ", " : "");
+        json_string(c->tools[i]);
+    }
     printf("],\n     \"components\": [");
-    for (size_t i = 0; i < c->n_comps; i++) {
+    for (size_t i = 0; i < c->n_components; i++) {
         printf("%s{\"name\": ", i ? ", " : "");
-        json_string(c->comps[i].name);
-        printf(", \"code_bytes\": %" PRIu64 "}", c->comps[i].code_bytes);
+        json_string(c->components[i].name);
+        printf(", \"code_bytes\": %" PRIu64 "}", c->components[i].code_bytes);
     }
     printf("],\n     \"payload_bytes\": %" PRIu64 ", \"bits_per_byte\": %.4f, "
            "\"code_bytes\": %" PRIu64 ", \"dl_bytes\": %" PRIu64
            ", \"delta_bytes\": %" PRId64 ", \"delta_percent\": %.3f,\n",
-           c->payload, f.bpb, c->code, f.dl, f.delta, f.delta_pct);
-    if (c->retrieval) printf("     \"index_bytes\": %" PRIu64, f.index);
+           c->payload, c->bits_per_byte, c->code, c->dl, c->delta,
+           c->delta_percent);
+    if (c->retrieval) printf("     \"index_bytes\": %" PRIu64, c->index_bytes);
     else printf("     \"index_bytes\": null");
     printf(", \"amortized_bytes_per_file\": %.1f, \"breakeven_files\": ",
-           f.per_file);
-    if (f.breakeven >= 0) printf("%" PRId64, f.breakeven);
+           c->per_file);
+    if (c->breakeven >= 0) printf("%" PRId64, c->breakeven);
     else printf("null");
-    printf(", \"compress_mb_per_s\": %.3f, \"seconds\": %.4f}%s\n", f.mbps,
-           c->seconds, r + 1 < ab->n_configs ? "," : "");
+    printf(", \"compress_mb_per_s\": %.3f, \"seconds\": %.4f}%s\n", c->mb_per_s,
+           c->seconds, last ? "" : ",");
 }
 
 static void print_json(const ablation *ab) {
-    printf("{\n  \"level\": %d,\n  \"files\": [", ab->level);
+    const mdlz_ablation_summary *s = mdlz_ablation_summary_get(ab->a);
+    printf("{\n  \"level\": %d,\n  \"files\": [", s->level);
     for (size_t i = 0; i < ab->n_inputs; i++) {
         printf("%s{\"name\": ", i ? ", " : "");
         json_string(ab->inputs[i].name);
         printf(", \"bytes\": %zu}", ab->inputs[i].len);
     }
-    printf("],\n  \"input_bytes\": %" PRIu64 ",\n  \"index\": ", ab->in_total);
-    if (ab->index) {
+    printf("],\n  \"input_bytes\": %" PRIu64 ",\n  \"index\": ",
+           s->input_bytes);
+    if (s->index) {
         printf("{\"path\": ");
-        json_string(ab->index);
+        json_string(s->index);
         printf(", \"documents\": %" PRId64 ", \"stored_bytes\": %" PRIu64 "}",
-               ab->index_docs, ab->index_stored);
+               s->index_documents, s->index_stored);
     } else {
         printf("null");
     }
     printf(",\n  \"base\": ");
-    json_string(ab->configs[ab->base].name);
+    json_string(mdlz_ablation_row_get(ab->a, s->base)->name);
     printf(",\n  \"configurations\": [\n");
-    for (size_t r = 0; r < ab->n_configs; r++) json_row(ab, r);
+    for (size_t r = 0; r < s->rows; r++) json_row(ab, r, r + 1 == s->rows);
     printf("  ]\n}\n");
 }
 
@@ -236,29 +209,32 @@ static const char *base_name(const char *path) {
 
 /* Builds the chart into `f` (a memory stream). */
 static int build_svg(const ablation *ab, FILE *f) {
+    const mdlz_ablation_summary *sm = mdlz_ablation_summary_get(ab->a);
     double ymax = 0;
-    for (size_t r = 0; r < ab->n_configs; r++)
-        if ((double)ab->configs[r].payload > ymax)
-            ymax = (double)ab->configs[r].payload;
+    for (size_t r = 0; r < sm->rows; r++) {
+        const mdlz_ablation_row *c = mdlz_ablation_row_get(ab->a, r);
+        if ((double)c->payload > ymax) ymax = (double)c->payload;
+    }
     const char *xu, *yu;
-    double xs = unit_of((double)ab->in_total, &xu), ys = unit_of(ymax, &yu);
-    size_t n = ab->n_configs;
+    double xs = unit_of((double)sm->input_bytes, &xu), ys = unit_of(ymax, &yu);
+    size_t n = sm->rows;
     svg_series *s = calloc(n, sizeof *s);
     char(*names)[128] = calloc(n, sizeof *names);
     svg_marker *mk = calloc(ab->n_inputs, sizeof *mk);
     int rc = s && names && mk ? 0 : -1;
     for (size_t r = 0; r < n && !rc; r++) {
-        const ab_config *c = &ab->configs[r];
-        svg_point *p = malloc((c->n_pts ? c->n_pts : 1) * sizeof *p);
+        const mdlz_ablation_row *c = mdlz_ablation_row_get(ab->a, r);
+        svg_point *p = malloc((c->n_points ? c->n_points : 1) * sizeof *p);
         if (!p) {
             rc = -1;
             break;
         }
-        for (size_t k = 0; k < c->n_pts; k++)
-            p[k] = (svg_point){c->curve[k].x / xs, c->curve[k].y / ys};
+        for (size_t k = 0; k < c->n_points; k++)
+            p[k] = (svg_point){(double)c->curve[k].in_bytes / xs,
+                               (double)c->curve[k].out_bytes / ys};
         snprintf(names[r], sizeof names[r], "%s: %" PRIu64 " bytes", c->name,
                  c->payload);
-        s[r] = (svg_series){names[r], p, c->n_pts};
+        s[r] = (svg_series){names[r], p, c->n_points};
     }
     uint64_t at = 0;
     for (size_t i = 0; mk && ab->n_inputs > 1 && i < ab->n_inputs; i++) {
@@ -271,8 +247,8 @@ static int build_svg(const ablation *ab, FILE *f) {
     snprintf(sub, sizeof sub,
              "level %d, %zu file%s (%" PRIu64 " bytes) compressed one by one%s;"
              " lower is better",
-             ab->level, ab->n_inputs, ab->n_inputs == 1 ? "" : "s",
-             ab->in_total, ab->n_inputs > 1 ? ", positions run on" : "");
+             sm->level, ab->n_inputs, ab->n_inputs == 1 ? "" : "s",
+             sm->input_bytes, ab->n_inputs > 1 ? ", positions run on" : "");
     svg_chart chart = {
         "mdlz ablate: code length along the input", sub, xl, yl, mk,
         ab->n_inputs > 1 ? ab->n_inputs : 0};
@@ -285,11 +261,6 @@ static int build_svg(const ablation *ab, FILE *f) {
 }
 
 int ab_write_plot(const ablation *ab) {
-    for (size_t r = 0; r < ab->n_configs; r++)
-        if (ab->configs[r].oom) {
-            report_error(ab->plot, "%s", strerror(ENOMEM));
-            return 1;
-        }
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -313,6 +284,6 @@ int ab_write_plot(const ablation *ab) {
     }
     if (!ab->quiet)
         fprintf(stderr, "mdlz ablate: wrote %s (%zu lines)\n", ab->plot,
-                ab->n_configs);
+                mdlz_ablation_summary_get(ab->a)->rows);
     return 0;
 }

@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "exitcode.h"
-#include "codesize.h"
 #include "mdlz_archive.h"
+#include "mdlz_measure.h"
 #include "report.h"
 #include "subcmd.h"
 
@@ -59,7 +59,8 @@ static void print_help(void) {
         "                    (default %d): more compresses better, costs\n"
         "                    time when extracting\n"
         "  --memory=SIZE     extract/test: refuse groups whose model needs\n"
-        "                    more memory than SIZE (per worker thread)\n"
+        "                    more memory than SIZE (per worker thread;\n"
+        "                    default 2GiB)\n"
         "  -T, --threads=N   worker threads (default: one per core); the\n"
         "                    archive is the same for any number\n"
         "  -q, --quiet       no per-file output\n"
@@ -365,8 +366,8 @@ static void print_description_length(mdlz_archive *ar,
     if (in->n_groups &&
         mdlz_archive_group_head(ar, 0, head, sizeof head, &k) == MDLZ_OK)
         n = mdlz_stream_code_costs(head, k, costs, 7);
-    const codesize_entry *arc = codesize_find("archive");
-    if (arc) costs[n++] = (mdlz_component_cost){arc->name, arc->bytes_zstd19};
+    const mdlz_code_size *arc = mdlz_code_size_find("archive");
+    if (arc) costs[n++] = (mdlz_component_cost){arc->name, arc->code_bytes};
     uint64_t dl = in->archive_bytes;
     printf("description length:\n  %-18s %12" PRIu64 " bytes\n",
            "payload (archive)", dl);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "exitcode.h"
@@ -19,6 +20,7 @@
 #include "options.h"
 #include "report.h"
 #include "subcmd.h"
+#include "walk.h"
 
 static void print_help(void) {
     printf(
@@ -42,8 +44,13 @@ static void print_help(void) {
         "Options:\n"
         "  -c, --stdout      write to standard output\n"
         "  -o FILE           write to FILE (one input only)\n"
-        "  -f, --force       overwrite existing output, write compressed\n"
-        "                    data to a terminal, compress .mdlz files\n"
+        "  -f, --force       overwrite existing output; write compressed data\n"
+        "                    to a terminal, read input from one; compress\n"
+        "                    .mdlz files; read devices and FIFOs as streams\n"
+        "                    (with -c or -o; without -f they are skipped)\n"
+        "  -r, --recursive   operate on the files under directories: each\n"
+        "                    regular file (-d, -t, -l: each *.mdlz), names\n"
+        "                    sorted, symbolic links skipped\n"
         "  -k, --keep        keep input files (default)\n"
         "      --rm          remove input files after success\n"
         "  -1 .. -9          compression level (default %d); higher is\n"
@@ -54,13 +61,18 @@ static void print_help(void) {
         "                    input, listed in the header), online (queries\n"
         "                    while coding), both (default) or none\n"
         "      --tools=LIST  tools the model consults: none, all, or names\n"
-        "                    (calc,seq,markup; see mdlz tools); default %s\n"
+        "                    (calc,seq,markup; see mdlz tools); default %s,\n"
+        "                    left out of inputs under 64 KiB (named tools\n"
+        "                    are always used)\n"
         "      --tool=PATH   a tool plugin (shared library): used when\n"
         "                    compressing, made available when decompressing\n"
         "      --memory=SIZE memory limit (K, M, G, KiB, MiB, GiB suffixes);\n"
-        "                    compression shrinks the model to fit,\n"
+        "                    compression takes the highest level that fits,\n"
         "                    decompression refuses streams that need more\n"
-        "  -q, --quiet       no progress or summary output\n"
+        "                    (default 2GiB)\n"
+        "  -q, --quiet       no progress line (on a terminal, for 4 MiB or\n"
+        "                    more of input; with percentage done and ETA if\n"
+        "                    its size is known) and no summary\n"
         "  -v, --verbose     print a summary per file; with -l, more columns "
         "and the\n"
         "                    description length (payload + code)\n"
@@ -70,7 +82,7 @@ static void print_help(void) {
         "\n"
         "Exit status: 0 on success, 1 if an error occurred, 2 on a usage "
         "error.\n",
-        MDLZ_LEVEL_DEFAULT, CLI_TOOLS_DEFAULT);
+        MDLZ_LEVEL_DEFAULT, mdlz_default_tools());
 }
 
 /* Reports a usage error; returns the exit status for it. */
@@ -99,6 +111,7 @@ static void set_flag(cli_options *o, parsed *p, char flag) {
         o->out_name = NULL;
         break;
     case 'f': o->force = 1; break;
+    case 'r': o->recursive = 1; break;
     case 'k': o->remove_input = 0; break;
     case 'X': /* --rm */ o->remove_input = 1; break;
     case 'q':
@@ -125,7 +138,7 @@ static int long_option(cli_options *o, parsed *p, const char *arg,
                  {"test", 't'},     {"list", 'l'},       {"stdout", 'c'},
                  {"force", 'f'},    {"keep", 'k'},       {"rm", 'X'},
                  {"quiet", 'q'},    {"verbose", 'v'},    {"help", 'h'},
-                 {"version", 'V'}};
+                 {"version", 'V'},  {"recursive", 'r'}};
     const char *name = arg + 2;
     const char *eq = strchr(name, '=');
     size_t len = eq ? (size_t)(eq - name) : strlen(name);
@@ -159,6 +172,7 @@ static int long_option(cli_options *o, parsed *p, const char *arg,
         for (int m = 0; m < 4; m++)
             if (strcmp(val, modes[m]) == 0) {
                 o->retrieval = m;
+                o->retrieval_set = 1;
                 return 0;
             }
         return usage_error("--retrieval takes none, whole, online or both:",
@@ -186,8 +200,20 @@ static int long_option(cli_options *o, parsed *p, const char *arg,
 static int short_options(cli_options *o, parsed *p, const char *arg,
                          const char *next, int *used) {
     for (const char *c = arg + 1; *c; c++) {
-        if (*c >= '1' && *c <= '9') {
-            o->level = *c - '0';
+        if (*c >= '0' && *c <= '9') {
+            /* A level is one digit: "-12" is not level 1 then level 2 (nor
+             * a silently truncated 12) but a level that does not exist. */
+            size_t n = strspn(c, "0123456789");
+            int level = *c - '0';
+            if (n > 1 || level < MDLZ_LEVEL_MIN || level > MDLZ_LEVEL_MAX) {
+                char what[64], bad[32];
+                snprintf(what, sizeof what,
+                         "no such level (levels are -%d .. -%d):",
+                         MDLZ_LEVEL_MIN, MDLZ_LEVEL_MAX);
+                snprintf(bad, sizeof bad, "-%.*s", (int)(n < 29 ? n : 29), c);
+                return usage_error(what, bad);
+            }
+            o->level = level;
         } else if (*c == 'o' || *c == 'R') {
             const char *val = c[1] ? c + 1 : next;
             if (!val) {
@@ -202,7 +228,7 @@ static int short_options(cli_options *o, parsed *p, const char *arg,
             o->out_name = val;
             o->to_stdout = 0;
             return 0;
-        } else if (strchr("zdtlcfkqvhV", *c)) {
+        } else if (strchr("zdtlcfrkqvhV", *c)) {
             set_flag(o, p, *c);
         } else {
             char bad[3] = {'-', *c, '\0'};
@@ -243,6 +269,12 @@ static int check_plan(cli_options *o, const parsed *p) {
     if (o->out_name && p->n_files > 1)
         return usage_error("-o can only be used with a single input file",
                            NULL);
+    if (o->out_name && o->recursive)
+        return usage_error("-o cannot be used with -r", NULL);
+    /* Without an index the mode would be silently ignored. */
+    if (o->retrieval_set && !o->index)
+        return usage_error("--retrieval needs -R KB.db (a retrieval index)",
+                           NULL);
     int reads_stdin = 0;
     for (size_t i = 0; i < p->n_files; i++)
         if (strcmp(p->files[i], "-") == 0) reads_stdin = 1;
@@ -253,13 +285,35 @@ static int check_plan(cli_options *o, const parsed *p) {
                            "compressed data to it (use -f to force)");
         return EXIT_DATA_ERROR;
     }
-    if (o->mode != MODE_COMPRESS && reads_stdin && !o->force &&
-        isatty(STDIN_FILENO)) {
-        report_error(NULL, "stdin is a terminal; refusing to read "
-                           "compressed data from it (use -f to force)");
+    /* As zstd: what is typed is rarely meant to be compressed; a command
+     * run without its input pipe would otherwise wait silently. */
+    if (reads_stdin && !o->force && isatty(STDIN_FILENO)) {
+        report_error(NULL,
+                     "stdin is a terminal; refusing to read %s from it "
+                     "(use -f to force)",
+                     o->mode == MODE_COMPRESS ? "data to compress"
+                                              : "compressed data");
         return EXIT_DATA_ERROR;
     }
     return 0;
+}
+
+/* Runs the operation on one input; 0, or 1 if it failed. */
+static int run_one(const cli_options *o, const char *path, list_totals *t) {
+    return o->mode == MODE_LIST ? list_file(o, path, t) : op_run(o, path);
+}
+
+/* With -r, a directory named on the command line (a symbolic link to one
+ * is followed, as zstd does; those inside it are not): its files, all
+ * found before the first is worked on, so that no output made meanwhile
+ * is taken as an input. */
+static int run_tree(const cli_options *o, const char *dir, list_totals *t) {
+    walk_list files = {NULL, 0, 0};
+    int failed = walk_collect(o, dir, &files);
+    for (size_t i = 0; i < files.n; i++)
+        failed |= run_one(o, files.paths[i], t);
+    walk_free(&files);
+    return failed;
 }
 
 /* Runs the operation on every file; returns the exit status. */
@@ -270,9 +324,12 @@ static int run_all(cli_options *o, parsed *p) {
     fileio_install_signals();
     list_totals totals = {0, 0, 0};
     for (size_t i = 0; i < p->n_files; i++) {
-        int failed = o->mode == MODE_LIST ? list_file(o, p->files[i], &totals)
-                                          : op_run(o, p->files[i]);
-        if (failed) rc = EXIT_DATA_ERROR;
+        const char *f = p->files[i];
+        struct stat st;
+        int tree = o->recursive && strcmp(f, "-") != 0 && stat(f, &st) == 0 &&
+                   S_ISDIR(st.st_mode);
+        if (tree ? run_tree(o, f, &totals) : run_one(o, f, &totals))
+            rc = EXIT_DATA_ERROR;
     }
     if (o->mode == MODE_LIST) list_total(&totals);
     return rc;
@@ -298,7 +355,7 @@ int main(int argc, char **argv) {
     opt.mode = MODE_COMPRESS;
     opt.level = MDLZ_LEVEL_DEFAULT;
     opt.retrieval = MDLZ_RETRIEVE_WHOLE | MDLZ_RETRIEVE_ONLINE;
-    opt.tools = CLI_TOOLS_DEFAULT;
+    opt.tools = NULL; /* the library's default tools */
     parsed p = {0, 0, NULL, 0};
     p.files = malloc(sizeof *p.files * (size_t)(argc > 0 ? argc : 1));
     if (!p.files) {

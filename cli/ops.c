@@ -79,14 +79,18 @@ static int fill(job *j, size_t *n, int *eof) {
 
 /* ---- compression ------------------------------------------------------ */
 
-/* Adds the tools of --tools (names, "all", "none") and the plugins of
- * --tool to a compression context. */
+/* Adds the tools of --tools (names, "all", "none"; without it the
+ * library's default tools, which it leaves out of small inputs) and the
+ * plugins of --tool to a compression context. */
 static int add_tools(job *j, mdlz_cctx *c) {
     const char *list = j->opt->tools;
     const char *names[32];
     size_t n = 0;
     char buf[256];
-    if (strcmp(list, "all") == 0) {
+    if (!list) {
+        mdlz_status st = mdlz_cctx_set_param(c, MDLZ_CPARAM_DEFAULT_TOOLS, 1);
+        if (st != MDLZ_OK) return fail_detail(j, st, mdlz_cctx_error_detail(c));
+    } else if (strcmp(list, "all") == 0) {
         n = mdlz_builtin_tools(names, 32);
         if (n > 32) n = 32;
     } else if (strcmp(list, "none") != 0) {
@@ -104,6 +108,16 @@ static int add_tools(job *j, mdlz_cctx *c) {
     return 0;
 }
 
+/* The model codes a block (1 MiB) at a time: the library's trace reports
+ * progress within one, so that the line moves more than once a block. It
+ * only reports; the stream is the same with or without it. */
+#define PROGRESS_TRACE_INTERVAL (64u << 10)
+
+static void on_trace(void *user, uint64_t in_bytes, uint64_t out_bytes) {
+    job *j = user;
+    progress_update(&j->prog, in_bytes, out_bytes);
+}
+
 static int create_cctx(job *j, mdlz_cctx **c, uint64_t src_size) {
     mdlz_params p;
     mdlz_params_init(&p);
@@ -119,6 +133,21 @@ static int create_cctx(job *j, mdlz_cctx **c, uint64_t src_size) {
         return fail(j, j->name, msg);
     }
     if (st != MDLZ_OK) return fail_status(j, st);
+    int level;
+    uint64_t mem;
+    mdlz_cctx_get_model(*c, &level, &mem);
+    if (level != j->opt->level && !j->opt->quiet) {
+        /* As xz says when it adjusts settings to a memory limit. */
+        char lim[32], need[32];
+        format_size(lim, sizeof lim, j->opt->mem_limit);
+        format_size(need, sizeof need, mem);
+        report_error(j->name,
+                     "adjusted level %d to level %d (%s of memory) to fit "
+                     "the limit of %s",
+                     j->opt->level, level, need, lim);
+    }
+    if (j->prog.enabled)
+        mdlz_cctx_set_trace(*c, PROGRESS_TRACE_INTERVAL, on_trace, j);
     if (add_tools(j, *c) != 0) {
         mdlz_cctx_free(*c);
         *c = NULL;
@@ -175,32 +204,20 @@ static int compress_data(job *j) {
 
 /* ---- decompression ---------------------------------------------------- */
 
-/* The error for a stream whose model exceeds --memory, naming the amount
- * needed (from the header bytes the decoder consumed). */
-static int fail_memlimit(job *j, const unsigned char *hdr, size_t len) {
-    mdlz_frame_info fi;
-    char msg[256], lim[32];
-    format_size(lim, sizeof lim, j->opt->mem_limit);
-    if (mdlz_get_frame_info(&fi, hdr, len) != MDLZ_OK) {
-        snprintf(msg, sizeof msg, "%s (limit %s)",
-                 mdlz_strerror(MDLZ_ERROR_MEMLIMIT), lim);
-        return fail(j, j->name, msg);
-    }
-    char need[32], need_arg[32];
-    format_size(need, sizeof need, fi.model_memory);
-    format_size_ceil(need_arg, sizeof need_arg, fi.model_memory);
-    snprintf(msg, sizeof msg,
-             "%s: decoding needs %s of memory, the limit is %s "
-             "(use --memory=%s)",
-             mdlz_strerror(MDLZ_ERROR_MEMLIMIT), need, lim, need_arg);
+/* The error for a stream that needs more memory than the limit (--memory,
+ * or the library's default), naming the need and the flag that allows it. */
+static int fail_memlimit(job *j, const mdlz_dctx *d) {
+    char msg[384], need_arg[32];
+    format_size_ceil(need_arg, sizeof need_arg, mdlz_dctx_memory_needed(d));
+    snprintf(msg, sizeof msg, "%s: %s (use --memory=%s)",
+             mdlz_strerror(MDLZ_ERROR_MEMLIMIT), mdlz_dctx_error_detail(d),
+             need_arg);
     return fail(j, j->name, msg);
 }
 
 /* Decodes one or more concatenated streams from the input to the end. */
 static int decompress_data(job *j) {
     mdlz_dctx *d = NULL;
-    unsigned char hdr[MDLZ_HEADER_MAX];
-    size_t hdr_len = 0;
     unsigned streams = 0;
     int eof = 0, rc = 0;
     mdlz_inbuf in = {j->ibuf, 0, 0};
@@ -224,23 +241,18 @@ static int decompress_data(job *j) {
                 rc = fail_status(j, st);
                 break;
             }
-            hdr_len = 0;
         }
         mdlz_outbuf out = {j->obuf, IO_BUF_SIZE, 0};
         size_t before = in.pos;
         int done = 0;
         mdlz_status st = mdlz_decompress_stream(d, &out, &in, &done);
-        size_t k = in.pos - before;
-        if (k > sizeof hdr - hdr_len) k = sizeof hdr - hdr_len;
-        memcpy(hdr + hdr_len, (const unsigned char *)in.src + before, k);
-        hdr_len += k;
         if ((rc = emit(j, out.pos))) break;
         if (st != MDLZ_OK) {
             /* After a complete stream, anything but another stream is
              * trailing garbage. */
             if (st == MDLZ_ERROR_NOT_MDLZ && streams > 0)
                 st = MDLZ_ERROR_TRAILING;
-            if (st == MDLZ_ERROR_MEMLIMIT) rc = fail_memlimit(j, hdr, hdr_len);
+            if (st == MDLZ_ERROR_MEMLIMIT) rc = fail_memlimit(j, d);
             else rc = fail_detail(j, st, mdlz_dctx_error_detail(d));
             break;
         }
@@ -268,6 +280,56 @@ static int decompress_data(job *j) {
 }
 
 /* ---- one file ----------------------------------------------------------- */
+
+/* Why an input of this type is not read (NULL: it is). Like zstd and xz,
+ * anything but a regular file (a device, a FIFO, a socket) is skipped:
+ * `mdlz /dev/null` must not compress a device, let alone write
+ * /dev/null.mdlz. With -f it is read as a stream, but, as xz does, only
+ * into -c or -o: an output is never created next to a device node. */
+static const char *input_refusal(const cli_options *o, mode_t mode) {
+    if (S_ISDIR(mode))
+        return o->recursive ? "is a directory -- ignored"
+                            : "is a directory -- ignored (use -r for the "
+                              "files in it)";
+    if (S_ISREG(mode)) return NULL;
+    int writes = o->mode == MODE_COMPRESS || o->mode == MODE_DECOMPRESS;
+    if (!o->force)
+        return writes ? "not a regular file, skipped (use -f with -c or -o "
+                        "to read it as a stream)"
+                      : "not a regular file, skipped (use -f to read it as "
+                        "a stream)";
+    if (writes && !o->to_stdout && !o->out_name)
+        return "not a regular file, skipped: no output is made next to it "
+               "(use -c or -o)";
+    return NULL;
+}
+
+int op_open_input(const cli_options *o, in_file *f, const char *path,
+                  const char *name) {
+    f->fd = -1;
+    const char *why = NULL;
+    if (strcmp(path, "-") != 0) {
+        /* Decided before opening: opening a FIFO waits for a writer and
+         * opening a device can act on it (a tape rewinds). */
+        struct stat st;
+        if (stat(path, &st) != 0) {
+            report_error(name, "%s", strerror(errno));
+            return 1;
+        }
+        why = input_refusal(o, st.st_mode);
+    }
+    if (!why) {
+        if (in_open(f, path) != 0) {
+            report_error(name, "%s", strerror(errno));
+            return 1;
+        }
+        /* Again on what was opened, in case the name changed meanwhile. */
+        if (!f->is_stdin) why = input_refusal(o, f->st.st_mode);
+        if (why) in_close(f);
+    }
+    if (why) report_error(name, "%s", why);
+    return why != NULL;
+}
 
 /* Output name for decompressing `path`: the name without ".mdlz". */
 static char *strip_suffix(const char *path) {
@@ -374,13 +436,9 @@ int op_run(const cli_options *opt, const char *path) {
         return fail(&j, j.name,
                     "already has " CLI_SUFFIX " suffix -- ignored "
                     "(use -f to force)");
-    if (in_open(&j.in, path) != 0) return fail_errno(&j, j.name, errno);
+    if (op_open_input(opt, &j.in, path, j.name) != 0) return 1;
     int rc = 0;
     char *out_path = NULL;
-    if (S_ISDIR(j.in.st.st_mode)) {
-        rc = fail(&j, j.name, "is a directory -- ignored");
-        goto done;
-    }
     if (S_ISREG(j.in.st.st_mode)) j.prog.known_size = (uint64_t)j.in.st.st_size;
     if (opt->mode != MODE_TEST) {
         if ((rc = choose_output(&j, path, &out_path))) goto done;

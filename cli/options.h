@@ -17,23 +17,19 @@ typedef struct {
     uint64_t mem_limit;   /* bytes; 0 = no limit */
     int force;            /* -f: overwrite, allow terminal output, etc. */
     int remove_input;     /* --rm: delete the input after success */
+    int recursive;        /* -r: the files under directories */
     int quiet;            /* -q: no progress, no verbose lines */
     int verbose;          /* -v: per-file summary lines */
     int to_stdout;        /* -c, or output named "-" */
     const char *out_name; /* -o FILE, or NULL */
     const char *index;    /* -R KB.db: retrieval index, or NULL */
     int retrieval;        /* --retrieval=: MDLZ_RETRIEVE_* bits (default 3) */
-    const char *tools;    /* --tools=: "none", "all" or a,b,c (default below) */
+    int retrieval_set;    /* --retrieval was given (it needs -R) */
+    const char *tools;    /* --tools=: "none", "all" or a,b,c; NULL: the
+                             library's default tools */
     const char *plugins[CLI_PLUGINS_MAX]; /* --tool PATH (external tools) */
     int n_plugins;
 } cli_options;
-
-/* Tools used when --tools is not given, chosen by measurement
- * (bench/tools.sh): seq saves 61,753 bytes
- * on structured/ for 2,084 bytes of code and costs <0.05% on text/; calc
- * (857 saved on arith/, 3,194 of code) and markup (1,422 on xml and JSON,
- * 2,402 of code) do not pay for their code on this corpus. */
-#define CLI_TOOLS_DEFAULT "seq"
 
 /* Name used in messages for standard input/output. */
 #define CLI_STDIN_NAME "stdin"

@@ -11,12 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 /* Inputs at least this large get a progress line. */
 #define PROGRESS_MIN_SIZE ((uint64_t)4 << 20)
 /* Minimum time between two redraws, in milliseconds. */
 #define PROGRESS_INTERVAL_MS 200
+/* The ETA is shown once the rate has been measured over this long. */
+#define PROGRESS_ETA_MS 1000
 
 /* Length of the valid UTF-8 character at s (1..4), 0 if s does not start
  * one (RFC 3629: no overlong forms, surrogates or values past U+10FFFF). */
@@ -150,18 +153,37 @@ void report_result(const char *name, uint64_t in_bytes, uint64_t out_bytes,
 
 void progress_init(progress *p, const char *name, int allowed,
                    uint64_t known_size, int decoding) {
+    memset(p, 0, sizeof *p);
     p->name = name;
     p->enabled = allowed && isatty(STDERR_FILENO);
     p->known_size = known_size;
     p->decoding = decoding;
-    p->last.tv_sec = 0;
-    p->last.tv_nsec = 0;
-    p->shown = 0;
+    struct winsize ws;
+    if (p->enabled && ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0)
+        p->width = ws.ws_col;
 }
 
 static int64_t ms_between(const struct timespec *a, const struct timespec *b) {
     return (int64_t)(b->tv_sec - a->tv_sec) * 1000 +
            (b->tv_nsec - a->tv_nsec) / 1000000;
+}
+
+/* ", ETA 1:02" (or 1:02:03) for the rest of the input at the mean rate
+ * since the first update; "" before PROGRESS_ETA_MS of it (too little to
+ * judge by) or before any byte was read. */
+static void format_eta(char *buf, size_t cap, const progress *p,
+                       uint64_t in_bytes, int64_t ms) {
+    buf[0] = '\0';
+    if (ms < PROGRESS_ETA_MS || in_bytes <= p->first_in ||
+        in_bytes >= p->known_size)
+        return;
+    double rest = (double)(p->known_size - in_bytes) * (double)ms /
+                  (double)(in_bytes - p->first_in) / 1000.0;
+    if (rest > 359999.0) rest = 359999.0; /* 99:59:59 */
+    unsigned s = (unsigned)rest + 1;      /* rounded up: never 0:00 early */
+    if (s >= 3600)
+        snprintf(buf, cap, ", ETA %u:%02u:%02u", s / 3600, s / 60 % 60, s % 60);
+    else snprintf(buf, cap, ", ETA %u:%02u", s / 60, s % 60);
 }
 
 void progress_update(progress *p, uint64_t in_bytes, uint64_t out_bytes) {
@@ -170,18 +192,41 @@ void progress_update(progress *p, uint64_t in_bytes, uint64_t out_bytes) {
         return;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if (p->shown && ms_between(&p->last, &now) < PROGRESS_INTERVAL_MS) return;
+    if (!p->started) {
+        p->started = 1;
+        p->first = now;
+        p->first_in = in_bytes;
+    }
+    /* Two sources may report (bytes coded, bytes taken): never back. */
+    if (p->shown && (in_bytes < p->shown_in ||
+                     ms_between(&p->last, &now) < PROGRESS_INTERVAL_MS))
+        return;
     p->last = now;
+    p->shown_in = in_bytes;
 
-    char in_s[32], out_s[32], ratio[32], line[512];
+    char in_s[32], out_s[32], ratio[32], pct[32] = "", eta[32] = "";
+    char line[512];
     format_size(in_s, sizeof in_s, in_bytes);
     format_size(out_s, sizeof out_s, out_bytes);
     if (p->decoding) format_ratio(ratio, sizeof ratio, in_bytes, out_bytes);
     else format_ratio(ratio, sizeof ratio, out_bytes, in_bytes);
-    int n = snprintf(line, sizeof line, "%s: %s -> %s %s", p->name, in_s, out_s,
-                     ratio);
+    if (p->known_size) {
+        double done = (double)in_bytes / (double)p->known_size;
+        snprintf(pct, sizeof pct, "%u%% done, ",
+                 (unsigned)(100.0 * (done < 1.0 ? done : 1.0)));
+        format_eta(eta, sizeof eta, p, in_bytes, ms_between(&p->first, &now));
+    }
+    int n = snprintf(line, sizeof line, "%s: %s%s -> %s (%s)%s", p->name, pct,
+                     in_s, out_s, ratio, eta);
     if (n < 0) return;
     if (n >= (int)sizeof line) n = (int)sizeof line - 1;
+    /* A line as wide as the terminal would wrap, and "\r" would then
+     * redraw only its last row: cut it (not inside a UTF-8 sequence). */
+    if (p->width > 1 && n > p->width - 1) {
+        n = p->width - 1;
+        while (n > 0 && ((unsigned char)line[n] & 0xC0) == 0x80) n--;
+        line[n] = '\0';
+    }
     /* Pad with spaces to wipe what is left of a longer previous line. */
     fprintf(stderr, "\r%s%*s", line, p->shown > n ? p->shown - n : 0, "");
     p->shown = n;

@@ -64,14 +64,20 @@ void format_bpb(char *buf, size_t cap, uint64_t compressed, uint64_t original);
 void report_result(const char *name, uint64_t in_bytes, uint64_t out_bytes,
                    uint64_t original, uint64_t compressed);
 
-/* The progress line, shown on a terminal for large inputs only. */
+/* The progress line, shown on a terminal for large inputs only: sizes and
+ * ratio, and for an input of known size the percentage read and an ETA. */
 typedef struct {
     const char *name;
-    int enabled;         /* stderr is a terminal and -q was not given */
-    uint64_t known_size; /* input size if known, else 0 */
-    int decoding;        /* input is compressed (ratio = in / out) */
-    struct timespec last;
-    int shown; /* characters on the line now (0 = nothing) */
+    int enabled;           /* stderr is a terminal and -q was not given */
+    uint64_t known_size;   /* input size if known, else 0 */
+    int decoding;          /* input is compressed (ratio = in / out) */
+    int width;             /* terminal columns (0 = unknown) */
+    int started;           /* first/first_in are set */
+    uint64_t first_in;     /* input bytes at the first update */
+    struct timespec first; /* time of the first update */
+    struct timespec last;  /* time of the last redraw */
+    uint64_t shown_in;     /* input bytes on the line now */
+    int shown;             /* characters on the line now (0 = nothing) */
 } progress;
 
 void progress_init(progress *p, const char *name, int allowed,

@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../tools/registry.h"
+#include "mdlz.h"
+#include "mdlz_tool.h"
 #include "report.h"
 #include "subcmd.h"
 
@@ -57,29 +58,30 @@ int cmd_tools(int argc, char **argv) {
             return 2;
         }
     }
-    size_t n;
-    const mdlz_tool *const *builtin = tool_builtins(&n);
+    const char *names[MAX_LOADS];
+    size_t n = mdlz_builtin_tools(names, MAX_LOADS);
+    if (n > MAX_LOADS) n = MAX_LOADS;
     printf("%-12s %7s %10s  %s\n", "name", "version", "code bytes",
            "description");
-    for (size_t i = 0; i < n; i++) print_row(builtin[i], NULL);
+    for (size_t i = 0; i < n; i++) print_row(mdlz_tool_builtin(names[i]), NULL);
     int rc = 0;
     for (int i = 0; i < n_loads; i++) {
         char err[512];
-        tool_handle *h = NULL;
-        if (tool_load_external(loads[i], &h, err, sizeof err) != MDLZ_OK) {
+        mdlz_plugin *h = NULL;
+        if (mdlz_plugin_open(&h, loads[i], err, sizeof err) != MDLZ_OK) {
             report_error(NULL, "%s", err);
             rc = 1;
             continue;
         }
-        const mdlz_tool *t = tool_handle_tool(h);
-        if (tool_find_builtin(t->name)) {
+        const mdlz_tool *t = mdlz_plugin_tool(h);
+        if (mdlz_tool_builtin(t->name)) {
             report_error(loads[i],
                          "tool name '%s' is taken by a built-in "
                          "tool",
                          t->name);
             rc = 1;
         } else print_row(t, loads[i]);
-        tool_handle_free(h);
+        mdlz_plugin_close(h);
     }
     return rc;
 }

@@ -120,6 +120,11 @@ MDLZ_API void mdlz_cctx_free(mdlz_cctx *c);
 MDLZ_API mdlz_status mdlz_compress_stream(mdlz_cctx *c, mdlz_outbuf *out,
                                           mdlz_inbuf *in, int end, int *done);
 
+/** The model the context will use: its level (lower than asked when a
+ *  memory limit made it so) and the bytes it allocates (either side). */
+MDLZ_API void mdlz_cctx_get_model(const mdlz_cctx *c, int *level,
+                                  uint64_t *memory);
+
 /** Bytes processed so far: input consumed and compressed output produced. */
 MDLZ_API void mdlz_cctx_progress(const mdlz_cctx *c, uint64_t *in_bytes,
                                  uint64_t *out_bytes);
@@ -128,8 +133,14 @@ MDLZ_API void mdlz_cctx_progress(const mdlz_cctx *c, uint64_t *in_bytes,
 typedef enum {
     MDLZ_CPARAM_MATCH = 1,    /* 1 (default) / 0: the match model over the
                                   coded history (0 is for ablation) */
-    MDLZ_CPARAM_RETRIEVAL = 2 /* MDLZ_RETRIEVE_* bits used with an index
+    MDLZ_CPARAM_RETRIEVAL = 2, /* MDLZ_RETRIEVE_* bits used with an index
                                   (default: both) */
+    MDLZ_CPARAM_DEFAULT_TOOLS = 3 /* 1: also consult the default tools
+                                  (mdlz_default_tools()) when the input is
+                                  known to be at least 64 KiB or of unknown
+                                  size, as the mdlz command does without
+                                  --tools; 0 (default): only the tools
+                                  added, which are always consulted */
 } mdlz_cparam;
 
 /** Sets a compression parameter. MDLZ_ERROR_STAGE once data was given,
@@ -141,7 +152,8 @@ MDLZ_API mdlz_status mdlz_cctx_set_param(mdlz_cctx *c, mdlz_cparam param,
  * `mdlz index` are text the model may predict from. WHOLE: the encoder
  * picks documents for the whole input (its first block) and records them
  * in the header. ONLINE: both sides query the index from recent text at
- * fixed points while coding; the header records the index fingerprint. */
+ * fixed points while coding; the header records the index generation
+ * (number and history hash) the queries see. */
 #define MDLZ_RETRIEVE_WHOLE  1u
 #define MDLZ_RETRIEVE_ONLINE 2u
 
@@ -160,9 +172,31 @@ MDLZ_API mdlz_status mdlz_cctx_set_index(mdlz_cctx *c, const char *path);
  *  fails to load (mdlz_cctx_error_detail() says why). */
 MDLZ_API mdlz_status mdlz_cctx_add_tool(mdlz_cctx *c, const char *name);
 
+/** The default tools (MDLZ_CPARAM_DEFAULT_TOOLS), as a static list of
+ *  names separated by commas: "seq". Chosen by measurement (docs/tools.md):
+ *  each pays for its code on data of any kind. */
+MDLZ_API const char *mdlz_default_tools(void);
+
 /** Names of the built-in tools (static strings); returns their count and
  *  writes up to cap of them. */
 MDLZ_API size_t mdlz_builtin_tools(const char **names, size_t cap);
+
+/* Tool descriptions (struct mdlz_tool, include/mdlz_tool.h) for programs
+ * that list or measure tools (`mdlz tools`, `mdlz ablate`). */
+struct mdlz_tool;
+
+/** The built-in tool called `name` (a static description), or NULL. */
+MDLZ_API const struct mdlz_tool *mdlz_tool_builtin(const char *name);
+
+/** A tool plugin loaded and checked exactly as compression would load it
+ *  (dlopen, ABI version, fields); MDLZ_ERROR_VERSION, MDLZ_ERROR_PARAM or
+ *  MDLZ_ERROR_NOMEM with a one-line reason in err. */
+typedef struct mdlz_plugin mdlz_plugin;
+MDLZ_API mdlz_status mdlz_plugin_open(mdlz_plugin **out, const char *path,
+                                      char *err, size_t errlen);
+/** The plugin's tool description, valid until mdlz_plugin_close(). */
+MDLZ_API const struct mdlz_tool *mdlz_plugin_tool(const mdlz_plugin *p);
+MDLZ_API void mdlz_plugin_close(mdlz_plugin *p);
 
 /** Reports progress: fn(user, input bytes, compressed bytes so far) every
  *  `interval` input bytes (and at the end of each block). For plotting
@@ -179,9 +213,22 @@ MDLZ_API const char *mdlz_cctx_error_detail(const mdlz_cctx *c);
 /* ---- decompression ------------------------------------------------------- */
 typedef struct mdlz_dctx mdlz_dctx;
 
-/** Creates a decompression context that refuses streams whose model needs
- *  more than `mem_limit` bytes (0 = no limit). */
+/* Decoding refuses a stream that needs more memory than a limit (the
+ * model, a retrieval session, ...), before allocating it, as zstd refuses
+ * windows over 128 MiB unless told: by default MDLZ_DECODE_MEMORY_DEFAULT,
+ * above what any level needs with a retrieval session. */
+#define MDLZ_DECODE_MEMORY_DEFAULT ((uint64_t)2 << 30)
+#define MDLZ_MEMORY_UNLIMITED      UINT64_MAX /* a mem_limit that sets none */
+
+/** Creates a decompression context that refuses streams needing more
+ *  than `mem_limit` bytes (0 = MDLZ_DECODE_MEMORY_DEFAULT,
+ *  MDLZ_MEMORY_UNLIMITED = no limit): MDLZ_ERROR_MEMLIMIT, with the need
+ *  in mdlz_dctx_error_detail() and mdlz_dctx_memory_needed(). */
 MDLZ_API mdlz_status mdlz_dctx_create(mdlz_dctx **out, uint64_t mem_limit);
+
+/** Bytes the stream being decoded needs (the model and what its
+ *  retrieval and tools use), known once its header was read; else 0. */
+MDLZ_API uint64_t mdlz_dctx_memory_needed(const mdlz_dctx *d);
 MDLZ_API void mdlz_dctx_free(mdlz_dctx *d);
 
 /** Consumes compressed bytes from `in` and writes decoded bytes to `out`.
@@ -250,11 +297,12 @@ typedef struct {
     const char *components[MDLZ_COMPONENTS_MAX]; /* static names */
     size_t header_size; /* bytes of the stream header (with extensions) */
     unsigned retrieval; /* MDLZ_RETRIEVE_* bits the stream used, 0 = none */
-    uint64_t index_fingerprint; /* ONLINE: fingerprint of the index */
-    uint64_t primed_bytes;      /* retrieved bytes the model learned first */
-    unsigned n_docs;            /* documents recorded (mdlz_get_frame_docs) */
-    unsigned n_tools;           /* tools recorded */
-    uint64_t prefix_size;       /* bytes of the prefix it needs (ref_prefix) */
+    int64_t index_generation; /* ONLINE: generation of the index queried */
+    uint64_t index_history;   /* ONLINE: its history hash */
+    uint64_t primed_bytes;    /* retrieved bytes the model learned first */
+    unsigned n_docs;          /* documents recorded (mdlz_get_frame_docs) */
+    unsigned n_tools;         /* tools recorded */
+    uint64_t prefix_size;     /* bytes of the prefix it needs (ref_prefix) */
 } mdlz_frame_info;
 
 /** Parses a stream header from the first bytes of a stream (at least
@@ -264,9 +312,9 @@ MDLZ_API mdlz_status mdlz_get_frame_info(mdlz_frame_info *info, const void *src,
                                          size_t src_size);
 
 typedef struct {
-    int64_t id;      /* document id in the index */
-    uint32_t hash32; /* low 32 bits of its XXH3-64 content hash */
-    uint64_t size;   /* its size in bytes */
+    uint64_t hash; /* XXH3-64 of its content, top 48 bits (low 16 bits 0):
+                      with the size, how the index finds it */
+    uint64_t size; /* its size in bytes */
 } mdlz_docref;
 
 /** The documents recorded in a stream header (WHOLE retrieval), best
@@ -291,20 +339,6 @@ typedef struct {
 #define MDLZ_TRAILER_SIZE 17
 MDLZ_API mdlz_status mdlz_get_trailer_info(mdlz_trailer_info *info,
                                            const void *tail, size_t tail_size);
-
-/* ---- description length -------------------------------------------------- */
-/* docs/description-length.md: the description of a stream is its payload
- * plus the code of every component needed to decode it. */
-typedef struct {
-    const char *name;    /* static: "core", "orders", "match" */
-    uint64_t code_bytes; /* zstd -19 size of the component's source files */
-} mdlz_component_cost;
-
-/** Code size (zstd -19 of its sources) of each component a stream uses,
- *  from its header. Returns the count written (<= cap), or 0 on a bad
- *  header. */
-MDLZ_API size_t mdlz_stream_code_costs(const void *header, size_t header_size,
-                                       mdlz_component_cost *out, size_t cap);
 
 #ifdef __cplusplus
 }

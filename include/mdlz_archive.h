@@ -208,7 +208,9 @@ typedef struct {
                          * write no file */
     int force;          /* replace existing files */
     int threads;        /* decoding workers; 0 = one per core */
-    uint64_t mem_limit; /* per worker's decoder (mdlz_dctx_create); 0 = none */
+    uint64_t mem_limit; /* per worker's decoder (mdlz_dctx_create): 0 =
+                         * MDLZ_DECODE_MEMORY_DEFAULT, MDLZ_MEMORY_UNLIMITED
+                         * = none */
     /* The content of the selected files, in archive order: each file's
      * bytes in one or more calls, files one after the other (empty files
      * get no call). Called before the file's checksum is verified: a file

@@ -23,7 +23,7 @@
  * Online mode: at coded positions RET_ONLINE_FIRST * 2^k the component asks
  * the session for documents matching the last RET_ONLINE_WINDOW bytes and
  * indexes what arrives. Encoder and decoder make the same calls at the
- * same positions with the same index snapshot (fingerprint checked).
+ * same positions at the same index generation (recorded and checked).
  */
 #include "rmatch.h"
 
@@ -55,7 +55,9 @@ typedef struct {
 } rmatch;
 
 uint64_t rm_memory(uint64_t text_len) {
-    return sizeof(rmatch) + text_len * 2 + 192 * 4;
+    uint64_t buckets = 4096; /* as index_text() sizes the table */
+    while (buckets * 2 < text_len) buckets *= 2;
+    return sizeof(rmatch) + buckets * RM_WAYS * 4 + (32 * 2 * 3 + 1) * 4;
 }
 
 /* Hash of the RM_HASHLEN bytes before p, laid out as pr_shared's c4/c8 so
@@ -94,25 +96,17 @@ static int index_text(rmatch *m) {
     return 0;
 }
 
-/* Length class: exact to 15, then logarithmic, up to 31. */
-static int len_class(uint32_t len) {
-    if (len < 16) return (int)len;
-    int l = 12;
-    while (len >>= 1) l++;
-    return l > 31 ? 31 : l;
-}
-
 static void rm_predict(void *self, pr_shared *sh, int16_t *x) {
     rmatch *m = self;
     x[0] = x[1] = 0;
     m->ctx = 0;
     if (!m->len || m->expected < 0) return;
-    if (((m->expected | 256) >> (8 - sh->bitpos)) != sh->c0) {
+    if (!pr_agrees(m->expected, sh)) {
         m->expected = -1;
         return;
     }
-    int bit = (m->expected >> (7 - sh->bitpos)) & 1;
-    int lc = len_class(m->len);
+    int bit = pr_next_bit(m->expected, sh);
+    int lc = pr_len_class(m->len);
     int agree = !sh->match_len ? 0 : sh->match_bit == bit ? 1 : 2;
     m->ctx = (lc * 2 + bit) * 3 + agree + 1;
     x[0] = (int16_t)stretch(sh->st, sm_p(&m->sm, (size_t)m->ctx));
@@ -204,7 +198,14 @@ mdlz_status rm_create(pr_component *c, ret_session *s, unsigned modes,
         rm_destroy(m);
         return st;
     }
-    *c = (pr_component){"retrieval", 2,       m,         rm_predict,
-                        rm_update,   rm_byte, rm_destroy};
+    *c = (pr_component){.name = "retrieval",
+                        .n_inputs = 2,
+                        .reads =
+                            PR_PUB_MATCH, /* agreement with the match model */
+                        .self = m,
+                        .predict = rm_predict,
+                        .update = rm_update,
+                        .byte_update = rm_byte,
+                        .destroy = rm_destroy};
     return MDLZ_OK;
 }

@@ -18,7 +18,7 @@
 mdlz_status rm_create(pr_component *c, ret_session *s, unsigned modes,
                       uint64_t prime_bytes, const bh_table *bh);
 
-/** Bytes rm_create() allocates for a retrieved text of `text_len` bytes. */
+/** Bytes the component holds for a retrieved text of `text_len` bytes. */
 uint64_t rm_memory(uint64_t text_len);
 
 #endif

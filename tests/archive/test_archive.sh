@@ -18,7 +18,7 @@
 # then "N passed, M failed".
 # shellcheck disable=SC2016,SC2034 # expect evaluates its condition later
 # shellcheck source=tests/archive/lib.sh
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # ---- a tree with everything -------------------------------------------------
 mkdir -p tree/sub/deeper tree/emptydir "tree/café" "tree/with space" tree/many
@@ -121,7 +121,7 @@ run extract -q -C x5 a.mdlza tree/sub/
 expect "a directory with a trailing slash" '[ $rc -eq 0 ] && diff -r tree/sub x5/tree/sub >/dev/null'
 run extract -q -C x6 a.mdlza tree/nosuch
 expect "a name not in the archive: exit 1, one line, nothing written" \
-    '[ $rc -eq 1 ] && one_line && grep -q "not in the archive" err && no_files x6'
+    '[ $rc -eq 1 ] && one_line_err && grep -q "not in the archive" err && no_files x6'
 run extract -q -C x7 a.mdlza tree/su
 expect "a prefix of a name is not a name" '[ $rc -eq 1 ] && no_files x7'
 run extract -q -C x8 a.mdlza tree/nosuch tree/sub/hello.txt
@@ -150,7 +150,7 @@ expect "add: one new file alone" '[ $rc -eq 0 ] && cmp -s more/deep/tail.txt x10
 cp a.mdlza a1.mdlza
 run add -q a.mdlza more
 expect "add: a name already present is refused" \
-    '[ $rc -eq 1 ] && one_line && grep -q "already in the archive" err'
+    '[ $rc -eq 1 ] && one_line_err && grep -q "already in the archive" err'
 expect "... the archive is unchanged, no temporary file left" \
     'cmp -s a.mdlza a1.mdlza && [ -z "$(ls a.mdlza.*tmp 2>/dev/null)" ]'
 mkdir -p addz && : >addz/e
@@ -167,20 +167,20 @@ cp cf.mdlza cf0.mdlza
 (cd cf/two && "$M" archive add -q ../../cf.mdlza x/y) </dev/null >out 2>err
 rc=$?
 expect "add refuses x/y when x is a file of the archive" \
-    '[ $rc -eq 1 ] && one_line && cmp -s cf.mdlza cf0.mdlza'
+    '[ $rc -eq 1 ] && one_line_err && cmp -s cf.mdlza cf0.mdlza'
 mkdir -p cf/three/x && printf '3\n' >cf/three/x/y && printf '4\n' >cf/four
 (cd cf/three && "$M" archive create -q ../../cf2.mdlza x/y) </dev/null >/dev/null 2>&1
 cp cf2.mdlza cf20.mdlza
 (cd cf && cp four x && "$M" archive add -q ../cf2.mdlza x) </dev/null >out 2>err
 rc=$?
 expect "add refuses a file x when the archive has x/y" \
-    '[ $rc -eq 1 ] && one_line && cmp -s cf2.mdlza cf20.mdlza'
+    '[ $rc -eq 1 ] && one_line_err && cmp -s cf2.mdlza cf20.mdlza'
 
 # ---- overwriting ------------------------------------------------------------
 cp a0.mdlza c.mdlza
 run create -q c.mdlza more
 expect "create refuses an existing archive" \
-    '[ $rc -eq 1 ] && one_line && cmp -s c.mdlza a0.mdlza'
+    '[ $rc -eq 1 ] && one_line_err && cmp -s c.mdlza a0.mdlza'
 run create -q -f c.mdlza more
 run list c.mdlza
 expect "create -f replaces it" \
@@ -221,7 +221,7 @@ run list tl.mdlza
 expect "... and stores neither them nor what they point to" \
     '[ "$(names_of | sort | tr "\n" " ")" = "tl/ tl/a.txt " ]'
 run create -q dd.mdlza tree/../more
-expect "create refuses a path with .." '[ $rc -eq 1 ] && one_line && [ ! -e dd.mdlza ]'
+expect "create refuses a path with .." '[ $rc -eq 1 ] && one_line_err && [ ! -e dd.mdlza ]'
 run create -q abs.mdlza "$T/more"
 run list abs.mdlza
 expect "an absolute path is stored without its leading /" \
@@ -262,11 +262,11 @@ for name in "../evil" "/abs-evil" "a/../../evil" "a//b" "" "." "a/./b" \
     *) "$C" name bad$i.mdlza "$name" ;;
     esac
     run list bad$i.mdlza
-    expect "unsafe name '$name': list refuses (one line, exit 1)" '[ $rc -eq 1 ] && one_line'
+    expect "unsafe name '$name': list refuses (one line, exit 1)" '[ $rc -eq 1 ] && one_line_err'
     (cd deep/er/cwd && "$M" archive extract -q "$T/bad$i.mdlza") </dev/null >out 2>err
     rc=$?
     expect "unsafe name '$name': extract refuses, writes nothing" \
-        '[ $rc -eq 1 ] && one_line && no_files deep && [ ! -e /abs-evil ] && [ ! -e "$T/evil" ]'
+        '[ $rc -eq 1 ] && one_line_err && no_files deep && [ ! -e /abs-evil ] && [ ! -e "$T/evil" ]'
     run test bad$i.mdlza
     expect "unsafe name '$name': test refuses" '[ $rc -eq 1 ]'
 done
@@ -341,7 +341,7 @@ depname=$(awk -v e="$dep" '$1 == "entry" && $2 == e {print $6}' info)
 run extract -q -C ex cx.mdlza "$depname"
 run extract -q -C ex cx.mdlza
 expect "an existing file others retrieved: only it fails (exists), the rest extracts" \
-    '[ $rc -eq 1 ] && one_line && grep -qF "mdlz: $depname: exists" err && diff -r cx/tree ex/cx/tree >/dev/null'
+    '[ $rc -eq 1 ] && one_line_err && grep -qF "mdlz: $depname: exists" err && diff -r cx/tree ex/cx/tree >/dev/null'
 # The last bytes of a group (its stream's trailer): all files complete.
 read -r off csize <<<"$(awk -v g="$g" '$1 == "group" && $2 == g {print $3, $4}' info)"
 cp cx.mdlza cxend.mdlza
@@ -360,7 +360,7 @@ damaged_one() {
         rm -rf dx
         if [ $cmd = extract ]; then run extract -q -C dx "$file"; else run $cmd "$file"; fi
         expect "$what: $cmd gives one error line, exit 1" \
-            '[ $rc -eq 1 ] && one_line && grep -q "^mdlz: " err'
+            '[ $rc -eq 1 ] && one_line_err && grep -q "^mdlz: " err'
     done
     expect "$what: nothing extracted" 'no_files dx'
 }
@@ -372,14 +372,14 @@ recovered() {
     local what=$1 file=$2
     run list "$file"
     expect "$what: list says so in one line (exit 1) and lists everything" \
-        '[ $rc -eq 1 ] && one_line && grep -q "^mdlz: $file: .*damaged" err && [ "$(names_of | wc -l)" -eq "$n_names" ]'
+        '[ $rc -eq 1 ] && one_line_err && grep -q "^mdlz: $file: .*damaged" err && [ "$(names_of | wc -l)" -eq "$n_names" ]'
     run test "$file"
     expect "$what: test says so, and every file is OK" \
         '[ $rc -eq 1 ] && [ "$(wc -l <err)" -eq 2 ] && grep -q ": $n_names entries OK" err'
     rm -rf dx
     run extract -q -C dx "$file"
     expect "$what: extract gives every file, identical" \
-        '[ $rc -eq 1 ] && one_line && diff -r cx/tree dx/cx/tree >/dev/null'
+        '[ $rc -eq 1 ] && one_line_err && diff -r cx/tree dx/cx/tree >/dev/null'
 }
 for n in 1 24 $((size / 2)) $((tocoff + toclen / 2)) $((size - 25)); do
     head -c "$n" cx.mdlza >trunc.mdlza
@@ -409,7 +409,7 @@ cp cx.mdlza bad.mdlza && flip bad.mdlza 0 1 && flip bad.mdlza $((size - 2)) 1
 damaged_one "magic and trailer damaged" bad.mdlza
 cat cx.mdlza cx.mdlza >bad.mdlza
 run test bad.mdlza
-expect "two archives back to back: test fails" '[ $rc -eq 1 ] && one_line'
+expect "two archives back to back: test fails" '[ $rc -eq 1 ] && one_line_err'
 
 # Crafted TOC bodies: each refused with a message.
 for body in "" 02 01 0101 010100 0100010101 01000101016100 0100020161 \
@@ -421,7 +421,7 @@ for body in "" 02 01 0101 010100 0100010101 01000101016100 0100020161 \
     expect "TOC body '$body': refused with a message" '[ $rc -eq 1 ]'
     run list toc.mdlza
     expect "TOC body '$body': list fails, one printable line" \
-        '[ $rc -eq 1 ] && one_line && ! LC_ALL=C grep -q "[^[:print:]]" err'
+        '[ $rc -eq 1 ] && one_line_err && ! LC_ALL=C grep -q "[^[:print:]]" err'
 done
 # A group of 0 bytes for a file of 5: opens, the file fails.
 "$C" toc toc.mdlza 0101100005000001000161a4030005010000000000
@@ -429,7 +429,7 @@ run list toc.mdlza
 expect "a group of 0 bytes: list works" '[ $rc -eq 0 ]'
 run extract -q -C xtoc toc.mdlza
 expect "a group of 0 bytes: extract fails for the file, one line" \
-    '[ $rc -eq 1 ] && one_line && grep -q "^mdlz: a: " err && no_files xtoc'
+    '[ $rc -eq 1 ] && one_line_err && grep -q "^mdlz: a: " err && no_files xtoc'
 # A TOC that claims a 64 GiB file (retrieved by another) with no data:
 # both fail cleanly, without allocating what the TOC claims.
 "$C" toc toc.mdlza 010210008080808080020000100005010100020001610000808080808002010000000000000162000005020000000000
@@ -474,7 +474,7 @@ expect "deterministic: -T1, -T2 and the default give the same bytes" \
 
 # ---- a corpus subset --------------------------------------------------------
 pd=${CORPUS:+$CORPUS/collections/python-docs}
-if [ -n "$pd" ] && [ -d "$pd" ]; then
+if need_corpus "$pd" "python-docs subset"; then
     mkdir corpus
     total=0
     while IFS= read -r f; do
@@ -494,8 +494,6 @@ if [ -n "$pd" ] && [ -d "$pd" ]; then
     expect "python-docs subset ($total bytes; create $((t1 - t0)) s, extract $((t2 - t1)) s)" \
         '[ $create_rc -eq 0 ] && [ $rc -eq 0 ] && diff -r corpus xpy/corpus >/dev/null && [ "$(meta corpus)" = "$(meta xpy/corpus)" ]'
     echo "# python-docs: $total -> $(stat -c %s py.mdlza) bytes"
-else
-    echo "ok - python-docs subset skipped (no ${pd:-corpus dir given}) # SKIP"
 fi
 
 finish

@@ -12,7 +12,7 @@
 # Usage: test_interrupt.sh PATH/TO/mdlz PATH/TO/craft SAMPLES_DIR
 # shellcheck disable=SC2016,SC2034 # expect evaluates its condition later
 # shellcheck source=tests/archive/lib.sh
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Three files of ~620 KB of text, each a group of its own: coding or
 # decoding one takes about a second at -1 (and a small one, below).

@@ -11,7 +11,7 @@
 # Usage: test_names.sh PATH/TO/mdlz PATH/TO/craft SAMPLES_DIR [CORPUS_DIR]
 # shellcheck disable=SC2016,SC2034 # expect evaluates its condition later
 # shellcheck source=tests/archive/lib.sh
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # raw FILE: 0 if FILE is not valid UTF-8 or holds a control character
 # (C0 but newline, DEL, C1).

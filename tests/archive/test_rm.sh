@@ -12,7 +12,7 @@
 # Usage: test_rm.sh PATH/TO/mdlz PATH/TO/craft SAMPLES_DIR
 # shellcheck disable=SC2016,SC2034 # expect evaluates its condition later
 # shellcheck source=tests/archive/lib.sh
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 mkdir -p cx/tree/sub
 for f in "$S"/*.txt; do
@@ -108,7 +108,7 @@ expect "add after rm works" '[ $rc -eq 0 ]'
 cp cx.mdlza c.mdlza
 run rm -q c.mdlza cx/tree/nosuch "$vname"
 expect "a name not in the archive: refused, one line, the archive unchanged" \
-    '[ $rc -eq 1 ] && one_line && grep -q "nosuch: not in the archive" err && cmp -s c.mdlza cx.mdlza && [ -z "$(find . -name ".c.mdlza.*")" ]'
+    '[ $rc -eq 1 ] && one_line_err && grep -q "nosuch: not in the archive" err && cmp -s c.mdlza cx.mdlza && [ -z "$(find . -name ".c.mdlza.*")" ]'
 run rm -q c.mdlza
 expect "rm without a name: a usage error" '[ $rc -eq 2 ] && cmp -s c.mdlza cx.mdlza'
 size=$(stat -c %s c.mdlza)
@@ -116,7 +116,7 @@ flip c.mdlza $((size - 2)) 1
 cp c.mdlza c0.mdlza
 run rm -q c.mdlza "$vname"
 expect "a damaged archive (trailer): refused, the archive unchanged" \
-    '[ $rc -eq 1 ] && one_line && grep -q "damaged" err && cmp -s c.mdlza c0.mdlza'
+    '[ $rc -eq 1 ] && one_line_err && grep -q "damaged" err && cmp -s c.mdlza c0.mdlza'
 
 cp cx.mdlza d.mdlza
 run rm -q d.mdlza cx

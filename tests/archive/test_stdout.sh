@@ -11,7 +11,7 @@
 # Usage: test_stdout.sh PATH/TO/mdlz PATH/TO/craft SAMPLES_DIR
 # shellcheck disable=SC2016,SC2034 # expect evaluates its condition later
 # shellcheck source=tests/archive/lib.sh
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # English text in ~1.8 KB files: a base and groups that retrieved.
 mkdir -p cx/tree/sub
@@ -79,5 +79,5 @@ expect "... the bytes before the first failed file are exact ($good)" \
  echo "${PIPESTATUS[0]}" >status)
 rc=$(cat status)
 expect "-O into a closed pipe (SIGPIPE ignored): exit 1, one line" \
-    '[ $rc -eq 1 ] && one_line && grep -q "^mdlz: stdout: Broken pipe" err'
+    '[ $rc -eq 1 ] && one_line_err && grep -q "^mdlz: stdout: Broken pipe" err'
 finish

@@ -2,32 +2,20 @@
 # test_augment.sh - compression with retrieval (-R) and tools (--tools,
 # --tool), end to end: round trips in every retrieval mode, what the header
 # records (-l), determinism, and the failures that must be clean: stream
-# decoded without its index, with a changed index (a document removed or
-# replaced), tools missing or unknown, a plugin that is not a tool.
+# decoded without its index, with a changed index (a document removed and
+# purged), tools missing or unknown, a plugin that is not a tool.
 #
 # Usage: test_augment.sh PATH/TO/mdlz SAMPLES_DIR [PLUGIN.so]
 # Prints "ok - NAME" / "not ok - NAME", then "N passed, M failed".
 # shellcheck disable=SC2034
-set -u
-if [ $# -lt 2 ] || [ ! -x "$1" ]; then
-    echo "usage: $0 PATH/TO/mdlz SAMPLES_DIR [PLUGIN.so]" >&2
-    exit 2
-fi
-M=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+# shellcheck source=../common/harness.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/harness.sh"
+{ [ $# -ge 2 ] && [ -x "$1" ]; } || usage "PATH/TO/mdlz SAMPLES_DIR [PLUGIN.so]"
+M=$(abspath "$1")
 S=$(cd "$2" && pwd)
 PLUGIN=${3:-}
-T=$(mktemp -d "${TMPDIR:-/tmp}/mdlz-aug.XXXXXX") || exit 1
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-pass=0 fail=0 rc=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-notok() {
-    echo "not ok - $1"; fail=$((fail + 1))
-    echo "#   exit status $rc; stderr:"; sed -n '1,5s/^/#     /p' err 2>/dev/null
-}
-expect() { local name=$1; shift; if eval "$*"; then ok "$name"; else notok "$name"; fi; }
-run() { "$M" "$@" </dev/null >out 2>err; rc=$?; }
-one_line() { [ "$(wc -l <err)" -eq 1 ]; }
+harness_init aug
+RUN_CMD=("$M")
 
 # The index: every sample but one; the held-out one is compressed.
 samples=("$S"/*.txt)
@@ -52,28 +40,34 @@ run -k -R kb.db in.txt -o again.mdlz
 expect "deterministic: same bytes twice" 'cmp -s again.mdlz both.mdlz'
 
 run -l -R kb.db both.mdlz
-expect "-l lists the documents by name and the fingerprint" \
-    '[ $rc -eq 0 ] && grep -q "retrieval: whole+online" out && grep -q "document .*docs/" out && grep -q fingerprint out'
+expect "-l lists the documents by name and the index generation" \
+    '[ $rc -eq 0 ] && grep -q "retrieval: whole+online" out && grep -q "document .*docs/" out && grep -q "index generation 1" out'
 run -l -v whole.mdlz
 expect "-l -v counts the retrieval code" '[ $rc -eq 0 ] && grep -q "code retrieval" out'
 
 run -d both.mdlz -o x.out
 expect "decode without the index: one clear error, no output" \
-    '[ $rc -eq 1 ] && one_line && grep -q "retrieval index" err && [ ! -e x.out ]'
+    '[ $rc -eq 1 ] && one_line_err && grep -q "retrieval index" err && [ ! -e x.out ]'
 run -d -R missing.db both.mdlz -o x.out
-expect "decode with a missing index fails cleanly" '[ $rc -eq 1 ] && one_line && [ ! -e x.out ]'
+expect "decode with a missing index fails cleanly" '[ $rc -eq 1 ] && one_line_err && [ ! -e x.out ]'
 
-# Change the index: remove the document the stream relies on most.
-id=$("$M" -l both.mdlz | awk '/document/ {id=$2} END {print id}')
+# Change the index: remove the document the stream relies on most (it
+# still decodes: rm keeps documents for older generations), then purge it.
+doc=$("$M" -l -R kb.db both.mdlz | awk '/document/ {n=$NF} END {print n}')
 cp kb.db kb2.db
-run index rm kb2.db "$id"
+run index rm kb2.db "$doc"
 expect "index rm" '[ $rc -eq 0 ]'
+run -d -R kb2.db both.mdlz -o x.out
+expect "index rm: the stream still decodes until gc" '[ $rc -eq 0 ] && cmp -s x.out in.txt'
+rm -f x.out
+run index gc kb2.db
+expect "index gc" '[ $rc -eq 0 ]'
 run -d -R kb2.db whole.mdlz -o x.out
-expect "changed index (document removed): error names the document" \
-    '[ $rc -eq 1 ] && one_line && grep -q "document $id" err && [ ! -e x.out ]'
+expect "changed index (document purged): error names the document" \
+    '[ $rc -eq 1 ] && one_line_err && grep -q "$doc" err && [ ! -e x.out ]'
 run -d -R kb2.db online.mdlz -o x.out
-expect "changed index (online): fingerprint mismatch" \
-    '[ $rc -eq 1 ] && one_line && grep -q fingerprint err && [ ! -e x.out ]'
+expect "changed index (online, generation purged): clear error" \
+    '[ $rc -eq 1 ] && one_line_err && grep -q "generation 1 is gone" err && [ ! -e x.out ]'
 run -k -R kb.db --retrieval=none in.txt -o none.mdlz
 expect "--retrieval=none equals no index" 'cmp -s none.mdlz plain.mdlz'
 run -R kb.db --retrieval=sometimes in.txt -o y.mdlz
@@ -97,22 +91,33 @@ expect "calc helps on arithmetic" \
     '[ $(stat -c %s t_calc.mdlz) -lt $(stat -c %s t0.mdlz) ]'
 run -l -v t_all.mdlz
 expect "-l lists the tools" '[ $rc -eq 0 ] && grep -q "+calc+seq+markup" out && grep -q "tool: calc version" out && grep -q "code markup" out'
+# Tools asked for by name are used on any input; the default tools only on
+# inputs of 64 KiB or more (or of unknown size).
+head -c 2000 arith.txt >small.txt
+run -k --tools=calc small.txt -o s_calc.mdlz
+run -l -v s_calc.mdlz
+expect "--tools=calc is honoured on a 2 KB input" '[ $rc -eq 0 ] && grep -q "tool: calc version" out'
+run -k small.txt -o s_def.mdlz
+run -l -v s_def.mdlz
+expect "the default tools are left out of a 2 KB input" '[ $rc -eq 0 ] && ! grep -q "tool:" out'
+run -k arith.txt -o def.mdlz
+run -l -v def.mdlz
+expect "... and used on a larger one" '[ $rc -eq 0 ] && grep -q "tool: seq version" out'
 run -k --tools=calc,nosuch arith.txt -o bad.mdlz
 expect "unknown tool refused, nothing written" \
-    '[ $rc -eq 1 ] && one_line && grep -q nosuch err && [ ! -e bad.mdlz ]'
+    '[ $rc -eq 1 ] && one_line_err && grep -q nosuch err && [ ! -e bad.mdlz ]'
 run -k --tool=./not-a-plugin.so arith.txt -o bad.mdlz
-expect "missing plugin refused" '[ $rc -eq 1 ] && one_line && [ ! -e bad.mdlz ]'
+expect "missing plugin refused" '[ $rc -eq 1 ] && one_line_err && [ ! -e bad.mdlz ]'
 if [ -n "$PLUGIN" ] && [ -f "$PLUGIN" ]; then
     printf 'a\r\nb\r\nc\r\n%.0s' $(seq 1 12000) >crlf.txt
     run -k --tools=none --tool="$PLUGIN" crlf.txt -o p.mdlz
     expect "compress with a plugin" '[ $rc -eq 0 ]'
     run -d -c p.mdlz
     expect "decode without the plugin: error names the tool" \
-        '[ $rc -eq 1 ] && one_line && grep -q "crlf" err'
+        '[ $rc -eq 1 ] && one_line_err && grep -q "crlf" err'
     run -d -c --tool="$PLUGIN" p.mdlz
     expect "plugin round trip" '[ $rc -eq 0 ] && cmp -s out crlf.txt'
 else
-    echo "ok - plugin cases skipped (no plugin given) # SKIP"
+    skip "plugin cases" "no plugin given"
 fi
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+harness_done

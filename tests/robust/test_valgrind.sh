@@ -11,27 +11,19 @@
 # Exits 77 (skipped) if valgrind is not installed. Meant for a build
 # without sanitizers (meson defines it only there).
 # shellcheck disable=SC2034 # variables read by expect's eval'd conditions
-set -u
+# shellcheck source=../common/harness.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../common/harness.sh"
 
-if [ $# -ne 2 ] || [ ! -x "$1" ] || [ ! -f "$2" ]; then
-    echo "usage: $0 PATH/TO/mdlz SAMPLE_FILE" >&2
-    exit 2
-fi
-if ! command -v valgrind >/dev/null 2>&1; then
-    echo "SKIP: valgrind is not installed (Debian: apt-get install valgrind)"
-    exit 77
-fi
-M=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-S=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+{ [ $# -eq 2 ] && [ -x "$1" ] && [ -f "$2" ]; } || usage "PATH/TO/mdlz SAMPLE_FILE"
+command -v valgrind >/dev/null 2>&1 ||
+    skip_all "valgrind is not installed (Debian: apt-get install valgrind)"
+M=$(abspath "$1")
+S=$(abspath "$2")
 exec 3>&1 # the report, whatever a case does with stdout
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/mdlz-vg.XXXXXX") || exit 1
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
+harness_init vg
 cp "$S" s.txt || exit 1
 : >empty
-
-pass=0 fail=0 rc=0 n=0
 
 # vg WANT_RC NAME ARGS...: runs mdlz ARGS under valgrind (stdin and stdout
 # as given by the caller) and checks that mdlz exited WANT_RC and that
@@ -39,40 +31,28 @@ pass=0 fail=0 rc=0 n=0
 vg() {
     local want=$1 name=$2
     shift 2
-    n=$((n + 1))
     valgrind -q --error-exitcode=99 --leak-check=full \
-        --log-file="$T/vg.$n.log" "$M" "$@" 2>"$T/err.$n"
+        --log-file="$T/vg.log" "$M" "$@" 2>"$T/err"
     rc=$?
-    if [ $rc -eq "$want" ] && [ ! -s "$T/vg.$n.log" ]; then
-        echo "ok - $name" >&3
-        pass=$((pass + 1))
+    if [ $rc -eq "$want" ] && [ ! -s "$T/vg.log" ]; then
+        ok "$name" >&3
     else
-        echo "not ok - $name: exit $rc (want $want)" >&3
-        fail=$((fail + 1))
-        sed 's/^/#   /' "$T/err.$n" "$T/vg.$n.log" | head -n 60 >&3
-    fi
-}
-same() {
-    if cmp -s "$1" "$2"; then
-        echo "ok - $3"
-        pass=$((pass + 1))
-    else
-        echo "not ok - $3: $1 and $2 differ"
-        fail=$((fail + 1))
+        notok "$name: exit $rc (want $want)" >&3
+        sed 's/^/#   /' "$T/vg.log" | head -n 60 >&3
     fi
 }
 
 for level in 1 5 9; do
     vg 0 "compress -$level" -$level -o s$level.mdlz s.txt
     vg 0 "decompress -$level" -d -o s$level.out s$level.mdlz
-    same s.txt s$level.out "round trip -$level"
+    expect "round trip -$level" 'same s.txt s$level.out'
 done
 vg 0 "compress an empty file" empty
 vg 0 "decompress an empty file" -d -o empty.out empty.mdlz
-same empty empty.out "round trip of an empty file"
+expect "round trip of an empty file" 'same empty empty.out'
 vg 0 "compress stdin to stdout" <s.txt >pipe.mdlz
 vg 0 "decompress stdin to stdout" -d <pipe.mdlz >pipe.out
-same s.txt pipe.out "round trip through pipes"
+expect "round trip through pipes" 'same s.txt pipe.out'
 vg 0 "-t" -t s5.mdlz pipe.mdlz empty.mdlz
 vg 0 "-l -v" -l -v s5.mdlz pipe.mdlz >/dev/null
 
@@ -90,5 +70,4 @@ if [ -w /dev/full ]; then
 fi
 vg 2 "usage error" --bogus
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+harness_done

@@ -18,7 +18,8 @@
 #include "check.h"
 #include "config.h"
 #include "predictor.h"
-#include "../../tools/registry.h"
+#include "registry.h"
+#include "table.h"
 
 #define NCLASS (MDLZ_TOOL_CONFIDENCE_MAX + 1)
 
@@ -28,13 +29,13 @@ typedef struct {
     double cost_cm, cost_mix, cost_right; /* bits */
 } totals;
 
-static double stretch(double p) {
+static double stretch_d(double p) {
     if (p < 1e-6) p = 1e-6;
     if (p > 1 - 1e-6) p = 1 - 1e-6;
     return log(p / (1 - p));
 }
 
-static double squash(double x) { return 1 / (1 + exp(-x)); }
+static double squash_d(double x) { return 1 / (1 + exp(-x)); }
 
 /* One byte through the predictor mixed with the tool's proposal. */
 static void code_byte(totals *t, predictor *cm, int c, int active, int b,
@@ -47,9 +48,9 @@ static void code_byte(totals *t, predictor *cm, int c, int active, int b,
         t->cost_cm += -log2(bit ? q : 1 - q);
         if (active) {
             double pr = (t->right[cls][bp] + 0.4) / (t->seen[cls][bp] + 0.8);
-            double s0 = stretch(q), s1 = stretch(e ? pr : 1 - pr);
+            double s0 = stretch_d(q), s1 = stretch_d(e ? pr : 1 - pr);
             double *w = t->w[cls];
-            p = squash(w[0] * s0 + w[1] * s1);
+            p = squash_d(w[0] * s0 + w[1] * s1);
             if (p < 1.0 / 65536) p = 1.0 / 65536;
             if (p > 1 - 1.0 / 65536) p = 1 - 1.0 / 65536;
             double err = bit - p;
@@ -107,7 +108,7 @@ static int run_file(const mdlz_tool *tool, const char *path, int level,
     if (use_cm) {
         if (cfg_from_level(&cfg, level, 0) != MDLZ_OK) return 1;
         cfg_fit_input(&cfg, n);
-        if (pred_create(&cm, &cfg) != MDLZ_OK) return 1;
+        if (sys_open_plain(&cfg, &cm) != MDLZ_OK) return 1;
     }
     int was = 0;
     for (size_t i = 0; i < n; i++) {

@@ -1,5 +1,5 @@
 /*
- * test_loader.c - loading external tools (tools/registry.h): the example
+ * test_loader.c - loading external tools (tools/host/registry.h): the example
  * plugin loads, validates and proposes; a missing file, a library without
  * mdlz_tool_entry, a tool built for another ABI version, one with a short
  * struct, a bad name or a NULL function are refused with a message naming

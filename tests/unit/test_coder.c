@@ -1,5 +1,5 @@
 /*
- * test_coder.c - the binary arithmetic coder (engine/coder.h).
+ * test_coder.c - the binary arithmetic coder (engine/coder/coder.h).
  *
  * Round trips of long bit streams under skewed, random and varying
  * probabilities (bits drawn from the stated probability, and against it);

@@ -1,6 +1,6 @@
 /*
- * test_mixer.c - the gated linear mixer (engine/mixer.h) and the logistic
- * domain it works in (engine/squash.h).
+ * test_mixer.c - the gated linear mixer (engine/model/mixer.h) and the logistic
+ * domain it works in (engine/common/squash.h).
  *
  * squash() (the generated table) equals its definition squash_interp(),
  * is monotone and clamped; stretch() is its inverse as documented.

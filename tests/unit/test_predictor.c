@@ -1,6 +1,6 @@
 /*
  * test_predictor.c - the whole bit predictor and block coding
- * (engine/predictor.h, engine/block.h), with the match model in it.
+ * (engine/model/predictor.h, engine/stream/block.h), with the match model in it.
  *
  * For several levels (cfg_from_level): a text repeated must cost almost
  * nothing the second time (blk_encode of X+X adds < 0.1 bit per byte of
@@ -11,6 +11,7 @@
  * pred_p stays in [1, 65535].
  */
 #include "block.h"
+#include "table.h"
 #include "unit.h"
 
 #define TEXT_SIZE ((size_t)64 << 10)
@@ -19,7 +20,7 @@ static const int levels[] = {1, 3, 7};
 
 static predictor *make(const mdlz_config *cfg, const char *what) {
     predictor *p = NULL;
-    mdlz_status st = pred_create(&p, cfg);
+    mdlz_status st = sys_open_plain(cfg, &p);
     if (st != MDLZ_OK) {
         check(0, "%s: pred_create (%s)", what, mdlz_strerror(st));
         return NULL;

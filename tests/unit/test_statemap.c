@@ -1,5 +1,5 @@
 /*
- * test_statemap.c - bit-history states and StateMaps (engine/statemap.h).
+ * test_statemap.c - bit-history states and StateMaps (engine/model/statemap.h).
  *
  * bh_init() must build a consistent machine: state 0 is the empty history,
  * the states reachable from it have distinct (n0, n1) pairs, their next
