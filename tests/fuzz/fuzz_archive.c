@@ -27,7 +27,8 @@
  *  - arc_closure_cost on every entry: at most arc_total_cost (when the
  *    sums do not overflow), files decoded at most the number of entries,
  *    0 for directories and empty files;
- *  - mdlz_archive_test of everything, 2 threads: every entry reported
+ *  - mdlz_archive_test of everything, 2 threads (each decoder limited to
+ *    FUZZ_MEM_LIMIT, as fuzz_decompress): every entry reported
  *    exactly once, with a message when it failed, and the result MDLZ_OK
  *    exactly when no entry failed;
  *  - mdlz_archive_extract to a write callback, 2 threads: the same verdict
@@ -222,6 +223,7 @@ static mdlz_status extract(arc_reader *r, int threads, int write, tally *ty) {
     mdlz_archive_extract_opts o;
     mdlz_archive_extract_opts_init(&o);
     o.threads = threads;
+    o.mem_limit = FUZZ_MEM_LIMIT;
     o.report = on_report;
     o.write = write ? on_write : NULL;
     o.user = ty;
@@ -309,6 +311,7 @@ static void check_reader(arc_reader *r, uint64_t size) {
         mdlz_archive_extract_opts o;
         mdlz_archive_extract_opts_init(&o);
         o.threads = 1;
+        o.mem_limit = FUZZ_MEM_LIMIT;
         void *data = NULL;
         size_t len = 0;
         char err[512] = "";
