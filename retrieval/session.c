@@ -16,6 +16,7 @@ struct ret_session {
     uint8_t *text;
     size_t len, cap;
     int64_t loaded[RET_MAX_LOADED]; /* ids in the text, to exclude */
+    size_t start[RET_MAX_LOADED];   /* where each begins in the text */
     int n_loaded;
     int failed; /* an online query failed: the stream cannot be trusted */
 };
@@ -64,6 +65,7 @@ static int append(ret_session *s, int64_t id, const uint8_t *body, size_t n) {
         s->cap = cap;
     }
     memcpy(s->text + s->len, body, n);
+    s->start[s->n_loaded] = s->len;
     s->len += n;
     s->loaded[s->n_loaded++] = id;
     return 0;
@@ -142,3 +144,13 @@ int ret_session_online(ret_session *s, const uint8_t *recent, size_t n) {
 }
 
 int ret_session_failed(const ret_session *s) { return s->failed; }
+
+int ret_session_locate(const ret_session *s, size_t pos, int64_t *id,
+                       uint64_t *offset) {
+    int k = s->n_loaded;
+    while (k > 0 && s->start[k - 1] > pos) k--;
+    if (k == 0 || pos >= s->len) return -1;
+    *id = s->loaded[k - 1];
+    *offset = pos - s->start[k - 1];
+    return 0;
+}
