@@ -46,6 +46,28 @@ typedef struct {
 MDLZ_API size_t mdlz_stream_code_costs(const void *header, size_t header_size,
                                        mdlz_component_cost *out, size_t cap);
 
+/* ---- settings ------------------------------------------------------------ */
+
+/* A setting of the model's optional parts, as the flags of `mdlz` make
+ * it: what an ablation row, an explanation's configuration or an --auto
+ * candidate is compressed with. */
+typedef struct {
+    int match;                /* MDLZ_CPARAM_MATCH: 1 (as mdlz) or 0 */
+    unsigned retrieval;       /* MDLZ_RETRIEVE_* bits used with the index;
+                                 0: no retrieval */
+    const char *const *tools; /* tools consulted, always (a built-in name
+                                 or a plugin's path); no default tools */
+    size_t n_tools;
+} mdlz_setting;
+
+/** Applies s to a compression context before its first data: the match
+ *  model, the index at `index` with s->retrieval's modes (when they are
+ *  not 0; index may be NULL otherwise), each tool. Returns MDLZ_OK or the
+ *  context's error (mdlz_cctx_error_detail() says more); MDLZ_ERROR_PARAM
+ *  for retrieval without an index. */
+MDLZ_API mdlz_status mdlz_setting_apply(mdlz_cctx *c, const mdlz_setting *s,
+                                        const char *index);
+
 /* ---- ablation: what each component earns (`mdlz ablate`) ---------------- */
 
 /* An ablation compresses inputs under a fixed list of rows, each one
