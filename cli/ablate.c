@@ -157,35 +157,10 @@ static int parse_args(ablation *ab, int argc, char **argv, ab_args *p) {
 /* ---- inputs ------------------------------------------------------------------ */
 
 static int read_input(ab_input *in, const char *path) {
-    in_file f;
     in->name = strcmp(path, "-") == 0 ? CLI_STDIN_NAME : path;
-    if (in_open(&f, path) != 0) {
-        report_error(in->name, "%s", strerror(errno));
-        return EXIT_DATA_ERROR;
-    }
-    int err = S_ISDIR(f.st.st_mode) ? EISDIR : 0;
-    in->regular = S_ISREG(f.st.st_mode);
-    size_t first = in->regular ? (size_t)f.st.st_size + 1 : (size_t)1 << 16;
-    size_t cap = 0;
-    while (!err) {
-        if (in->len == cap) {
-            cap = cap ? cap * 2 : first;
-            unsigned char *p = realloc(in->data, cap);
-            if (!p) {
-                err = ENOMEM;
-                break;
-            }
-            in->data = p;
-        }
-        ssize_t r = read_full(f.fd, in->data + in->len, cap - in->len);
-        if (r < 0) err = errno;
-        else if ((in->len += (size_t)r) < cap) break;
-    }
-    in_close(&f);
+    int err = read_whole(path, &in->data, &in->len, &in->regular);
     if (!err) return 0;
     report_error(in->name, "%s", strerror(err));
-    free(in->data);
-    in->data = NULL;
     return EXIT_DATA_ERROR;
 }
 

@@ -32,6 +32,8 @@ static void print_help(void) {
         "component gains\n"
         "       mdlz archive create|list|extract|add|test A.mdlza ...  (mdlz "
         "archive --help)\n"
+        "       mdlz explain [-R KB.db] [--tools=...] [-o REPORT] FILE  where "
+        "the bits went\n"
         "Compress or decompress FILEs with mdlz (context mixing).\n"
         "With no FILE, or when FILE is -, read standard input.\n"
         "\n"
@@ -342,7 +344,7 @@ static const struct {
     int (*run)(int argc, char **argv);
 } subcommands[] = {
     {"index", cmd_index},     {"tools", cmd_tools}, {"ablate", cmd_ablate},
-    {"archive", cmd_archive}, {NULL, NULL},
+    {"archive", cmd_archive}, {"explain", cmd_explain}, {NULL, NULL},
 };
 
 int main(int argc, char **argv) {
