@@ -311,6 +311,9 @@ static mdlz_status plan_attribution(mdlz_explain *e, const unsigned char *z,
         na++;
     }
     for (size_t i = 0; i < na; i++) e->aug[i].pub.name = e->aug[i].name;
+    /* Proposals were recorded by the stream's tool: now by augmentation. */
+    for (size_t i = 0; i < e->sum.proposals; i++)
+        e->props[i].tool = (uint32_t)e->tool_aug[e->props[i].tool];
     e->sum.augmentations = na;
     if (!e->attribute) e->sum.configs = 1;
     else if (na >= 2) add_config(e, "base", 1, 0, NULL, 0);

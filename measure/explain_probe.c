@@ -84,16 +84,14 @@ static int add_source(mdlz_explain *e, uint64_t pos, const mod_note *n) {
 }
 
 static int add_proposal(mdlz_explain *e, uint64_t pos, const mod_note *n) {
-    if (n->source < 0 || n->source >= EX_TOOLS_MAX ||
-        e->tool_aug[n->source] < 0)
-        return 0;
+    if (n->source < 0 || n->source >= EX_TOOLS_MAX) return 0;
     if (reserve((void **)&e->props, &e->cap_props, e->sum.proposals,
                 sizeof *e->props) != 0)
         return -1;
     mdlz_explain_proposal *p = &e->props[e->sum.proposals++];
     memset(p, 0, sizeof *p);
     p->pos = pos;
-    p->tool = (uint32_t)e->tool_aug[n->source];
+    p->tool = (uint32_t)n->source; /* the stream's tool: mapped later */
     p->len = n->length;
     size_t k = n->length < MOD_NOTE_TEXT ? n->length : MOD_NOTE_TEXT;
     if (k > MDLZ_EXPLAIN_PROPOSAL_MAX) k = MDLZ_EXPLAIN_PROPOSAL_MAX;
