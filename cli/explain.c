@@ -108,7 +108,7 @@ static int parse_short(ex_args *x, int argc, char **argv, int *i) {
 }
 
 static int parse_long_opt(ex_args *x, int argc, char **argv, int *i) {
-    const char *a = argv[*i], *v;
+    const char *a = argv[*i], *v = NULL;
     int bad = 0;
     static const char *const modes[] = {"none", "whole", "online", "both"};
     if (!strcmp(a, "--help")) x->help = 1;

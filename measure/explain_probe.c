@@ -158,7 +158,9 @@ size_t mdlz_explain_spans(const mdlz_explain *e, int which, uint32_t width,
                           mdlz_explain_span *out, size_t cap) {
     uint64_t n = e ? e->sum.input_bytes : 0;
     if (!e || !width || !n || !e->cfg[0].cost ||
-        (which >= 0 && (size_t)which >= e->sum.augmentations) || which < -1)
+        (which >= 0 &&
+         ((size_t)which >= e->sum.augmentations || !e->aug[which].saving)) ||
+        which < -1)
         return 0;
     if (width > n) width = (uint32_t)n;
     /* Window sums at every start, then the largest, greedily: a window
