@@ -153,6 +153,15 @@ MDLZ_API void mdlz_ablation_free(mdlz_ablation *a);
 MDLZ_API mdlz_status mdlz_ablation_add(mdlz_ablation *a, const void *data,
                                        size_t len, int size_known);
 
+/** Adds a row named `name` (copied, at most 63 bytes shown) for the
+ *  setting s, after the planned ones: e.g. the choice of mdlz_auto (the
+ *  `auto` row of `mdlz ablate`). Its tools must be among the ablation's
+ *  (as given: a built-in name or a plugin's path; MDLZ_ERROR_TOOL
+ *  otherwise), retrieval needs the ablation's index (MDLZ_ERROR_PARAM).
+ *  MDLZ_ERROR_STAGE once an input was added. */
+MDLZ_API mdlz_status mdlz_ablation_add_row(mdlz_ablation *a, const char *name,
+                                           const mdlz_setting *s);
+
 /** Records the cumulative code length of every row (mdlz_ablation_row's
  *  curve): a point every `interval` input bytes (mdlz_cctx_set_trace), at
  *  the end of each block and at the end of each input; 0: none (the
@@ -227,6 +236,98 @@ typedef struct {
  *  mdlz_ablation_add(). */
 MDLZ_API const mdlz_ablation_row *mdlz_ablation_row_get(const mdlz_ablation *a,
                                                         size_t i);
+
+/* ---- --auto: minimum description length selection ------------------------ */
+
+/* mdlz_auto chooses, for all the inputs of one call, the setting (the
+ * match model on or off, a retrieval mode or none, each tool on or off)
+ * that minimizes their description length: the payloads plus the code of
+ * the components the setting uses, counted once for the call (the code is
+ * shared by everything a decoder reads). Inputs are given one at a time;
+ * it keeps a sample of them: inputs up to MDLZ_AUTO_PIECE bytes are taken
+ * whole, every so often, so that about 1/sample_div of their bytes are
+ * taken; a larger input gives its first max(MDLZ_AUTO_PIECE, size /
+ * sample_div) bytes. mdlz_auto_choose() compresses the sample under the
+ * rows of an ablation (mdlz_ablation, without the round-trip check):
+ * cm-only, default, each retrieval mode (with an index), each tool alone;
+ * each row's payload is scaled by the input bytes over the sampled bytes.
+ * Assuming the savings add up, the setting with the smallest description
+ * length is found among all combinations; when it combines two parts or
+ * more it is compressed on the sample too, and kept only if it does
+ * better than the best row. The choice is deterministic (sizes only, no
+ * timing). */
+
+#define MDLZ_AUTO_PIECE ((size_t)64 << 10)
+
+typedef struct mdlz_auto mdlz_auto;
+
+typedef enum {
+    MDLZ_AUTO_DL = 0,  /* payload + code (the default) */
+    MDLZ_AUTO_SIZE = 1 /* payload alone (`--auto=size`) */
+} mdlz_auto_objective;
+
+typedef struct {
+    int level;                  /* 1..9; 0 selects MDLZ_LEVEL_DEFAULT */
+    const char *index;          /* with an index, retrieval is a candidate */
+    const char *tools;          /* candidate tools: "all" (or NULL: every
+                                   built-in tool), "none", or names */
+    const char *const *plugins; /* plugins as candidate tools */
+    size_t n_plugins;
+    int objective;       /* mdlz_auto_objective */
+    uint64_t amortize;   /* > 0: the code counts once per `amortize` inputs,
+                          so a call on fewer pays that share of it */
+    uint32_t sample_div; /* 0: 8 */
+    mdlz_ablation_progress_fn progress; /* NULL = none */
+    void *progress_user;
+    uint32_t reserved[8]; /* must be zero */
+} mdlz_auto_params;
+
+/** Fills *p with the defaults (level MDLZ_LEVEL_DEFAULT, every built-in
+ *  tool a candidate, MDLZ_AUTO_DL, sample_div 8). */
+MDLZ_API void mdlz_auto_params_init(mdlz_auto_params *p);
+
+/** Creates it (errors as mdlz_ablation_create()). */
+MDLZ_API mdlz_status mdlz_auto_create(mdlz_auto **out,
+                                      const mdlz_auto_params *p, char *err,
+                                      size_t errlen);
+MDLZ_API void mdlz_auto_free(mdlz_auto *a);
+
+/** One input of the call (data read now; a part of it kept as sample).
+ *  MDLZ_ERROR_STAGE after mdlz_auto_choose(). */
+MDLZ_API mdlz_status mdlz_auto_add(mdlz_auto *a, const void *data, size_t len,
+                                   int size_known);
+
+/** Measures the candidates on the sample and chooses. Returns MDLZ_OK or
+ *  the failure, with mdlz_auto_error_detail(). */
+MDLZ_API mdlz_status mdlz_auto_choose(mdlz_auto *a);
+
+MDLZ_API const char *mdlz_auto_error_detail(const mdlz_auto *a);
+
+typedef struct {
+    const char *name;     /* "default", "tool-seq", "auto" (a combination) */
+    mdlz_setting setting; /* what it compresses with */
+    uint64_t payload;     /* estimated for all the inputs */
+    uint64_t code;        /* the code of its components */
+    double dl;            /* the objective: payload + weighted code */
+    int measured;         /* 1: compressed on the sample; 0: estimated
+                              from the rows (a combination not run) */
+} mdlz_auto_candidate;
+
+/** Candidate i (< mdlz_auto_candidates()), after mdlz_auto_choose(). */
+MDLZ_API size_t mdlz_auto_candidates(const mdlz_auto *a);
+MDLZ_API const mdlz_auto_candidate *mdlz_auto_candidate_get(const mdlz_auto *a,
+                                                            size_t i);
+
+/** The candidate chosen (its index), after mdlz_auto_choose(). */
+MDLZ_API size_t mdlz_auto_choice(const mdlz_auto *a);
+
+/** Sample bytes and input bytes seen. */
+MDLZ_API void mdlz_auto_sample(const mdlz_auto *a, uint64_t *sampled,
+                               uint64_t *total);
+
+/** Sets up a context with the chosen setting (mdlz_setting_apply with the
+ *  index given). MDLZ_ERROR_STAGE before mdlz_auto_choose(). */
+MDLZ_API mdlz_status mdlz_auto_apply(const mdlz_auto *a, mdlz_cctx *c);
 
 #ifdef __cplusplus
 }

@@ -18,8 +18,6 @@
 #include "mdlz_index.h"
 #include "mdlz_tool.h"
 
-#define AB_ROWS_MAX (6 + MDLZ_ABLATION_TOOLS_MAX)
-
 void mdlz_ablation_params_init(mdlz_ablation_params *p) {
     if (!p) return;
     memset(p, 0, sizeof *p);
@@ -105,8 +103,10 @@ static mdlz_status resolve_tools(mdlz_ablation *a,
 
 /* ---- rows ------------------------------------------------------------------ */
 
-static void add_row(mdlz_ablation *a, const char *name, const char *arg,
-                    int match, unsigned retrieval, uint32_t tools) {
+static void derive_figures(mdlz_ablation *a);
+
+static ab_row *add_row(mdlz_ablation *a, const char *name, const char *arg,
+                       int match, unsigned retrieval, uint32_t tools) {
     ab_row *r = &a->rows[a->sum.rows++];
     snprintf(r->name, sizeof r->name, "%s%s", name, arg ? arg : "");
     r->tool_mask = tools;
@@ -117,6 +117,43 @@ static void add_row(mdlz_ablation *a, const char *name, const char *arg,
         if (tools >> i & 1) r->tools[r->pub.n_tools++] = a->tool_names[i];
     r->pub.tools = r->tools;
     r->pub.components = r->comps;
+    return r;
+}
+
+mdlz_setting ab_setting(const ab_row *r) {
+    return (mdlz_setting){r->pub.match, r->pub.retrieval, r->pub.tools,
+                          r->pub.n_tools};
+}
+
+ab_row *ab_add_setting(mdlz_ablation *a, const char *name,
+                       const mdlz_setting *s, mdlz_status *st) {
+    *st = MDLZ_ERROR_PARAM;
+    if (a->sum.rows == AB_ROWS_MAX || !s || (s->n_tools && !s->tools) ||
+        (s->retrieval && !a->index) || s->match < 0 || s->match > 1 ||
+        s->retrieval > (MDLZ_RETRIEVE_WHOLE | MDLZ_RETRIEVE_ONLINE))
+        return NULL;
+    uint32_t mask = 0;
+    for (size_t i = 0; i < s->n_tools; i++) {
+        size_t k = 0;
+        while (k < a->n_tools && strcmp(a->tool_names[k], s->tools[i]) != 0)
+            k++;
+        if (k == a->n_tools) {
+            *st = MDLZ_ERROR_TOOL;
+            return NULL;
+        }
+        mask |= (uint32_t)1 << k;
+    }
+    *st = MDLZ_OK;
+    return add_row(a, name, NULL, s->match, s->retrieval, mask);
+}
+
+mdlz_status mdlz_ablation_add_row(mdlz_ablation *a, const char *name,
+                                  const mdlz_setting *s) {
+    if (!a || !name) return MDLZ_ERROR_PARAM;
+    if (a->sum.inputs) return MDLZ_ERROR_STAGE;
+    mdlz_status st;
+    if (ab_add_setting(a, name, s, &st)) derive_figures(a);
+    return st;
 }
 
 /* The rows, in order; a->rows has room for AB_ROWS_MAX. */
