@@ -52,7 +52,7 @@ static void configs(xbuf *b, const mdlz_explain *e) {
 
 static void blocks(xbuf *b, const mdlz_explain *e) {
     const mdlz_explain_summary *s = mdlz_explain_summary_get(e);
-    static const char *const kind[] = {"?", "model", "raw", "zstd"};
+    static const char *const kind[] = {"?", "model", "raw", "zstd", "store"};
     mdlz_explain_layout l = mdlz_explain_layout_get(e);
     xb_printf(b,
               "\"layout\":{\"header\":%" PRIu64 ",\"trailer\":%" PRIu64
@@ -64,7 +64,7 @@ static void blocks(xbuf *b, const mdlz_explain *e) {
                   "%s{\"start\":%" PRIu64 ",\"size\":%u,\"kind\":\"%s\","
                   "\"header\":%u,\"payload\":%u,\"model_cost\":%" PRIu64 "}",
                   i ? "," : "", k->start, (unsigned)k->size,
-                  kind[k->kind <= 3 ? k->kind : 0], (unsigned)k->header,
+                  kind[k->kind <= 4 ? k->kind : 0], (unsigned)k->header,
                   (unsigned)k->payload, k->model_cost);
     }
     xb_str(b, "],\n");

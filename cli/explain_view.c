@@ -122,15 +122,18 @@ static void curves(xbuf *b, const mdlz_explain *e) {
 
 static void blocks_line(xbuf *b, const mdlz_explain *e) {
     const mdlz_explain_summary *s = mdlz_explain_summary_get(e);
-    size_t kind[4] = {0, 0, 0, 0};
-    for (size_t i = 0; i < s->blocks; i++)
-        kind[mdlz_explain_block_get(e, i)->kind & 3]++;
+    size_t kind[5] = {0, 0, 0, 0, 0};
+    for (size_t i = 0; i < s->blocks; i++) {
+        unsigned k = mdlz_explain_block_get(e, i)->kind;
+        kind[k <= 4 ? k : 0]++;
+    }
     xb_printf(b,
               "<p class=\"note\">The full stream: %zu block(s): %zu coded by "
               "the model, %zu stored raw, %zu with zstd (a stored block's "
               "bytes cost what the model says here, but the stream keeps "
-              "them stored).</p>\n",
-              s->blocks, kind[1], kind[2], kind[3]);
+              "them stored), %zu incompressible (stored unmodelled: 8 bits "
+              "a byte).</p>\n",
+              s->blocks, kind[1], kind[2], kind[3], kind[4]);
 }
 
 static void span_list(xbuf *b, const ex_report *r, int which, size_t max) {

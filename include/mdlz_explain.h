@@ -144,7 +144,9 @@ mdlz_explain_augmentation_get(const mdlz_explain *e, size_t i);
 typedef enum {
     MDLZ_BLOCK_MODEL = 1, /* coded by the model */
     MDLZ_BLOCK_RAW = 2,   /* stored as it is */
-    MDLZ_BLOCK_ZSTD = 3   /* stored with zstd */
+    MDLZ_BLOCK_ZSTD = 3,  /* stored with zstd */
+    MDLZ_BLOCK_STORE = 4  /* incompressible: stored, not modelled (its
+                             bytes cost 8 bits each and teach nothing) */
 } mdlz_block_kind;
 
 typedef struct {

@@ -36,6 +36,13 @@ static size_t encode_probed(predictor *p, const uint8_t *src, size_t n,
     return e.overflow ? 0 : e.pos;
 }
 
+void blk_probe_stored(const blk_probe *pb, const uint8_t *src, size_t n) {
+    static const uint32_t half[8] = {32768, 32768, 32768, 32768,
+                                     32768, 32768, 32768, 32768};
+    for (size_t i = 0; pb->after && i < n; i++)
+        pb->after(pb->user, i, src[i], half);
+}
+
 size_t blk_encode_traced(predictor *p, const uint8_t *src, size_t n,
                          uint8_t *dst, size_t cap, const blk_trace *tr) {
     if (tr && tr->probe) return encode_probed(p, src, n, dst, cap, tr);
@@ -58,8 +65,8 @@ size_t blk_encode_traced(predictor *p, const uint8_t *src, size_t n,
     return e.overflow ? 0 : e.pos;
 }
 
-void blk_decode(predictor *p, const uint8_t *src, size_t size, uint8_t *dst,
-                size_t n) {
+int blk_decode(predictor *p, const uint8_t *src, size_t size, uint8_t *dst,
+               size_t n) {
     ac_decoder d;
     ac_dec_init(&d, src, size);
     for (size_t i = 0; i < n; i++) {
@@ -71,6 +78,7 @@ void blk_decode(predictor *p, const uint8_t *src, size_t size, uint8_t *dst,
         }
         dst[i] = (uint8_t)c;
     }
+    return ac_dec_finish(&d);
 }
 
 void blk_train(predictor *p, const uint8_t *src, size_t n) {

@@ -36,13 +36,19 @@ typedef struct {
     const blk_probe *probe;
 } blk_trace;
 
+/** Reports the n bytes of a block stored without modelling (a STORE
+ *  block) to the probe: after() with P(1) = 1/2 for every bit, so each
+ *  byte costs its 8 bits; no before(), as no component predicts them. */
+void blk_probe_stored(const blk_probe *pb, const uint8_t *src, size_t n);
+
 /** blk_encode() that reports its progress to tr. */
 size_t blk_encode_traced(predictor *p, const uint8_t *src, size_t n,
                          uint8_t *dst, size_t cap, const blk_trace *tr);
 
-/** Decodes n bytes from src[0..size) into dst. */
-void blk_decode(predictor *p, const uint8_t *src, size_t size, uint8_t *dst,
-                size_t n);
+/** Decodes n bytes from src[0..size) into dst. Returns 1 if src was
+ *  exactly what blk_encode() writes for them (ac_dec_finish), else 0. */
+int blk_decode(predictor *p, const uint8_t *src, size_t size, uint8_t *dst,
+               size_t n);
 
 /** Makes the model learn src[0..n) exactly as blk_encode() would, for
  *  blocks that were stored raw or with zstd. */

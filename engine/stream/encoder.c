@@ -18,6 +18,7 @@
 #include <zstd.h>
 
 #include "block.h"
+#include "sniff.h"
 #include "stream.h"
 
 /* zstd level for blocks the model could not shrink: such data is nearly
@@ -171,8 +172,16 @@ static void emit_block(enc_stream *c) {
     uint8_t *payload = c->pend + BLK_HEADER_MAX;
     blk_trace tr = {c->trace_interval, c->trace ? trace_block : NULL, c,
                     c->probe};
-    size_t sz = blk_encode_traced(c->pred, c->blk, n, payload, n - 1,
-                                  c->trace || c->probe ? &tr : NULL);
+    size_t sz = 0;
+    if (sniff_incompressible(c->blk, n)) {
+        b.type = BLK_STORE; /* not modelled, not learned */
+        memcpy(payload, c->blk, n);
+        sz = n;
+        if (c->probe) blk_probe_stored(c->probe, c->blk, n);
+    } else {
+        sz = blk_encode_traced(c->pred, c->blk, n, payload, n - 1,
+                               c->trace || c->probe ? &tr : NULL);
+    }
     if (sz == 0) {
         size_t z =
             ZSTD_compress(payload, n - 1, c->blk, n, FALLBACK_ZSTD_LEVEL);

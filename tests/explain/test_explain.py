@@ -149,7 +149,9 @@ def test_edges(work):
         out.append(x >> 16 & 255)
     open(binary, "wb").write(bytes(out))
     j = explain_json(binary)
-    check("binary: stored raw", [b["kind"] for b in j["blocks"]] == ["raw"], j["blocks"])
+    # incompressible: a STORE block, not modelled, 8 bits a byte
+    check("binary: stored unmodelled", [b["kind"] for b in j["blocks"]] == ["store"], j["blocks"])
+    check("binary: 8 bits a byte", j["blocks"][0]["model_cost"] == 8 * len(out) * ONE, j["blocks"])
     check("binary: payload = mdlz -c", j["payload"] == size_of(binary))
     sums(j, "binary")
     src = os.path.join(SAMPLES, "1962_john_f_kennedy_d.txt")
