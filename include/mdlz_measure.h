@@ -243,19 +243,26 @@ MDLZ_API const mdlz_ablation_row *mdlz_ablation_row_get(const mdlz_ablation *a,
  * match model on or off, a retrieval mode or none, each tool on or off)
  * that minimizes their description length: the payloads plus the code of
  * the components the setting uses, counted once for the call (the code is
- * shared by everything a decoder reads). Inputs are given one at a time;
- * it keeps a sample of them: inputs up to MDLZ_AUTO_PIECE bytes are taken
- * whole, every so often, so that about 1/sample_div of their bytes are
- * taken; a larger input gives its first max(MDLZ_AUTO_PIECE, size /
- * sample_div) bytes. mdlz_auto_choose() compresses the sample under the
- * rows of an ablation (mdlz_ablation, without the round-trip check):
- * cm-only, default, each retrieval mode (with an index), each tool alone;
- * each row's payload is scaled by the input bytes over the sampled bytes.
- * Assuming the savings add up, the setting with the smallest description
- * length is found among all combinations; when it combines two parts or
- * more it is compressed on the sample too, and kept only if it does
- * better than the best row. The choice is deterministic (sizes only, no
- * timing). */
+ * shared by everything a decoder reads; docs/description-length.md).
+ *
+ * Sample. Inputs are given one at a time and a part of them is kept
+ * (mdlz_auto_want): the first input, then inputs of up to MDLZ_AUTO_PIECE
+ * bytes whole whenever the bytes taken of those fall behind 1/sample_div
+ * of the bytes seen; of a larger input its first max(MDLZ_AUTO_PIECE,
+ * size / sample_div) bytes. The rule reads sizes only, so the same inputs
+ * give the same sample (and a single input of up to MDLZ_AUTO_PIECE
+ * bytes, or sample_div 1, measures everything).
+ *
+ * Choice. mdlz_auto_choose() compresses the sample under the rows of an
+ * ablation (mdlz_ablation, without its round-trip check): cm-only,
+ * default, each retrieval mode (with an index), each tool alone. A row's
+ * payload for all the inputs is its payload on the sample scaled by input
+ * bytes / sampled bytes. Assuming the savings add up, every combination
+ * (match on/off x retrieval mode x subset of the tools) is predicted; when
+ * the best prediction combines two parts or more it is compressed on the
+ * sample too and becomes a candidate. The candidate with the smallest
+ * objective is chosen (the default on a tie). Sizes only, no timing: the
+ * choice is deterministic. */
 
 #define MDLZ_AUTO_PIECE ((size_t)64 << 10)
 
@@ -292,10 +299,16 @@ MDLZ_API mdlz_status mdlz_auto_create(mdlz_auto **out,
                                       size_t errlen);
 MDLZ_API void mdlz_auto_free(mdlz_auto *a);
 
-/** One input of the call (data read now; a part of it kept as sample).
+/** How many leading bytes of the next input, of `size` bytes, the sample
+ *  takes (0: none), so that a caller reads no more than that. */
+MDLZ_API size_t mdlz_auto_want(const mdlz_auto *a, uint64_t size);
+
+/** The next input of the call: `size` bytes, of which the first `len`
+ *  are at data (len >= mdlz_auto_want(a, size), or all of it); the part
+ *  the sample takes is copied. MDLZ_ERROR_PARAM if len is short,
  *  MDLZ_ERROR_STAGE after mdlz_auto_choose(). */
 MDLZ_API mdlz_status mdlz_auto_add(mdlz_auto *a, const void *data, size_t len,
-                                   int size_known);
+                                   uint64_t size);
 
 /** Measures the candidates on the sample and chooses. Returns MDLZ_OK or
  *  the failure, with mdlz_auto_error_detail(). */
@@ -304,13 +317,16 @@ MDLZ_API mdlz_status mdlz_auto_choose(mdlz_auto *a);
 MDLZ_API const char *mdlz_auto_error_detail(const mdlz_auto *a);
 
 typedef struct {
-    const char *name;     /* "default", "tool-seq", "auto" (a combination) */
-    mdlz_setting setting; /* what it compresses with */
-    uint64_t payload;     /* estimated for all the inputs */
-    uint64_t code;        /* the code of its components */
-    double dl;            /* the objective: payload + weighted code */
-    int measured;         /* 1: compressed on the sample; 0: estimated
-                              from the rows (a combination not run) */
+    const char *name;        /* a row's ("default", "tool-seq") or, for a
+                             combination, its parts joined by '+'
+                             ("retrieval-whole+tool-seq") */
+    mdlz_setting setting;    /* what it compresses with */
+    uint64_t sample_payload; /* its payload on the sample */
+    uint64_t payload; /* for all the inputs: sample_payload x input bytes /
+                         sampled bytes (exact when all was sampled) */
+    uint64_t code;    /* the code of its components, each once */
+    double dl;        /* the objective: payload + code x its weight (1;
+                         inputs / amortize under it; 0 for MDLZ_AUTO_SIZE) */
 } mdlz_auto_candidate;
 
 /** Candidate i (< mdlz_auto_candidates()), after mdlz_auto_choose(). */

@@ -108,6 +108,8 @@ static void derive_figures(mdlz_ablation *a);
 static ab_row *add_row(mdlz_ablation *a, const char *name, const char *arg,
                        int match, unsigned retrieval, uint32_t tools) {
     ab_row *r = &a->rows[a->sum.rows++];
+    free(r->curve); /* a slot given back (mdlz_auto drops "all") */
+    memset(r, 0, sizeof *r);
     snprintf(r->name, sizeof r->name, "%s%s", name, arg ? arg : "");
     r->tool_mask = tools;
     r->pub.name = r->name;

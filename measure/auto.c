@@ -113,28 +113,39 @@ static int keep(mdlz_auto *a, const unsigned char *d, size_t n) {
     return 0;
 }
 
-mdlz_status mdlz_auto_add(mdlz_auto *a, const void *data, size_t len,
-                          int size_known) {
-    (void)size_known; /* samples are compressed as files of their size */
-    if (!a || (!data && len)) return MDLZ_ERROR_PARAM;
-    if (a->chosen) return MDLZ_ERROR_STAGE;
-    a->n_inputs++;
-    a->total += len;
-    const unsigned char *d = data;
-    int rc = 0;
-    if (len <= MDLZ_AUTO_PIECE) {
-        /* Whole inputs, every so often: about 1/div of the small ones'
-         * bytes (the first one always). */
-        a->small_seen += len;
-        if (a->small_taken * a->div < a->small_seen || !a->n_units) {
-            a->small_taken += len;
-            rc = keep(a, d, len);
-        }
-    } else {
-        size_t piece = len / a->div;
-        rc = keep(a, d, piece > MDLZ_AUTO_PIECE ? piece : MDLZ_AUTO_PIECE);
+/* The sampling rule (mdlz_auto_want): the first input and then small
+ * ones (up to MDLZ_AUTO_PIECE) whole whenever the bytes taken fall behind
+ * 1/div of those seen; larger ones by their first max(MDLZ_AUTO_PIECE,
+ * size / div) bytes. Sizes only: the same inputs give the same sample. */
+static uint64_t want(const mdlz_auto *a, uint64_t size) {
+    if (a->div == 1 || size <= MDLZ_AUTO_PIECE) {
+        uint64_t seen = a->small_seen + size;
+        return !a->n_units || a->small_taken * a->div < seen ? size : 0;
     }
-    return rc ? MDLZ_ERROR_NOMEM : MDLZ_OK;
+    uint64_t piece = size / a->div;
+    return piece > MDLZ_AUTO_PIECE ? piece : MDLZ_AUTO_PIECE;
+}
+
+size_t mdlz_auto_want(const mdlz_auto *a, uint64_t size) {
+    if (!a || a->chosen) return 0;
+    uint64_t w = want(a, size);
+    return w > SIZE_MAX ? SIZE_MAX : (size_t)w;
+}
+
+mdlz_status mdlz_auto_add(mdlz_auto *a, const void *data, size_t len,
+                          uint64_t size) {
+    if (!a || (!data && len) || len > size) return MDLZ_ERROR_PARAM;
+    if (a->chosen) return MDLZ_ERROR_STAGE;
+    uint64_t w = want(a, size);
+    if (len < w) return MDLZ_ERROR_PARAM;
+    if (a->div == 1 || size <= MDLZ_AUTO_PIECE) {
+        a->small_seen += size;
+        a->small_taken += w;
+    }
+    a->n_inputs++;
+    a->total += size;
+    if (w && keep(a, data, (size_t)w) != 0) return MDLZ_ERROR_NOMEM;
+    return MDLZ_OK;
 }
 
 /* ---- choosing ----------------------------------------------------------- */
@@ -232,16 +243,27 @@ static void predict_best(const mdlz_auto *a, const au_rows *w, int *best_m,
     }
 }
 
-/* Compresses the sample under a new row for the combination. */
+/* Compresses the sample under a new row for the combination, named by
+ * its parts ("retrieval-whole+tool-seq", "cm-only+tool-calc"). */
 static mdlz_status measure_combination(mdlz_auto *a, const au_rows *w, int m,
                                        unsigned k, uint32_t mask) {
     const char *tools[MDLZ_ABLATION_TOOLS_MAX];
+    char name[256] = "";
     size_t n = 0;
+    if (!m) snprintf(name, sizeof name, "cm-only");
+    if (k)
+        snprintf(name + strlen(name), sizeof name - strlen(name), "%s%s",
+                 *name ? "+" : "", a->ab->rows[w->ret[k]].name);
     for (size_t t = 0; t < w->n_tools; t++)
-        if (mask >> t & 1) tools[n++] = a->ab->rows[w->tool[t]].pub.tools[0];
+        if (mask >> t & 1) {
+            const ab_row *r = &a->ab->rows[w->tool[t]];
+            tools[n++] = r->pub.tools[0];
+            snprintf(name + strlen(name), sizeof name - strlen(name), "%s%s",
+                     *name ? "+" : "", r->name);
+        }
     mdlz_setting s = {m, k, tools, n};
     mdlz_status st;
-    ab_row *r = ab_add_setting(a->ab, "auto", &s, &st);
+    ab_row *r = ab_add_setting(a->ab, name, &s, &st);
     for (size_t i = 0; r && st == MDLZ_OK && i < a->n_units; i++) {
         if (a->ab->progress)
             a->ab->progress(a->ab->progress_user, i, a->ab->sum.rows - 1,
@@ -261,10 +283,10 @@ static void list_candidates(mdlz_auto *a) {
         mdlz_auto_candidate *c = &a->cand[a->n_cand++];
         c->name = r->name;
         c->setting = ab_setting(r);
+        c->sample_payload = r->pub.payload;
         c->payload = estimate(a, &r->pub);
         c->code = r->pub.code;
         c->dl = (double)c->payload + wt * (double)c->code;
-        c->measured = 1;
     }
 }
 
@@ -272,6 +294,8 @@ mdlz_status mdlz_auto_choose(mdlz_auto *a) {
     if (!a) return MDLZ_ERROR_PARAM;
     if (a->chosen) return MDLZ_ERROR_STAGE;
     mdlz_status st = MDLZ_OK;
+    /* Each unit as a file of its size (a piece of a larger input, too:
+     * what matters is the difference between the rows). */
     for (size_t i = 0; i < a->n_units && st == MDLZ_OK; i++)
         st = mdlz_ablation_add(a->ab, a->units[i].data, a->units[i].len, 1);
     au_rows w = find_rows(a->ab);
