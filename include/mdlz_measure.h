@@ -264,7 +264,7 @@ MDLZ_API const mdlz_ablation_row *mdlz_ablation_row_get(const mdlz_ablation *a,
  * objective is chosen (the default on a tie). Sizes only, no timing: the
  * choice is deterministic. */
 
-#define MDLZ_AUTO_PIECE ((size_t)64 << 10)
+#define MDLZ_AUTO_PIECE ((size_t)16 << 10)
 
 typedef struct mdlz_auto mdlz_auto;
 

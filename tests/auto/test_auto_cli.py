@@ -56,8 +56,9 @@ def candidates(stderr):
 def roundtrip(name, files, extra, tmp):
     """--auto on files into tmp, then plain -d; all bytes equal."""
     outs = []
+    os.makedirs(os.path.join(tmp, "rt"), exist_ok=True)
     for f in files:
-        dst = os.path.join(tmp, os.path.basename(f))
+        dst = os.path.join(tmp, "rt", os.path.basename(f))
         shutil.copy(f, dst)
         outs.append(dst)
     r = run("-1", "--auto", "-v", "-f", *extra, *outs)
@@ -74,7 +75,7 @@ def roundtrip(name, files, extra, tmp):
 
 
 def main():
-    small = os.path.join(SAMPLES, "1941_franklin_d_roosevelt_d.txt")
+    small0 = os.path.join(SAMPLES, "1941_franklin_d_roosevelt_d.txt")
     docs = [os.path.join(SAMPLES, n) for n in
             ("1823_james_monroe_dr.txt", "1862_abraham_lincoln_r.txt")]
     calls = [os.path.join(SAMPLES, n) for n in
@@ -82,6 +83,10 @@ def main():
               "1901_theodore_roosevelt_r.txt")]
     with tempfile.TemporaryDirectory() as tmp:
         kb = os.path.join(tmp, "kb.db")
+        # one file the sample takes whole (up to MDLZ_AUTO_PIECE, 16 KiB)
+        small = os.path.join(tmp, "small.txt")
+        with open(small0, "rb") as f, open(small, "wb") as g:
+            g.write(f.read(12000))
         r = run("index", "add", "-q", kb, *docs)
         check("index add", r.returncode == 0, r.stderr)
 
