@@ -51,6 +51,9 @@ static void print_table(const ablation *ab) {
            "files like\nthese from which DL + index falls below %s's "
            "(\"-\": payload not smaller).\n",
            base, s->inputs, s->inputs == 1 ? "" : "s", base);
+    if (*ab->auto_choice)
+        printf("auto: what mdlz --auto chooses for these files: %s.\n",
+               ab->auto_choice);
 }
 
 /* ---- CSV ------------------------------------------------------------------------ */

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "auto.h"
 #include "exitcode.h"
 #include "fileio.h"
 #include "list.h"
@@ -32,6 +33,8 @@ static void print_help(void) {
         "component gains\n"
         "       mdlz archive create|list|extract|add|test A.mdlza ...  (mdlz "
         "archive --help)\n"
+        "       mdlz explain [-R KB.db] [--tools=...] [-o REPORT] FILE  where "
+        "the bits went\n"
         "Compress or decompress FILEs with mdlz (context mixing).\n"
         "With no FILE, or when FILE is -, read standard input.\n"
         "\n"
@@ -66,6 +69,14 @@ static void print_help(void) {
         "                    are always used)\n"
         "      --tool=PATH   a tool plugin (shared library): used when\n"
         "                    compressing, made available when decompressing\n"
+        "      --auto[=size] choose the components (match model, retrieval\n"
+        "                    mode with -R, each tool of --tools, default\n"
+        "                    all) that minimize the description length of\n"
+        "                    all the FILEs: payloads + the code of the\n"
+        "                    components, counted once (size: payloads\n"
+        "                    only); decided on a sample (docs/auto.md); -v\n"
+        "                    prints the candidates\n"
+        "      --amortize=N  with --auto: the code counts once per N files\n"
         "      --memory=SIZE memory limit (K, M, G, KiB, MiB, GiB suffixes);\n"
         "                    compression takes the highest level that fits,\n"
         "                    decompression refuses streams that need more\n"
@@ -178,6 +189,27 @@ static int long_option(cli_options *o, parsed *p, const char *arg,
         return usage_error("--retrieval takes none, whole, online or both:",
                            val);
     }
+    if (len == 4 && strncmp(name, "auto", 4) == 0) {
+        const char *val = eq ? eq + 1 : "dl";
+        if (strcmp(val, "dl") != 0 && strcmp(val, "size") != 0)
+            return usage_error("--auto takes dl (the default) or size:", val);
+        o->auto_select = 1;
+        o->auto_objective =
+            strcmp(val, "size") == 0 ? MDLZ_AUTO_SIZE : MDLZ_AUTO_DL;
+        return 0;
+    }
+    if (len == 8 && strncmp(name, "amortize", 8) == 0) {
+        const char *val = eq ? eq + 1 : next;
+        long v;
+        if (!val) return usage_error("option requires an argument", arg);
+        if (!eq) *used = 1;
+        if (parse_long(val, 1, 1L << 30, &v) != 0)
+            return usage_error("--amortize takes a number of files (1 or "
+                               "more):",
+                               val);
+        o->amortize = (uint64_t)v;
+        return 0;
+    }
     if (len == 6 && strncmp(name, "memory", 6) == 0) {
         const char *val = eq ? eq + 1 : next;
         if (!val) return usage_error("option requires an argument", arg);
@@ -278,6 +310,20 @@ static int check_plan(cli_options *o, const parsed *p) {
     int reads_stdin = 0;
     for (size_t i = 0; i < p->n_files; i++)
         if (strcmp(p->files[i], "-") == 0) reads_stdin = 1;
+    if (o->amortize && !o->auto_select)
+        return usage_error("--amortize needs --auto", NULL);
+    if (o->auto_select && o->mode != MODE_COMPRESS)
+        return usage_error("--auto chooses how to compress: it applies to "
+                           "compression only",
+                           NULL);
+    if (o->auto_select && o->retrieval_set)
+        return usage_error("--auto chooses the retrieval mode (drop "
+                           "--retrieval)",
+                           NULL);
+    if (o->auto_select && reads_stdin)
+        return usage_error("--auto reads its inputs twice (to choose, then "
+                           "to compress): give files, not standard input",
+                           NULL);
     int writes_stdout = o->to_stdout || (reads_stdin && !o->out_name);
     if (o->mode == MODE_COMPRESS && writes_stdout && !o->force &&
         isatty(STDOUT_FILENO)) {
@@ -316,12 +362,49 @@ static int run_tree(const cli_options *o, const char *dir, list_totals *t) {
     return failed;
 }
 
+/* --auto: every input of the call (the files under directories with -r)
+ * is known before the first is compressed, the setting is chosen from all
+ * of them, then each is compressed with it. */
+static int run_auto(cli_options *o, parsed *p) {
+    walk_list files = {NULL, 0, 0};
+    int failed = 0;
+    for (size_t i = 0; i < p->n_files; i++) {
+        const char *f = p->files[i];
+        struct stat st;
+        if (o->recursive && stat(f, &st) == 0 && S_ISDIR(st.st_mode)) {
+            failed |= walk_collect(o, f, &files);
+            continue;
+        }
+        char **grown =
+            files.n == files.cap
+                ? realloc(files.paths, (files.cap = files.cap * 2 + 16) *
+                                           sizeof *files.paths)
+                : files.paths;
+        if (grown) files.paths = grown;
+        if (!grown || !(files.paths[files.n] = strdup(f))) {
+            report_error(NULL, "%s", strerror(ENOMEM));
+            walk_free(&files);
+            return EXIT_DATA_ERROR;
+        }
+        files.n++;
+    }
+    mdlz_auto *a = NULL;
+    int rc = auto_choose(o, (const char *const *)files.paths, files.n, &a);
+    for (size_t i = 0; !rc && i < files.n; i++)
+        failed |= op_run(o, files.paths[i]);
+    mdlz_auto_free(a);
+    o->setting = NULL;
+    walk_free(&files);
+    return rc ? rc : failed ? EXIT_DATA_ERROR : 0;
+}
+
 /* Runs the operation on every file; returns the exit status. */
 static int run_all(cli_options *o, parsed *p) {
     if (p->n_files == 0) p->files[p->n_files++] = "-";
     int rc = check_plan(o, p);
     if (rc) return rc;
     fileio_install_signals();
+    if (o->auto_select) return run_auto(o, p);
     list_totals totals = {0, 0, 0};
     for (size_t i = 0; i < p->n_files; i++) {
         const char *f = p->files[i];
@@ -341,8 +424,8 @@ static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } subcommands[] = {
-    {"index", cmd_index},     {"tools", cmd_tools}, {"ablate", cmd_ablate},
-    {"archive", cmd_archive}, {NULL, NULL},
+    {"index", cmd_index},     {"tools", cmd_tools},     {"ablate", cmd_ablate},
+    {"archive", cmd_archive}, {"explain", cmd_explain}, {NULL, NULL},
 };
 
 int main(int argc, char **argv) {

@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include "mdlz_measure.h"
+
 #define CLI_PLUGINS_MAX 16
 
 typedef enum { MODE_COMPRESS, MODE_DECOMPRESS, MODE_TEST, MODE_LIST } cli_mode;
@@ -29,6 +31,12 @@ typedef struct {
                              library's default tools */
     const char *plugins[CLI_PLUGINS_MAX]; /* --tool PATH (external tools) */
     int n_plugins;
+    int auto_select;    /* --auto: choose the setting (auto.c) */
+    int auto_objective; /* mdlz_auto_objective: --auto (DL), --auto=size */
+    uint64_t amortize;  /* --amortize=N: the code counts once per N files */
+    /* the setting --auto chose (it owns it), applied instead of the
+     * tools and retrieval flags; NULL without --auto */
+    const mdlz_setting *setting;
 } cli_options;
 
 /* Name used in messages for standard input/output. */

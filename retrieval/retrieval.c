@@ -150,6 +150,11 @@ static mdlz_status rs_check(void *st, char *detail, size_t detail_len) {
     return MDLZ_ERROR_INDEX;
 }
 
+static int rs_annotate(void *st, const void *self, mod_note *notes, int cap) {
+    (void)st;
+    return cap > 0 ? rm_note(self, notes) : 0;
+}
+
 const mod_ops ret_module = {
     .state_new = rs_new,
     .state_free = rs_free,
@@ -159,4 +164,5 @@ const mod_ops ret_module = {
     .prime = rs_prime,
     .memory = rs_memory,
     .check = rs_check,
+    .annotate = rs_annotate,
 };

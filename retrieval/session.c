@@ -18,6 +18,8 @@ struct ret_session {
     size_t len, cap;
     uint64_t loaded[RET_MAX_LOADED]; /* content hashes in the text, to
                                         exclude from online queries */
+    int64_t ids[RET_MAX_LOADED];     /* their ids; -1: loaded by content */
+    size_t start[RET_MAX_LOADED];    /* where each begins in the text */
     int n_loaded;
     int failed; /* an online query failed: the stream cannot be trusted */
 };
@@ -71,8 +73,8 @@ const uint8_t *ret_session_text(const ret_session *s, size_t *len) {
 }
 
 /* Appends a fetched body to the text; 0 or -1 when it would not fit. */
-static int append(ret_session *s, uint64_t hash, const uint8_t *body,
-                  size_t n) {
+static int append(ret_session *s, int64_t id, uint64_t hash,
+                  const uint8_t *body, size_t n) {
     if (s->n_loaded == RET_MAX_LOADED || n > RET_TEXT_MAX - s->len) return -1;
     if (s->len + n > s->cap) {
         size_t cap = s->cap ? s->cap : 65536;
@@ -83,6 +85,8 @@ static int append(ret_session *s, uint64_t hash, const uint8_t *body,
         s->cap = cap;
     }
     memcpy(s->text + s->len, body, n);
+    s->start[s->n_loaded] = s->len;
+    s->ids[s->n_loaded] = id;
     s->len += n;
     s->loaded[s->n_loaded++] = hash;
     return 0;
@@ -106,7 +110,7 @@ static int fetch(ret_session *s, int64_t id, uint64_t hash, uint64_t size,
     }
     /* recorded documents come by their 48-bit key: exclusions (online
      * queries) take full hashes, as the encoder's */
-    r = append(s, id < 0 ? XXH3_64bits(body, n) : hash, body, n);
+    r = append(s, id, id < 0 ? XXH3_64bits(body, n) : hash, body, n);
     if (r != 0) snprintf(err, errlen, "retrieved text over its limit");
     free(body);
     return r;
@@ -162,3 +166,13 @@ int ret_session_online(ret_session *s, const uint8_t *recent, size_t n) {
 }
 
 int ret_session_failed(const ret_session *s) { return s->failed; }
+
+int ret_session_locate(const ret_session *s, size_t pos, int64_t *id,
+                       uint64_t *offset) {
+    int k = s->n_loaded;
+    while (k > 0 && s->start[k - 1] > pos) k--;
+    if (k == 0 || pos >= s->len) return -1;
+    *id = s->ids[k - 1];
+    *offset = pos - s->start[k - 1];
+    return 0;
+}

@@ -78,4 +78,10 @@ int ret_session_failed(const ret_session *s);
 /** The retrieved text so far (the pointer may change when text is added). */
 const uint8_t *ret_session_text(const ret_session *s, size_t *len);
 
+/** Measurement: the document that position `pos` of the text belongs to,
+ *  and the offset in it (id -1: a document loaded by its recorded content,
+ *  as a decoder does). Returns 0, or -1 if pos is past the text. */
+int ret_session_locate(const ret_session *s, size_t pos, int64_t *id,
+                       uint64_t *offset);
+
 #endif

@@ -8,6 +8,7 @@
 
 #include "host.h"
 #include "prefix.h"
+#include "probe.h"
 #include "retrieval.h"
 #include "stream.h"
 #include "table.h"
@@ -102,6 +103,14 @@ mdlz_status mdlz_cctx_set_trace(mdlz_cctx *c, uint32_t interval,
     enc_set_trace(c->enc, interval, fn, user);
     return MDLZ_OK;
 }
+
+mdlz_status sys_cctx_set_probe(mdlz_cctx *c, const blk_probe *probe) {
+    if (enc_started(c->enc)) return MDLZ_ERROR_STAGE;
+    enc_set_probe(c->enc, probe);
+    return MDLZ_OK;
+}
+
+const sys_ctx *sys_cctx_rows(const mdlz_cctx *c) { return &c->sys; }
 
 const char *mdlz_cctx_error_detail(const mdlz_cctx *c) { return c->sys.detail; }
 

@@ -8,11 +8,47 @@ size_t blk_encode(predictor *p, const uint8_t *src, size_t n, uint8_t *dst,
     return blk_encode_traced(p, src, n, dst, cap, NULL);
 }
 
-size_t blk_encode_traced(predictor *p, const uint8_t *src, size_t n,
-                         uint8_t *dst, size_t cap, const blk_trace *tr) {
+/* blk_encode_traced() with a probe: the same calls in the same order, so
+ * the same output, plus the probe's reports. */
+static size_t encode_probed(predictor *p, const uint8_t *src, size_t n,
+                            uint8_t *dst, size_t cap, const blk_trace *tr) {
+    const blk_probe *pb = tr->probe;
     ac_encoder e;
     ac_enc_init(&e, dst, cap);
-    size_t next = tr ? tr->interval : SIZE_MAX;
+    size_t next = tr->fn ? tr->interval : SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        if (i == next) {
+            tr->fn(tr->user, i, e.pos);
+            next += tr->interval;
+        }
+        if (pb->before) pb->before(pb->user, i);
+        uint32_t p1[8];
+        int c = src[i];
+        for (int b = 7; b >= 0; b--) {
+            int bit = (c >> b) & 1;
+            p1[7 - b] = pred_p(p);
+            ac_encode(&e, bit, p1[7 - b]);
+            pred_update(p, bit);
+        }
+        if (pb->after) pb->after(pb->user, i, c, p1);
+    }
+    ac_enc_flush(&e);
+    return e.overflow ? 0 : e.pos;
+}
+
+void blk_probe_stored(const blk_probe *pb, const uint8_t *src, size_t n) {
+    static const uint32_t half[8] = {32768, 32768, 32768, 32768,
+                                     32768, 32768, 32768, 32768};
+    for (size_t i = 0; pb->after && i < n; i++)
+        pb->after(pb->user, i, src[i], half);
+}
+
+size_t blk_encode_traced(predictor *p, const uint8_t *src, size_t n,
+                         uint8_t *dst, size_t cap, const blk_trace *tr) {
+    if (tr && tr->probe) return encode_probed(p, src, n, dst, cap, tr);
+    ac_encoder e;
+    ac_enc_init(&e, dst, cap);
+    size_t next = tr && tr->fn ? tr->interval : SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
         if (i == next) {
             tr->fn(tr->user, i, e.pos);

@@ -44,6 +44,7 @@ struct enc_stream {
     mdlz_trace_fn trace;
     void *trace_user;
     uint32_t trace_interval;
+    const blk_probe *probe; /* measurement (enc_set_probe), or NULL */
 };
 
 void mdlz_params_init(mdlz_params *p) {
@@ -135,6 +136,8 @@ void enc_set_trace(enc_stream *e, uint32_t interval, mdlz_trace_fn fn,
     e->trace_interval = interval;
 }
 
+void enc_set_probe(enc_stream *e, const blk_probe *probe) { e->probe = probe; }
+
 /* Opens the model (the hooks choose it and say what the header's
  * extension area records) and writes the header into pend. */
 static mdlz_status start_stream(enc_stream *e) {
@@ -167,15 +170,17 @@ static void emit_block(enc_stream *c) {
     size_t n = c->blk_fill;
     fmt_block b = {BLK_CM, (uint32_t)n, 0, XXH32(c->blk, n, 0)};
     uint8_t *payload = c->pend + BLK_HEADER_MAX;
-    blk_trace tr = {c->trace_interval, trace_block, c};
+    blk_trace tr = {c->trace_interval, c->trace ? trace_block : NULL, c,
+                    c->probe};
     size_t sz = 0;
     if (sniff_incompressible(c->blk, n)) {
         b.type = BLK_STORE; /* not modelled, not learned */
         memcpy(payload, c->blk, n);
         sz = n;
+        if (c->probe) blk_probe_stored(c->probe, c->blk, n);
     } else {
         sz = blk_encode_traced(c->pred, c->blk, n, payload, n - 1,
-                               c->trace ? &tr : NULL);
+                               c->trace || c->probe ? &tr : NULL);
     }
     if (sz == 0) {
         size_t z =
