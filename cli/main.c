@@ -32,6 +32,9 @@ static void print_help(void) {
         "component gains\n"
         "       mdlz archive create|list|extract|add|test A.mdlza ...  (mdlz "
         "archive --help)\n"
+        "       mdlz value KB.db [--heldout FILE|DIR...]  what each indexed "
+        "document is worth\n"
+        "       mdlz select DOC... --budget SIZE|N%%  the documents to index\n"
         "Compress or decompress FILEs with mdlz (context mixing).\n"
         "With no FILE, or when FILE is -, read standard input.\n"
         "\n"
@@ -342,7 +345,8 @@ static const struct {
     int (*run)(int argc, char **argv);
 } subcommands[] = {
     {"index", cmd_index},     {"tools", cmd_tools}, {"ablate", cmd_ablate},
-    {"archive", cmd_archive}, {NULL, NULL},
+    {"archive", cmd_archive}, {"value", cmd_value},   {"select", cmd_select},
+    {NULL, NULL},
 };
 
 int main(int argc, char **argv) {
