@@ -68,6 +68,24 @@ static const char *value_of(int argc, char **argv, int *i, const char *name) {
     return argv[++*i];
 }
 
+/* The budget in bytes: SIZE, or N% of `total` (the documents' bytes). */
+static int budget_bytes(const char *budget, uint64_t total, uint64_t *out) {
+    size_t n = strlen(budget);
+    if (n > 1 && budget[n - 1] == '%') {
+        char num[32];
+        char *end;
+        if (n - 1 >= sizeof num) return -1;
+        memcpy(num, budget, n - 1);
+        num[n - 1] = '\0';
+        double pct = strtod(num, &end);
+        if (*end || !(pct > 0) || pct > 100) return -1;
+        *out = (uint64_t)((double)total * pct / 100.0);
+        if (!*out) *out = 1;
+        return 0;
+    }
+    return parse_size(budget, out) == 0 && *out ? 0 : -1;
+}
+
 static int parse(select_cmd *c, int argc, char **argv, const char **docs,
                  size_t *n_docs, const char **targ, size_t *n_targ) {
     int in_targ = 0;
@@ -92,27 +110,10 @@ static int parse(select_cmd *c, int argc, char **argv, const char **docs,
     if (c->help) return 0;
     if (!*n_docs) return usage("no documents given", NULL);
     if (!c->budget) return usage("no --budget given", NULL);
+    uint64_t b;
+    if (budget_bytes(c->budget, 0, &b) != 0)
+        return usage("--budget takes a size or a percentage:", c->budget);
     return 0;
-}
-
-/* The budget in bytes: SIZE, or N% of the documents' bytes. */
-static int budget_bytes(const select_cmd *c, uint64_t *out) {
-    size_t n = strlen(c->budget);
-    if (n > 1 && c->budget[n - 1] == '%') {
-        char num[32];
-        char *end;
-        if (n - 1 >= sizeof num) return -1;
-        memcpy(num, c->budget, n - 1);
-        num[n - 1] = '\0';
-        double pct = strtod(num, &end);
-        if (*end || !(pct > 0) || pct > 100) return -1;
-        uint64_t total = 0;
-        for (size_t i = 0; i < c->docs.n; i++) total += c->docs.f[i].len;
-        *out = (uint64_t)((double)total * pct / 100.0);
-        if (!*out) *out = 1;
-        return 0;
-    }
-    return parse_size(c->budget, out) == 0 && *out ? 0 : -1;
 }
 
 static void on_progress(void *user, const char *stage, size_t done,
@@ -156,12 +157,14 @@ static int build_index(const select_cmd *c, const mdlz_select_summary *sum) {
         chosen[mdlz_select_pick_get(c->s, i)->candidate] = 1;
     mdlz_index *ix;
     char err[512];
+    mdlz_index_add_opts opts = {0};
+    int dup;
     int rc = mdlz_index_open(&ix, c->index, MDLZ_INDEX_CREATE, err, sizeof err);
     if (rc == 0) rc = mdlz_index_begin(ix);
     for (size_t i = 0; i < c->docs.n && rc == 0; i++)
         if (chosen[i])
             rc = mdlz_index_add_buffer(ix, c->docs.f[i].name, c->docs.f[i].data,
-                                       c->docs.f[i].len, NULL, NULL, NULL);
+                                       c->docs.f[i].len, &opts, NULL, &dup);
     if (rc == 0) rc = mdlz_index_commit(ix);
     if (rc != 0 && ix) snprintf(err, sizeof err, "%s", mdlz_index_errmsg(ix));
     mdlz_index_close(ix);
@@ -176,8 +179,9 @@ static int run(select_cmd *c) {
     mdlz_select_params p;
     mdlz_select_params_init(&p);
     p.level = c->level;
-    if (budget_bytes(c, &p.budget) != 0)
-        return usage("--budget takes a size or a percentage:", c->budget);
+    uint64_t total = 0;
+    for (size_t i = 0; i < c->docs.n; i++) total += c->docs.f[i].len;
+    budget_bytes(c->budget, total, &p.budget); /* checked by parse() */
     int show = !c->quiet && isatty(STDERR_FILENO);
     if (show) p.progress = on_progress;
     char err[600];
@@ -204,7 +208,8 @@ static int run(select_cmd *c) {
         fprintf(stderr,
                 "mdlz select: %zu of %zu documents, %llu of %llu budget "
                 "bytes; targets (%zu): %llu bits without, %llu bits with "
-                "them (ranking statistics of all candidates); %zu codings\n",
+                "them as scored (ranking statistics of all candidates); %zu "
+                "codings\n",
                 sum->picks, sum->candidates,
                 (unsigned long long)sum->picked_bytes,
                 (unsigned long long)p.budget, sum->targets,

@@ -105,7 +105,7 @@ typedef struct {
     int level;       /* 1..9; 0 selects MDLZ_LEVEL_DEFAULT */
     uint64_t budget; /* bytes of documents to select (> 0) */
     int neighbours;  /* targets a candidate is scored on: those that rank
-                        it in their first `neighbours`; 0 = 8 */
+                        it in their first `neighbours`; 0 = 6 */
     const char *scratch; /* folder of the scratch index; NULL: $TMPDIR or
                             /tmp */
     mdlz_value_progress_fn progress;
@@ -148,7 +148,8 @@ typedef struct {
     size_t candidates, targets, picks;
     uint64_t picked_bytes;
     uint64_t bits_none;   /* targets, no document selected */
-    uint64_t bits_picked; /* targets given the selection */
+    uint64_t bits_picked; /* targets given the selection, as scored (each
+                             target's cost when its cost last changed) */
     size_t evaluations;   /* target codings made */
 } mdlz_select_summary;
 

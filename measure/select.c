@@ -35,7 +35,7 @@
 #include "mdlz_index.h"
 #include "mdlz_value.h"
 
-#define SL_NEIGHBOURS 8
+#define SL_NEIGHBOURS 6
 
 typedef struct {
     char *name;
@@ -46,6 +46,8 @@ typedef struct {
     size_t *rev;    /* candidate: the targets that rank it (neighbours) */
     size_t n_rev;
     uint64_t *eval; /* candidate: its targets' costs at its last scoring */
+    size_t scored;  /* candidate: picks made at its last scoring + 1 (0:
+                       never scored) */
 } sl_doc;
 
 typedef struct {
@@ -66,6 +68,7 @@ struct mdlz_select {
     size_t n_cand, cap_cand, n_targ, cap_targ;
     uint8_t *chosen;  /* per candidate */
     uint64_t *cur;    /* per target: its cost given the picks */
+    size_t *changed;  /* per target: picks made when cur last changed */
     uint64_t *ex;     /* scratch: the exclusion list */
     sl_entry *heap;
     size_t n_heap;
@@ -154,6 +157,7 @@ void mdlz_select_free(mdlz_select *s) {
     free_docs(s->targ, s->n_targ);
     free(s->chosen);
     free(s->cur);
+    free(s->changed);
     free(s->ex);
     free(s->heap);
     free(s->picks);
@@ -238,11 +242,12 @@ static mdlz_status build_index(mdlz_select *s) {
         snprintf(s->detail, sizeof s->detail, "scratch index: %s", why);
         return MDLZ_ERROR_INDEX;
     }
-    int rc = mdlz_index_begin(ix);
+    mdlz_index_add_opts opts = {0};
+    int dup, rc = mdlz_index_begin(ix);
     for (size_t i = 0; i < s->n_cand && rc == 0; i++)
         if (!s->cand[i].dup)
             rc = mdlz_index_add_buffer(ix, s->cand[i].name, s->cand[i].data,
-                                       s->cand[i].len, NULL, NULL, NULL);
+                                       s->cand[i].len, &opts, NULL, &dup);
     if (rc == 0) rc = mdlz_index_commit(ix);
     if (rc != 0)
         snprintf(s->detail, sizeof s->detail, "scratch index: %s",
@@ -319,14 +324,20 @@ static mdlz_status target_cost(mdlz_select *s, size_t t, size_t extra,
     return MDLZ_ERROR_GENERIC;
 }
 
-/* Scores candidate c now: what its targets save when it is added. */
+/* Scores candidate c now: what its targets save when it is added. Only
+ * the targets whose cost changed since its last scoring (a pick that
+ * ranks among their neighbours) are coded again: by the locality above,
+ * the others would code as they did. */
 static mdlz_status score(mdlz_select *s, size_t c, sl_entry *e) {
     sl_doc *d = &s->cand[c];
     int64_t gain = 0;
     for (size_t k = 0; k < d->n_rev; k++) {
-        MDLZ_FORWARD(target_cost(s, d->rev[k], c, &d->eval[k]));
-        gain += (int64_t)s->cur[d->rev[k]] - (int64_t)d->eval[k];
+        size_t t = d->rev[k];
+        if (!d->scored || s->changed[t] >= d->scored)
+            MDLZ_FORWARD(target_cost(s, t, c, &d->eval[k]));
+        gain += (int64_t)s->cur[t] - (int64_t)d->eval[k];
     }
+    d->scored = s->sum.picks + 1;
     *e = (sl_entry){gain, d->len ? d->len : 1, c, s->sum.picks};
     return MDLZ_OK;
 }
@@ -388,7 +399,10 @@ static mdlz_status greedy(mdlz_select *s) {
         if (e.gain <= 0) break; /* the best fresh gain saves nothing */
         s->chosen[e.cand] = 1;
         used += d->len;
-        for (size_t k = 0; k < d->n_rev; k++) s->cur[d->rev[k]] = d->eval[k];
+        for (size_t k = 0; k < d->n_rev; k++) {
+            s->cur[d->rev[k]] = d->eval[k];
+            s->changed[d->rev[k]] = s->sum.picks + 1;
+        }
         s->picks[s->sum.picks++] =
             (mdlz_select_pick){e.cand, d->name, d->len, e.gain};
     }
@@ -407,10 +421,11 @@ mdlz_status mdlz_select_run(mdlz_select *s) {
     s->sum.targets = s->n_targ;
     s->chosen = calloc(s->n_cand ? s->n_cand : 1, 1);
     s->cur = calloc(s->n_targ ? s->n_targ : 1, sizeof *s->cur);
+    s->changed = calloc(s->n_targ ? s->n_targ : 1, sizeof *s->changed);
     s->ex = malloc((s->n_cand ? s->n_cand : 1) * sizeof *s->ex);
     s->heap = malloc((s->n_cand ? s->n_cand : 1) * sizeof *s->heap);
     s->picks = malloc((s->n_cand ? s->n_cand : 1) * sizeof *s->picks);
-    if (!s->chosen || !s->cur || !s->ex || !s->heap || !s->picks)
+    if (!s->chosen || !s->cur || !s->changed || !s->ex || !s->heap || !s->picks)
         return MDLZ_ERROR_NOMEM;
     MDLZ_FORWARD(build_index(s));
     MDLZ_FORWARD(find_neighbours(s));
@@ -420,11 +435,6 @@ mdlz_status mdlz_select_run(mdlz_select *s) {
         s->sum.bits_none += s->cur[t];
     }
     MDLZ_FORWARD(greedy(s));
-    for (size_t t = 0; t < s->n_targ; t++) { /* the true final costs */
-        uint64_t bits;
-        progress(s, "final", t, s->n_targ);
-        MDLZ_FORWARD(target_cost(s, t, s->n_cand, &bits));
-        s->sum.bits_picked += bits;
-    }
+    for (size_t t = 0; t < s->n_targ; t++) s->sum.bits_picked += s->cur[t];
     return MDLZ_OK;
 }
