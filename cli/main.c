@@ -344,8 +344,9 @@ static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } subcommands[] = {
-    {"index", cmd_index},     {"tools", cmd_tools}, {"ablate", cmd_ablate},
-    {"archive", cmd_archive}, {"value", cmd_value},   {"select", cmd_select},
+    {"index", cmd_index},   {"tools", cmd_tools},
+    {"ablate", cmd_ablate}, {"archive", cmd_archive},
+    {"value", cmd_value},   {"select", cmd_select},
     {NULL, NULL},
 };
 

@@ -208,8 +208,7 @@ static int run(select_cmd *c) {
         fprintf(stderr,
                 "mdlz select: %zu of %zu documents, %llu of %llu budget "
                 "bytes; targets (%zu): %llu bits without, %llu bits with "
-                "them as scored (ranking statistics of all candidates); %zu "
-                "codings\n",
+                "them as scored; %zu codings\n",
                 sum->picks, sum->candidates,
                 (unsigned long long)sum->picked_bytes,
                 (unsigned long long)p.budget, sum->targets,

@@ -35,27 +35,27 @@ typedef struct {
 } value_cmd;
 
 static void print_help(void) {
-    printf(
-        "Usage: mdlz value [OPTION]... KB.db [--heldout FILE|DIR...]\n"
-        "What each document of the index is worth, in bits as mdlz codes:\n"
-        "its size, its bits alone (no index), its bits given the rest of\n"
-        "the index (leave-one-out) and their ratio, its novelty; with\n"
-        "--heldout, its utility: the held-out files' bits without it minus\n"
-        "with the full index (> 0: it helps). A document is left out by\n"
-        "excluding it from retrieval; the ranking statistics stay those of\n"
-        "the full index (frozen). Totals at the bottom.\n"
-        "\n"
-        "Options:\n"
-        "  -1 .. -9            compression level (default %d)\n"
-        "      --heldout P...  held-out files or folders (every argument\n"
-        "                      after it, up to the next option)\n"
-        "      --format=FMT    table (default: the ten most and least\n"
-        "                      valuable), csv or json (every document)\n"
-        "      --plot=FILE.svg novelty against utility, outliers named\n"
-        "                      (needs --heldout)\n"
-        "  -q, --quiet         no progress on standard error\n"
-        "  -h, --help          print this help and exit\n",
-        MDLZ_LEVEL_DEFAULT);
+    printf("Usage: mdlz value [OPTION]... KB.db [--heldout FILE|DIR...]\n"
+           "What each document of the index is worth, in bits as mdlz codes:\n"
+           "its size, its bits alone (no index), its bits given the rest of\n"
+           "the index (leave-one-out) and their ratio, its novelty; with\n"
+           "--heldout, its utility: the held-out files' bits without it minus\n"
+           "with the full index (> 0: it helps). A document is left out of\n"
+           "retrieval as if the index did not hold it (ranking statistics\n"
+           "too); only held-out files whose retrieval used it are re-coded.\n"
+           "Totals at the bottom.\n"
+           "\n"
+           "Options:\n"
+           "  -1 .. -9            compression level (default %d)\n"
+           "      --heldout P...  held-out files or folders (every argument\n"
+           "                      after it, up to the next option)\n"
+           "      --format=FMT    table (default: the ten most and least\n"
+           "                      valuable), csv or json (every document)\n"
+           "      --plot=FILE.svg novelty against utility, outliers named\n"
+           "                      (needs --heldout)\n"
+           "  -q, --quiet         no progress on standard error\n"
+           "  -h, --help          print this help and exit\n",
+           MDLZ_LEVEL_DEFAULT);
 }
 
 static int usage(const char *what, const char *arg) {
@@ -120,10 +120,11 @@ static void row(const mdlz_value_doc *d) {
 }
 
 static void print_table(const value_cmd *c, const mdlz_value_summary *s) {
-    printf("index %s: %zu documents, %llu bytes; level %d\n", c->index,
-           s->docs, (unsigned long long)s->doc_bytes, c->level);
-    printf("leave-one-out excludes the document from retrieval; ranking "
-           "statistics frozen (those of the full index)\n");
+    printf("index %s: %zu documents, %llu bytes; level %d\n", c->index, s->docs,
+           (unsigned long long)s->doc_bytes, c->level);
+    printf("leave-one-out: retrieval as an index without the document "
+           "would rank (exact); utility re-codes the held-out files that "
+           "used it, the others taken as unchanged\n");
     if (s->heldout)
         printf("held-out: %zu files, %llu bytes, %llu bits with the full "
                "index; %zu re-codings\n",
@@ -140,8 +141,8 @@ static void print_table(const value_cmd *c, const mdlz_value_summary *s) {
         for (size_t i = n - SHOWN; i < n; i++) row(c->order[i]);
     }
     printf("\ntotal  %10llu %11llu %11llu %7.4f %11lld\n",
-           (unsigned long long)s->doc_bytes,
-           (unsigned long long)s->bits_alone, (unsigned long long)s->bits_loo,
+           (unsigned long long)s->doc_bytes, (unsigned long long)s->bits_alone,
+           (unsigned long long)s->bits_loo,
            s->bits_alone ? (double)s->bits_loo / (double)s->bits_alone : 1.0,
            (long long)s->utility);
 }
@@ -164,8 +165,8 @@ static void print_csv(const value_cmd *c, const mdlz_value_summary *s) {
         printf("%lld,\"", (long long)d->id);
         for (const char *p = d->name; *p; p++)
             printf(*p == '"' ? "\"\"" : "%c", *p);
-        printf("\",%llu,%llu,%llu,%.6f,%lld,%u\n",
-               (unsigned long long)d->size, (unsigned long long)d->bits_alone,
+        printf("\",%llu,%llu,%llu,%.6f,%lld,%u\n", (unsigned long long)d->size,
+               (unsigned long long)d->bits_alone,
                (unsigned long long)d->bits_loo, d->novelty,
                (long long)d->utility, d->used_by);
     }
@@ -177,7 +178,7 @@ static void print_csv(const value_cmd *c, const mdlz_value_summary *s) {
 static void print_json(const value_cmd *c, const mdlz_value_summary *s) {
     printf("{\"index\": ");
     json_string(c->index);
-    printf(", \"level\": %d, \"statistics\": \"frozen\", \"documents\": [",
+    printf(", \"level\": %d, \"unused_recoded\": false, \"documents\": [",
            c->level);
     for (size_t i = 0; i < s->docs; i++) {
         const mdlz_value_doc *d = mdlz_value_doc_get(c->v, i);
@@ -223,12 +224,14 @@ static int write_plot(const value_cmd *c, const mdlz_value_summary *s) {
     }
     char sub[256];
     snprintf(sub, sizeof sub,
-             "%zu documents, %zu held-out files; leave-one-out with ranking "
-             "statistics frozen",
+             "%zu documents, %zu held-out files; bits as mdlz -R codes them",
              s->docs, s->heldout);
-    svg_chart ch = {"mdlz value: novelty and utility", sub,
+    svg_chart ch = {"mdlz value: novelty and utility",
+                    sub,
                     "novelty (bits given the rest / bits alone)",
-                    "utility (held-out bits saved)", NULL, 0};
+                    "utility (held-out bits saved)",
+                    NULL,
+                    0};
     int rc = svg_write_scatter(f, &ch, m, s->docs);
     if (fclose(f) != 0) rc = -1;
     free(m);
@@ -274,7 +277,8 @@ static int run(value_cmd *c) {
         report_error(NULL, "%s", strerror(ENOMEM));
         return EXIT_DATA_ERROR;
     }
-    for (size_t i = 0; i < s->docs; i++) c->order[i] = mdlz_value_doc_get(c->v, i);
+    for (size_t i = 0; i < s->docs; i++)
+        c->order[i] = mdlz_value_doc_get(c->v, i);
     qsort(c->order, s->docs, sizeof *c->order,
           s->heldout ? cmp_utility : cmp_novelty);
     if (c->format == FMT_CSV) print_csv(c, s);
@@ -297,6 +301,11 @@ int cmd_value(int argc, char **argv) {
     if (!rc && c.help) print_help();
     for (size_t i = 0; !rc && !c.help && i < n_held; i++)
         rc = inputs_add(&c.held, held[i], c.quiet) ? EXIT_DATA_ERROR : 0;
+    if (!rc && n_held && !c.held.n) {
+        report_error(NULL, "value: no held-out files found (symbolic links "
+                           "in folders are not followed)");
+        rc = EXIT_DATA_ERROR;
+    }
     if (!rc && !c.help) rc = run(&c);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         report_error("stdout", "%s", strerror(errno));

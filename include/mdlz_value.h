@@ -9,12 +9,14 @@
  *           index makes a target set cheapest (`mdlz select`).
  *
  * Costs are whole streams as `mdlz -c` (with -R: both retrieval modes)
- * makes them, in bits. Leaving a document out is done by excluding it
- * from the retrieval's queries, with the index's ranking statistics
- * (document count, document frequencies, total length) frozen as they
- * are with it: exact for what retrieval may choose, approximate for how
- * the rest ranks (docs/value.md measures the difference). A handle is
- * used by one thread at a time; its rows are the library's.
+ * makes them, in bits. Leaving a document out is done in the retrieval's
+ * queries (mdlz_index_select_without): they rank as an index without it
+ * would, ranking statistics included, so a leave-one-out cost is what an
+ * index built without the document gives. Utility re-codes only the
+ * held-out inputs whose retrieval used the document; the others are taken
+ * as unchanged, although the statistics without it could move their
+ * choices (docs/value.md measures the difference). A handle is used by
+ * one thread at a time; its rows are the library's.
  */
 #ifndef MDLZ_VALUE_H
 #define MDLZ_VALUE_H
@@ -35,8 +37,8 @@ typedef void (*mdlz_value_progress_fn)(void *user, const char *stage,
 typedef struct mdlz_value mdlz_value;
 
 typedef struct {
-    int level;         /* 1..9; 0 selects MDLZ_LEVEL_DEFAULT */
-    const char *index; /* the index (required) */
+    int level;                       /* 1..9; 0 selects MDLZ_LEVEL_DEFAULT */
+    const char *index;               /* the index (required) */
     mdlz_value_progress_fn progress; /* NULL = none */
     void *progress_user;
     uint32_t reserved[8]; /* must be zero */
@@ -59,7 +61,7 @@ MDLZ_API mdlz_status mdlz_value_add_heldout(mdlz_value *v, const char *name,
 /** Measures: every document alone and given the rest; with held-out
  *  inputs, each coded with the full index (recording the documents its
  *  retrieval used) and then re-coded once without each of those (a
- *  document no held-out input used has utility 0, exactly). Returns
+ *  document no held-out input used has utility 0). Returns
  *  MDLZ_OK or the first failure (mdlz_value_error_detail()). */
 MDLZ_API mdlz_status mdlz_value_run(mdlz_value *v);
 
@@ -88,8 +90,9 @@ typedef struct {
     uint64_t heldout_bits;  /* coded with the full index */
     int64_t utility;        /* the sum of the documents' */
     size_t recodes;         /* held-out re-codings made */
-    int frozen_statistics;  /* 1: left-out documents still count in the
-                               ranking statistics (always, for now) */
+    int unused_recoded;     /* 0: held-out inputs that did not use a
+                               document are not re-coded without it
+                               (always, for now) */
 } mdlz_value_summary;
 
 MDLZ_API const mdlz_value_summary *mdlz_value_summary_get(const mdlz_value *v);
@@ -102,9 +105,9 @@ MDLZ_API const mdlz_value_doc *mdlz_value_doc_get(const mdlz_value *v,
 typedef struct mdlz_select mdlz_select;
 
 typedef struct {
-    int level;       /* 1..9; 0 selects MDLZ_LEVEL_DEFAULT */
-    uint64_t budget; /* bytes of documents to select (> 0) */
-    int neighbours;  /* targets a candidate is scored on: those that rank
+    int level;           /* 1..9; 0 selects MDLZ_LEVEL_DEFAULT */
+    uint64_t budget;     /* bytes of documents to select (> 0) */
+    int neighbours;      /* targets a candidate is scored on: those that rank
                         it in their first `neighbours`; 0 = 6 */
     const char *scratch; /* folder of the scratch index; NULL: $TMPDIR or
                             /tmp */

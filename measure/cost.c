@@ -14,14 +14,16 @@ static mdlz_status fail(cost_coder *c, mdlz_cctx *x, mdlz_status st) {
 }
 
 mdlz_status cost_bits(cost_coder *c, const uint8_t *data, size_t len,
-                    const uint64_t *ex, int n_ex, uint64_t *bits,
-                    uint64_t *used, int *n_used) {
+                      const uint64_t *ex, int n_ex, uint64_t *bits,
+                      uint64_t *used, int *n_used) {
     mdlz_params p;
     mdlz_params_init(&p);
     p.level = c->level;
     p.src_size = len;
     mdlz_cctx *x = NULL;
     mdlz_status st = mdlz_cctx_create(&x, &p);
+    if (st == MDLZ_OK) /* as the command: the default tools on large inputs */
+        st = mdlz_cctx_set_param(x, MDLZ_CPARAM_DEFAULT_TOOLS, 1);
     if (st == MDLZ_OK && c->index) st = mdlz_cctx_set_index(x, c->index);
     if (st == MDLZ_OK && c->index && n_ex > 0)
         st = sys_cctx_exclude(x, ex, n_ex);

@@ -1,7 +1,9 @@
 /*
  * cost.h - mdlz's own coding cost of one input, as `mdlz -c` would
- * compress it (level, known size; with an index, both retrieval modes),
- * optionally with documents left out of the retrieval and telling which
+ * compress it (level, known size, the default tools on inputs of 64 KiB
+ * or more; with an index, both retrieval modes),
+ * optionally with documents left out of the retrieval (as if the
+ * index did not hold them) and telling which
  * documents the retrieval used (system/probe.h). The cost is the whole
  * stream in bits (8 x its bytes: header, records, blocks, trailer), so
  * what a document saves is what a user of the index would save. The
@@ -28,7 +30,7 @@ typedef struct {
  *  their count. Returns MDLZ_OK or a failure with c->detail set. */
 #define COST_USED_MAX 64
 mdlz_status cost_bits(cost_coder *c, const uint8_t *data, size_t len,
-                    const uint64_t *ex, int n_ex, uint64_t *bits,
-                    uint64_t *used, int *n_used);
+                      const uint64_t *ex, int n_ex, uint64_t *bits,
+                      uint64_t *used, int *n_used);
 
 #endif

@@ -4,8 +4,8 @@
  *
  * Every candidate goes into one scratch index; the cost of a target t
  * given a set S is mdlz's coding cost of t with that index and every
- * candidate outside S left out of the retrieval (system/probe.h), so no
- * index is ever rebuilt. The objective, the targets' total cost, is
+ * candidate outside S left out of the retrieval (system/probe.h: ranked
+ * as an index of S alone would), so no index is ever rebuilt. The objective, the targets' total cost, is
  * minimised greedily by gain per byte of the budget, with lazy
  * re-evaluation (CELF: Leskovec et al., "Cost-effective outbreak
  * detection in networks", KDD 2007): a candidate's gain from an earlier
@@ -42,8 +42,8 @@ typedef struct {
     uint8_t *data;
     size_t len;
     uint64_t hash;
-    int dup;        /* candidate: same content as an earlier one */
-    size_t *rev;    /* candidate: the targets that rank it (neighbours) */
+    int dup;     /* candidate: same content as an earlier one */
+    size_t *rev; /* candidate: the targets that rank it (neighbours) */
     size_t n_rev;
     uint64_t *eval; /* candidate: its targets' costs at its last scoring */
     size_t scored;  /* candidate: picks made at its last scoring + 1 (0:
@@ -66,10 +66,10 @@ struct mdlz_select {
     void *progress_user;
     sl_doc *cand, *targ;
     size_t n_cand, cap_cand, n_targ, cap_targ;
-    uint8_t *chosen;  /* per candidate */
-    uint64_t *cur;    /* per target: its cost given the picks */
-    size_t *changed;  /* per target: picks made when cur last changed */
-    uint64_t *ex;     /* scratch: the exclusion list */
+    uint8_t *chosen; /* per candidate */
+    uint64_t *cur;   /* per target: its cost given the picks */
+    size_t *changed; /* per target: picks made when cur last changed */
+    uint64_t *ex;    /* scratch: the exclusion list */
     sl_entry *heap;
     size_t n_heap;
     mdlz_select_pick *picks;
@@ -280,8 +280,7 @@ static mdlz_status find_neighbours(mdlz_select *s) {
                                   MDLZ_INDEX_QUERY_TERMS, s->neighbours,
                                   UINT64_MAX, NULL, 0, hits);
         if (k < 0) {
-            snprintf(s->detail, sizeof s->detail, "%s",
-                     mdlz_index_errmsg(ix));
+            snprintf(s->detail, sizeof s->detail, "%s", mdlz_index_errmsg(ix));
             st = MDLZ_ERROR_INDEX;
         }
         for (int i = 0; i < k && st == MDLZ_OK; i++) {

@@ -5,11 +5,11 @@
  * held-out inputs: each is coded once with the full index, recording the
  * documents its retrieval used (WHOLE's and every online query's); then it
  * is re-coded once per document it used, with that document left out. A
- * document no held-out input used cannot change any of their streams (the
- * queries never returned it, so skipping it returns the same), so its
- * utility is exactly 0 and costs nothing to measure. Leaving out is an
- * exclusion in the retrieval session (system/probe.h), never a rebuilt
- * index; the ranking statistics stay those of the full index.
+ * document no held-out input used has utility 0: its absence would only
+ * move their choices through the ranking statistics (docs/value.md
+ * measures how much). Leaving out is done in the retrieval session's
+ * queries (system/probe.h, mdlz_index_select_without), never by a rebuilt
+ * index: they rank as the index without the document would.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -111,7 +111,6 @@ mdlz_status mdlz_value_create(mdlz_value **out, const mdlz_value_params *p,
     v->indexed.index = v->index;
     v->progress = p->progress;
     v->progress_user = p->progress_user;
-    v->sum.frozen_statistics = 1;
     mdlz_index *ix;
     char why[512];
     int rc = mdlz_index_open(&ix, v->index, MDLZ_INDEX_READ, why, sizeof why);
@@ -211,8 +210,8 @@ static mdlz_status measure_docs(mdlz_value *v) {
                            NULL, NULL) != MDLZ_OK)
             st = fail(v, "leave-one-out", d->name, &v->indexed);
         free(body);
-        d->novelty = d->bits_alone ? (double)d->bits_loo / (double)d->bits_alone
-                                   : 1.0;
+        d->novelty =
+            d->bits_alone ? (double)d->bits_loo / (double)d->bits_alone : 1.0;
         v->sum.bits_alone += d->bits_alone;
         v->sum.bits_loo += d->bits_loo;
     }

@@ -22,9 +22,9 @@ mdlz_status ret_module_open(void *st, const char *path, char *detail,
 /** Encoder: the MDLZ_RETRIEVE_* modes to use (default both). */
 void ret_module_set_modes(void *st, unsigned modes);
 
-/** Encoder, measurement only (measure/value.c): queries skip these
- *  documents (ret_session_exclude; the stream is not decodable when it
- *  uses ONLINE). Needs an open index. MDLZ_ERROR_NOMEM. */
+/** Encoder, measurement only (measure/value.c): queries rank as if the
+ *  index did not hold these documents (ret_session_exclude; the stream is
+ *  not decodable when it uses ONLINE). Needs an open index. */
 mdlz_status ret_module_exclude(void *st, const uint64_t *hashes, int n);
 
 /** Encoder, after the stream: the content hashes of the documents its

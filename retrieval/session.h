@@ -75,9 +75,9 @@ int ret_session_online(ret_session *s, const uint8_t *recent, size_t n);
  *  the two sides may now differ, so the stream must be abandoned. */
 int ret_session_failed(const ret_session *s);
 
-/** Measurement only (measure/value.c): queries also skip the documents
- *  whose content hashes are given (copied), as if the index did not hold
- *  them, with the index's ranking statistics unchanged. A decoder is never
+/** Measurement only (measure/value.c): queries treat the documents whose
+ *  content hashes are given (copied) as not in the index, ranking
+ *  statistics included (mdlz_index_select_without). A decoder is never
  *  told, so an ONLINE stream made so does not decode: such streams are
  *  measured, never kept. MDLZ_ERROR_NOMEM. */
 mdlz_status ret_session_exclude(ret_session *s, const uint64_t *hashes, int n);

@@ -13,10 +13,11 @@
 
 #include "mdlz.h"
 
-/** After mdlz_cctx_set_index(), before the first data: retrieval skips
- *  the documents with these content hashes (XXH3-64; copied), ranking
- *  with the index's statistics unchanged. MDLZ_ERROR_STAGE without an
- *  index or once data was given; MDLZ_ERROR_NOMEM. */
+/** After mdlz_cctx_set_index(), before the first data: retrieval treats
+ *  the documents with these content hashes (XXH3-64; copied) as not in
+ *  the index, ranking statistics included (mdlz_index_select_without).
+ *  MDLZ_ERROR_STAGE without an index or once data was given;
+ *  MDLZ_ERROR_NOMEM. */
 mdlz_status sys_cctx_exclude(mdlz_cctx *c, const uint64_t *hashes, int n);
 
 /** After the stream: the content hashes of the documents its retrieval
