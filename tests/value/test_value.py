@@ -35,7 +35,7 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
-MDLZ, SAMPLES = sys.argv[1], sys.argv[2]
+MDLZ, SAMPLES = os.path.abspath(sys.argv[1]), sys.argv[2]
 NAMES = ["1823_james_monroe_dr.txt", "1862_abraham_lincoln_r.txt",
          "1901_theodore_roosevelt_r.txt", "1941_franklin_d_roosevelt_d.txt"]
 HELD = ["1962_john_f_kennedy_d.txt", "2021_joseph_r_biden_d.txt"]
