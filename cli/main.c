@@ -35,6 +35,9 @@ static void print_help(void) {
         "archive --help)\n"
         "       mdlz explain [-R KB.db] [--tools=...] [-o REPORT] FILE  where "
         "the bits went\n"
+        "       mdlz value KB.db [--heldout FILE|DIR...]  what each indexed "
+        "document is worth\n"
+        "       mdlz select DOC... --budget SIZE|N%%  the documents to index\n"
         "Compress or decompress FILEs with mdlz (context mixing).\n"
         "With no FILE, or when FILE is -, read standard input.\n"
         "\n"
@@ -424,8 +427,9 @@ static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } subcommands[] = {
-    {"index", cmd_index},     {"tools", cmd_tools},     {"ablate", cmd_ablate},
-    {"archive", cmd_archive}, {"explain", cmd_explain}, {NULL, NULL},
+    {"index", cmd_index},     {"tools", cmd_tools},   {"ablate", cmd_ablate},
+    {"archive", cmd_archive}, {"explain", cmd_explain}, {"value", cmd_value},
+    {"select", cmd_select},   {NULL, NULL},
 };
 
 int main(int argc, char **argv) {

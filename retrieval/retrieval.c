@@ -62,6 +62,17 @@ void ret_module_set_modes(void *st, unsigned modes) {
     ((ret_state *)st)->modes = modes;
 }
 
+mdlz_status ret_module_exclude(void *st, const uint64_t *hashes, int n) {
+    ret_state *x = st;
+    return x->s ? ret_session_exclude(x->s, hashes, n) : MDLZ_ERROR_STAGE;
+}
+
+const uint64_t *ret_module_used(void *st, int *n) {
+    ret_state *x = st;
+    *n = 0;
+    return x->s ? ret_session_loaded(x->s, n) : NULL;
+}
+
 mdlz_status ret_module_set_path(void *st, const char *path) {
     ret_state *x = st;
     free(x->path);

@@ -83,6 +83,15 @@ mdlz_status mdlz_cctx_set_index(mdlz_cctx *c, const char *path) {
                            sizeof c->sys.detail);
 }
 
+mdlz_status sys_cctx_exclude(mdlz_cctx *c, const uint64_t *hashes, int n) {
+    if (enc_started(c->enc)) return MDLZ_ERROR_STAGE;
+    return ret_module_exclude(c->sys.state[ROW_RETRIEVAL], hashes, n);
+}
+
+const uint64_t *sys_cctx_used(mdlz_cctx *c, int *n) {
+    return ret_module_used(c->sys.state[ROW_RETRIEVAL], n);
+}
+
 mdlz_status mdlz_cctx_ref_prefix(mdlz_cctx *c, const void *prefix, size_t len) {
     if (enc_started(c->enc)) return MDLZ_ERROR_STAGE;
     if (len && !prefix) return MDLZ_ERROR_PARAM;
