@@ -49,11 +49,21 @@ typedef struct {
     const bh_table *bh;
 } pr_shared;
 
+/* Kinds of component. The core models (the context model and the match
+ * model, engine/model) are on a fixed per-bit path: the predictor calls
+ * their functions directly (ctxmodel.h, match.h), which the compiler can
+ * inline, instead of through the pointers below, which they also fill.
+ * Their byte_update() never reports quiet. Every other component (the
+ * modules' ones) is PR_KIND_OTHER, the zero of a designated initializer.
+ * The composition root still creates and adds them all (system/table.c). */
+enum { PR_KIND_OTHER = 0, PR_KIND_ORDERS, PR_KIND_MATCH };
+
 /* Fields of pr_shared a component publishes or reads (see above). */
 #define PR_PUB_MATCH 1u /* match_len, match_bit */
 
 typedef struct {
     const char *name;
+    int kind; /* PR_KIND_*: see above */
     int n_inputs;
     unsigned publishes; /* PR_PUB_* written in predict() */
     unsigned reads;     /* PR_PUB_* read */

@@ -52,7 +52,7 @@ enum {
     K_ABOVE
 };
 
-typedef struct {
+struct ctx_model {
     int n; /* hashed contexts */
     uint8_t kind[CTX_MAX];
     uint32_t h[CTX_MAX];    /* per-byte hashes */
@@ -60,17 +60,19 @@ typedef struct {
     uint8_t *tab;
     size_t tab_size;
     uint32_t lines_mask;
-    uint8_t o0[256];            /* order-0 states by c0 */
-    uint8_t *o1;                /* order-1 states by c1 * 256 + c0 */
-    uint8_t *sp[CTX_MAX + 2];   /* state pointers used for this bit */
-    statemap sm;                /* (context i, state) -> p, 256 per context */
-    uint32_t *smp[CTX_MAX + 2]; /* entries used for this bit */
-    int nib;                    /* position in the nibble tree, 1..15 */
+    uint8_t o0[256]; /* order-0 states by c0 */
+    uint8_t *o1;     /* order-1 states by c1 * 256 + c0 */
+    uint8_t *o1_row; /* o1 + c1 * 256 for the current byte */
+    statemap sm;     /* (context i, state) -> p, 256 per context */
+    /* The state each context's input was read from, for this bit: its
+     * map entry learns the bit (orders 0 and 1 first, then the hashed). */
+    uint8_t q[CTX_MAX + 2];
+    int nib; /* position in the nibble tree, 1..15 */
     /* Look-ahead: with one bit of a nibble left, the hashes of the next
      * nibble's (or byte's) contexts for either value of that bit. */
     uint32_t next_h[2][CTX_MAX];
     int next_ok;
-} ctx_model;
+};
 
 static int n_contexts(const mdlz_config *cfg, uint8_t *kind) {
     int n = 0;
@@ -172,59 +174,67 @@ static void look_ahead(ctx_model *m, const pr_shared *sh) {
     m->next_ok = 1;
 }
 
-/* Writes the inputs for the coming bit: each context's state at node
- * `nib` of its nibble tree, through the context's map, stretched. Keeps
- * the state and map entry pointers for ctx_update(). */
+/* Writes the inputs for the coming bit: each context's state (at c0 for
+ * orders 0 and 1, at node `nib` of its nibble tree for the others),
+ * through the context's map, stretched. Keeps the states in m->q for
+ * ctx_update(). */
 static void ctx_inputs(ctx_model *m, const pr_shared *sh, int16_t *x) {
     const st_table *st = sh->st;
-    uint32_t *t = m->sm.t;
+    const uint32_t *t = m->sm.t;
     const int nib = m->nib, n = m->n;
-    uint8_t **sp = m->sp;
-    uint32_t **smp = m->smp;
-    sp[0] = &m->o0[sh->c0];
-    sp[1] = &m->o1[(sh->c4 & 0xff) << 8 | sh->c0];
-    for (int i = 0; i < n; i++) sp[i + 2] = m->slot[i] + nib;
-    for (int i = 0; i < n + 2; i++, t += BH_STATES) {
-        uint32_t *e = t + *sp[i];
-        smp[i] = e;
-        x[i] = (int16_t)stretch(st, (int)(*e >> 20));
-    }
+    uint8_t *q = m->q;
+    q[0] = m->o0[sh->c0];
+    q[1] = m->o1_row[sh->c0];
+    for (int i = 0; i < n; i++) q[i + 2] = m->slot[i][nib];
+    for (int i = 0; i < n + 2; i++, t += BH_STATES)
+        x[i] = (int16_t)stretch(st, (int)(t[q[i]] >> 20));
 }
 
-static void ctx_update(void *self, const pr_shared *sh, int bit, int16_t *x) {
-    ctx_model *m = self;
+/* Learns the coded bit in a context whose map is t: the entry of state q
+ * (the one its input was read from) moves toward the bit, and the state
+ * *s follows its transition. */
+static inline void learn(uint32_t *t, int q, uint8_t *s, int bit,
+                         const bh_table *bh) {
+    sm_learn_fixed(t + q, bit, CTX_SM_SHIFT);
+    *s = bh->next[*s][bit];
+}
+
+void ctx_update(ctx_model *m, const pr_shared *sh, int bit, int16_t *x) {
     const bh_table *bh = sh->bh;
     /* Locals: the uint8_t stores below may alias anything, which would
      * otherwise force reloads of m's fields on every iteration. */
-    const int k = m->n + 2, nib = m->nib;
-    uint8_t **sp = m->sp;
-    uint32_t **smp = m->smp;
+    const int n = m->n, nib = m->nib, c0 = sh->c0;
+    uint32_t *const sm = m->sm.t;
+    uint32_t *t = sm + 2 * BH_STATES;
+    uint8_t *const o0 = m->o0, *const o1 = m->o1_row, *const q = m->q;
+    /* Orders 0 and 1 walk the byte's tree: the bit was coded at node
+     * c0 / 2, the next node is c0. */
+    learn(sm, q[0], o0 + (c0 >> 1), bit, bh);
+    learn(sm + BH_STATES, q[1], o1 + (c0 >> 1), bit, bh);
     if (sh->bitpos != 4 && sh->bitpos != 8) {
-        /* Within a nibble: learn the bit and read the next node's state in
-         * one pass. The next node of a tree is at index 2*nib+bit, so each
-         * state pointer moves by nib+bit (by c0+bit for orders 0 and 1). */
+        /* Within a nibble: learn the bit at node nib and read the next
+         * node, 2 * nib + bit, in one pass. */
         const st_table *st = sh->st;
-        uint32_t *t = m->sm.t;
-        const ptrdiff_t step0 = (sh->c0 >> 1) + bit, step = nib + bit;
-        for (int i = 0; i < k; i++, t += BH_STATES) {
-            sm_learn_fixed(smp[i], bit, CTX_SM_SHIFT);
-            uint8_t *s = sp[i];
-            *s = bh->next[*s][bit];
-            s += i < 2 ? step0 : step;
-            sp[i] = s;
-            uint32_t *e = t + *s;
-            smp[i] = e;
-            x[i] = (int16_t)stretch(st, (int)(*e >> 20));
+        const int nib2 = nib * 2 + bit;
+        int v = o0[c0];
+        q[0] = (uint8_t)v;
+        x[0] = (int16_t)stretch(st, (int)(sm[v] >> 20));
+        v = o1[c0];
+        q[1] = (uint8_t)v;
+        x[1] = (int16_t)stretch(st, (int)(sm[BH_STATES + v] >> 20));
+        for (int i = 0; i < n; i++, t += BH_STATES) {
+            uint8_t *s = m->slot[i];
+            learn(t, q[i + 2], s + nib, bit, bh);
+            v = s[nib2];
+            q[i + 2] = (uint8_t)v;
+            x[i + 2] = (int16_t)stretch(st, (int)(t[v] >> 20));
         }
-        m->nib = nib * 2 + bit;
+        m->nib = nib2;
         if (sh->bitpos == 3 || sh->bitpos == 7) look_ahead(m, sh);
         return;
     }
-    for (int i = 0; i < k; i++) {
-        sm_learn_fixed(smp[i], bit, CTX_SM_SHIFT);
-        uint8_t *s = sp[i];
-        *s = bh->next[*s][bit];
-    }
+    for (int i = 0; i < n; i++, t += BH_STATES)
+        learn(t, q[i + 2], m->slot[i] + nib, bit, bh);
     if (sh->bitpos == 4) { /* second nibble: new slots keyed by the first */
         m->nib = 1;
         const uint32_t *h = m->next_h[bit];
@@ -234,8 +244,7 @@ static void ctx_update(void *self, const pr_shared *sh, int bit, int16_t *x) {
     } /* after bit 8, ctx_byte() finds the slots and writes the inputs */
 }
 
-static int ctx_byte(void *self, const pr_shared *sh, int16_t *x) {
-    ctx_model *m = self;
+void ctx_byte(ctx_model *m, const pr_shared *sh, int16_t *x) {
     m->nib = 1;
     if (m->next_ok) {
         memcpy(m->h, m->next_h[sh->c4 & 1], sizeof m->h);
@@ -247,7 +256,19 @@ static int ctx_byte(void *self, const pr_shared *sh, int16_t *x) {
     }
     m->next_ok = 0;
     for (int i = 0; i < m->n; i++) m->slot[i] = find_slot(m, m->h[i]);
+    m->o1_row = m->o1 + ((sh->c4 & 0xff) << 8);
     ctx_inputs(m, sh, x);
+}
+
+/* The component interface's entries (the predictor calls the two above
+ * directly: PR_KIND_ORDERS). */
+static void ctx_update_any(void *self, const pr_shared *sh, int bit,
+                           int16_t *x) {
+    ctx_update(self, sh, bit, x);
+}
+
+static int ctx_byte_any(void *self, const pr_shared *sh, int16_t *x) {
+    ctx_byte(self, sh, x);
     return 0;
 }
 
@@ -270,10 +291,11 @@ mdlz_status ctx_create(pr_component *c, const mdlz_config *cfg,
     m->o1 = calloc(65536, 1);
     m->lines_mask = (uint32_t)(((size_t)1 << cfg->ctx_bits) / LINE - 1);
     *c = (pr_component){.name = "orders",
+                        .kind = PR_KIND_ORDERS,
                         .n_inputs = m->n + 2,
                         .self = m,
-                        .update = ctx_update,
-                        .byte_update = ctx_byte,
+                        .update = ctx_update_any,
+                        .byte_update = ctx_byte_any,
                         .destroy = ctx_destroy};
     mdlz_status st = m->tab && m->o1 ? MDLZ_OK : MDLZ_ERROR_NOMEM;
     if (st == MDLZ_OK)
