@@ -101,6 +101,13 @@ static inline int pr_len_class(uint32_t len) {
     return l > 31 ? 31 : l;
 }
 
+/* The bytes words are made of (pr_shared.word): ASCII letters and every
+ * byte >= 128 (UTF-8 sequences); words are hashed lowercased. */
+static inline int pr_word_byte(int c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 128;
+}
+static inline int pr_lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
 /* 32-bit hash mixing (a multiply-xorshift finalizer). */
 static inline uint32_t hash32(uint32_t a, uint32_t b) {
     uint32_t h = a * 0x9E3779B1u ^ (b + 0x7F4A7C15u) * 0x85EBCA77u;

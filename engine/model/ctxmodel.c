@@ -8,6 +8,10 @@
  * since the last newline) with the last byte, which predicts line breaks
  * in wrapped text; with COMP_MORE orders 5 and 7, a sparse context that
  * skips the last byte, the word trigram, and the byte one line above.
+ * Every hash is the last byte added into a base computed a byte earlier
+ * (for an order-n context, from the n-1 bytes before it; see next_of), so
+ * the look-ahead (below) costs one multiply-add per context and candidate
+ * byte, and the second nibble's hash is the first's plus its nibble.
  *
  * Storage. The hashed contexts share one table of 16-byte slots grouped in
  * 64-byte lines (one cache line). A slot holds the bit histories of one
@@ -34,8 +38,14 @@
  * the states themselves adapt, and a count-based rate measured no better
  * (bench: +-0.05%) while costing twice the instructions per context. */
 #define CTX_SM_SHIFT 9
-#define SLOT         16
-#define LINE         64
+/* Odd multipliers of the last byte (next_hashes) and of the first nibble
+ * (look_ahead) added to a context's hash: no two (byte, nibble) pairs give
+ * the same sum modulo 2^16 (checked over all of them), so no two contexts
+ * of one base share a line and a check by construction. */
+#define NEXT_MUL 0x9E3779B1u
+#define NIB_MUL  0xC2B2AE3Du
+#define SLOT     16
+#define LINE     64
 
 enum {
     K_O2 = 2,
@@ -53,7 +63,8 @@ enum {
 };
 
 struct ctx_model {
-    int n; /* hashed contexts */
+    int n;     /* hashed contexts */
+    int n_ord; /* of which the first n_ord are orders 2..7 */
     uint8_t kind[CTX_MAX];
     uint32_t h[CTX_MAX];    /* per-byte hashes */
     uint8_t *slot[CTX_MAX]; /* current slots */
@@ -74,20 +85,25 @@ struct ctx_model {
     int next_ok;
 };
 
-static int n_contexts(const mdlz_config *cfg, uint8_t *kind) {
+/* Orders first (their number in *n_ord: the look-ahead's fast path),
+ * then the others. */
+static int n_contexts(const mdlz_config *cfg, uint8_t *kind, int *n_ord) {
     int n = 0;
     kind[n++] = K_O2;
     kind[n++] = K_O3;
     kind[n++] = K_O4;
     kind[n++] = K_O6;
+    if (cfg->components & COMP_MORE) {
+        kind[n++] = K_O5;
+        kind[n++] = K_O7;
+    }
+    *n_ord = n;
     if (cfg->components & COMP_WORD) {
         kind[n++] = K_WORD;
         kind[n++] = K_BIGRAM;
     }
     if (cfg->components & COMP_EXT) kind[n++] = K_COL;
     if (cfg->components & COMP_MORE) {
-        kind[n++] = K_O5;
-        kind[n++] = K_O7;
         kind[n++] = K_SPARSE;
         kind[n++] = K_TRIGRAM;
         kind[n++] = K_ABOVE;
@@ -97,7 +113,7 @@ static int n_contexts(const mdlz_config *cfg, uint8_t *kind) {
 
 uint64_t ctx_memory(const mdlz_config *cfg) {
     uint8_t kind[CTX_MAX];
-    int n = n_contexts(cfg, kind);
+    int n_ord, n = n_contexts(cfg, kind, &n_ord);
     return ((uint64_t)1 << cfg->ctx_bits) + 65536 +
            (uint64_t)(n + 2) * BH_STATES * sizeof(uint32_t) + sizeof(ctx_model);
 }
@@ -130,27 +146,82 @@ static uint8_t *find_slot(ctx_model *m, uint32_t h) {
     return victim;
 }
 
-static uint32_t context_hash(int kind, const pr_shared *sh) {
-    uint32_t c4 = sh->c4, c8 = sh->c8;
+/* The hash of a context for the byte after c, from the state sh before
+ * c, is a base plus c (if the context holds c) times an odd constant. The
+ * base depends on sh and on c's class only: whether c is a word byte, for
+ * the word contexts (which hold c lowercased); whether it is a newline,
+ * for the others (orders and the sparse context ignore it). Bases are
+ * hashes (random), so adding c times NEXT_MUL spreads the contexts of one
+ * base over lines and checks as well as a hash would, and the two
+ * candidate bytes of the look-ahead share one base but where their
+ * classes differ. In pr_shared after c the contexts are: for order n, the
+ * last n-1 bytes and c; the word so far (after a word, the previous word
+ * and c); the word with the previous one or two (after a word, the
+ * previous ones alone); the column and c; the byte above and c; the two
+ * bytes before c. A kind and a class make the key of a base unique. */
+static int word_ctx(int kind) {
+    return kind == K_WORD || kind == K_BIGRAM || kind == K_TRIGRAM;
+}
+
+static uint32_t base_after(int kind, int cls, const pr_shared *sh,
+                           uint32_t *mask) {
+    const uint32_t c4 = sh->c4, word = sh->word;
+    const uint32_t w1 = word ? word : sh->word1,
+                   w2 = word ? sh->word1 : sh->word2;
+    const uint32_t kc = (uint32_t)(kind * 2 + cls) * 0x9E3779B9u;
+    *mask = 0xff;
     switch (kind) {
-    case K_O2: return hash32(c4 & 0xffff, kind);
-    case K_O3: return hash32(c4 & 0xffffff, kind);
-    case K_O4: return hash32(c4, kind);
-    case K_O5: return hash32(hash32(c4, kind), c8 & 0xff);
-    case K_O6: return hash32(hash32(c4, kind), c8 & 0xffff);
-    case K_O7: return hash32(hash32(c4, kind), c8 & 0xffffff);
-    case K_WORD:
-        return sh->word ? hash32(sh->word, kind)
-                        : hash32(hash32(sh->word1, kind), c4 & 0xff);
-    case K_BIGRAM: return hash32(hash32(sh->word, kind), sh->word1);
-    case K_SPARSE: return hash32(c4 & 0xffff00, kind);
-    case K_COL:
-        return hash32(hash32(sh->col < 255 ? sh->col : 255, kind), c4 & 0xff);
+    case K_WORD: return hash32(cls ? word : w1, kc);
+    case K_BIGRAM:
+        if (cls) return hash32(word, sh->word1 + kc);
+        *mask = 0;
+        return hash32(0, w1 + kc);
     case K_TRIGRAM:
-        return hash32(hash32(sh->word, kind), sh->word1 * 31 + sh->word2);
-    case K_ABOVE: return hash32(hash32(sh->above, kind), c4 & 0xff);
+        if (cls) return hash32(word, sh->word1 * 31 + sh->word2 + kc);
+        *mask = 0;
+        return hash32(0, w1 * 31 + w2 + kc);
+    case K_COL:
+        return hash32(cls ? 0 : sh->col + 1 < 255 ? sh->col + 1 : 255, kc);
+    case K_ABOVE: { /* pr_shared_advance()'s rule, either way of c */
+        uint32_t above =
+            cls ? (sh->col ? sh->hist[(sh->pos - sh->col) & sh->hmask] : 0)
+            : sh->col + 1 < sh->prevlen
+                ? sh->hist[(sh->pos - sh->prevlen) & sh->hmask]
+                : 0;
+        return hash32(above, kc);
     }
-    return 0;
+    case K_SPARSE: *mask = 0; return hash32((c4 & 0xffff) << 8, kc);
+    default: { /* order kind: the last kind-1 bytes */
+        int n = kind - 1;
+        if (n < 4) return hash32(c4 & ((1u << 8 * n) - 1), kc);
+        return hash32(c4, kc ^ (sh->c8 & ((1u << 8 * (n - 4)) - 1)));
+    }
+    }
+}
+
+/* The context hashes after the two bytes c and c | 1 (c even) from the
+ * state sh before them (see base_after), into h0 and h1. */
+static void hashes_after(const ctx_model *m, const pr_shared *sh, uint32_t c,
+                         uint32_t *h0, uint32_t *h1) {
+    const uint32_t c1 = c | 1;
+    int i = 0;
+    for (; i < m->n_ord; i++) { /* one class, c held */
+        uint32_t mask, b = base_after(m->kind[i], 0, sh, &mask);
+        h0[i] = b + c * NEXT_MUL;
+        h1[i] = b + c1 * NEXT_MUL;
+    }
+    for (; i < m->n; i++) {
+        const int kind = m->kind[i], wc = word_ctx(kind);
+        const uint32_t v0 = wc ? (uint32_t)pr_lower((int)c) : c,
+                       v1 = wc ? (uint32_t)pr_lower((int)c1) : c1;
+        const int k0 = wc ? pr_word_byte((int)c) : c == '\n',
+                  k1 = wc ? pr_word_byte((int)c1) : c1 == '\n';
+        uint32_t mask0, b0 = base_after(kind, k0, sh, &mask0);
+        uint32_t mask1 = mask0, b1 = b0;
+        if (k1 != k0) b1 = base_after(kind, k1, sh, &mask1);
+        h0[i] = b0 + (v0 & mask0) * NEXT_MUL;
+        h1[i] = b1 + (v1 & mask1) * NEXT_MUL;
+    }
 }
 
 /* Computes the context hashes that follow each value of the bit still to
@@ -158,19 +229,16 @@ static uint32_t context_hash(int kind, const pr_shared *sh) {
  * is coded, the lookups hit the cache (perf: the slot lookups otherwise
  * stall on memory for a quarter of the time). */
 static void look_ahead(ctx_model *m, const pr_shared *sh) {
-    for (int b = 0; b < 2; b++) {
-        uint32_t *h = m->next_h[b];
-        if (sh->bitpos == 3) {
+    const uint32_t c = (uint32_t)sh->c0 * 2;
+    if (sh->bitpos == 3) {
+        for (int b = 0; b < 2; b++)
             for (int i = 0; i < m->n; i++)
-                h[i] = hash32(m->h[i], (uint32_t)(sh->c0 * 2 + b));
-        } else {
-            pr_shared next;
-            pr_shared_advance(sh, (sh->c0 * 2 + b) & 0xff, &next);
-            for (int i = 0; i < m->n; i++)
-                h[i] = context_hash(m->kind[i], &next);
-        }
-        for (int i = 0; i < m->n; i++) prefetch_line(m, h[i]);
+                m->next_h[b][i] = m->h[i] + (c + (uint32_t)b) * NIB_MUL;
+    } else {
+        hashes_after(m, sh, c & 0xff, m->next_h[0], m->next_h[1]);
     }
+    for (int b = 0; b < 2; b++)
+        for (int i = 0; i < m->n; i++) prefetch_line(m, m->next_h[b][i]);
     m->next_ok = 1;
 }
 
@@ -248,11 +316,8 @@ void ctx_byte(ctx_model *m, const pr_shared *sh, int16_t *x) {
     m->nib = 1;
     if (m->next_ok) {
         memcpy(m->h, m->next_h[sh->c4 & 1], sizeof m->h);
-    } else { /* the first byte: nothing looked ahead */
-        for (int i = 0; i < m->n; i++) {
-            m->h[i] = context_hash(m->kind[i], sh);
-            prefetch_line(m, m->h[i]);
-        }
+    } else { /* the first byte: nothing looked ahead; as after a 0 byte */
+        hashes_after(m, sh, 0, m->h, m->next_h[1]);
     }
     m->next_ok = 0;
     for (int i = 0; i < m->n; i++) m->slot[i] = find_slot(m, m->h[i]);
@@ -285,7 +350,7 @@ mdlz_status ctx_create(pr_component *c, const mdlz_config *cfg,
                        const bh_table *bh) {
     ctx_model *m = calloc(1, sizeof *m);
     if (!m) return MDLZ_ERROR_NOMEM;
-    m->n = n_contexts(cfg, m->kind);
+    m->n = n_contexts(cfg, m->kind, &m->n_ord);
     m->tab_size = (size_t)1 << cfg->ctx_bits;
     m->tab = big_alloc(m->tab_size);
     m->o1 = calloc(65536, 1);

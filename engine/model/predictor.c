@@ -265,18 +265,13 @@ static inline uint32_t predict(predictor *p) {
     return (uint32_t)pr << 4;
 }
 
-static int is_word_byte(int c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 128;
-}
-
 void pr_shared_advance(const pr_shared *in, int c, pr_shared *sh) {
     if (sh != in) *sh = *in;
     sh->pos++;
     sh->c8 = sh->c8 << 8 | sh->c4 >> 24;
     sh->c4 = sh->c4 << 8 | (uint32_t)c;
-    if (is_word_byte(c)) {
-        int lc = (c >= 'A' && c <= 'Z') ? c + 32 : c;
-        sh->word = hash32(sh->word, (uint32_t)lc) | 1;
+    if (pr_word_byte(c)) {
+        sh->word = hash32(sh->word, (uint32_t)pr_lower(c)) | 1;
     } else if (sh->word) {
         sh->word2 = sh->word1;
         sh->word1 = sh->word;
