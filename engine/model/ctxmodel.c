@@ -74,7 +74,8 @@ struct ctx_model {
     uint8_t o0[256]; /* order-0 states by c0 */
     uint8_t *o1;     /* order-1 states by c1 * 256 + c0 */
     uint8_t *o1_row; /* o1 + c1 * 256 for the current byte */
-    statemap sm;     /* (context i, state) -> p, 256 per context */
+    uint32_t *sm;    /* (context, state) -> p, 256 per context: orders 0
+                        and 1, then the hashed ones (sm_learn_fixed) */
     /* The state each context's input was read from, for this bit: its
      * map entry learns the bit (orders 0 and 1 first, then the hashed). */
     uint8_t q[CTX_MAX + 2];
@@ -248,14 +249,14 @@ static void look_ahead(ctx_model *m, const pr_shared *sh) {
  * ctx_update(). */
 static void ctx_inputs(ctx_model *m, const pr_shared *sh, int16_t *x) {
     const st_table *st = sh->st;
-    const uint32_t *t = m->sm.t;
+    const uint32_t *t = m->sm;
     const int nib = m->nib, n = m->n;
     uint8_t *q = m->q;
     q[0] = m->o0[sh->c0];
     q[1] = m->o1_row[sh->c0];
     for (int i = 0; i < n; i++) q[i + 2] = m->slot[i][nib];
     for (int i = 0; i < n + 2; i++, t += BH_STATES)
-        x[i] = (int16_t)stretch(st, (int)(t[q[i]] >> 20));
+        x[i] = (int16_t)stretch(st, (int)(t[q[i]] >> 10));
 }
 
 /* Learns the coded bit in a context whose map is t: the entry of state q
@@ -272,7 +273,7 @@ void ctx_update(ctx_model *m, const pr_shared *sh, int bit, int16_t *x) {
     /* Locals: the uint8_t stores below may alias anything, which would
      * otherwise force reloads of m's fields on every iteration. */
     const int n = m->n, nib = m->nib, c0 = sh->c0;
-    uint32_t *const sm = m->sm.t;
+    uint32_t *const sm = m->sm;
     uint32_t *t = sm + 2 * BH_STATES;
     uint8_t *const o0 = m->o0, *const o1 = m->o1_row, *const q = m->q;
     /* Orders 0 and 1 walk the byte's tree: the bit was coded at node
@@ -286,16 +287,16 @@ void ctx_update(ctx_model *m, const pr_shared *sh, int bit, int16_t *x) {
         const int nib2 = nib * 2 + bit;
         int v = o0[c0];
         q[0] = (uint8_t)v;
-        x[0] = (int16_t)stretch(st, (int)(sm[v] >> 20));
+        x[0] = (int16_t)stretch(st, (int)(sm[v] >> 10));
         v = o1[c0];
         q[1] = (uint8_t)v;
-        x[1] = (int16_t)stretch(st, (int)(sm[BH_STATES + v] >> 20));
+        x[1] = (int16_t)stretch(st, (int)(sm[BH_STATES + v] >> 10));
         for (int i = 0; i < n; i++, t += BH_STATES) {
             uint8_t *s = m->slot[i];
             learn(t, q[i + 2], s + nib, bit, bh);
             v = s[nib2];
             q[i + 2] = (uint8_t)v;
-            x[i + 2] = (int16_t)stretch(st, (int)(t[v] >> 20));
+            x[i + 2] = (int16_t)stretch(st, (int)(t[v] >> 10));
         }
         m->nib = nib2;
         if (sh->bitpos == 3 || sh->bitpos == 7) look_ahead(m, sh);
@@ -340,7 +341,7 @@ static int ctx_byte_any(void *self, const pr_shared *sh, int16_t *x) {
 static void ctx_destroy(void *self) {
     ctx_model *m = self;
     if (!m) return;
-    sm_free(&m->sm);
+    free(m->sm);
     big_free(m->tab, m->tab_size);
     free(m->o1);
     free(m);
@@ -362,9 +363,11 @@ mdlz_status ctx_create(pr_component *c, const mdlz_config *cfg,
                         .update = ctx_update_any,
                         .byte_update = ctx_byte_any,
                         .destroy = ctx_destroy};
-    mdlz_status st = m->tab && m->o1 ? MDLZ_OK : MDLZ_ERROR_NOMEM;
-    if (st == MDLZ_OK)
-        st = sm_init(&m->sm, (size_t)(m->n + 2) * BH_STATES, 0, bh, 1);
+    const size_t nsm = (size_t)(m->n + 2) * BH_STATES;
+    m->sm = malloc(nsm * sizeof *m->sm);
+    mdlz_status st = m->tab && m->o1 && m->sm ? MDLZ_OK : MDLZ_ERROR_NOMEM;
+    for (size_t i = 0; i < nsm && st == MDLZ_OK; i++)
+        m->sm[i] = bh_p22(bh, (int)(i % BH_STATES));
     if (st != MDLZ_OK) ctx_destroy(m);
     return st;
 }
