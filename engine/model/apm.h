@@ -21,19 +21,21 @@ typedef struct {
 mdlz_status apm_init(apm *a, size_t n, int rate);
 void apm_free(apm *a);
 
-/** Refined 12-bit probability of an input given in the stretch domain
- *  (s in -2047..2047), in context cx < n. */
-static inline int apm_p_st(apm *a, int s, size_t cx) {
+/** Refined 16-bit probability of an input given in the stretch domain
+ *  (s in -2047..2047), in context cx < n: the points' own precision, for
+ *  the coder (a 12-bit probability caps the cost of a near-certain bit at
+ *  2^-12 instead of 2^-16). */
+static inline int apm_p16_st(apm *a, int s, size_t cx) {
     s += 2048; /* 1..4095 */
     int lo = s >> 7, w = s & 127;
     uint16_t *t = a->t + cx * 33 + lo;
     a->cur = t + (w >> 6);
-    return (t[0] * (128 - w) + t[1] * w) >> 11;
+    return (t[0] * (128 - w) + t[1] * w) >> 7;
 }
 
 /** The same for a 12-bit probability p. */
-static inline int apm_p(apm *a, const st_table *st, int p, size_t cx) {
-    return apm_p_st(a, stretch(st, p), cx);
+static inline int apm_p16(apm *a, const st_table *st, int p, size_t cx) {
+    return apm_p16_st(a, stretch(st, p), cx);
 }
 
 /* Starts loading the points of contexts cx and cx + 1 (132 bytes, three

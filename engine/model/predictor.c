@@ -250,19 +250,20 @@ static inline uint32_t predict(predictor *p) {
     /* The mixed prediction goes to the APM in the stretch domain it was
      * computed in: no squash-then-stretch on the bit's critical path. */
     int s = mix_final(p);
-    int pr = squash(s);
+    int pr = squash(s) << 4; /* 16 bits, as the APMs' outputs */
     uint32_t c1 = sh->c4 & 0xff;
-    int p1 = apm_p_st(&p->a1, s, (size_t)(c1 << 8 | (uint32_t)sh->c0));
+    int p1 = apm_p16_st(&p->a1, s, (size_t)(c1 << 8 | (uint32_t)sh->c0));
     if (p->cfg.components & COMP_SSE) {
         uint32_t h = p->a2_base | (uint32_t)sh->c0;
-        int p2 = apm_p(&p->a2, &p->st, p1, h); /* a chain: refines p1 */
+        /* a chain: refines p1 (stretch() takes 12 bits) */
+        int p2 = apm_p16(&p->a2, &p->st, p1 >> 4, h);
         pr = (pr + p1 + 2 * p2 + 2) >> 2;
     } else {
         pr = (pr + 3 * p1 + 2) >> 2;
     }
-    pr = pr < 1 ? 1 : pr > 4095 ? 4095 : pr;
+    pr = pr < 1 ? 1 : pr > 65535 ? 65535 : pr;
     prefetch_next(p);
-    return (uint32_t)pr << 4;
+    return (uint32_t)pr;
 }
 
 void pr_shared_advance(const pr_shared *in, int c, pr_shared *sh) {
