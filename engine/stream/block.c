@@ -3,6 +3,14 @@
 
 #include "coder.h"
 
+/* Learns a coded bit and returns the probability of the next one, if the
+ * block has a next one (a block starts with pred_p()): one call per bit. */
+static uint32_t next_p(predictor *p, int bit, int more) {
+    if (more) return pred_next(p, bit);
+    pred_update(p, bit);
+    return 0;
+}
+
 size_t blk_encode(predictor *p, const uint8_t *src, size_t n, uint8_t *dst,
                   size_t cap) {
     return blk_encode_traced(p, src, n, dst, cap, NULL);
@@ -49,6 +57,7 @@ size_t blk_encode_traced(predictor *p, const uint8_t *src, size_t n,
     ac_encoder e;
     ac_enc_init(&e, dst, cap);
     size_t next = tr && tr->fn ? tr->interval : SIZE_MAX;
+    uint32_t p16 = n ? pred_p(p) : 0;
     for (size_t i = 0; i < n; i++) {
         if (i == next) {
             tr->fn(tr->user, i, e.pos);
@@ -57,8 +66,8 @@ size_t blk_encode_traced(predictor *p, const uint8_t *src, size_t n,
         int c = src[i];
         for (int b = 7; b >= 0; b--) {
             int bit = (c >> b) & 1;
-            ac_encode(&e, bit, pred_p(p));
-            pred_update(p, bit);
+            ac_encode(&e, bit, p16);
+            p16 = next_p(p, bit, b || i + 1 < n);
         }
     }
     ac_enc_flush(&e);
@@ -69,11 +78,12 @@ int blk_decode(predictor *p, const uint8_t *src, size_t size, uint8_t *dst,
                size_t n) {
     ac_decoder d;
     ac_dec_init(&d, src, size);
+    uint32_t p16 = n ? pred_p(p) : 0;
     for (size_t i = 0; i < n; i++) {
         int c = 0;
         for (int b = 0; b < 8; b++) {
-            int bit = ac_decode(&d, pred_p(p));
-            pred_update(p, bit);
+            int bit = ac_decode(&d, p16);
+            p16 = next_p(p, bit, b < 7 || i + 1 < n);
             c = (c << 1) | bit;
         }
         dst[i] = (uint8_t)c;
@@ -82,11 +92,9 @@ int blk_decode(predictor *p, const uint8_t *src, size_t size, uint8_t *dst,
 }
 
 void blk_train(predictor *p, const uint8_t *src, size_t n) {
+    if (n) (void)pred_p(p);
     for (size_t i = 0; i < n; i++) {
         int c = src[i];
-        for (int b = 7; b >= 0; b--) {
-            (void)pred_p(p);
-            pred_update(p, (c >> b) & 1);
-        }
+        for (int b = 7; b >= 0; b--) next_p(p, (c >> b) & 1, b || i + 1 < n);
     }
 }
