@@ -36,6 +36,8 @@ from ._ablate import ablate
 # mdlz.Archive (listing an .mdlza, extracting one member to bytes) waits for
 # include/mdlz_archive.h, the archive's public header.
 
+MdlzError.__module__ = __name__  # shown, and pickled, as mdlz.MdlzError
+
 __version__ = _lib_handle.mdlz_version_string().decode()
 
 __all__ = ["compress", "decompress", "open", "MdlzFile", "MdlzCompressor",

@@ -239,6 +239,10 @@ class _IndexCopy:
             f.write(self.data)
         os.replace(tmp, dst)
 
+    def teardown(self, worker):
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.join(worker.local_directory, self.filename))
+
 
 def copy_index(client, opts):
     """Sends the index to every worker; returns the options that point the
@@ -287,24 +291,30 @@ def run_dask(client, docs, opts, on_document, batch_bytes=None,
         # About 8 batches per worker: enough to even out documents of
         # different sizes, few enough that scheduling costs nothing.
         batch_bytes = max(1, sum(sizes) // (8 * workers))
-    if opts["index"] is not None and opts.get("copy") and not opts["copied"]:
+    copied = opts["index"] is not None and opts.get("copy") and \
+        not opts["copied"]
+    if copied:
         opts = copy_index(client, opts)
-    plan = batches(docs, sizes, batch_bytes)
-    futures = [client.submit(measure_batch, first, paths, opts,
-                             key="mdlz-measure-%d-%d" % (first, len(paths)),
-                             pure=False)
-               for first, paths in plan]
-    bar = _progress_bar(futures) if progress else None
-    done, next_pos = {}, 0
-    for fut in as_completed(futures):
-        for pos, rows in fut.result():
-            done[pos] = rows
-        fut.release()
-        while next_pos in done:
-            on_document(next_pos, done.pop(next_pos))
-            next_pos += 1
-    if bar is not None:
-        bar.join(timeout=5)
+    try:
+        plan = batches(docs, sizes, batch_bytes)
+        futures = [client.submit(measure_batch, first, paths, opts,
+                                 key="mdlz-measure-%d-%d"
+                                 % (first, len(paths)), pure=False)
+                   for first, paths in plan]
+        bar = _progress_bar(futures) if progress else None
+        done, next_pos = {}, 0
+        for fut in as_completed(futures):
+            for pos, rows in fut.result():
+                done[pos] = rows
+            fut.release()
+            while next_pos in done:
+                on_document(next_pos, done.pop(next_pos))
+                next_pos += 1
+        if bar is not None:
+            bar.join(timeout=5)
+    finally:
+        if copied:  # the copies go, and the scheduler forgets the data
+            client.unregister_worker_plugin(_IndexCopy.name)
 
 
 def parse_args(argv):
@@ -358,7 +368,7 @@ def _local_cluster(n):
     from distributed import LocalCluster
 
     return LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                        host="127.0.0.1", dashboard_address=None)
+                        host="127.0.0.1", dashboard_address=":0")
 
 
 def main(argv=None):

@@ -80,7 +80,7 @@ def test_json_on_a_cluster_api(corpus_dir):
     measure.run_serial(docs, opts, lambda pos, rows: serial.append(
         (pos, rows)))
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      host="127.0.0.1", dashboard_address=None) as cluster, \
+                      host="127.0.0.1", dashboard_address=":0") as cluster, \
             Client(cluster) as client:
         assert client.scheduler.address.startswith("tcp://127.0.0.1:")
         pids = client.run(os.getpid)
