@@ -153,6 +153,11 @@ def test_errors_have_status_names(samples, sample_index, tmp_path):
     zr = mdlz.compress(data, index=sample_index)
     assert status(mdlz.decompress, zr).name == "MDLZ_ERROR_NEED_INDEX"
     assert status(mdlz.compress, data, level=10).name == "MDLZ_ERROR_PARAM"
+    # a size given is checked against the input, both ways
+    for size in (len(data) - 1, len(data) + 1):
+        c = mdlz.MdlzCompressor(size=size)
+        e = status(lambda: c.compress(data) + c.flush())
+        assert e.name == "MDLZ_ERROR_PARAM"
     e = status(mdlz.compress, data, tools="nosuchtool")
     assert e.name == "MDLZ_ERROR_TOOL" and "nosuchtool" in str(e)
     e = status(mdlz.compress, data, index=str(tmp_path / "missing.db"))

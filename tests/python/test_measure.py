@@ -10,7 +10,6 @@ import sys
 
 import pytest
 
-import mdlz
 
 distributed = pytest.importorskip("distributed")
 from mdlz import measure  # noqa: E402
