@@ -158,6 +158,8 @@ class MdlzCompressor:
     @property
     def level(self):
         """The level used (lower than asked when a memory limit made it so)."""
+        if self._ctx.ptr is None:
+            raise ValueError("Compressor is flushed or failed")
         level = ctypes.c_int()
         mem = ctypes.c_uint64()
         lib.mdlz_cctx_get_model(self._ctx.ptr, ctypes.byref(level),
@@ -176,11 +178,15 @@ class MdlzCompressor:
         chunks = []
         while True:
             outb = _lib.OutBuf(out.addr, out.size, 0)
+            before = inb.pos
             st = lib.mdlz_compress_stream(self._ctx.ptr, ctypes.byref(outb),
                                           ctypes.byref(inb), int(end),
                                           ctypes.byref(done))
             if outb.pos:
                 chunks.append(out.take(outb.pos))
+            if st == 0 and not done.value and not outb.pos and \
+                    inb.pos == before and (end or inb.pos < inb.size):
+                st = _lib.STATUS["MDLZ_ERROR_GENERIC"]  # no progress
             if st != 0:
                 detail = _lib.text(lib.mdlz_cctx_error_detail(self._ctx.ptr))
                 self._ctx.close()  # errors are final (mdlz.h)
@@ -278,6 +284,7 @@ class MdlzDecompressor:
             while limit < 0 or got < limit:
                 cap = out.size if limit < 0 else min(out.size, limit - got)
                 outb = _lib.OutBuf(out.addr, cap, 0)
+                before = inb.pos
                 st = lib.mdlz_decompress_stream(self._ctx.ptr,
                                                 ctypes.byref(outb),
                                                 ctypes.byref(inb),
@@ -285,6 +292,11 @@ class MdlzDecompressor:
                 if outb.pos:
                     chunks.append(out.take(outb.pos))
                     got += outb.pos
+                if st == 0 and not done.value and not outb.pos and \
+                        before == inb.pos < inb.size:
+                    # input left that the decoder does not take (as
+                    # `mdlz -d` reports it)
+                    st = _lib.STATUS["MDLZ_ERROR_GENERIC"]
                 if st != 0:
                     self._fail(st)
                 if done.value:
