@@ -101,8 +101,8 @@ static int choose_deps(planner *pl, arc_group *g) {
     mdlz_index_docref hits[ARC_DEPS_MAX];
     int max = pl->o->fan_in > ARC_DEPS_MAX ? ARC_DEPS_MAX : pl->o->fan_in;
     uint64_t budget = len * (uint64_t)pl->o->prime_pct / 100;
-    int k = mdlz_index_select(pl->ix, text, len, MDLZ_INDEX_QUERY_TERMS, max, budget,
-                              NULL, 0, hits);
+    int k = mdlz_index_select(pl->ix, -1, text, len, MDLZ_INDEX_QUERY_TERMS,
+                              max, budget, NULL, 0, hits);
     free(text);
     if (k < 0) {
         snprintf(pl->err, pl->errlen, "retrieval index: %s",

@@ -1,7 +1,8 @@
 /*
  * index_cmd.c - `mdlz index`: builds and inspects the retrieval document
- * index (retrieval/index.h) from the command line: add, ls, rm, stats,
- * search. Each add or rm is one transaction: all of it or none of it.
+ * index (include/mdlz_index.h) from the command line: add, ls, rm, stats,
+ * search, gc, check, vacuum. Each add or rm is one transaction (all of it
+ * or none of it) and makes one generation of the index.
  * Exit status: 0 success, 1 data/IO error, 2 usage error.
  */
 #include <errno.h>
@@ -41,27 +42,47 @@ static void print_index_help(void) {
         "  ls INDEX                 list documents: id, bytes, time added, "
         "name\n"
         "  rm INDEX ID|NAME...      remove documents by id or by name (every\n"
-        "                           document of that name); all or nothing\n"
+        "                           document of that name); all or nothing.\n"
+        "                           Removed documents stay stored for the\n"
+        "                           streams made before, until gc\n"
         "  stats INDEX              documents, bytes, stored bytes, "
-        "fingerprint\n"
+        "generation\n"
         "  search INDEX WORDS...    documents containing all the words, best\n"
         "                           BM25 score first, with a snippet\n"
+        "  gc INDEX [--keep STREAM...]\n"
+        "                           purge removed documents; refuses if a\n"
+        "                           STREAM named would no longer decode\n"
+        "  check INDEX              check the file, the full-text index, "
+        "every\n"
+        "                           stored document and the generations; one\n"
+        "                           line per problem, exit status 1 if any\n"
+        "  vacuum INDEX             rewrite the file compactly (needs the "
+        "index\n"
+        "                           to itself)\n"
         "\n"
         "Options:\n"
         "  --force                  add: also add binary documents (NUL "
         "bytes,\n"
-        "                           invalid UTF-8, or over 1%% control "
-        "characters);\n"
-        "                           without it, binary files named are an "
-        "error\n"
-        "                           and those met in a directory are skipped\n"
+        "                           or over 1%% control characters); "
+        "without it,\n"
+        "                           binary files named are an error and "
+        "those met\n"
+        "                           in a directory are skipped. Text that is "
+        "not\n"
+        "                           UTF-8 is indexed as Windows-1252 "
+        "(Latin-1).\n"
+        "                           gc: purge even what kept streams need\n"
+        "  --keep                   gc: the arguments after INDEX are "
+        "streams\n"
+        "                           (.mdlz files) that must stay decodable\n"
         "  --max-size=SIZE          add: refuse documents larger than SIZE\n"
         "                           (K, M, G suffixes; default 64M)\n"
         "  --timeout=SECONDS        add: limit on each URL transfer (default "
         "300)\n"
         "  -n N, --limit=N          search: at most N hits (default 10)\n"
         "  --or                     search: documents with any of the words\n"
-        "  -q, --quiet              add, rm: print errors only\n"
+        "  -q, --quiet              print errors only (add, rm, gc, check, "
+        "vacuum)\n"
         "  -h, --help               print this help and exit\n"
         "\n"
         "Exit status: 0 on success, 1 if an error occurred, 2 on a usage "
@@ -72,7 +93,7 @@ static void print_index_help(void) {
 typedef struct {
     const char *cmd;
     mdlz_index_add_opts add;
-    int limit, any, quiet, help;
+    int limit, any, quiet, help, keep;
     char **args; /* INDEX, then the command's arguments */
     int nargs;
 } index_args;
@@ -108,6 +129,8 @@ static int parse(int argc, char **argv, index_args *a) {
             a->quiet = 1;
         } else if (!strcmp(s, "--force")) {
             a->add.force = 1;
+        } else if (!strcmp(s, "--keep")) {
+            a->keep = 1;
         } else if (!strcmp(s, "--or")) {
             a->any = 1;
         } else if (!strncmp(s, "--max-size", 10) && (!s[10] || s[10] == '=')) {
@@ -279,7 +302,16 @@ static int do_stats(mdlz_index *ix) {
     printf("database     %" PRIu64 " (%s, with the full-text index)\n",
            s.file_bytes, c);
     printf("terms        %" PRIu64 "\n", s.terms);
-    printf("fingerprint  %016" PRIx64 "\n", s.fingerprint);
+    printf("generation   %" PRId64 " (history %016" PRIx64 ")\n", s.newest.gen,
+           s.newest.history);
+    if (s.removed) {
+        format_size(a, sizeof a, s.removed_bytes);
+        printf("removed      %" PRId64 " (%s), kept until gc\n", s.removed, a);
+    }
+    if (s.purged)
+        printf("purged       %" PRId64 " (%" PRId64
+               " generations no longer intact)\n",
+               s.purged, s.broken);
     return 0;
 }
 
@@ -314,6 +346,110 @@ static int do_search(mdlz_index *ix, const index_args *a) {
     return 0;
 }
 
+/* ---- gc, check, vacuum ------------------------------------------------------- */
+
+static void print_note(void *user, const char *msg) {
+    (void)user;
+    report_error(NULL, "%s", msg);
+}
+
+/* Reads what stream `path` needs from the index into *need (docs: room
+ * for 64). Returns 1 (needs the index), 0 (made without one) or -1. */
+static int stream_need(const char *path, mdlz_index_need *need,
+                       mdlz_docref *docs) {
+    static uint8_t head[MDLZ_HEADER_MAX];
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        report_error(path, "%s", strerror(errno));
+        return -1;
+    }
+    size_t n = fread(head, 1, sizeof head, f);
+    int bad = ferror(f) ? errno : 0;
+    fclose(f);
+    if (bad) {
+        report_error(path, "%s", strerror(bad));
+        return -1;
+    }
+    mdlz_frame_info fi;
+    mdlz_status st = mdlz_get_frame_info(&fi, head, n);
+    if (st != MDLZ_OK) {
+        report_error(path, "%s", mdlz_strerror(st));
+        return -1;
+    }
+    if (!fi.retrieval) return 0;
+    need->gen = fi.retrieval & MDLZ_RETRIEVE_ONLINE ? fi.index_generation : -1;
+    need->history = fi.index_history;
+    need->n_docs = (int)mdlz_get_frame_docs(docs, 64, head, n);
+    need->docs = docs;
+    need->label = path;
+    return 1;
+}
+
+static int do_gc(mdlz_index *ix, const index_args *a) {
+    int n = a->nargs - 1, k = 0;
+    if (n > 0 && !a->keep)
+        return usage("gc takes streams to keep after --keep%s", "");
+    mdlz_index_need *needs = calloc((size_t)(n > 0 ? n : 1), sizeof *needs);
+    mdlz_docref *docs = calloc((size_t)(n > 0 ? n : 1) * 64, sizeof *docs);
+    int rc = needs && docs ? 0 : EXIT_DATA_ERROR;
+    for (int i = 0; rc == 0 && i < n; i++) {
+        int r = stream_need(a->args[i + 1], &needs[k], docs + 64 * k);
+        if (r < 0) rc = EXIT_DATA_ERROR;
+        else if (r == 0 && !a->quiet)
+            fprintf(stderr, "mdlz: %s: made without an index; ignored\n",
+                    a->args[i + 1]);
+        k += r > 0;
+    }
+    mdlz_index_gc_result res;
+    if (rc == 0 &&
+        mdlz_index_gc(ix, needs, k, a->add.force, print_note, NULL, &res)) {
+        report_error(NULL, "%s", mdlz_index_errmsg(ix));
+        rc = EXIT_DATA_ERROR;
+    } else if (rc == 0 && !a->quiet) {
+        char b[32];
+        format_size(b, sizeof b, res.bytes);
+        printf("%" PRId64 " purged (%s)", res.purged, b);
+        if (res.broken)
+            printf(", %" PRId64 " older generations no longer intact",
+                   res.broken);
+        printf("\n");
+    }
+    free(needs);
+    free(docs);
+    return rc;
+}
+
+static int do_check(mdlz_index *ix, const index_args *a) {
+    int n = mdlz_index_check(ix, print_note, NULL);
+    if (n < 0) {
+        report_error(NULL, "%s", mdlz_index_errmsg(ix));
+        return EXIT_DATA_ERROR;
+    }
+    if (n > 0) {
+        report_error(a->args[0], "%d problem%s found", n, n == 1 ? "" : "s");
+        return EXIT_DATA_ERROR;
+    }
+    if (!a->quiet) printf("%s: no problem found\n", a->args[0]);
+    return 0;
+}
+
+static int do_vacuum(mdlz_index *ix, const index_args *a) {
+    uint64_t before, after;
+    if (mdlz_index_vacuum(ix, &before, &after)) {
+        report_error(NULL, "%s", mdlz_index_errmsg(ix));
+        return EXIT_DATA_ERROR;
+    }
+    if (!a->quiet) {
+        char b[32], c[32];
+        format_size(b, sizeof b, before);
+        format_size(c, sizeof c, after);
+        printf("%s: %" PRIu64 " bytes (%s) before, %" PRIu64
+               " bytes (%s) after\n",
+               a->args[0], before, b, after, c);
+    }
+    return 0;
+}
+
 /* ---- entry point ----------------------------------------------------------- */
 
 /* Removes an index this command created (an add that failed). */
@@ -333,19 +469,20 @@ static int run(const index_args *a) {
     static const struct {
         const char *name;
         int write, min_args, max_args; /* counting INDEX */
-    } cmds[] = {{"add", 1, 2, -1},
-                {"ls", 0, 1, 1},
-                {"rm", 1, 2, -1},
-                {"stats", 0, 1, 1},
-                {"search", 0, 2, -1}};
+    } cmds[] = {{"add", 1, 2, -1},  {"ls", 0, 1, 1},      {"rm", 1, 2, -1},
+                {"stats", 0, 1, 1}, {"search", 0, 2, -1}, {"gc", 1, 1, -1},
+                {"check", 1, 1, 1}, {"vacuum", 1, 1, 1}};
     size_t c = 0, ncmds = sizeof cmds / sizeof cmds[0];
     while (c < ncmds && strcmp(cmds[c].name, a->cmd)) c++;
     if (c == ncmds) return usage("unknown command '%s'", a->cmd);
     if (a->nargs < cmds[c].min_args ||
         (cmds[c].max_args >= 0 && a->nargs > cmds[c].max_args))
         return usage("wrong number of arguments for '%s'", a->cmd);
-    if ((a->add.force || a->add.max_size || a->add.timeout) && c != 0)
-        return usage("--force, --max-size and --timeout are for '%s'", "add");
+    if ((a->add.max_size || a->add.timeout) && c != 0)
+        return usage("--max-size and --timeout are for '%s'", "add");
+    if (a->add.force && c != 0 && c != 5)
+        return usage("--force is for '%s'", "add and gc");
+    if (a->keep && c != 5) return usage("--keep is for '%s'", "gc");
     if ((a->any || a->limit != 10) && strcmp(a->cmd, "search"))
         return usage("-n and --or are for '%s'", "search");
 
@@ -366,7 +503,10 @@ static int run(const index_args *a) {
     case 1: rc = do_ls(ix); break;
     case 2: rc = do_rm(ix, a); break;
     case 3: rc = do_stats(ix); break;
-    default: rc = do_search(ix, a); break;
+    case 4: rc = do_search(ix, a); break;
+    case 5: rc = do_gc(ix, a); break;
+    case 6: rc = do_check(ix, a); break;
+    default: rc = do_vacuum(ix, a); break;
     }
     mdlz_index_close(ix);
     if (rc && c == 0 && !existed) remove_index(a->args[0]);

@@ -164,8 +164,8 @@ static void print_description_length(const ends *e,
     printf("    bpb: payload %s, payload+code %s\n", bpb_payload, bpb_dl);
 }
 
-/* What the stream needs besides mdlz: the retrieval index (fingerprint,
- * documents; named when -R gives the index) and the tools. */
+/* What the stream needs besides mdlz: the retrieval index (generation,
+ * documents by content; named when -R gives the index) and the tools. */
 static void print_augmentations(const cli_options *opt, const ends *e,
                                 const mdlz_frame_info *fi) {
     if (fi->retrieval) {
@@ -175,7 +175,8 @@ static void print_augmentations(const cli_options *opt, const ends *e,
                fi->retrieval & MDLZ_RETRIEVE_ONLINE ? "online" : "",
                fi->primed_bytes);
         if (fi->retrieval & MDLZ_RETRIEVE_ONLINE)
-            printf(", index fingerprint %016" PRIx64, fi->index_fingerprint);
+            printf(", index generation %" PRId64 " (history %016" PRIx64 ")",
+                   fi->index_generation, fi->index_history);
         printf("\n");
         mdlz_docref docs[64];
         size_t n = mdlz_get_frame_docs(docs, 64, e->head, e->head_len);
@@ -186,11 +187,13 @@ static void print_augmentations(const cli_options *opt, const ends *e,
             ix = NULL;
         for (size_t i = 0; i < n; i++) {
             char name[256] = "";
-            if (ix && mdlz_index_name(ix, docs[i].id, name, sizeof name) != 0)
+            int64_t id = 0;
+            if (ix &&
+                (mdlz_index_find(ix, docs[i].hash, docs[i].size, &id) != 1 ||
+                 mdlz_index_name(ix, id, name, sizeof name) != 0))
                 snprintf(name, sizeof name, "(not in this index)");
-            printf("    document %6" PRId64 " %10" PRIu64
-                   " bytes  hash %08x  %s\n",
-                   docs[i].id, docs[i].size, (unsigned)docs[i].hash32, name);
+            printf("    document %012" PRIx64 " %10" PRIu64 " bytes  %s\n",
+                   docs[i].hash >> 16, docs[i].size, name);
         }
         mdlz_index_close(ix);
     }

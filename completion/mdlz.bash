@@ -90,8 +90,8 @@ _mdlz_main() {
 }
 
 _mdlz_index() {
-    local opts="--force --max-size= --timeout= -n --limit= --or -q --quiet
-        -h --help"
+    local opts="--force --keep --max-size= --timeout= -n --limit= --or -q
+        --quiet -h --help"
     case $prev in
     -n | --limit | --max-size | --timeout) return ;;
     esac
@@ -107,9 +107,12 @@ _mdlz_index() {
         esac
     done
     case ${#args[@]} in
-    0) _mdlz_words "add ls rm stats search" ;;
+    0) _mdlz_words "add ls rm stats search gc check vacuum" ;;
     1) _mdlz_files '*.db' ;;
-    *) [[ ${args[0]} == add ]] && _mdlz_files ;;
+    *) case ${args[0]} in
+       add) _mdlz_files ;;
+       gc) _mdlz_files '*.mdlz' ;; # the streams of --keep
+       esac ;;
     esac
 }
 

@@ -152,7 +152,8 @@ MDLZ_API mdlz_status mdlz_cctx_set_param(mdlz_cctx *c, mdlz_cparam param,
  * `mdlz index` are text the model may predict from. WHOLE: the encoder
  * picks documents for the whole input (its first block) and records them
  * in the header. ONLINE: both sides query the index from recent text at
- * fixed points while coding; the header records the index fingerprint. */
+ * fixed points while coding; the header records the index generation
+ * (number and history hash) the queries see. */
 #define MDLZ_RETRIEVE_WHOLE  1u
 #define MDLZ_RETRIEVE_ONLINE 2u
 
@@ -296,11 +297,12 @@ typedef struct {
     const char *components[MDLZ_COMPONENTS_MAX]; /* static names */
     size_t header_size; /* bytes of the stream header (with extensions) */
     unsigned retrieval; /* MDLZ_RETRIEVE_* bits the stream used, 0 = none */
-    uint64_t index_fingerprint; /* ONLINE: fingerprint of the index */
-    uint64_t primed_bytes;      /* retrieved bytes the model learned first */
-    unsigned n_docs;            /* documents recorded (mdlz_get_frame_docs) */
-    unsigned n_tools;           /* tools recorded */
-    uint64_t prefix_size;       /* bytes of the prefix it needs (ref_prefix) */
+    int64_t index_generation; /* ONLINE: generation of the index queried */
+    uint64_t index_history;   /* ONLINE: its history hash */
+    uint64_t primed_bytes;    /* retrieved bytes the model learned first */
+    unsigned n_docs;          /* documents recorded (mdlz_get_frame_docs) */
+    unsigned n_tools;         /* tools recorded */
+    uint64_t prefix_size;     /* bytes of the prefix it needs (ref_prefix) */
 } mdlz_frame_info;
 
 /** Parses a stream header from the first bytes of a stream (at least
@@ -310,9 +312,9 @@ MDLZ_API mdlz_status mdlz_get_frame_info(mdlz_frame_info *info, const void *src,
                                          size_t src_size);
 
 typedef struct {
-    int64_t id;      /* document id in the index */
-    uint32_t hash32; /* low 32 bits of its XXH3-64 content hash */
-    uint64_t size;   /* its size in bytes */
+    uint64_t hash; /* XXH3-64 of its content, top 48 bits (low 16 bits 0):
+                      with the size, how the index finds it */
+    uint64_t size; /* its size in bytes */
 } mdlz_docref;
 
 /** The documents recorded in a stream header (WHOLE retrieval), best

@@ -1,7 +1,8 @@
 /*
- * add.c - adding documents: the text rule, one document from memory
- * (hash, duplicate check, zstd, documents row + FTS5 row under one
- * savepoint), files and directory trees, and URLs (fetched by fetch.c).
+ * add.c - adding documents: one document from memory (text rule of
+ * text.c, hash, duplicate check among the visible documents, zstd,
+ * documents row + FTS5 row), files and directory trees, and URLs (fetched
+ * by fetch.c).
  * The caller wraps a whole `add` in mdlz_index_begin()/commit(), so a
  * failure anywhere leaves the index as it was.
  */
@@ -22,54 +23,6 @@ uint64_t ret_max_size(const mdlz_index_add_opts *opts) {
                                   : MDLZ_INDEX_MAX_SIZE_DEFAULT;
 }
 
-/* 1 if all 8 bytes of w are printable ASCII (0x20..0x7E): no high bit,
- * none below 0x20 (hasless), none equal to 0x7F (haszero of w ^ 0x7F..). */
-static int printable8(uint64_t w) {
-    const uint64_t ones = 0x0101010101010101ull, highs = ones * 0x80;
-    uint64_t x = w ^ (ones * 0x7F);
-    return !((w & highs) | ((w - ones * 0x20) & ~w & highs) |
-             ((x - ones) & ~x & highs));
-}
-
-int mdlz_index_text_check(const uint8_t *body, size_t len, const char **why) {
-    size_t controls = 0;
-    for (size_t i = 0; i < len;) {
-        uint64_t w;
-        if (len - i >= 8) {
-            memcpy(&w, body + i, 8);
-            if (printable8(w)) {
-                i += 8;
-                continue;
-            }
-        }
-        uint8_t b = body[i];
-        if (b == 0) {
-            if (why) *why = "contains NUL bytes";
-            return -1;
-        }
-        if (b < 0x80) {
-            if ((b < 0x20 && b != '\t' && b != '\n' && b != '\v' && b != '\f' &&
-                 b != '\r' && b != 0x1B) ||
-                b == 0x7F)
-                controls++;
-            i++;
-            continue;
-        }
-        uint32_t cp;
-        size_t k = ret_utf8_decode(body + i, len - i, &cp);
-        if (!k) {
-            if (why) *why = "is not valid UTF-8";
-            return -1;
-        }
-        i += k;
-    }
-    if (controls * 100 > len) {
-        if (why) *why = "has too many control characters";
-        return -1;
-    }
-    return 0;
-}
-
 int ret_zstd_level(const mdlz_index_add_opts *opts) {
     return opts && opts->zstd_level ? opts->zstd_level : RET_ZSTD_LEVEL;
 }
@@ -84,9 +37,9 @@ int ret_doc_prepare(ret_doc *d, const char *name, ZSTD_CCtx *cctx,
         d->failed = 1;
         return -1;
     }
-    if (!(opts && opts->force) &&
-        mdlz_index_text_check(d->body, d->len, &d->why))
-        return 0;
+    int kind = mdlz_index_text_check(d->body, d->len, &d->why);
+    if (kind < 0 && !(opts && opts->force)) return 0; /* binary */
+    d->why = NULL;
     d->hash = XXH3_64bits(d->body, d->len);
     size_t cap = ZSTD_compressBound(d->len);
     if (!(d->z = malloc(cap))) {
@@ -102,20 +55,35 @@ int ret_doc_prepare(ret_doc *d, const char *name, ZSTD_CCtx *cctx,
         d->failed = 1;
         return -1;
     }
-    /* the term counts for the term tables (on the pipeline's worker
-     * thread when walking a tree); without memory for them the commit
-     * tokenizes the stored body instead */
+    /* the words (transcoded if the text is not UTF-8) for FTS5, and their
+     * counts for the term tables (on the pipeline's worker thread when
+     * walking a tree); without memory for the counts the commit tokenizes
+     * the stored body instead */
+    int owned = 0;
+    if (kind == 0) { /* UTF-8 (the check read it all): the words as they are */
+        d->words = d->body;
+        d->wlen = d->len;
+    } else if (ret_words_text(d->body, d->len, 0, &d->words, &d->wlen,
+                              &owned)) {
+        snprintf(d->err, sizeof d->err, "%s: out of memory", name);
+        d->failed = 1;
+        return -1;
+    }
+    if (owned) d->own_words = 1;
     if ((d->terms = calloc(1, sizeof *d->terms)) &&
-        ret_termset_add_text(d->terms, d->body, d->len)) {
+        ret_termset_add_text(d->terms, d->words, d->wlen)) {
         ret_termset_free(d->terms);
         free(d->terms);
         d->terms = NULL;
     }
+    d->tokens =
+        d->terms ? d->terms->ntokens : ret_count_tokens(d->words, d->wlen);
     return 0;
 }
 
 void ret_doc_free(ret_doc *d) {
     if (d->own_body) free(d->body);
+    if (d->own_words) free((void *)d->words);
     free(d->z);
     if (d->terms) ret_termset_free(d->terms);
     free(d->terms);
@@ -131,14 +99,16 @@ static int insert_doc(mdlz_index *ix, const char *name, const ret_doc *d,
     sqlite3_bind_int64(st, 2, (int64_t)d->hash);
     sqlite3_bind_int64(st, 3, (int64_t)d->len);
     sqlite3_bind_int64(st, 4, (int64_t)time(NULL));
-    sqlite3_bind_blob64(st, 5, d->z, d->zn, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, ix->txn_gen);
+    sqlite3_bind_int64(st, 6, (int64_t)d->tokens);
+    sqlite3_bind_blob64(st, 7, d->z, d->zn, SQLITE_STATIC);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ret_fail_sql(ix, name);
     sqlite3_reset(st);
     if (rc) return -1;
     *id = sqlite3_last_insert_rowid(ix->db);
     if (!(st = ret_stmt(ix, RET_ST_INSERT_FTS))) return -1;
     sqlite3_bind_int64(st, 1, *id);
-    sqlite3_bind_text64(st, 2, (const char *)d->body, d->len, SQLITE_STATIC,
+    sqlite3_bind_text64(st, 2, (const char *)d->words, d->wlen, SQLITE_STATIC,
                         SQLITE_UTF8);
     rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ret_fail_sql(ix, name);
     sqlite3_reset(st);
@@ -146,8 +116,9 @@ static int insert_doc(mdlz_index *ix, const char *name, const ret_doc *d,
     return rc;
 }
 
-/* Finds the id of a document with hash h: 1 (found, *id set), 0 (none)
- * or -1. */
+/* Finds the id of the visible document with hash h: 1 (found, *id set),
+ * 0 (none) or -1. A removed document with the same content does not
+ * count: adding it again makes a new document (a new id). */
 static int find_hash(mdlz_index *ix, const char *name, uint64_t h,
                      int64_t *id) {
     sqlite3_stmt *st = ret_stmt(ix, RET_ST_FIND_HASH);

@@ -1,25 +1,26 @@
 /*
  * index.c - the mdlz_index handle: opening (and creating) the database with
  * its schema, errors, cached statements, transactions, and the read side
- * of documents: get, name, list, remove, statistics, fingerprint. Adding
- * is in add.c, selection in select.c, search in search.c.
+ * of documents: list, remove, statistics. Reading documents (by id, by
+ * content) is in read.c, adding in add.c, generations in generation.c,
+ * selection in select.c, search in search.c, gc, check and vacuum in
+ * maint.c.
  *
  * Schema (docs/retrieval.md): a `documents` table with the zstd-compressed
- * bodies, `documents_fts`, a contentless FTS5 table (content='') over the
- * same text for `search`, so the text is stored once, and the term tables
- * that mdlz_index_select() reads (terms, postings, totals; postings.c),
- * kept in step with the documents: at commit for the documents added in the transaction,
- * at removal for the removed ones. Deleting from a contentless FTS5 table
- * takes the 'delete' command with the original text, which
- * mdlz_index_remove() decompresses from `documents` (and tokenizes for the
- * term tables).
+ * bodies, each with the generation that added it and the one that removed
+ * it; `documents_fts`, a contentless FTS5 table (content='') over the
+ * visible documents' words for `search`, so the text is stored once; the
+ * term tables that mdlz_index_select() reads (terms, postings; postings.c),
+ * which hold every stored document, removed or not, until gc; and the
+ * generations with their totals and history hashes. Deleting from a
+ * contentless FTS5 table takes the 'delete' command with the original
+ * text, which mdlz_index_remove() decompresses from `documents`.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <xxhash.h>
 
 #include "internal.h"
 #include "terms.h"
@@ -27,36 +28,54 @@
 /* PRAGMA application_id of an mdlz index: "mdlz" as a big-endian int. */
 #define RET_APP_ID 0x6D646C7A
 /* PRAGMA user_version: the schema version this code writes and reads. */
-#define RET_SCHEMA_VERSION  2
+#define RET_SCHEMA_VERSION  3
 #define RET_BUSY_TIMEOUT_MS 10000
 
 static const char ret_schema_sql[] =
     "CREATE TABLE documents(\n"
     "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
     "  name TEXT NOT NULL,\n"
-    "  hash INTEGER NOT NULL UNIQUE,\n"
+    "  hash INTEGER NOT NULL,\n"
     "  size INTEGER NOT NULL,\n"
     "  added INTEGER NOT NULL,\n"
+    "  gen INTEGER NOT NULL,\n"
+    "  removed INTEGER,\n"
+    "  tokens INTEGER NOT NULL,\n"
     "  body BLOB NOT NULL);\n"
     "CREATE INDEX documents_name ON documents(name);\n"
+    "CREATE INDEX documents_hash ON documents(hash);\n"
+    "CREATE UNIQUE INDEX documents_live ON documents(hash)\n"
+    "  WHERE removed IS NULL;\n"
     "CREATE INDEX documents_meta ON documents(id, hash, size);\n"
+    "CREATE INDEX documents_removed ON documents(removed, id)\n"
+    "  WHERE removed IS NOT NULL;\n"
     "CREATE VIRTUAL TABLE documents_fts USING fts5(body, content='',\n"
     "  tokenize='unicode61', detail=full);\n"
     "CREATE TABLE terms(term BLOB PRIMARY KEY, df INTEGER NOT NULL,\n"
     "  tid INTEGER NOT NULL) WITHOUT ROWID;\n"
     "CREATE TABLE postings(tid INTEGER PRIMARY KEY, last INTEGER NOT NULL,\n"
     "  data BLOB NOT NULL);\n"
-    "CREATE TABLE totals(k INTEGER PRIMARY KEY, docs INTEGER NOT NULL,\n"
-    "  tokens INTEGER NOT NULL, fingerprint INTEGER NOT NULL);\n"
-    /* the fingerprint of no documents: XXH3_64bits("") */
-    "INSERT INTO totals VALUES(0, 0, 0, 3244421341483603138);\n"
+    "CREATE TABLE generations(gen INTEGER PRIMARY KEY,\n"
+    "  docs INTEGER NOT NULL, tokens INTEGER NOT NULL,\n"
+    "  maxid INTEGER NOT NULL, history INTEGER NOT NULL,\n"
+    "  made INTEGER NOT NULL, intact INTEGER NOT NULL);\n"
+    "CREATE TABLE purged(id INTEGER PRIMARY KEY, name TEXT NOT NULL,\n"
+    "  hash INTEGER NOT NULL, size INTEGER NOT NULL, gen INTEGER NOT NULL,\n"
+    "  removed INTEGER NOT NULL, tokens INTEGER NOT NULL,\n"
+    "  gc INTEGER NOT NULL);\n"
+    "CREATE INDEX purged_hash ON purged(hash);\n"
+    /* generation 0, the empty index: its history is XXH3_64bits("") */
+    "INSERT INTO generations VALUES(0, 0, 0, 0, 3244421341483603138,\n"
+    "  CAST(strftime('%s', 'now') AS INTEGER), 1);\n"
     "PRAGMA application_id = 1835297914;\n" /* RET_APP_ID */
-    "PRAGMA user_version = 2;\n";           /* RET_SCHEMA_VERSION */
+    "PRAGMA user_version = 3;\n";           /* RET_SCHEMA_VERSION */
 
 static const char *const ret_stmt_sql[RET_ST_COUNT] = {
-    [RET_ST_FIND_HASH] = "SELECT id, name FROM documents WHERE hash = ?1",
-    [RET_ST_INSERT_DOC] = "INSERT INTO documents(name, hash, size, added, body)"
-                          " VALUES(?1, ?2, ?3, ?4, ?5)",
+    [RET_ST_FIND_HASH] = "SELECT id, name FROM documents INDEXED BY"
+                         " documents_live WHERE hash = ?1 AND removed IS NULL",
+    [RET_ST_INSERT_DOC] =
+        "INSERT INTO documents(name, hash, size, added, gen, tokens, body)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     [RET_ST_INSERT_FTS] =
         "INSERT INTO documents_fts(rowid, body) VALUES(?1, ?2)",
     [RET_ST_DELETE_FTS] =
@@ -68,9 +87,12 @@ static const char *const ret_stmt_sql[RET_ST_COUNT] = {
                     " WHERE id = ?1",
     [RET_ST_TERM] = "SELECT df, tid FROM terms WHERE term = ?1",
     [RET_ST_POSTINGS] = "SELECT last, data FROM postings WHERE tid = ?1",
-    [RET_ST_TOTALS] = "SELECT docs, tokens, fingerprint FROM totals"
-                      " WHERE k = 0",
-    [RET_ST_FP_PUT] = "UPDATE totals SET fingerprint = ?1 WHERE k = 0",
+    [RET_ST_GEN] = "SELECT gen, docs, tokens, maxid, history, made, intact"
+                   " FROM generations WHERE gen = ?1",
+    [RET_ST_GEN_NEWEST] = "SELECT gen, docs, tokens, maxid, history, made,"
+                          " intact FROM generations ORDER BY gen DESC LIMIT 1",
+    [RET_ST_HIDDEN] = "SELECT id FROM documents INDEXED BY documents_removed"
+                      " WHERE removed <= ?1 AND id <= ?2 ORDER BY id",
     [RET_ST_TERM_PUT] = "INSERT OR REPLACE INTO terms(term, df, tid)"
                         " VALUES(?1, ?2, ?3)",
     [RET_ST_TERM_DEL] = "DELETE FROM terms WHERE term = ?1",
@@ -78,10 +100,13 @@ static const char *const ret_stmt_sql[RET_ST_COUNT] = {
     [RET_ST_POST_PUT] = "UPDATE postings SET last = ?2, data = ?3"
                         " WHERE tid = ?1",
     [RET_ST_POST_DEL] = "DELETE FROM postings WHERE tid = ?1",
-    [RET_ST_TOTALS_ADD] = "UPDATE totals SET docs = docs + ?1,"
-                          " tokens = tokens + ?2 WHERE k = 0",
     [RET_ST_NEW_DOCS] = "SELECT id, size, body FROM documents"
                         " WHERE id > ?1 AND id <= ?2 ORDER BY id",
+    [RET_ST_CONTENT] = "SELECT id, name, hash, body FROM documents INDEXED BY"
+                       " documents_hash WHERE hash BETWEEN ?1 AND ?3"
+                       " AND size = ?2 ORDER BY removed IS NOT NULL, id DESC",
+    [RET_ST_REMOVE] = "UPDATE documents SET removed = ?2 WHERE id = ?1",
+    [RET_ST_MAXID] = "SELECT coalesce(max(id), 0) FROM documents",
 };
 
 int ret_fail(mdlz_index *ix, const char *fmt, ...) {
@@ -165,8 +190,11 @@ static int check_or_create(mdlz_index *ix, const char *path, int mode) {
     if (ver != RET_SCHEMA_VERSION)
         return ret_fail(ix,
                         "%s: index schema version %lld is not supported "
-                        "(this mdlz reads version %d)",
-                        path, (long long)ver, RET_SCHEMA_VERSION);
+                        "(this mdlz reads version %d%s)",
+                        path, (long long)ver, RET_SCHEMA_VERSION,
+                        ver < RET_SCHEMA_VERSION
+                            ? "; build a new index from the documents"
+                            : "");
     return 0;
 }
 
@@ -233,9 +261,6 @@ void mdlz_index_close(mdlz_index *ix) {
     free(ix);
 }
 
-/* Defined with the statistics below, used by the commit. */
-static int fingerprint_store(mdlz_index *ix);
-
 /* ---- transactions ------------------------------------------------------- */
 
 int mdlz_index_begin(mdlz_index *ix) {
@@ -243,12 +268,16 @@ int mdlz_index_begin(mdlz_index *ix) {
     if (sqlite3_exec(ix->db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
         return ret_fail_sql(ix, "cannot start a transaction");
     ix->broken = 0;
-    if (ret_query_int(ix, "SELECT coalesce(max(id), 0) FROM documents",
-                      &ix->txn_base)) {
-        ret_fail_sql(ix, "index");
+    mdlz_index_gen g;
+    int rc = ret_query_int(ix, "SELECT coalesce(max(id), 0) FROM documents",
+                           &ix->txn_base)
+                 ? ret_fail_sql(ix, "index")
+                 : ret_gen_get(ix, -1, &g);
+    if (rc) {
         sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
     }
+    ix->txn_gen = g.gen + 1;
     ix->in_txn = 1;
     ret_pending_start(ix);
     return 0;
@@ -260,7 +289,7 @@ int mdlz_index_commit(mdlz_index *ix) {
         return ret_fail(ix, "a write failed halfway in this transaction; "
                             "it was rolled back");
     }
-    if (ix->in_txn && (ret_post_new_docs(ix) || fingerprint_store(ix))) {
+    if (ix->in_txn && (ret_post_new_docs(ix) || ret_gen_close(ix))) {
         char why[sizeof ix->err];
         snprintf(why, sizeof why, "%s", ix->err);
         mdlz_index_rollback(ix);
@@ -284,18 +313,18 @@ void mdlz_index_rollback(mdlz_index *ix) {
         sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-int mdlz_index_pin(mdlz_index *ix, uint64_t *fp) {
-    uint64_t v;
+int mdlz_index_pin(mdlz_index *ix, mdlz_index_gen *g) {
+    mdlz_index_gen v;
     if (!sqlite3_get_autocommit(ix->db))
         return ret_fail(ix, "index: a transaction is already open");
     if (sqlite3_exec(ix->db, "BEGIN", NULL, NULL, NULL))
         return ret_fail_sql(ix, "index");
     /* the first read fixes the snapshot */
-    if (mdlz_index_fingerprint(ix, &v)) {
+    if (ret_gen_get(ix, -1, &v)) {
         sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
         return -1;
     }
-    if (fp) *fp = v;
+    if (g) *g = v;
     return 0;
 }
 
@@ -322,80 +351,21 @@ int ret_unpack(mdlz_index *ix, const void *blob, size_t blen, uint64_t size,
     return 0;
 }
 
-int mdlz_index_get(mdlz_index *ix, int64_t id, uint64_t expected_hash,
-                   uint8_t **body, size_t *len, char *err, size_t errlen) {
-    *body = NULL;
-    *len = 0;
-    int rc = -1;
-    sqlite3_stmt *st = ret_stmt(ix, RET_ST_GET);
-    if (st) {
-        sqlite3_bind_int64(st, 1, id);
-        int s = sqlite3_step(st);
-        if (s == SQLITE_DONE) {
-            ret_fail(ix, "document %lld is not in the index", (long long)id);
-        } else if (s != SQLITE_ROW) {
-            ret_fail_sql(ix, "index");
-        } else {
-            const char *name = (const char *)sqlite3_column_text(st, 0);
-            uint64_t hash = (uint64_t)sqlite3_column_int64(st, 1);
-            uint64_t size = (uint64_t)sqlite3_column_int64(st, 2);
-            const void *blob = sqlite3_column_blob(st, 3);
-            size_t blen = (size_t)sqlite3_column_bytes(st, 3);
-            name = name ? name : "";
-            if (expected_hash && hash != expected_hash) {
-                ret_fail(ix,
-                         "document %lld (%s) has changed: hash %016llx, "
-                         "expected %016llx",
-                         (long long)id, name, (unsigned long long)hash,
-                         (unsigned long long)expected_hash);
-            } else if (ret_unpack(ix, blob, blen, size, body)) {
-                ret_fail(ix, "document %lld (%s): stored body is damaged",
-                         (long long)id, name);
-            } else if (XXH3_64bits(*body, (size_t)size) != hash) {
-                ret_fail(ix,
-                         "document %lld (%s): body does not match its "
-                         "hash",
-                         (long long)id, name);
-                free(*body);
-                *body = NULL;
-            } else {
-                *len = (size_t)size;
-                rc = 0;
-            }
-        }
-        sqlite3_reset(st);
-    }
-    if (rc && err && errlen) snprintf(err, errlen, "%s", ix->err);
-    return rc;
-}
-
-int mdlz_index_name(mdlz_index *ix, int64_t id, char *buf, size_t buflen) {
-    sqlite3_stmt *st = ret_stmt(ix, RET_ST_GET);
-    if (!st) return -1;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = -1;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(st, 0);
-        if (buflen) snprintf(buf, buflen, "%s", name ? name : "");
-        rc = 0;
-    } else {
-        ret_fail(ix, "document %lld is not in the index", (long long)id);
-    }
-    sqlite3_reset(st);
-    return rc;
-}
-
 /* ---- removing ------------------------------------------------------------ */
 
-/* Removes one document: its terms from the FTS5 index (the 'delete'
- * command needs the original text), then its row; its entries in the term
- * tables go into `rm` (written by the caller), unless it was added in the
- * open transaction and has none yet. */
-static int remove_one(mdlz_index *ix, int64_t id, term_batch *rm) {
+/* Removes one visible document from the open transaction's generation:
+ * its words from the FTS5 index (the 'delete' command needs the text
+ * that was inserted), then it is marked removed; the term tables keep
+ * its entries until gc. A document added in the open transaction was
+ * never visible: its row goes at once, and the counts gathered for the
+ * commit are read back instead. */
+static int remove_one(mdlz_index *ix, int64_t id) {
     sqlite3_stmt *st = ret_stmt(ix, RET_ST_GET);
     uint8_t *body = NULL;
+    const uint8_t *text = NULL;
+    size_t tlen = 0;
     uint64_t size = 0;
-    int rc = -1;
+    int rc = -1, owned = 0;
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) != SQLITE_ROW) {
@@ -409,28 +379,29 @@ static int remove_one(mdlz_index *ix, int64_t id, term_batch *rm) {
                      "document %lld (%s): stored body is damaged; "
                      "cannot remove it",
                      (long long)id, name ? name : "");
+        else if (ret_words_text(body, (size_t)size, 0, &text, &tlen, &owned))
+            ret_fail(ix, "out of memory");
         else rc = 0;
     }
     sqlite3_reset(st);
-    if (!rc && (!ix->in_txn || id <= ix->txn_base))
-        rc = ret_batch_doc(ix, rm, id, body, (size_t)size);
-    else if (!rc) /* its counts were gathered: read back */
-        ret_pending_reread(ix);
-    if (rc || !(st = ret_stmt(ix, RET_ST_DELETE_FTS))) {
-        free(body);
-        return -1;
+    int fresh = id > ix->txn_base; /* added in the open transaction */
+    if (!rc && fresh) ret_pending_reread(ix);
+    if (!rc && (st = ret_stmt(ix, RET_ST_DELETE_FTS))) {
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text64(st, 2, (const char *)text, tlen, SQLITE_STATIC,
+                            SQLITE_UTF8);
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ret_fail_sql(ix, "index");
+        sqlite3_reset(st);
+    } else {
+        rc = -1;
     }
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text64(st, 2, (const char *)body, size, SQLITE_STATIC,
-                        SQLITE_UTF8);
-    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ret_fail_sql(ix, "index");
-    sqlite3_reset(st);
+    if (owned) free((void *)text);
     free(body);
-    if (rc || !(st = ret_stmt(ix, RET_ST_DELETE_DOC))) return -1;
+    if (rc || !(st = ret_stmt(ix, fresh ? RET_ST_DELETE_DOC : RET_ST_REMOVE)))
+        return -1;
     sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ret_fail_sql(ix, "index");
-    sqlite3_reset(st);
-    return rc;
+    if (!fresh) sqlite3_bind_int64(st, 2, ix->txn_gen);
+    return ret_step_done(ix, st);
 }
 
 /* The ids to remove (all collected before anything is deleted). */
@@ -442,8 +413,9 @@ static int find_ids(mdlz_index *ix, int64_t id, const char *name, int64_t **ids,
     *n = 0;
     if (sqlite3_prepare_v2(ix->db,
                            id >= 0 ? "SELECT id FROM documents WHERE id = ?1"
+                                     " AND removed IS NULL"
                                    : "SELECT id FROM documents WHERE name = ?1 "
-                                     "ORDER BY id",
+                                     "AND removed IS NULL ORDER BY id",
                            -1, &st, NULL))
         return ret_fail_sql(ix, "index");
     if (id >= 0) sqlite3_bind_int64(st, 1, id);
@@ -473,28 +445,31 @@ int mdlz_index_remove(mdlz_index *ix, int64_t id, const char *name,
     int n, rc = 0;
     *removed = 0;
     if (ix->readonly) return ret_fail(ix, "index is open read-only");
-    if (sqlite3_exec(ix->db, "SAVEPOINT ret_rm", NULL, NULL, NULL))
+    int own = !ix->in_txn; /* outside a transaction: one of its own */
+    if (own && mdlz_index_begin(ix)) return -1;
+    if (!own && sqlite3_exec(ix->db, "SAVEPOINT ret_rm", NULL, NULL, NULL))
         return ret_fail_sql(ix, "index");
-    term_batch rm;
-    ret_batch_init(&rm, 0);
     rc = find_ids(ix, id, name, &ids, &n); /* in id order */
-    for (int i = 0; rc == 0 && i < n; i++) rc = remove_one(ix, ids[i], &rm);
-    if (rc == 0 && rm.docs) rc = ret_batch_apply_rm(ix, &rm);
-    if (rc == 0 && n > 0 && !ix->in_txn) rc = fingerprint_store(ix);
-    ret_batch_free(&rm);
+    for (int i = 0; rc == 0 && i < n; i++) rc = remove_one(ix, ids[i]);
     free(ids);
-    if (rc == 0 && sqlite3_exec(ix->db, "RELEASE ret_rm", NULL, NULL, NULL))
+    if (own) {
+        if (rc) mdlz_index_rollback(ix);
+        else rc = mdlz_index_commit(ix);
+    } else if (rc == 0 &&
+               sqlite3_exec(ix->db, "RELEASE ret_rm", NULL, NULL, NULL)) {
         rc = ret_fail_sql(ix, "index");
+    }
     if (rc) {
-        sqlite3_exec(ix->db, "ROLLBACK TO ret_rm; RELEASE ret_rm", NULL, NULL,
-                     NULL);
+        if (!own)
+            sqlite3_exec(ix->db, "ROLLBACK TO ret_rm; RELEASE ret_rm", NULL,
+                         NULL, NULL);
         return -1;
     }
     *removed = n;
     return 0;
 }
 
-/* ---- listing, statistics, fingerprint ----------------------------------- */
+/* ---- listing, statistics ------------------------------------------------- */
 
 int mdlz_index_list(mdlz_index *ix,
                     int (*fn)(void *user, const mdlz_index_docinfo *d),
@@ -502,7 +477,7 @@ int mdlz_index_list(mdlz_index *ix,
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(ix->db,
                            "SELECT id, name, hash, size, length(body), added "
-                           "FROM documents ORDER BY id",
+                           "FROM documents WHERE removed IS NULL ORDER BY id",
                            -1, &st, NULL))
         return ret_fail_sql(ix, "index");
     int s;
@@ -524,80 +499,31 @@ int mdlz_index_list(mdlz_index *ix,
     return s == SQLITE_DONE ? 0 : -1;
 }
 
-static void put_le64(uint8_t *p, uint64_t v) {
-    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* The fingerprint computed from the documents (the covering index
- * documents_meta makes this one small scan). */
-int ret_fingerprint_scan(mdlz_index *ix, uint64_t *fp) {
-    sqlite3_stmt *st;
-    XXH3_state_t *xs = XXH3_createState();
-    if (!xs) return ret_fail(ix, "out of memory");
-    XXH3_64bits_reset(xs);
-    if (sqlite3_prepare_v2(ix->db,
-                           "SELECT id, hash, size FROM documents ORDER BY id",
-                           -1, &st, NULL)) {
-        XXH3_freeState(xs);
-        return ret_fail_sql(ix, "index");
-    }
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        uint8_t rec[24];
-        for (int i = 0; i < 3; i++)
-            put_le64(rec + 8 * i, (uint64_t)sqlite3_column_int64(st, i));
-        XXH3_64bits_update(xs, rec, sizeof rec);
-    }
-    if (s != SQLITE_DONE) ret_fail_sql(ix, "index");
-    sqlite3_finalize(st);
-    *fp = XXH3_64bits_digest(xs);
-    XXH3_freeState(xs);
-    return s == SQLITE_DONE ? 0 : -1;
-}
-
-/* The stored fingerprint (totals), kept with the documents by every
- * commit and removal. */
-static int fingerprint_stored(mdlz_index *ix, uint64_t *fp) {
-    sqlite3_stmt *st = ret_stmt(ix, RET_ST_TOTALS);
-    if (!st) return -1;
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW) *fp = (uint64_t)sqlite3_column_int64(st, 2);
-    sqlite3_reset(st);
-    return s == SQLITE_ROW ? 0 : ret_fail_sql(ix, "index");
-}
-
-/* Stores the fingerprint of the documents (writing only if it changed). */
-static int fingerprint_store(mdlz_index *ix) {
-    uint64_t fp = 0, old = 0;
-    if (ret_fingerprint_scan(ix, &fp) || fingerprint_stored(ix, &old))
-        return -1;
-    if (fp == old) return 0;
-    sqlite3_stmt *st = ret_stmt(ix, RET_ST_FP_PUT);
-    if (!st) return -1;
-    sqlite3_bind_int64(st, 1, (int64_t)fp);
-    return ret_step_done(ix, st);
-}
-
-int mdlz_index_fingerprint(mdlz_index *ix, uint64_t *fp) {
-    /* inside mdlz_index_begin() the stored one waits for the commit */
-    return ix->in_txn ? ret_fingerprint_scan(ix, fp)
-                      : fingerprint_stored(ix, fp);
-}
-
 static int stats(mdlz_index *ix, mdlz_index_summary *out) {
     mdlz_index_summary s;
     memset(&s, 0, sizeof s);
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(ix->db,
-                           "SELECT count(*), coalesce(sum(size), 0), "
-                           "coalesce(sum(length(body)), 0) FROM documents",
-                           -1, &st, NULL))
+    if (sqlite3_prepare_v2(
+            ix->db,
+            "SELECT count(*) FILTER (WHERE removed IS NULL),"
+            " coalesce(sum(size) FILTER (WHERE removed IS NULL), 0),"
+            " coalesce(sum(length(body)), 0),"
+            " count(*) FILTER (WHERE removed IS NOT NULL),"
+            " coalesce(sum(size) FILTER (WHERE removed IS NOT NULL), 0),"
+            " (SELECT count(*) FROM purged),"
+            " (SELECT count(*) FROM generations WHERE NOT intact)"
+            " FROM documents",
+            -1, &st, NULL))
         return ret_fail_sql(ix, "index");
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         s.documents = sqlite3_column_int64(st, 0);
         s.bytes = (uint64_t)sqlite3_column_int64(st, 1);
         s.stored = (uint64_t)sqlite3_column_int64(st, 2);
+        s.removed = sqlite3_column_int64(st, 3);
+        s.removed_bytes = (uint64_t)sqlite3_column_int64(st, 4);
+        s.purged = sqlite3_column_int64(st, 5);
+        s.broken = sqlite3_column_int64(st, 6);
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW) return ret_fail_sql(ix, "index");
@@ -614,7 +540,7 @@ static int stats(mdlz_index *ix, mdlz_index_summary *out) {
         return ret_fail_sql(ix, "index");
     s.file_bytes = (uint64_t)(pages - free_pages) * (uint64_t)psize;
     s.terms = (uint64_t)terms;
-    if (mdlz_index_fingerprint(ix, &s.fingerprint)) return -1;
+    if (ret_gen_get(ix, -1, &s.newest)) return -1;
     *out = s;
     return 0;
 }

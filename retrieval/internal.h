@@ -20,7 +20,7 @@
 
 /* Prepared statements cached on the handle, prepared on first use. */
 typedef enum {
-    RET_ST_FIND_HASH,  /* id, name of the document with a hash */
+    RET_ST_FIND_HASH,  /* id, name of the visible document with a hash */
     RET_ST_INSERT_DOC, /* a new documents row */
     RET_ST_INSERT_FTS, /* its text into the FTS5 index */
     RET_ST_DELETE_FTS, /* the FTS5 'delete' command with the old text */
@@ -29,15 +29,18 @@ typedef enum {
     RET_ST_META,       /* hash, size of an id */
     RET_ST_TERM,       /* df, tid of a term (terms) */
     RET_ST_POSTINGS,   /* last, data of a tid (postings) */
-    RET_ST_TOTALS,     /* docs, tokens, fingerprint (totals) */
-    RET_ST_FP_PUT,     /* store the fingerprint */
+    RET_ST_GEN,        /* a generations row */
+    RET_ST_GEN_NEWEST, /* the newest generations row */
+    RET_ST_HIDDEN,     /* ids <= maxid of generation g removed by g */
     RET_ST_TERM_PUT,   /* insert or replace a terms row */
     RET_ST_TERM_DEL,   /* delete a terms row */
     RET_ST_POST_NEW,   /* a new postings row (tid assigned) */
     RET_ST_POST_PUT,   /* replace a postings row's last and data */
     RET_ST_POST_DEL,   /* delete a postings row */
-    RET_ST_TOTALS_ADD, /* add to docs and tokens */
     RET_ST_NEW_DOCS,   /* id, size, body of the documents after an id */
+    RET_ST_CONTENT,    /* id, name, body of a stored document by hash/size */
+    RET_ST_REMOVE,     /* mark a document removed by a generation */
+    RET_ST_MAXID,      /* the largest stored document id */
     RET_ST_COUNT       /* number of cached statements */
 } ret_stmt_id;
 
@@ -51,6 +54,7 @@ struct mdlz_index {
     int in_txn;       /* inside mdlz_index_begin() .. commit/rollback */
     int64_t txn_base; /* largest id at mdlz_index_begin(): the documents
                           after it get their postings at commit */
+    int64_t txn_gen;  /* the generation the open transaction makes */
     struct ret_pending *pend; /* the term counts of the documents added in
                           the open transaction, gathered as they are
                           inserted (index.c); NULL outside one */
@@ -110,6 +114,56 @@ sqlite3_stmt *ret_stmt(mdlz_index *ix, ret_stmt_id id);
 int ret_unpack(mdlz_index *ix, const void *blob, size_t blen, uint64_t size,
                uint8_t **body);
 
+/* ---- text (text.c) ------------------------------------------------------- */
+
+/** The text the words of a document (or query) are taken from: the bytes
+ *  themselves if they are UTF-8, else their Windows-1252 transcoding to
+ *  UTF-8 (docs/retrieval.md). `edges`: a sequence cut at either end (a
+ *  window of a larger text) does not count as invalid UTF-8. Sets *text
+ *  (body itself, or a malloc'd buffer to free when *owned) and *tlen.
+ *  Returns 0, or -1 if out of memory. */
+int ret_words_text(const uint8_t *body, size_t len, int edges,
+                   const uint8_t **text, size_t *tlen, int *owned);
+
+/** 1 if p[0..n) is valid UTF-8 (with `edges`, a sequence cut at the start
+ *  or the end is accepted), else 0. */
+int ret_is_utf8(const uint8_t *p, size_t n, int edges);
+
+/** The number of tokens of text[0..len) (what ret_termset_add_text
+ *  counts in ntokens), without keeping the terms. */
+uint64_t ret_count_tokens(const uint8_t *text, size_t len);
+
+/** Counts the terms of a document's body (as ret_words_text sees it)
+ *  into ts. Returns 0, or -1 if out of memory. */
+int ret_termset_add_doc(ret_termset *ts, const uint8_t *body, size_t len);
+
+/* ---- generations (generation.c) ----------------------------------------- */
+
+/** Reads generation `gen` (< 0: the newest) into *g. Returns 0, or -1
+ *  (error set) if there is none. */
+int ret_gen_get(mdlz_index *ix, int64_t gen, mdlz_index_gen *g);
+
+/** At the commit of a transaction that made generation ix->txn_gen:
+ *  writes its generations row (totals, history hash) if it added or
+ *  removed anything. Returns 0 or -1. */
+int ret_gen_close(mdlz_index *ix);
+
+/** The history hash of generation g from the previous one and the
+ *  documents it added (ids, hashes, sizes) and removed (ids), both in id
+ *  order (docs/retrieval.md). */
+uint64_t ret_gen_history(uint64_t prev, int64_t g, const int64_t *add_id,
+                         const uint64_t *add_hash, const uint64_t *add_size,
+                         int64_t nadd, const int64_t *rm_id, int64_t nrm);
+
+/** The ids <= g->maxid hidden at generation g (removed by it but still
+ *  stored), sorted, into a malloc'd *ids (*n). Returns 0 or -1. */
+int ret_gen_hidden(mdlz_index *ix, const mdlz_index_gen *g, int64_t **ids,
+                   size_t *n);
+
+/** The message for a generation that is gone (gc purged documents
+ *  visible in it): names them and says what brings it back. */
+void ret_gen_gone(mdlz_index *ix, int64_t gen);
+
 /* ---- the term tables (postings.c) --------------------------------------- */
 
 /* What a batch holds for one term: encoded entries (adding: id delta from
@@ -141,7 +195,7 @@ void ret_batch_free(term_batch *b);
 /** Adds document `id` (its body) to a batch; 0 or -1 (error set). */
 int ret_batch_doc(mdlz_index *ix, term_batch *b, int64_t id,
                   const uint8_t *body, size_t len);
-/** Takes a removal batch's entries out of the term tables; 0 or -1. */
+/** Takes a removal batch's entries out of the term tables (gc); 0 or -1. */
 int ret_batch_apply_rm(mdlz_index *ix, term_batch *b);
 /** The documents added in the open transaction, posted at commit. */
 void ret_pending_start(mdlz_index *ix);
@@ -150,8 +204,6 @@ int ret_post_new_docs(mdlz_index *ix);
 /** A document added in the open transaction was removed: the pending
  *  counts are read back from the documents left at commit. */
 void ret_pending_reread(mdlz_index *ix);
-/** XXH3-64 over (id, hash, size) of every document, scanned (index.c). */
-int ret_fingerprint_scan(mdlz_index *ix, uint64_t *fp);
 /** Steps a statement that returns no row; 0 or -1 (error set). */
 int ret_step_done(mdlz_index *ix, sqlite3_stmt *st);
 /** Runs a query returning one integer into *v; 0 or -1 (error set). */
@@ -168,11 +220,10 @@ int ret_term_lookup(mdlz_index *ix, const uint8_t *w, uint32_t n, int64_t *df,
  *  read back from the documents at commit. */
 void ret_post_doc(mdlz_index *ix, int64_t id, const ret_termset *terms);
 
-/** Checks the term tables and the stored fingerprint against the
- *  documents: rebuilds every document's postings and the totals in memory
- *  and compares them with the stored ones (tests; costs about as much as
- *  indexing the documents again). Returns 0, or -1 with the first
- *  difference in the error message. */
+/** Checks the term tables against the documents: rebuilds every stored
+ *  document's postings in memory and compares them with the stored ones
+ *  (check, tests; costs about as much as indexing the documents again).
+ *  Returns 0, or -1 with the first difference in the error message. */
 int ret_terms_verify(mdlz_index *ix);
 
 /* Files and URLs (fetch.c). Each reads a whole document into a malloc'd
@@ -193,7 +244,11 @@ typedef struct {
     uint64_t hash; /* XXH3-64 of the body */
     void *z;       /* zstd frame (malloc'd), NULL if not compressed */
     size_t zn;
-    const char *why;    /* not NULL: binary (the reason), not compressed */
+    const char *why;      /* not NULL: binary (the reason), not compressed */
+    const uint8_t *words; /* the text its words come from (text.c) */
+    size_t wlen;
+    int own_words;      /* words is malloc'd (a transcoding) */
+    uint64_t tokens;    /* its tokens (dl), counted with its terms */
     ret_termset *terms; /* its terms and counts (malloc'd), NULL if not
                            counted (binary, failed, out of memory) */
     int failed;         /* reading or compressing failed: message in err */

@@ -1,14 +1,14 @@
 /*
- * postings.c - the term tables of the index: terms(term, df, tid),
- * postings(tid, last, data) and totals(docs, tokens) hold what
- * mdlz_index_select() reads (docs/retrieval.md): per term its document frequency
- * and an entry (id, tf, dl) per document containing it, with terms as terms.c
- * tokenizes them. They change with the documents: the documents added in a
- * transaction get their entries at mdlz_index_commit(), from their stored
- * bodies, in one batch (so adding a tree appends to each term's row once);
- * mdlz_index_remove() takes a document's entries out at once (unless the
- * document was added in the still open transaction, which posts only the
- * documents left at commit).
+ * postings.c - the term tables of the index: terms(term, df, tid) and
+ * postings(tid, last, data) hold what mdlz_index_select() reads
+ * (docs/retrieval.md): per term the number of stored documents containing
+ * it and an entry (id, tf, dl) per such document, with terms as terms.c
+ * tokenizes them (after text.c's transcoding). They hold every stored
+ * document, removed or not, so that older generations can still be
+ * ranked: the documents added in a transaction get their entries at
+ * mdlz_index_commit(), from their stored bodies, in one batch (so adding a
+ * tree appends to each term's row once); `gc` takes the purged documents'
+ * entries out.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,7 +65,7 @@ static int batch_doc_terms(mdlz_index *ix, term_batch *b, int64_t id,
 int ret_batch_doc(mdlz_index *ix, term_batch *b, int64_t id,
                   const uint8_t *text, size_t len) {
     ret_termset_clear(&b->doc);
-    if (ret_termset_add_text(&b->doc, text, len))
+    if (ret_termset_add_doc(&b->doc, text, len))
         return ret_fail(ix, "out of memory");
     return batch_doc_terms(ix, b, id, &b->doc);
 }
@@ -200,16 +200,8 @@ static int term_put(mdlz_index *ix, const uint8_t *w, uint32_t n, int64_t df,
     return ret_step_done(ix, st);
 }
 
-static int totals_add(mdlz_index *ix, int64_t docs, int64_t tokens) {
-    sqlite3_stmt *st = ret_stmt(ix, RET_ST_TOTALS_ADD);
-    if (!st) return -1;
-    sqlite3_bind_int64(st, 1, docs);
-    sqlite3_bind_int64(st, 2, tokens);
-    return ret_step_done(ix, st);
-}
-
 /* Writes a batch of added documents: appends each term's entries to its
- * postings row (or creates the term), adds to the totals; clears it. */
+ * postings row (or creates the term); clears it. */
 static int batch_apply_add(mdlz_index *ix, term_batch *b) {
     const ret_termset *d = &b->dict;
     term_key *order = dict_order(d);
@@ -272,14 +264,12 @@ static int batch_apply_add(mdlz_index *ix, term_batch *b) {
         }
     }
     free(order);
-    if (!rc) rc = totals_add(ix, b->docs, b->tokens);
     ret_batch_clear(b);
     return rc;
 }
 
-/* Writes a batch of removed documents: takes their entries out of each
- * term's postings (the term goes with its last document), subtracts from
- * the totals. */
+/* Writes a batch of purged documents: takes their entries out of each
+ * term's postings (the term goes with its last document). */
 int ret_batch_apply_rm(mdlz_index *ix, term_batch *b) {
     const ret_termset *d = &b->dict;
     term_key *order = dict_order(d);
@@ -359,7 +349,6 @@ int ret_batch_apply_rm(mdlz_index *ix, term_batch *b) {
         if (!rc) rc = term_put(ix, w, t->len, kept, tid);
     }
     free(order);
-    if (!rc) rc = totals_add(ix, -b->docs, -b->tokens);
     ret_batch_clear(b);
     return rc;
 }
@@ -470,27 +459,12 @@ int ret_post_new_docs(mdlz_index *ix) {
 int ret_terms_verify(mdlz_index *ix) {
     term_batch b;
     int rc;
-    int64_t docs = 0, tokens = 0, nterms = 0;
-    sqlite3_stmt *st = NULL;
+    int64_t nterms = 0, nrows = 0;
     ret_batch_init(&b, 1);
     if (sqlite3_exec(ix->db, "SAVEPOINT ret_verify", NULL, NULL, NULL))
         return ret_fail_sql(ix, "index");
     /* the documents posted so far: all but those of an open transaction */
     rc = batch_docs(ix, &b, 0, ix->in_txn ? ix->txn_base : INT64_MAX, 0);
-    if (!rc &&
-        (!(st = ret_stmt(ix, RET_ST_TOTALS)) || sqlite3_step(st) != SQLITE_ROW))
-        rc = ret_fail_sql(ix, "index");
-    if (!rc) {
-        docs = sqlite3_column_int64(st, 0);
-        tokens = sqlite3_column_int64(st, 1);
-        sqlite3_reset(st);
-        if (docs != b.docs || tokens != b.tokens)
-            rc = ret_fail(ix,
-                          "totals: %lld documents, %lld tokens stored; "
-                          "%lld, %lld expected",
-                          (long long)docs, (long long)tokens, (long long)b.docs,
-                          (long long)b.tokens);
-    }
     for (size_t i = 0; rc == 0 && i < b.dict.n; i++) {
         const ret_term *t = &b.dict.terms[i];
         int64_t df = 0, tid = 0, last = 0;
@@ -514,32 +488,14 @@ int ret_terms_verify(mdlz_index *ix) {
                           (const char *)b.dict.arena + t->off);
         free(data);
     }
-    if (!rc && !ix->in_txn) {
-        uint64_t scanned, stored = 0;
-        if (ret_fingerprint_scan(ix, &scanned)) {
-            rc = -1;
-        } else if (!(st = ret_stmt(ix, RET_ST_TOTALS)) ||
-                   sqlite3_step(st) != SQLITE_ROW) {
-            rc = ret_fail_sql(ix, "index");
-        } else {
-            stored = (uint64_t)sqlite3_column_int64(st, 2);
-            sqlite3_reset(st);
-            if (stored != scanned)
-                rc = ret_fail(ix,
-                              "stored fingerprint %016llx, documents "
-                              "%016llx",
-                              (unsigned long long)stored,
-                              (unsigned long long)scanned);
-        }
-    }
     if (!rc && (ret_query_int(ix, "SELECT count(*) FROM terms", &nterms) ||
-                ret_query_int(ix, "SELECT count(*) FROM postings", &docs)))
+                ret_query_int(ix, "SELECT count(*) FROM postings", &nrows)))
         rc = ret_fail_sql(ix, "index");
-    if (!rc && (nterms != (int64_t)b.dict.n || docs != nterms))
+    if (!rc && (nterms != (int64_t)b.dict.n || nrows != nterms))
         rc = ret_fail(ix,
                       "%lld terms and %lld postings rows stored; %zu "
                       "expected",
-                      (long long)nterms, (long long)docs, b.dict.n);
+                      (long long)nterms, (long long)nrows, b.dict.n);
     ret_batch_free(&b);
     sqlite3_exec(ix->db, "RELEASE ret_verify", NULL, NULL, NULL);
     return rc;

@@ -6,8 +6,10 @@
  * online query has no use for ONLINE (nor for its fingerprint). WHOLE
  * chooses documents for the first block; the model is primed with the end
  * of the retrieved text, in proportion to the input.
- * Decoder: the record names the documents and the fingerprint; the index
- * must give exactly those (each checked against its hash and size).
+ * Decoder: the record names the documents (by content) and the generation
+ * online queries see; the index must still hold them (docs/retrieval.md:
+ * an index may grow and hide documents, but keeps what older streams need
+ * until gc).
  */
 #include "retrieval.h"
 
@@ -78,7 +80,8 @@ static mdlz_status rs_encode(void *st, const mod_stream *s, uint8_t *rec,
         modes &= ~MDLZ_RETRIEVE_ONLINE;
     if (!modes) return MDLZ_OK;
     r->modes = modes;
-    if (modes & MDLZ_RETRIEVE_ONLINE) r->fp = ret_session_fingerprint(x->s);
+    if (modes & MDLZ_RETRIEVE_ONLINE)
+        ret_session_generation(x->s, &r->gen, &r->hist);
     if (modes & MDLZ_RETRIEVE_WHOLE) {
         int max = (int)MDLZ_MIN(RET_WHOLE_DOCS, 1 + s->n / DOC_PER_INPUT);
         int k = ret_session_choose(x->s, s->first, s->n, r->docs, max,
@@ -102,14 +105,9 @@ static mdlz_status rs_decode(void *st, const mod_stream *s,
     MDLZ_FORWARD(ret_record_parse(rec, r));
     if (!x->path) return MDLZ_ERROR_NEED_INDEX;
     MDLZ_FORWARD(ret_session_open(&x->s, x->path, s->detail, s->detail_len));
-    if ((r->modes & MDLZ_RETRIEVE_ONLINE) &&
-        ret_session_fingerprint(x->s) != r->fp) {
-        snprintf(s->detail, s->detail_len,
-                 "index fingerprint %016llx, stream needs %016llx",
-                 (unsigned long long)ret_session_fingerprint(x->s),
-                 (unsigned long long)r->fp);
-        return MDLZ_ERROR_INDEX;
-    }
+    if (r->modes & MDLZ_RETRIEVE_ONLINE)
+        MDLZ_FORWARD(ret_session_use_generation(x->s, r->gen, r->hist,
+                                                s->detail, s->detail_len));
     for (unsigned i = 0; i < r->n_docs; i++)
         MDLZ_FORWARD(
             ret_session_load(x->s, &r->docs[i], s->detail, s->detail_len));

@@ -23,7 +23,7 @@
  * Online mode: at coded positions RET_ONLINE_FIRST * 2^k the component asks
  * the session for documents matching the last RET_ONLINE_WINDOW bytes and
  * indexes what arrives. Encoder and decoder make the same calls at the
- * same positions with the same index snapshot (fingerprint checked).
+ * same positions at the same index generation (recorded and checked).
  */
 #include "rmatch.h"
 

@@ -173,9 +173,16 @@ int mdlz_index_search(mdlz_index *ix, const char *query, int any, int limit,
         uint64_t size = (uint64_t)sqlite3_column_int64(g, 2);
         uint8_t *body;
         snippet[0] = 0;
+        const uint8_t *text;
+        size_t tlen;
+        int owned = 0;
         if (ret_unpack(ix, sqlite3_column_blob(g, 3),
                        (size_t)sqlite3_column_bytes(g, 3), size, &body) == 0) {
-            make_snippet(&w, body, (size_t)size, snippet);
+            /* the words as indexed: 8-bit text transcoded (text.c) */
+            if (ret_words_text(body, (size_t)size, 0, &text, &tlen, &owned))
+                text = body, tlen = (size_t)size, owned = 0;
+            make_snippet(&w, text, tlen, snippet);
+            if (owned) free((void *)text);
             free(body);
         } else {
             snprintf(snippet, sizeof snippet, "(stored body is damaged)");

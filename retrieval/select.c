@@ -3,10 +3,15 @@
  * reads for a piece of text. The decoder runs the same selection on the
  * same index, so every step is deterministic and integer-only:
  *
- *   1. terms: the text's tokens (terms.c), lowercased, with counts tf;
+ *   0. the generation g asked for fixes what is seen: the documents
+ *      visible at g (added by g, not removed by g; generation.c) and its
+ *      totals N (documents) and T (tokens);
+ *   1. terms: the text's tokens (terms.c, after text.c's transcoding of
+ *      8-bit text), lowercased, with counts tf;
  *   2. idf(t) = log2(1 + (N - n + 1/2) / (n + 1/2)) in Q16 fixed point,
- *      N = documents, n = documents containing t (the `terms` table);
- *      terms not in the index are dropped;
+ *      n = documents visible at g containing t (the `terms` table's count
+ *      when every stored document is visible at g, else counted from its
+ *      postings); terms in no visible document are dropped;
  *   3. the `max_terms` terms with the highest tf * idf (ties: smaller term
  *      bytes first) form the (OR) query;
  *   4. every document in the postings of a query term is scored by BM25
@@ -14,8 +19,8 @@
  *      count of each term, its length and the average length, all read
  *      from the `postings` and `totals` tables (index.c maintains them);
  *   5. documents in score order (ties: lower id first) are taken, skipping
- *      excluded ids and any that would overflow the byte budget, until
- *      max_docs are chosen.
+ *      excluded contents (hashes) and any that would overflow the byte
+ *      budget, until max_docs are chosen.
  *
  * Step 2 looks terms up in tf order and stops once no remaining term can
  * enter the top `max_terms` (tf * idf_max below the last kept score), so a
@@ -108,6 +113,62 @@ static uint64_t bm25_term(uint64_t idf, uint64_t tf, uint64_t k) {
     return idf * sat >> 16;
 }
 
+/* ---- what generation g sees ---------------------------------------------- */
+
+/* The documents visible at a generation: ids up to maxid that are not in
+ * hidden[] (removed by then, still stored). `exact`: every stored
+ * document is visible, so the terms table's counts are g's. */
+typedef struct {
+    int64_t maxid;
+    const int64_t *hidden;
+    size_t nhidden;
+    int exact;
+} visibility;
+
+static int cmp_ids(const void *pa, const void *pb) {
+    int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+    return (a > b) - (a < b);
+}
+
+static int is_visible(const visibility *v, int64_t id) {
+    return id <= v->maxid &&
+           !(v->nhidden &&
+             bsearch(&id, v->hidden, v->nhidden, sizeof *v->hidden, cmp_ids));
+}
+
+/* The number of documents visible at g in postings row tid (stored
+ * entries: df). Returns it, or -1. */
+static int64_t visible_df(mdlz_index *ix, const visibility *v, int64_t tid,
+                          int64_t df) {
+    sqlite3_stmt *st = ret_stmt(ix, RET_ST_POSTINGS);
+    if (!st) return -1;
+    sqlite3_bind_int64(st, 1, tid);
+    int64_t n = -1;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const uint8_t *p = sqlite3_column_blob(st, 1);
+        size_t len = (size_t)sqlite3_column_bytes(st, 1), pos = 0;
+        uint64_t id = 0, d, tf, dl;
+        int64_t seen = 0;
+        n = 0;
+        while (pos < len && seen < df) {
+            if (ret_get_varint(p, len, &pos, &d) ||
+                ret_get_varint(p, len, &pos, &tf) ||
+                ret_get_varint(p, len, &pos, &dl) || d == 0 ||
+                id + d > INT64_MAX) {
+                n = -1;
+                break;
+            }
+            id += d;
+            seen++;
+            if ((int64_t)id > v->maxid) break; /* ids increase */
+            n += is_visible(v, (int64_t)id);
+        }
+    }
+    sqlite3_reset(st);
+    if (n < 0) ret_fail(ix, "index: damaged postings");
+    return n;
+}
+
 /* ---- term selection ------------------------------------------------------ */
 
 typedef struct {
@@ -115,7 +176,7 @@ typedef struct {
     uint64_t idf;
     uint64_t score; /* tf * idf */
     int64_t tid;    /* postings row */
-    int64_t df;
+    int64_t df;     /* its stored entries (all generations) */
 } scored_term;
 
 /* A term with its set, for qsort. */
@@ -142,7 +203,7 @@ static int term_before(const ret_termset *ts, const scored_term *a,
 /* Picks the best `k` terms into best[] (sorted, best first); returns how
  * many (<= k) or -1. */
 static int pick_terms(mdlz_index *ix, const ret_termset *ts, uint64_t ndocs,
-                      int k, scored_term *best) {
+                      const visibility *v, int k, scored_term *best) {
     term_ref *order = malloc((ts->n ? ts->n : 1) * sizeof *order);
     if (!order) return ret_fail(ix, "out of memory");
     for (size_t i = 0; i < ts->n; i++) order[i] = (term_ref){ts, &ts->terms[i]};
@@ -160,8 +221,14 @@ static int pick_terms(mdlz_index *ix, const ret_termset *ts, uint64_t ndocs,
             return -1;
         }
         if (!found || df <= 0) continue;
+        int64_t stored = df;
+        if (!v->exact && (df = visible_df(ix, v, tid, df)) < 0) {
+            free(order);
+            return -1;
+        }
+        if (df == 0) continue; /* in no document of this generation */
         if ((uint64_t)df > ndocs) df = (int64_t)ndocs;
-        scored_term c = {t, idf_q16(ndocs, (uint64_t)df), 0, tid, df};
+        scored_term c = {t, idf_q16(ndocs, (uint64_t)df), 0, tid, stored};
         c.score = (uint64_t)t->tf * c.idf;
         if (nbest == k && !term_before(ts, &c, &best[k - 1])) continue;
         int j = nbest < k ? nbest++ : k - 1;
@@ -188,8 +255,8 @@ static int cmp_hits(const void *pa, const void *pb) {
     return (a->id > b->id) - (a->id < b->id);
 }
 
-static int cmp_ids(const void *pa, const void *pb) {
-    int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+static int cmp_hashes(const void *pa, const void *pb) {
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
     return (a > b) - (a < b);
 }
 
@@ -219,7 +286,8 @@ static int score_add(score_table *t, int64_t id, uint64_t w) {
  * sum does not depend on the order of the terms. Sets *hits (malloc'd,
  * unsorted) and returns their count, or -1. */
 static long score_docs(mdlz_index *ix, const scored_term *terms, int nterms,
-                       uint64_t nrow, uint64_t total, hit **hits) {
+                       uint64_t nrow, uint64_t total, const visibility *vis,
+                       hit **hits) {
     score_table tab = {NULL, 0, 0};
     uint64_t entries = 0; /* bounds the documents, and so does nrow */
     *hits = NULL;
@@ -251,14 +319,18 @@ static long score_docs(mdlz_index *ix, const scored_term *terms, int nterms,
                 if (ret_get_varint(p, len, &pos, &v) ||
                     ret_get_varint(p, len, &pos, &tf) ||
                     ret_get_varint(p, len, &pos, &dl) || v == 0 ||
-                    n >= terms[i].df || id + v > INT64_MAX ||
-                    score_add(&tab, (int64_t)(id + v),
-                              bm25_term(idf, tf, bm25_k(dl, nrow, total)))) {
+                    n >= terms[i].df || id + v > INT64_MAX) {
                     rc = ret_fail(ix, "index: damaged postings");
                     break;
                 }
                 id += v;
                 n++;
+                if (!is_visible(vis, (int64_t)id)) continue;
+                if (score_add(&tab, (int64_t)id,
+                              bm25_term(idf, tf, bm25_k(dl, nrow, total)))) {
+                    rc = ret_fail(ix, "index: damaged postings");
+                    break;
+                }
             }
             if (!rc && n != terms[i].df)
                 rc = ret_fail(ix, "index: damaged postings");
@@ -319,26 +391,49 @@ static int doc_meta(mdlz_index *ix, int64_t id, uint64_t *hash,
                     (long long)id);
 }
 
+/* The visibility of generation g (hidden: malloc'd, the caller frees). */
+static int load_visibility(mdlz_index *ix, const mdlz_index_gen *g,
+                           visibility *v, int64_t **hidden) {
+    size_t n = 0;
+    int64_t maxstored = 0;
+    sqlite3_stmt *st;
+    if (ret_gen_hidden(ix, g, hidden, &n)) return -1;
+    if (!(st = ret_stmt(ix, RET_ST_MAXID))) return -1;
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) maxstored = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    if (s != SQLITE_ROW) return ret_fail_sql(ix, "index");
+    *v = (visibility){g->maxid, *hidden, n, n == 0 && maxstored <= g->maxid};
+    return 0;
+}
+
 /* mdlz_index_select() inside its read transaction. */
-static int select_docs(mdlz_index *ix, const uint8_t *text, size_t len,
-                       int max_terms, int max_docs, uint64_t max_bytes,
-                       const int64_t *exclude, int n_exclude,
-                       mdlz_index_docref *out) {
+static int select_docs(mdlz_index *ix, int64_t gen, const uint8_t *text,
+                       size_t len, int max_terms, int max_docs,
+                       uint64_t max_bytes, const uint64_t *exclude,
+                       int n_exclude, mdlz_index_docref *out) {
     ret_termset ts;
     memset(&ts, 0, sizeof ts);
     scored_term *best = NULL;
-    int64_t *ex = NULL;
+    uint64_t *ex = NULL;
+    int64_t *hidden = NULL;
     hit *hits = NULL;
-    int count = -1;
-    sqlite3_stmt *st = ret_stmt(ix, RET_ST_TOTALS);
-    if (!st) return -1;
-    int s = sqlite3_step(st);
-    int64_t ndocs = s == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    int64_t ntokens = s == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
-    sqlite3_reset(st);
-    if (s != SQLITE_ROW) return ret_fail_sql(ix, "index");
+    int count = -1, owned = 0;
+    mdlz_index_gen g;
+    visibility vis;
+    const uint8_t *words = NULL;
+    size_t wlen = 0;
+    if (ret_gen_get(ix, gen, &g)) return -1;
+    if (!g.intact) {
+        ret_gen_gone(ix, g.gen);
+        return -1;
+    }
+    int64_t ndocs = g.docs;
+    uint64_t ntokens = g.tokens;
     if (ndocs <= 0) return 0;
-    if (ret_termset_add_text(&ts, text, len)) {
+    if (load_visibility(ix, &g, &vis, &hidden)) goto done;
+    if (ret_words_text(text, len, 1, &words, &wlen, &owned) ||
+        ret_termset_add_text(&ts, words, wlen)) {
         ret_fail(ix, "out of memory");
         goto done;
     }
@@ -353,17 +448,17 @@ static int select_docs(mdlz_index *ix, const uint8_t *text, size_t len,
         ret_fail(ix, "out of memory");
         goto done;
     }
-    int nterms = pick_terms(ix, &ts, (uint64_t)ndocs, max_terms, best);
+    int nterms = pick_terms(ix, &ts, (uint64_t)ndocs, &vis, max_terms, best);
     if (nterms <= 0) {
         count = nterms < 0 ? -1 : 0;
         goto done;
     }
-    long nhits = score_docs(ix, best, nterms, (uint64_t)ndocs,
-                            ntokens > 0 ? (uint64_t)ntokens : 0, &hits);
+    long nhits =
+        score_docs(ix, best, nterms, (uint64_t)ndocs, ntokens, &vis, &hits);
     if (nhits < 0) goto done;
     if (n_exclude > 0) {
         memcpy(ex, exclude, (size_t)n_exclude * sizeof *ex);
-        qsort(ex, (size_t)n_exclude, sizeof *ex, cmp_ids);
+        qsort(ex, (size_t)n_exclude, sizeof *ex, cmp_hashes);
     }
     /* Take documents in (score, id) order. Most calls stop after a few, so
      * rather than sorting every hit, sort the best ones: a prefix of
@@ -379,19 +474,21 @@ static int select_docs(mdlz_index *ix, const uint8_t *text, size_t len,
             select_top(hits + taken, nhits - taken, part - taken);
         }
         int64_t id = hits[taken++].id;
-        if (n_exclude > 0 &&
-            bsearch(&id, ex, (size_t)n_exclude, sizeof *ex, cmp_ids))
-            continue;
         uint64_t hash = 0, size = 0;
         if (doc_meta(ix, id, &hash, &size)) {
             count = -1;
             break;
         }
+        if (n_exclude > 0 &&
+            bsearch(&hash, ex, (size_t)n_exclude, sizeof *ex, cmp_hashes))
+            continue;
         if (size > max_bytes - used) continue;
         used += size;
         out[count++] = (mdlz_index_docref){id, hash, size};
     }
 done:
+    if (owned) free((void *)words);
+    free(hidden);
     free(hits);
     free(ex);
     free(best);
@@ -399,16 +496,16 @@ done:
     return count;
 }
 
-int mdlz_index_select(mdlz_index *ix, const uint8_t *text, size_t len,
-                      int max_terms, int max_docs, uint64_t max_bytes,
-                      const int64_t *exclude, int n_exclude,
-                      mdlz_index_docref *out) {
+int mdlz_index_select(mdlz_index *ix, int64_t gen, const uint8_t *text,
+                      size_t len, int max_terms, int max_docs,
+                      uint64_t max_bytes, const uint64_t *exclude,
+                      int n_exclude, mdlz_index_docref *out) {
     if (max_terms <= 0 || max_docs <= 0 || len == 0) return 0;
     /* one snapshot for all the statements, even without mdlz_index_pin() */
     if (sqlite3_exec(ix->db, "SAVEPOINT ret_select", NULL, NULL, NULL))
         return ret_fail_sql(ix, "index");
-    int n = select_docs(ix, text, len, max_terms, max_docs, max_bytes, exclude,
-                        n_exclude, out);
+    int n = select_docs(ix, gen, text, len, max_terms, max_docs, max_bytes,
+                        exclude, n_exclude, out);
     sqlite3_exec(ix->db, "RELEASE ret_select", NULL, NULL, NULL);
     return n;
 }

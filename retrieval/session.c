@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
 #include <xxhash.h>
 
 #include "mdlz_index.h"
@@ -12,10 +13,11 @@
 
 struct ret_session {
     mdlz_index *ix;
-    uint64_t fp;
+    mdlz_index_gen gen; /* the generation online queries see */
     uint8_t *text;
     size_t len, cap;
-    int64_t loaded[RET_MAX_LOADED]; /* ids in the text, to exclude */
+    uint64_t loaded[RET_MAX_LOADED]; /* content hashes in the text, to
+                                        exclude from online queries */
     int n_loaded;
     int failed; /* an online query failed: the stream cannot be trusted */
 };
@@ -26,7 +28,7 @@ mdlz_status ret_session_open(ret_session **out, const char *path, char *err,
     ret_session *s = calloc(1, sizeof *s);
     if (!s) return MDLZ_ERROR_NOMEM;
     if (mdlz_index_open(&s->ix, path, MDLZ_INDEX_READ, err, errlen) != 0 ||
-        mdlz_index_pin(s->ix, &s->fp) != 0) {
+        mdlz_index_pin(s->ix, &s->gen) != 0) {
         if (s->ix) snprintf(err, errlen, "%s", mdlz_index_errmsg(s->ix));
         ret_session_free(s);
         return MDLZ_ERROR_INDEX;
@@ -45,7 +47,23 @@ void ret_session_free(ret_session *s) {
     free(s);
 }
 
-uint64_t ret_session_fingerprint(const ret_session *s) { return s->fp; }
+void ret_session_generation(const ret_session *s, int64_t *gen,
+                            uint64_t *history) {
+    *gen = s->gen.gen;
+    *history = s->gen.history;
+}
+
+mdlz_status ret_session_use_generation(ret_session *s, int64_t gen,
+                                       uint64_t history, char *err,
+                                       size_t errlen) {
+    mdlz_index_need need = {gen, history, NULL, 0, NULL};
+    if (mdlz_index_need_check(s->ix, &need, err, errlen) != 0 ||
+        mdlz_index_generation(s->ix, gen, &s->gen) != 0) {
+        snprintf(err, errlen, "%s", mdlz_index_errmsg(s->ix));
+        return MDLZ_ERROR_INDEX;
+    }
+    return MDLZ_OK;
+}
 
 const uint8_t *ret_session_text(const ret_session *s, size_t *len) {
     *len = s->len;
@@ -53,7 +71,8 @@ const uint8_t *ret_session_text(const ret_session *s, size_t *len) {
 }
 
 /* Appends a fetched body to the text; 0 or -1 when it would not fit. */
-static int append(ret_session *s, int64_t id, const uint8_t *body, size_t n) {
+static int append(ret_session *s, uint64_t hash, const uint8_t *body,
+                  size_t n) {
     if (s->n_loaded == RET_MAX_LOADED || n > RET_TEXT_MAX - s->len) return -1;
     if (s->len + n > s->cap) {
         size_t cap = s->cap ? s->cap : 65536;
@@ -65,28 +84,29 @@ static int append(ret_session *s, int64_t id, const uint8_t *body, size_t n) {
     }
     memcpy(s->text + s->len, body, n);
     s->len += n;
-    s->loaded[s->n_loaded++] = id;
+    s->loaded[s->n_loaded++] = hash;
     return 0;
 }
 
-/* Fetches document `id`; checks it against hash32/size when size != 0. */
-static int fetch(ret_session *s, int64_t id, uint32_t hash32, uint64_t size,
+/* Fetches a selected document (by id, checked against its hash and
+ * size) or, when id < 0, a recorded one by its content; appends it. */
+static int fetch(ret_session *s, int64_t id, uint64_t hash, uint64_t size,
                  char *err, size_t errlen) {
     uint8_t *body = NULL;
     size_t n = 0;
-    if (mdlz_index_get(s->ix, id, 0, &body, &n, err, errlen) != 0) return -1;
-    if (size && (n != size || (uint32_t)XXH3_64bits(body, n) != hash32)) {
-        char name[256];
-        if (mdlz_index_name(s->ix, id, name, sizeof name) != 0)
-            snprintf(name, sizeof name, "?");
-        snprintf(err, errlen,
-                 "document %lld (%s) differs from the one used "
-                 "to compress",
-                 (long long)id, name);
+    int r = id < 0 ? mdlz_index_get_content(s->ix, hash, size, &body, &n, err,
+                                            errlen)
+                   : mdlz_index_get(s->ix, id, hash, &body, &n, err, errlen);
+    if (r != 0) return -1;
+    if (n != size) {
+        snprintf(err, errlen, "document %lld: %zu bytes, %llu expected",
+                 (long long)id, n, (unsigned long long)size);
         free(body);
         return -1;
     }
-    int r = append(s, id, body, n);
+    /* recorded documents come by their 48-bit key: exclusions (online
+     * queries) take full hashes, as the encoder's */
+    r = append(s, id < 0 ? XXH3_64bits(body, n) : hash, body, n);
     if (r != 0) snprintf(err, errlen, "retrieved text over its limit");
     free(body);
     return r;
@@ -96,7 +116,7 @@ int ret_session_choose(ret_session *s, const uint8_t *text, size_t n,
                        mdlz_docref *refs, int max, char *err, size_t errlen) {
     mdlz_index_docref hits[RET_WHOLE_DOCS];
     if (max > RET_WHOLE_DOCS) max = RET_WHOLE_DOCS;
-    int k = mdlz_index_select(s->ix, text, n, RET_QUERY_TERMS, max,
+    int k = mdlz_index_select(s->ix, s->gen.gen, text, n, RET_QUERY_TERMS, max,
                               RET_WHOLE_BYTES, s->loaded, s->n_loaded, hits);
     if (k < 0) {
         snprintf(err, errlen, "%s", mdlz_index_errmsg(s->ix));
@@ -104,9 +124,9 @@ int ret_session_choose(ret_session *s, const uint8_t *text, size_t n,
     }
     int m = 0;
     for (int i = k - 1; i >= 0; i--) { /* least relevant first */
-        refs[m] =
-            (mdlz_docref){hits[i].id, (uint32_t)hits[i].hash, hits[i].size};
-        if (fetch(s, hits[i].id, 0, 0, err, errlen) != 0) return -1;
+        refs[m] = (mdlz_docref){MDLZ_INDEX_KEY(hits[i].hash), hits[i].size};
+        if (fetch(s, hits[i].id, hits[i].hash, hits[i].size, err, errlen) != 0)
+            return -1;
         m++;
     }
     return m;
@@ -115,11 +135,11 @@ int ret_session_choose(ret_session *s, const uint8_t *text, size_t n,
 mdlz_status ret_session_load(ret_session *s, const mdlz_docref *ref, char *err,
                              size_t errlen) {
     if (ref->size == 0) { /* never recorded by an encoder */
-        snprintf(err, errlen, "empty document %lld recorded",
-                 (long long)ref->id);
+        snprintf(err, errlen, "empty document %016llx recorded",
+                 (unsigned long long)ref->hash);
         return MDLZ_ERROR_CORRUPT;
     }
-    return fetch(s, ref->id, ref->hash32, ref->size, err, errlen) == 0
+    return fetch(s, -1, ref->hash, ref->size, err, errlen) == 0
                ? MDLZ_OK
                : MDLZ_ERROR_INDEX;
 }
@@ -130,12 +150,12 @@ int ret_session_online(ret_session *s, const uint8_t *recent, size_t n) {
     if (s->failed) return -1;
     if (s->n_loaded + RET_ONLINE_DOCS > RET_MAX_LOADED || room == 0) return 0;
     int k =
-        mdlz_index_select(s->ix, recent, n, RET_QUERY_TERMS, RET_ONLINE_DOCS,
-                          room, s->loaded, s->n_loaded, hits);
+        mdlz_index_select(s->ix, s->gen.gen, recent, n, RET_QUERY_TERMS,
+                          RET_ONLINE_DOCS, room, s->loaded, s->n_loaded, hits);
     char err[256];
     for (int i = k - 1; i >= 0 && !s->failed; i--)
-        if (fetch(s, hits[i].id, (uint32_t)hits[i].hash, hits[i].size, err,
-                  sizeof err) != 0)
+        if (fetch(s, hits[i].id, hits[i].hash, hits[i].size, err, sizeof err) !=
+            0)
             s->failed = 1;
     if (k < 0) s->failed = 1;
     return s->failed ? -1 : k;

@@ -7,8 +7,10 @@
  * same order: first the documents recorded in the stream header (WHOLE
  * mode, least relevant first so the best match is the most recent text),
  * then, in ONLINE mode, the hits of queries made at fixed positions of
- * the coded text. Documents are verified against their recorded hash and
- * size, so a changed index is an error that names the document.
+ * the coded text, at the index generation the encoder saw (recorded in
+ * the header with its history hash). Documents are found by their content
+ * (hash and size) and verified, so an index that lost one is an error
+ * that names it and says what brings it back.
  */
 #ifndef MDLZ_RETRIEVAL_SESSION_H
 #define MDLZ_RETRIEVAL_SESSION_H
@@ -33,14 +35,25 @@
 
 typedef struct ret_session ret_session;
 
-/** Opens the index at `path` read-only and pins its current snapshot.
- *  Returns MDLZ_OK or MDLZ_ERROR_INDEX (message in err). */
+/** Opens the index at `path` read-only and pins its current snapshot;
+ *  online queries see its newest generation until
+ *  ret_session_use_generation(). Returns MDLZ_OK or MDLZ_ERROR_INDEX
+ *  (message in err). */
 mdlz_status ret_session_open(ret_session **out, const char *path, char *err,
                              size_t errlen);
 void ret_session_free(ret_session *s);
 
-/** The pinned snapshot's fingerprint. */
-uint64_t ret_session_fingerprint(const ret_session *s);
+/** Encoder: the generation online queries see (the newest when the
+ *  session was opened): its number and history hash, for the header. */
+void ret_session_generation(const ret_session *s, int64_t *gen,
+                            uint64_t *history);
+
+/** Decoder: online queries see generation `gen`, which must have history
+ *  `history` and be intact. MDLZ_ERROR_INDEX (message in err: what is
+ *  different or gone, and what would bring it back) otherwise. */
+mdlz_status ret_session_use_generation(ret_session *s, int64_t gen,
+                                       uint64_t history, char *err,
+                                       size_t errlen);
 
 /** Encoder, WHOLE mode: picks documents for `text` (the input's first
  *  block) and loads them; refs receives them in load order (best last).
@@ -48,8 +61,8 @@ uint64_t ret_session_fingerprint(const ret_session *s);
 int ret_session_choose(ret_session *s, const uint8_t *text, size_t n,
                        mdlz_docref *refs, int max, char *err, size_t errlen);
 
-/** Loads a document recorded in a stream header, checking its hash and
- *  size. MDLZ_ERROR_INDEX naming the document if it is missing or changed. */
+/** Loads a document recorded in a stream header, found by its content
+ *  (hash and size). MDLZ_ERROR_INDEX naming it if it is not stored. */
 mdlz_status ret_session_load(ret_session *s, const mdlz_docref *ref, char *err,
                              size_t errlen);
 

@@ -58,7 +58,8 @@ mdlz_status mdlz_get_frame_info(mdlz_frame_info *info, const void *src,
     info->src_size = h.src_size;
     info->header_size = h.len;
     info->retrieval = h.ret.modes;
-    info->index_fingerprint = h.ret.fp;
+    info->index_generation = h.ret.gen;
+    info->index_history = h.ret.hist;
     info->primed_bytes = h.ret.prime_bytes;
     info->prefix_size = h.prefix_len;
     info->n_docs = h.ret.n_docs;

@@ -10,7 +10,9 @@
  * The encoder writes into a fixed buffer; if the buffer would overflow it
  * sets `overflow` and discards output (the caller then stores the block
  * another way). The decoder reads zeros past the end of its input, which
- * is what the encoder's flush assumes.
+ * is what the encoder's flush assumes; at the end it checks that its input
+ * was exactly the encoder's, flush included (ac_dec_finish), so that no
+ * change to a payload, not even in its last bytes, goes unnoticed.
  */
 #ifndef MDLZ_CODER_H
 #define MDLZ_CODER_H
@@ -28,6 +30,7 @@ typedef struct {
     uint32_t x1, x2, x;
     const uint8_t *in;
     size_t pos, size;
+    size_t shifts; /* bytes the encoder emitted for the bits decoded */
 } ac_decoder;
 
 /* Split point of [x1,x2] for p in (0, 65536): x1 + (x2-x1) * p / 2^16. */
@@ -40,6 +43,11 @@ void ac_enc_init(ac_encoder *e, uint8_t *out, size_t cap);
 /** Writes the shortest tail that identifies the final range. */
 void ac_enc_flush(ac_encoder *e);
 void ac_dec_init(ac_decoder *d, const uint8_t *in, size_t size);
+
+/** After the last bit: 1 if the input was exactly what the encoder wrote
+ *  for the bits decoded (their bytes, then the flush of the final range,
+ *  then nothing), else 0. */
+int ac_dec_finish(const ac_decoder *d);
 
 static inline void ac_put(ac_encoder *e, uint8_t c) {
     if (e->pos < e->cap) e->out[e->pos++] = c;
@@ -67,6 +75,7 @@ static inline int ac_decode(ac_decoder *d, uint32_t p16) {
         d->x1 <<= 8;
         d->x2 = (d->x2 << 8) | 255;
         d->x = (d->x << 8) | (d->pos < d->size ? d->in[d->pos++] : 0);
+        d->shifts++;
     }
     return bit;
 }

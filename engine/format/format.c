@@ -149,7 +149,8 @@ size_t fmt_block_header_size(uint8_t type) {
     case BLK_END: return 1;
     case BLK_CM:
     case BLK_ZSTD: return 13;
-    case BLK_RAW: return 9;
+    case BLK_RAW:
+    case BLK_STORE: return 9;
     }
     return 0;
 }
@@ -157,7 +158,7 @@ size_t fmt_block_header_size(uint8_t type) {
 size_t fmt_write_block(uint8_t *dst, const fmt_block *b) {
     dst[0] = b->type;
     wr_le32(dst + 1, b->raw_size);
-    if (b->type == BLK_RAW) {
+    if (b->type == BLK_RAW || b->type == BLK_STORE) {
         wr_le32(dst + 5, b->checksum);
         return 9;
     }
@@ -170,7 +171,7 @@ mdlz_status fmt_parse_block(const uint8_t *src, fmt_block *b,
                             uint32_t block_max) {
     b->type = src[0];
     b->raw_size = rd_le32(src + 1);
-    if (b->type == BLK_RAW) {
+    if (b->type == BLK_RAW || b->type == BLK_STORE) {
         b->payload_size = b->raw_size;
         b->checksum = rd_le32(src + 5);
     } else {

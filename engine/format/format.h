@@ -9,14 +9,17 @@
 #include "varint.h"
 
 #define FMT_MAGIC     "MDLZ"
-#define FMT_VERSION   1
+#define FMT_VERSION   2
 #define FMT_FLAG_SIZE 0x01 /* header carries the original size */
 #define FMT_FLAG_EXT  0x02 /* extension records follow the header */
 
 #define FMT_HEADER_MIN 18 /* without the optional size */
 #define FMT_HEADER_MAX 26 /* with it */
 
-enum { BLK_END = 0, BLK_CM = 1, BLK_RAW = 2, BLK_ZSTD = 3 };
+/* Block types. RAW and ZSTD blocks are learned by the model after
+ * decoding, as if coded; a STORE block (bytes that looked incompressible
+ * before any modelling, sniff.h) is not learned at all. */
+enum { BLK_END = 0, BLK_CM = 1, BLK_RAW = 2, BLK_ZSTD = 3, BLK_STORE = 4 };
 #define BLK_HEADER_MAX   13 /* type + raw size + payload size + XXH32 */
 #define FMT_TRAILER_SIZE 17 /* type END + u64 size + u64 XXH64 */
 

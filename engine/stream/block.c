@@ -29,8 +29,8 @@ size_t blk_encode_traced(predictor *p, const uint8_t *src, size_t n,
     return e.overflow ? 0 : e.pos;
 }
 
-void blk_decode(predictor *p, const uint8_t *src, size_t size, uint8_t *dst,
-                size_t n) {
+int blk_decode(predictor *p, const uint8_t *src, size_t size, uint8_t *dst,
+               size_t n) {
     ac_decoder d;
     ac_dec_init(&d, src, size);
     for (size_t i = 0; i < n; i++) {
@@ -42,6 +42,7 @@ void blk_decode(predictor *p, const uint8_t *src, size_t size, uint8_t *dst,
         }
         dst[i] = (uint8_t)c;
     }
+    return ac_dec_finish(&d);
 }
 
 void blk_train(predictor *p, const uint8_t *src, size_t n) {

@@ -24,9 +24,10 @@ typedef struct {
 size_t blk_encode_traced(predictor *p, const uint8_t *src, size_t n,
                          uint8_t *dst, size_t cap, const blk_trace *tr);
 
-/** Decodes n bytes from src[0..size) into dst. */
-void blk_decode(predictor *p, const uint8_t *src, size_t size, uint8_t *dst,
-                size_t n);
+/** Decodes n bytes from src[0..size) into dst. Returns 1 if src was
+ *  exactly what blk_encode() writes for them (ac_dec_finish), else 0. */
+int blk_decode(predictor *p, const uint8_t *src, size_t size, uint8_t *dst,
+               size_t n);
 
 /** Makes the model learn src[0..n) exactly as blk_encode() would, for
  *  blocks that were stored raw or with zstd. */

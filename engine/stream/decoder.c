@@ -96,7 +96,12 @@ static mdlz_status decode_block(dec_stream *d) {
     const fmt_block *b = &d->blk;
     switch (b->type) {
     case BLK_CM:
-        blk_decode(d->pred, d->payload, b->payload_size, d->data, b->raw_size);
+        if (!blk_decode(d->pred, d->payload, b->payload_size, d->data,
+                        b->raw_size))
+            return MDLZ_ERROR_CORRUPT;
+        break;
+    case BLK_STORE: /* never seen by the model (sniff.h) */
+        memcpy(d->data, d->payload, b->raw_size);
         break;
     case BLK_RAW:
         memcpy(d->data, d->payload, b->raw_size);

@@ -18,6 +18,7 @@
 #include <zstd.h>
 
 #include "block.h"
+#include "sniff.h"
 #include "stream.h"
 
 /* zstd level for blocks the model could not shrink: such data is nearly
@@ -167,8 +168,15 @@ static void emit_block(enc_stream *c) {
     fmt_block b = {BLK_CM, (uint32_t)n, 0, XXH32(c->blk, n, 0)};
     uint8_t *payload = c->pend + BLK_HEADER_MAX;
     blk_trace tr = {c->trace_interval, trace_block, c};
-    size_t sz = blk_encode_traced(c->pred, c->blk, n, payload, n - 1,
-                                  c->trace ? &tr : NULL);
+    size_t sz = 0;
+    if (sniff_incompressible(c->blk, n)) {
+        b.type = BLK_STORE; /* not modelled, not learned */
+        memcpy(payload, c->blk, n);
+        sz = n;
+    } else {
+        sz = blk_encode_traced(c->pred, c->blk, n, payload, n - 1,
+                               c->trace ? &tr : NULL);
+    }
     if (sz == 0) {
         size_t z =
             ZSTD_compress(payload, n - 1, c->blk, n, FALLBACK_ZSTD_LEVEL);

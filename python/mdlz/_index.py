@@ -209,22 +209,38 @@ class Index:
             _lib.libc_free(body.value)
 
     def stats(self):
-        """A dict: documents, bytes (original sizes), stored (compressed
-        bodies), file_bytes (database pages in use), terms (distinct terms in
-        the full-text index) and fingerprint (docs/retrieval.md)."""
+        """A dict: documents (visible in the newest generation), bytes (their
+        original sizes), stored (compressed bodies, removed ones included),
+        file_bytes (database pages in use), terms (distinct terms in the
+        full-text index), generation and history (the newest generation's
+        number and history hash, docs/retrieval.md), removed and
+        removed_bytes (removed documents kept until gc), purged (their
+        tombstones) and broken (generations no longer intact): the fields of
+        `mdlz index stats`."""
         s = _lib.IndexSummary()
         with self._lock:
             if lib.mdlz_index_stats(self._handle(), ctypes.byref(s)):
                 self._fail()
-        return {name: getattr(s, name) for name, _ in s._fields_}
+        out = {name: getattr(s, name) for name, _ in s._fields_
+               if name != "newest"}
+        out["generation"] = s.newest.gen
+        out["history"] = s.newest.history
+        return out
 
-    def fingerprint(self):
-        """The index content's fingerprint (cheaper than stats())."""
-        fp = ctypes.c_uint64()
+    def generation(self, gen=-1):
+        """Generation `gen` of the index (the newest when gen < 0) as a dict:
+        gen, history (the hash of the history up to it), docs, tokens, maxid,
+        made (Unix time) and intact (False once gc purged documents visible
+        in it). A generation is what a stream compressed with ONLINE
+        retrieval needs; (gen, history) tells one index state from another."""
+        g = _lib.IndexGen()
         with self._lock:
-            if lib.mdlz_index_fingerprint(self._handle(), ctypes.byref(fp)):
+            if lib.mdlz_index_generation(self._handle(), int(gen),
+                                         ctypes.byref(g)):
                 self._fail()
-        return fp.value
+        out = {name: getattr(g, name) for name, _ in g._fields_}
+        out["intact"] = bool(out["intact"])
+        return out
 
     def __len__(self):
         return self.stats()["documents"]

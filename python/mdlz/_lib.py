@@ -154,10 +154,17 @@ class IndexDocinfo(ctypes.Structure):
                 ("size", c_u64), ("stored", c_u64), ("added", c_i64)]
 
 
+class IndexGen(ctypes.Structure):
+    _fields_ = [("gen", c_i64), ("history", c_u64), ("docs", c_i64),
+                ("tokens", c_u64), ("maxid", c_i64), ("made", c_i64),
+                ("intact", c_int)]
+
+
 class IndexSummary(ctypes.Structure):
     _fields_ = [("documents", c_i64), ("bytes", c_u64), ("stored", c_u64),
-                ("file_bytes", c_u64), ("terms", c_u64),
-                ("fingerprint", c_u64)]
+                ("removed", c_i64), ("removed_bytes", c_u64),
+                ("purged", c_i64), ("file_bytes", c_u64), ("terms", c_u64),
+                ("newest", IndexGen), ("broken", c_i64)]
 
 
 class IndexHit(ctypes.Structure):
@@ -246,7 +253,7 @@ _PROTOTYPES = {
                                 c_size_t]),
     "mdlz_index_close": (None, [c_void_p]),
     "mdlz_index_errmsg": (c_char_p, [c_void_p]),
-    "mdlz_index_fingerprint": (c_int, [c_void_p, P(c_u64)]),
+    "mdlz_index_generation": (c_int, [c_void_p, c_i64, P(IndexGen)]),
     "mdlz_index_get": (c_int, [c_void_p, c_i64, c_u64, P(c_void_p),
                                P(c_size_t), c_char_p, c_size_t]),
     "mdlz_index_begin": (c_int, [c_void_p]),

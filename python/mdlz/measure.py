@@ -19,7 +19,8 @@ Workers read the documents and the index by path: the corpus and the index
 must be at the same paths on every worker (a shared file system), or, with
 --copy-index, the index is sent to each worker's local directory first
 (through the scheduler, so it is held in memory once there). Every worker
-checks the index's fingerprint against the client's before measuring. See
+checks the index's newest generation (number and history hash) against the
+client's before measuring. See
 docs/scale.md.
 """
 
@@ -105,9 +106,16 @@ def _ablate_rows(path, opts):
 MEASURES = {"ablate": _ablate_rows}
 
 
+def _generation_key(ix):
+    """(number, history hash) of the index's newest generation: what tells
+    one state of an index from another (docs/retrieval.md)."""
+    g = ix.generation()
+    return (g["gen"], g["history"])
+
+
 def _worker_index(opts):
     """The index path on this worker (the copy in its local directory with
-    --copy-index), checked against the client's fingerprint."""
+    --copy-index), checked against the client's generation."""
     path = opts["index"]
     if path is None:
         return None
@@ -117,13 +125,14 @@ def _worker_index(opts):
         path = os.path.join(get_worker().local_directory, opts["copied"])
     try:
         with Index(path) as ix:
-            fp = ix.fingerprint()
+            g = _generation_key(ix)
     except MdlzError as e:
         raise DocumentError(path, str(e)) from None
-    if fp != opts["fingerprint"]:
+    if g != tuple(opts["generation"]):
         raise DocumentError(path, "index differs from the client's "
-                            "(fingerprint %016x, expected %016x)"
-                            % (fp, opts["fingerprint"]))
+                            "(generation %d, history %016x; expected "
+                            "generation %d, history %016x)"
+                            % (g + tuple(opts["generation"])))
     return path
 
 
@@ -205,11 +214,11 @@ class Writer:
 
 def options(index=None, tools=None, level=5, plugins=(), measure="ablate"):
     """The options every task gets (plain data: they are pickled)."""
-    fp = None
+    gen = None
     if index is not None:
         with Index(index) as ix:
-            fp = ix.fingerprint()
-    return {"index": index, "fingerprint": fp, "copied": None,
+            gen = _generation_key(ix)
+    return {"index": index, "generation": gen, "copied": None,
             "tools": tools, "level": level, "plugins": list(plugins),
             "measure": measure}
 
@@ -247,7 +256,7 @@ class _IndexCopy:
 def copy_index(client, opts):
     """Sends the index to every worker; returns the options that point the
     tasks at the copies."""
-    name = "mdlz-index-%016x.db" % opts["fingerprint"]
+    name = "mdlz-index-%d-%016x.db" % tuple(opts["generation"])
     client.register_worker_plugin(_IndexCopy(opts["index"], name),
                                   name=_IndexCopy.name)
     return dict(opts, copied=name)

@@ -2,8 +2,8 @@
 # test_augment.sh - compression with retrieval (-R) and tools (--tools,
 # --tool), end to end: round trips in every retrieval mode, what the header
 # records (-l), determinism, and the failures that must be clean: stream
-# decoded without its index, with a changed index (a document removed or
-# replaced), tools missing or unknown, a plugin that is not a tool.
+# decoded without its index, with a changed index (a document removed and
+# purged), tools missing or unknown, a plugin that is not a tool.
 #
 # Usage: test_augment.sh PATH/TO/mdlz SAMPLES_DIR [PLUGIN.so]
 # Prints "ok - NAME" / "not ok - NAME", then "N passed, M failed".
@@ -40,8 +40,8 @@ run -k -R kb.db in.txt -o again.mdlz
 expect "deterministic: same bytes twice" 'cmp -s again.mdlz both.mdlz'
 
 run -l -R kb.db both.mdlz
-expect "-l lists the documents by name and the fingerprint" \
-    '[ $rc -eq 0 ] && grep -q "retrieval: whole+online" out && grep -q "document .*docs/" out && grep -q fingerprint out'
+expect "-l lists the documents by name and the index generation" \
+    '[ $rc -eq 0 ] && grep -q "retrieval: whole+online" out && grep -q "document .*docs/" out && grep -q "index generation 1" out'
 run -l -v whole.mdlz
 expect "-l -v counts the retrieval code" '[ $rc -eq 0 ] && grep -q "code retrieval" out'
 
@@ -51,17 +51,23 @@ expect "decode without the index: one clear error, no output" \
 run -d -R missing.db both.mdlz -o x.out
 expect "decode with a missing index fails cleanly" '[ $rc -eq 1 ] && one_line_err && [ ! -e x.out ]'
 
-# Change the index: remove the document the stream relies on most.
-id=$("$M" -l both.mdlz | awk '/document/ {id=$2} END {print id}')
+# Change the index: remove the document the stream relies on most (it
+# still decodes: rm keeps documents for older generations), then purge it.
+doc=$("$M" -l -R kb.db both.mdlz | awk '/document/ {n=$NF} END {print n}')
 cp kb.db kb2.db
-run index rm kb2.db "$id"
+run index rm kb2.db "$doc"
 expect "index rm" '[ $rc -eq 0 ]'
+run -d -R kb2.db both.mdlz -o x.out
+expect "index rm: the stream still decodes until gc" '[ $rc -eq 0 ] && cmp -s x.out in.txt'
+rm -f x.out
+run index gc kb2.db
+expect "index gc" '[ $rc -eq 0 ]'
 run -d -R kb2.db whole.mdlz -o x.out
-expect "changed index (document removed): error names the document" \
-    '[ $rc -eq 1 ] && one_line_err && grep -q "document $id" err && [ ! -e x.out ]'
+expect "changed index (document purged): error names the document" \
+    '[ $rc -eq 1 ] && one_line_err && grep -q "$doc" err && [ ! -e x.out ]'
 run -d -R kb2.db online.mdlz -o x.out
-expect "changed index (online): fingerprint mismatch" \
-    '[ $rc -eq 1 ] && one_line_err && grep -q fingerprint err && [ ! -e x.out ]'
+expect "changed index (online, generation purged): clear error" \
+    '[ $rc -eq 1 ] && one_line_err && grep -q "generation 1 is gone" err && [ ! -e x.out ]'
 run -k -R kb.db --retrieval=none in.txt -o none.mdlz
 expect "--retrieval=none equals no index" 'cmp -s none.mdlz plain.mdlz'
 run -R kb.db --retrieval=sometimes in.txt -o y.mdlz

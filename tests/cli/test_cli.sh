@@ -516,6 +516,11 @@ fi
 set -m
 # Deterministic: the compressor waits for more input on a FIFO when hit.
 for sig in INT TERM HUP; do
+    # A signal ignored when the suite started (nohup) stays ignored.
+    if [ "$(trap -p "$sig")" = "trap -- '' SIG$sig" ]; then
+        skip "SIG$sig while writing" "SIG$sig is ignored here"
+        continue
+    fi
     rm -f fifo
     mkfifo fifo
     "$M" -o fifo.mdlz <fifo 2>"$T/err" &
@@ -528,15 +533,16 @@ for sig in INT TERM HUP; do
         sleep 0.1
     done
     kill -$sig $pid
+    exec 7>&- # (if the signal were lost, the compressor would see the end)
     wait $pid 2>/dev/null
     rc=$?
-    exec 7>&-
     expect "SIG$sig while writing: exit $rc, temp file removed" \
         '[ $had_tmp = 1 ] && [ $rc -gt 128 ] && absent fifo.mdlz && no_tmp'
 done
 rm -f fifo
-# A large file: the model is far too slow to finish before the signal.
-head -c 30000000 /dev/urandom >big
+# A large file: the model is far too slow to finish before the signal
+# (text: random bytes would be stored without modelling, in a blink).
+yes "the quick brown fox $RANDOM jumps over the lazy dog" | head -c 30000000 >big
 sum_before=$(cksum <big)
 "$M" big 2>"$T/err" &
 pid=$!

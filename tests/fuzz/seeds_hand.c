@@ -22,7 +22,7 @@ const hdr_spec MIN_HDR = {1, 16, 16, 16, 14, 0, 0x03, 0, 0};
 void put_header(buf *b, const hdr_spec *h) {
     size_t start = b->n;
     put(b, "MDLZ", 4);
-    put8(b, 1);
+    put8(b, 2); /* format version */
     put8(b, h->flags);
     put8(b, (unsigned)h->level);
     put8(b, (unsigned)h->block_log);
@@ -132,7 +132,7 @@ void corrupt_streams(void) {
     {
         buf s = {0};
         put_header(&s, &MIN_HDR);
-        s.p[4] = 2; /* version 2: checked before the header checksum */
+        s.p[4] = 3; /* version 3: checked before the header checksum */
         seed("header", "bad-version", s.p, s.n);
         seed("decompress", "bad-version.mdlz", s.p, s.n);
         seed("header", "magic-prefix", s.p, 3);
@@ -257,6 +257,36 @@ void corrupt_streams(void) {
         char nm[128];
         snprintf(nm, sizeof nm, "%s.mdlz", blk[i].name);
         seed("decompress", nm, s.p, s.n);
+        buf_free(&s);
+    }
+
+    /* A header with a retrieval record (docs/format.md, type 1): both
+     * modes, generation 300 (a two-byte varint) and its history, no primed
+     * bytes, two documents by content; the record parser is fuzzed from
+     * here. The decoder wants an index for it (MDLZ_ERROR_NEED_INDEX). */
+    {
+        buf s = {0};
+        hdr_spec h = MIN_HDR;
+        h.flags |= 2;
+        put_header(&s, &h);
+        size_t area = s.n;
+        put8(&s, 0), put8(&s, 0);              /* length, set below */
+        put8(&s, 1), put8(&s, 0), put8(&s, 0); /* type 1, length below */
+        size_t rec = s.n;
+        put8(&s, 3);                    /* WHOLE | ONLINE */
+        put8(&s, 0xAC), put8(&s, 0x02); /* generation 300 */
+        put64(&s, 0x0123456789ABCDEFull);
+        put8(&s, 0); /* primed bytes */
+        put8(&s, 2);
+        put32(&s, 0x11111111), put8(&s, 0x11), put8(&s, 0x11); /* key */
+        put8(&s, 0x80), put8(&s, 0x01);                        /* size */
+        put32(&s, 0x22222222), put8(&s, 0x22), put8(&s, 0x22);
+        put8(&s, 0x07);
+        size_t k = s.n - rec;
+        s.p[rec - 2] = (uint8_t)k, s.p[rec - 1] = (uint8_t)(k >> 8);
+        s.p[area] = (uint8_t)(k + 3), s.p[area + 1] = (uint8_t)((k + 3) >> 8);
+        put32(&s, XXH32(s.p + area, s.n - area, 0));
+        seed("header", "retrieval-generation", s.p, s.n);
         buf_free(&s);
     }
 

@@ -87,6 +87,8 @@ def main(argv):
             (["mdlz", "archive", "-C", ""], {"dir"}),
             (["mdlz", "index", "search", ""], {"kb.db", "dir"}),
             (["mdlz", "index", "add", "kb.db", "b"], {"b.txt"}),
+            (["mdlz", "index", "gc", "kb.db", "--keep", ""], {"a.mdlz",
+                                                             "dir"}),
             (["mdlz", "tools", "--load", ""], {"t.so", "dir"}),
         ]
         for sub in subs:

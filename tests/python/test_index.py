@@ -23,7 +23,7 @@ def test_add_and_documents_match_the_command(cli, index, samples):
     with mdlz.Index(index) as ix:
         docs = ix.documents()
         stats = ix.stats()
-        fp = ix.fingerprint()
+        gen = ix.generation()
     assert [d["name"] for d in docs] == samples[:3]
     assert [d["size"] for d in docs] == [os.path.getsize(s)
                                          for s in samples[:3]]
@@ -32,8 +32,12 @@ def test_add_and_documents_match_the_command(cli, index, samples):
         [d["id"] for d in docs]
     out = run_cli(cli, "index", "stats", index).decode()
     assert "documents    %d\n" % stats["documents"] in out
-    assert "fingerprint  %016x\n" % stats["fingerprint"] in out
-    assert fp == stats["fingerprint"] and stats["documents"] == 3
+    assert "generation   %d (history %016x)\n" % (stats["generation"],
+                                                   stats["history"]) in out
+    assert (gen["gen"], gen["history"]) == (stats["generation"],
+                                            stats["history"])
+    assert gen["docs"] == stats["documents"] == 3 and gen["intact"]
+    assert stats["removed"] == stats["purged"] == stats["broken"] == 0
     assert stats["bytes"] == sum(d["size"] for d in docs)
     assert stats["stored"] == sum(d["stored"] for d in docs)
     assert stats["terms"] > 100
@@ -63,9 +67,13 @@ def test_add_bytes_duplicate_and_remove(index):
         assert r["status"] == "added"
         assert ix.add_bytes("again", b"some notes about the union " * 20)[
             "status"] == "duplicate"
-        before = ix.fingerprint()
+        before = ix.generation()
         assert ix.remove(r["id"]) == 1
-        assert ix.fingerprint() != before
+        after = ix.generation()
+        assert after["gen"] == before["gen"] + 1
+        assert after["history"] != before["history"]
+        assert ix.generation(before["gen"]) == before
+        assert ix.stats()["removed"] == 1
         n = len(ix)
         # all or nothing: the second name matches nothing
         with pytest.raises(mdlz.MdlzError) as e:

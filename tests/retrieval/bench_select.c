@@ -94,8 +94,8 @@ static int run_once(const char *index, const uint8_t *text, size_t len,
     int n = -1;
     if (mdlz_index_pin(ix, NULL)) goto fail;
     double c2 = cpu_ms();
-    n = mdlz_index_select(ix, text, len, max_terms, max_docs, UINT64_MAX, NULL,
-                          0, refs);
+    n = mdlz_index_select(ix, -1, text, len, max_terms, max_docs, UINT64_MAX,
+                          NULL, 0, refs);
     double c3 = cpu_ms();
     if (n < 0) goto fail;
     for (int i = 0; i < n; i++) {
@@ -116,7 +116,7 @@ static int run_once(const char *index, const uint8_t *text, size_t len,
             nwin > 1 ? (len - wlen) * (size_t)k / (size_t)(nwin - 1) : 0;
         mdlz_index_docref w[64];
         double c5 = cpu_ms();
-        if (mdlz_index_select(ix, text + off, wlen, max_terms, max_docs,
+        if (mdlz_index_select(ix, -1, text + off, wlen, max_terms, max_docs,
                               UINT64_MAX, NULL, 0, w) < 0) {
             n = -1;
             goto fail;

@@ -1,6 +1,6 @@
 /*
  * rettest.h - helpers of the retrieval tests: a private temporary
- * directory, creating an index in it, adding text, fingerprints and
+ * directory, creating an index in it, adding text, history hashes and
  * document counts. Everything is static: each test is one translation
  * unit.
  */
@@ -55,37 +55,55 @@ static inline int64_t add_text(mdlz_index *ix, const char *name,
     return id;
 }
 
-/* The fingerprint as docs/retrieval.md defines it, from the listing. */
+/* The history hash as docs/retrieval.md defines it, from the listing, of
+ * an index whose k-th listed document (k = 1, 2, ...) was added alone by
+ * generation k, nothing removed. */
 typedef struct {
-    XXH3_state_t *st;
+    uint64_t h;
     int n;
-} fp_acc;
+} hist_acc;
 
-static inline int fp_row(void *user, const mdlz_index_docinfo *d) {
-    fp_acc *a = user;
-    uint8_t rec[24];
-    uint64_t v[3] = {(uint64_t)d->id, d->hash, d->size};
-    for (int i = 0; i < 3; i++)
-        for (int b = 0; b < 8; b++) rec[8 * i + b] = (uint8_t)(v[i] >> (8 * b));
-    XXH3_64bits_update(a->st, rec, sizeof rec);
-    a->n++;
+static inline void hist_u64(XXH3_state_t *st, uint64_t v) {
+    uint8_t b[8];
+    for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (8 * i));
+    XXH3_64bits_update(st, b, 8);
+}
+
+static inline int hist_row(void *user, const mdlz_index_docinfo *d) {
+    hist_acc *a = user;
+    XXH3_state_t *st = XXH3_createState();
+    XXH3_64bits_reset(st);
+    hist_u64(st, a->h);
+    hist_u64(st, (uint64_t)++a->n); /* generation */
+    hist_u64(st, 1);                /* one document added */
+    hist_u64(st, (uint64_t)d->id);
+    hist_u64(st, d->hash);
+    hist_u64(st, d->size);
+    hist_u64(st, 0); /* none removed */
+    a->h = XXH3_64bits_digest(st);
+    XXH3_freeState(st);
     return 0;
 }
 
-static inline uint64_t fp_reference(mdlz_index *ix, int *n) {
-    fp_acc a = {XXH3_createState(), 0};
-    XXH3_64bits_reset(a.st);
-    mdlz_index_list(ix, fp_row, &a);
-    uint64_t fp = XXH3_64bits_digest(a.st);
-    XXH3_freeState(a.st);
+static inline uint64_t hist_reference(mdlz_index *ix, int *n) {
+    hist_acc a = {XXH3_64bits("", 0), 0};
+    mdlz_index_list(ix, hist_row, &a);
     if (n) *n = a.n;
-    return fp;
+    return a.h;
 }
 
-static inline uint64_t fingerprint(mdlz_index *ix) {
-    uint64_t fp = 0;
-    if (mdlz_index_fingerprint(ix, &fp)) return 0;
-    return fp;
+/* The newest generation's history hash (0 on error). */
+static inline uint64_t history(mdlz_index *ix) {
+    mdlz_index_gen g;
+    if (mdlz_index_generation(ix, -1, &g)) return 0;
+    return g.history;
+}
+
+/* The newest generation's number (-1 on error). */
+static inline int64_t generation(mdlz_index *ix) {
+    mdlz_index_gen g;
+    if (mdlz_index_generation(ix, -1, &g)) return -1;
+    return g.gen;
 }
 
 static inline int64_t count_docs(mdlz_index *ix) {

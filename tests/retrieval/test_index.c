@@ -2,7 +2,7 @@
  * test_index.c - the retrieval index API (retrieval/index.h): open modes
  * and refusals, add (duplicates, binary rule, size limit), get (hash
  * checks, damaged bodies), remove, transactions, read snapshots, the
- * fingerprint definition, stats and search. mdlz_index_select() and the
+ * generations and history hashes, stats and search. mdlz_index_select() and the
  * term tables it reads are tested in test_select.c.
  *
  * Usage: test_index [TMPDIR]. Prints "ok - ..." / "not ok - ..." per case
@@ -70,8 +70,8 @@ static void test_open(void) {
         check(add_text(ix, "x", "some text", &dup) == -1 &&
                   strstr(mdlz_index_errmsg(ix), "read-only"),
               "add: refused on a read-only handle");
-        check(fingerprint(ix) == XXH3_64bits("", 0),
-              "fingerprint: empty index = XXH3_64 of nothing");
+        check(history(ix) == XXH3_64bits("", 0) && generation(ix) == 0,
+              "history: empty index = generation 0, XXH3_64 of nothing");
         mdlz_index_close(ix);
     }
 }
@@ -81,24 +81,26 @@ static void test_open(void) {
 static void test_add(void) {
     mdlz_index *ix = open_new("add.db");
     int dup = -1;
-    uint64_t fp0 = fingerprint(ix);
+    uint64_t fp0 = history(ix);
     int64_t a = add_text(ix, "a.txt", "the quick brown fox", &dup);
     check(a == 1 && dup == 0, "add: first document gets id 1");
-    uint64_t fp1 = fingerprint(ix);
-    check(fp1 != fp0, "fingerprint: changes on add");
-    check(fingerprint(ix) == fp1, "fingerprint: stable without changes");
+    uint64_t fp1 = history(ix);
+    check(fp1 != fp0 && generation(ix) == 1, "history: changes on add");
+    check(history(ix) == fp1, "history: stable without changes");
     int n;
-    check(fp_reference(ix, &n) == fp1 && n == 1,
-          "fingerprint: XXH3_64 over LE (id, hash, size) in id order");
+    check(hist_reference(ix, &n) == fp1 && n == 1,
+          "history: XXH3_64 chain over LE generation, (id, hash, size)");
     int64_t b = add_text(ix, "b.txt", "jumps over the lazy dog", &dup);
     check(b == 2 && dup == 0, "add: second document gets id 2");
     int64_t a2 = add_text(ix, "copy-of-a.txt", "the quick brown fox", &dup);
     check(a2 == 1 && dup == 1, "add: same content is a no-op (id of the "
                                "existing document)");
     check(count_docs(ix) == 2, "add: duplicate not stored");
-    uint64_t fp2 = fingerprint(ix);
-    check(fp2 != fp1 && fp_reference(ix, &n) == fp2 && n == 2,
-          "fingerprint: matches the definition with two documents");
+    uint64_t fp2 = history(ix);
+    check(fp2 != fp1 && hist_reference(ix, &n) == fp2 && n == 2 &&
+              generation(ix) == 2,
+          "history: matches the definition with two documents; a "
+          "duplicate makes no generation");
 
     int64_t id;
     static const struct {
@@ -107,11 +109,8 @@ static void test_add(void) {
         size_t len;
     } binary[] = {
         {"nul", "abc\0def", 7},
-        {"bad-utf8", "caf\xe9 au lait", 12},
-        {"overlong", "x\xc0\xaf", 3},
-        {"surrogate", "\xed\xa0\x80", 3},
-        {"truncated", "abc\xe2\x82", 5},
         {"controls", "a\x01\x02\x03 plain text here", 23},
+        {"late-nul", "plain text for a while, then\0", 29},
     };
     for (size_t i = 0; i < sizeof binary / sizeof binary[0]; i++) {
         int rc = mdlz_index_add_buffer(ix, binary[i].name,
@@ -122,7 +121,7 @@ static void test_add(void) {
               "add: binary '%s' refused (%s)", binary[i].name,
               mdlz_index_errmsg(ix));
     }
-    check(count_docs(ix) == 2 && fingerprint(ix) == fp2,
+    check(count_docs(ix) == 2 && history(ix) == fp2,
           "add: refused documents leave the index unchanged");
     mdlz_index_add_opts force = {0};
     force.force = 1;
@@ -150,6 +149,21 @@ static void test_add(void) {
     ctl[30] = 0x7F; /* 3 in 200: 1.5% */
     check(mdlz_index_text_check((uint8_t *)ctl, sizeof ctl, NULL) == -1,
           "text rule: 1.5%% control characters is binary");
+    static const struct {
+        const char *name;
+        const char *body;
+        size_t len;
+    } eight[] = {
+        {"latin1", "caf\xe9 au lait", 12},
+        {"overlong", "x\xc0\xaf", 3},
+        {"surrogate", "\xed\xa0\x80", 3},
+        {"truncated", "abc\xe2\x82", 5},
+        {"cp1252", "\x93quoted\x94 \x80 5", 12},
+    };
+    for (size_t i = 0; i < sizeof eight / sizeof eight[0]; i++)
+        check(mdlz_index_text_check((const uint8_t *)eight[i].body,
+                                    eight[i].len, NULL) == 1,
+              "text rule: '%s' (not UTF-8) is 8-bit text", eight[i].name);
 
     mdlz_index_add_opts small = {0};
     small.max_size = 10;
@@ -162,6 +176,12 @@ static void test_add(void) {
               id == 4,
           "add: exactly --max-size accepted");
     check(add_text(ix, "empty", "", &dup) == 5, "add: an empty document");
+    check(mdlz_index_add_buffer(ix, "latin1", (const uint8_t *)"caf\xe9", 4,
+                                NULL, &id, &dup) == 0 &&
+              id == 6 && mdlz_index_get(ix, 6, 0, &body, &len, NULL, 0) == 0 &&
+              len == 4 && !memcmp(body, "caf\xe9", 4),
+          "add: 8-bit text is added, its bytes unchanged");
+    free(body);
 
     char name[64];
     check(mdlz_index_name(ix, 2, name, sizeof name) == 0 &&
@@ -229,12 +249,12 @@ static void test_remove(void) {
     add_text(ix, "one", "alpha beta gamma", NULL);
     add_text(ix, "two", "delta epsilon", NULL);
     add_text(ix, "two", "zeta eta theta", NULL);
-    uint64_t fp = fingerprint(ix);
+    uint64_t fp = history(ix);
     int removed = -1;
     check(mdlz_index_remove(ix, 1, NULL, &removed) == 0 && removed == 1,
           "rm: by id");
-    uint64_t fp_rm = fingerprint(ix);
-    check(fp_rm != fp, "fingerprint: changes on rm");
+    uint64_t fp_rm = history(ix);
+    check(fp_rm != fp, "history: changes on rm");
     check(mdlz_index_search(ix, "alpha", 0, 10, NULL, NULL) == 0,
           "rm: terms gone from the full-text index");
     check(mdlz_index_remove(ix, -1, "two", &removed) == 0 && removed == 2 &&
@@ -280,7 +300,7 @@ static void test_remove(void) {
           "rm: no terms of removed binary documents remain");
 
     /* one transaction: good document, then a failure => nothing */
-    uint64_t before = fingerprint(ix);
+    uint64_t before = history(ix);
     mdlz_index_begin(ix);
     add_text(ix, "new", "brand new words", NULL);
     char missing[600];
@@ -289,7 +309,7 @@ static void test_remove(void) {
     check(rc == -1 && strstr(mdlz_index_errmsg(ix), "does-not-exist"),
           "add: missing file fails (%s)", mdlz_index_errmsg(ix));
     mdlz_index_rollback(ix);
-    check(fingerprint(ix) == before && count_docs(ix) == 1 &&
+    check(history(ix) == before && count_docs(ix) == 1 &&
               mdlz_index_search(ix, "brand", 0, 10, NULL, NULL) == 0,
           "transaction: rollback leaves the index as it was");
     mdlz_index_begin(ix);
@@ -310,9 +330,9 @@ static void test_remove(void) {
     sqlite3_close(db);
     char err[512];
     mdlz_index_open(&ix, path, MDLZ_INDEX_WRITE, err, sizeof err);
-    before = fingerprint(ix);
+    before = history(ix);
     check(add_text(ix, "boom", "exploding words", NULL) == -1 &&
-              fingerprint(ix) == before && count_docs(ix) == 2,
+              history(ix) == before && count_docs(ix) == 2,
           "add: failing halfway outside a transaction stores nothing (%s)",
           mdlz_index_errmsg(ix));
     mdlz_index_begin(ix);
@@ -321,7 +341,7 @@ static void test_remove(void) {
           "add: failing halfway inside a transaction");
     check(mdlz_index_commit(ix) == -1 &&
               strstr(mdlz_index_errmsg(ix), "rolled back") &&
-              fingerprint(ix) == before && count_docs(ix) == 2,
+              history(ix) == before && count_docs(ix) == 2,
           "transaction: commit after a halfway failure rolls back (%s)",
           mdlz_index_errmsg(ix));
     mdlz_index_begin(ix);
@@ -347,21 +367,23 @@ static void test_pin(void) {
         mdlz_index_close(w);
         return;
     }
-    uint64_t fp0 = 0, fp;
-    check(mdlz_index_pin(r, &fp0) == 0 && fp0 == fingerprint(w),
-          "pin: snapshot fingerprint");
-    check(mdlz_index_pin(r, &fp) == -1, "pin: twice is an error");
+    mdlz_index_gen g0, g1;
+    check(mdlz_index_pin(r, &g0) == 0 && g0.history == history(w) &&
+              g0.gen == 1,
+          "pin: snapshot generation");
+    uint64_t fp0 = g0.history;
+    check(mdlz_index_pin(r, &g1) == -1, "pin: twice is an error");
     int64_t id = add_text(w, "two", "granite quarry granite", NULL);
     mdlz_index_docref ref[4];
     const char *q = "granite";
-    int n = mdlz_index_select(r, (const uint8_t *)q, strlen(q), 4, 4,
+    int n = mdlz_index_select(r, -1, (const uint8_t *)q, strlen(q), 4, 4,
                               UINT64_MAX, NULL, 0, ref);
-    check(fingerprint(r) == fp0 && n == 1 && ref[0].id == 1,
+    check(history(r) == fp0 && n == 1 && ref[0].id == 1,
           "pin: a concurrent add is not seen while pinned");
     mdlz_index_unpin(r);
-    n = mdlz_index_select(r, (const uint8_t *)q, strlen(q), 4, 4, UINT64_MAX,
-                          NULL, 0, ref);
-    check(fingerprint(r) == fingerprint(w) && fingerprint(r) != fp0 && n == 2 &&
+    n = mdlz_index_select(r, -1, (const uint8_t *)q, strlen(q), 4, 4,
+                          UINT64_MAX, NULL, 0, ref);
+    check(history(r) == history(w) && history(r) != fp0 && n == 2 &&
               ref[0].id == id,
           "pin: seen after unpin");
     mdlz_index_close(r);

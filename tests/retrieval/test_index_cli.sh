@@ -28,8 +28,8 @@ on_fail() {
     sed -n '1,6s/^/#     /p' "$T/out" 2>/dev/null
 }
 
-fingerprint() {
-    "$M" index stats "$1" 2>/dev/null | sed -n 's/^fingerprint *//p'
+state() {
+    "$M" index stats "$1" 2>/dev/null | sed -n "s/^generation *//p"
 }
 
 listing() {
@@ -82,30 +82,30 @@ expect "add: names starting with . skipped" \
 expect "add: summary line" 'grep -q "^3 added (122 bytes), 0 already indexed, 1 binary skipped" "$T/out"'
 
 run index stats KB.db
-fp1=$(fingerprint KB.db)
-expect "stats: documents, bytes, stored, fingerprint" \
+fp1=$(state KB.db)
+expect "stats: documents, bytes, stored, generation" \
     '[ $rc -eq 0 ] && grep -q "^documents  *3$" "$T/out" && grep -q "^bytes  *122 " "$T/out" &&
-     grep -q "^stored  *[0-9]" "$T/out" && [ ${#fp1} -eq 16 ]'
+     grep -q "^stored  *[0-9]" "$T/out" && echo "$fp1" | grep -Eq "^1 \(history [0-9a-f]{16}\)$"'
 run index ls KB.db
 expect "ls: header and one line per document" \
     '[ $rc -eq 0 ] && [ "$(wc -l <"$T/out")" -eq 4 ] && head -1 "$T/out" | grep -q "ID.*BYTES.*ADDED.*NAME"'
 
 run index add KB.db notes.txt
 expect "add: duplicate content is a no-op" \
-    '[ $rc -eq 0 ] && grep -q "notes.txt: already indexed as 1" "$T/out" && [ "$(fingerprint KB.db)" = "$fp1" ]'
+    '[ $rc -eq 0 ] && grep -q "notes.txt: already indexed as 1" "$T/out" && [ "$(state KB.db)" = "$fp1" ]'
 cp docs/a.txt same-as-a.txt
 run index add KB.db same-as-a.txt
 expect "add: same content under another name is a no-op" \
-    '[ $rc -eq 0 ] && grep -q "already indexed as 2" "$T/out" && [ "$(fingerprint KB.db)" = "$fp1" ]'
+    '[ $rc -eq 0 ] && grep -q "already indexed as 2" "$T/out" && [ "$(state KB.db)" = "$fp1" ]'
 
 before=$(listing KB.db)
 run index add KB.db new.txt does-not-exist.txt
 expect "add: [good file, missing file] fails, index unchanged" \
     '[ $rc -eq 1 ] && grep -q "does-not-exist.txt" "$T/err" && grep -q "nothing was added" "$T/err" &&
-     [ "$(listing KB.db)" = "$before" ] && [ "$(fingerprint KB.db)" = "$fp1" ]'
+     [ "$(listing KB.db)" = "$before" ] && [ "$(state KB.db)" = "$fp1" ]'
 run index add KB.db new.txt blob.bin
 expect "add: binary file named directly is refused, index unchanged" \
-    '[ $rc -eq 1 ] && grep -q "blob.bin: binary document" "$T/err" && [ "$(fingerprint KB.db)" = "$fp1" ]'
+    '[ $rc -eq 1 ] && grep -q "blob.bin: binary document" "$T/err" && [ "$(state KB.db)" = "$fp1" ]'
 run index add --force KB.db blob.bin
 expect "add: --force adds a binary file" '[ $rc -eq 0 ] && listing KB.db | grep -q "^4 7 blob.bin$"'
 run index add --max-size=10 KB.db new.txt
@@ -113,7 +113,7 @@ expect "add: --max-size refuses a larger file" \
     '[ $rc -eq 1 ] && grep -q "size limit" "$T/err" && ! listing KB.db | grep -q new.txt'
 
 # a killed add (blocked reading a FIFO after adding a first file)
-fp2=$(fingerprint KB.db)
+fp2=$(state KB.db)
 mkfifo fifo
 "$M" index add KB.db new.txt fifo >/dev/null 2>&1 &
 add_pid=$!
@@ -122,7 +122,7 @@ kill -9 $add_pid 2>/dev/null
 wait $add_pid 2>/dev/null
 rm -f fifo
 expect "add: a killed add leaves the index as it was" \
-    '[ "$(fingerprint KB.db)" = "$fp2" ] && ! listing KB.db | grep -q new.txt'
+    '[ "$(state KB.db)" = "$fp2" ] && ! listing KB.db | grep -q new.txt'
 
 # ---- search ----------------------------------------------------------------
 
@@ -136,16 +136,16 @@ run index search -n 1 KB.db --or lazy foxes
 expect "search: -n 1" '[ $rc -eq 0 ] && [ "$(grep -c "^[0-9]\. " "$T/out")" -eq 1 ]'
 run index search KB.db zebra
 expect "search: no match is exit 0 with a note" '[ $rc -eq 0 ] && [ ! -s "$T/out" ] && grep -q "no document" "$T/err"'
-expect "fingerprint: unchanged by ls, stats, search" '[ "$(fingerprint KB.db)" = "$fp2" ]'
+expect "generation: unchanged by ls, stats, search" '[ "$(state KB.db)" = "$fp2" ]'
 
 # ---- rm ------------------------------------------------------------------------
 
 run index rm KB.db 3 999
 expect "rm: [existing id, missing id] fails, nothing removed" \
-    '[ $rc -eq 1 ] && grep -q "999" "$T/err" && [ "$(fingerprint KB.db)" = "$fp2" ]'
+    '[ $rc -eq 1 ] && grep -q "999" "$T/err" && [ "$(state KB.db)" = "$fp2" ]'
 run index rm KB.db 3
-fp3=$(fingerprint KB.db)
-expect "rm: by id, fingerprint changes" \
+fp3=$(state KB.db)
+expect "rm: by id, generation changes" \
     '[ $rc -eq 0 ] && ! listing KB.db | grep -q "^3 " && [ "$fp3" != "$fp2" ]'
 run index rm KB.db docs/a.txt
 expect "rm: by name" '[ $rc -eq 0 ] && ! listing KB.db | grep -q docs/a.txt'
@@ -192,16 +192,16 @@ else
     run index add U.db "$U/redirect/page2.txt"
     expect "url: 302 followed" \
         '[ $rc -eq 0 ] && listing U.db | grep -q "^2 46 $U/redirect/page2.txt$"'
-    fpu=$(fingerprint U.db)
+    fpu=$(state U.db)
     run index add U.db "$U/missing.txt"
     expect "url: 404 is a one-line error, nothing added" \
-        '[ $rc -eq 1 ] && grep -q "missing.txt: HTTP status 404" "$T/err" && [ "$(fingerprint U.db)" = "$fpu" ]'
+        '[ $rc -eq 1 ] && grep -q "missing.txt: HTTP status 404" "$T/err" && [ "$(state U.db)" = "$fpu" ]'
     run index add U.db "http://127.0.0.1:$FREE/x.txt"
     expect "url: connection refused is a one-line error" \
-        '[ $rc -eq 1 ] && grep -qi "connect" "$T/err" && [ "$(fingerprint U.db)" = "$fpu" ]'
+        '[ $rc -eq 1 ] && grep -qi "connect" "$T/err" && [ "$(state U.db)" = "$fpu" ]'
     run index add --max-size=1K U.db "$U/big.txt"
     expect "url: body over --max-size refused" \
-        '[ $rc -eq 1 ] && grep -q "size limit" "$T/err" && [ "$(fingerprint U.db)" = "$fpu" ]'
+        '[ $rc -eq 1 ] && grep -q "size limit" "$T/err" && [ "$(state U.db)" = "$fpu" ]'
     run index add --max-size=1M U.db "$U/bigheader"
     expect "url: Content-Length over --max-size refused" \
         '[ $rc -eq 1 ] && grep -q "size limit" "$T/err"'
@@ -210,12 +210,12 @@ else
         '[ $rc -eq 1 ] && grep -qi "redirect" "$T/err"'
     run index add U.db "$U/to?file://$T/www/page.txt"
     expect "url: redirect to a file:// URL refused" \
-        '[ $rc -eq 1 ] && [ "$(fingerprint U.db)" = "$fpu" ]'
+        '[ $rc -eq 1 ] && [ "$(state U.db)" = "$fpu" ]'
     run index add U.db "$U/blob.bin"
     expect "url: binary refused" '[ $rc -eq 1 ] && grep -q "binary" "$T/err"'
     run index add U.db new.txt "$U/page2.txt" "$U/missing.txt"
     expect "url: [file, good URL, 404 URL] adds nothing" \
-        '[ $rc -eq 1 ] && [ "$(fingerprint U.db)" = "$fpu" ]'
+        '[ $rc -eq 1 ] && [ "$(state U.db)" = "$fpu" ]'
     run index add U.db "file://$T/www/big.txt"
     expect "url: file:// URL" '[ $rc -eq 0 ] && listing U.db | grep -q "^3 4096 file://"'
     run index add U.db "ftp://127.0.0.1:$PORT/page.txt"

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "internal.h" /* ret_terms_verify */
+#include "refselect.h"
 #include "rettest.h"
 #include "terms.h"
 
@@ -225,8 +226,8 @@ static void test_select(void) {
     const uint8_t *t = (const uint8_t *)q;
     size_t tl = strlen(q);
     mdlz_index_docref r1[10], r2[10], r3[10];
-    int n1 = mdlz_index_select(ix, t, tl, 8, 10, UINT64_MAX, NULL, 0, r1);
-    int n2 = mdlz_index_select(ix, t, tl, 8, 10, UINT64_MAX, NULL, 0, r2);
+    int n1 = mdlz_index_select(ix, -1, t, tl, 8, 10, UINT64_MAX, NULL, 0, r1);
+    int n2 = mdlz_index_select(ix, -1, t, tl, 8, 10, UINT64_MAX, NULL, 0, r2);
     check(n1 == 10, "select: 10 documents (got %d)", n1);
     check(same_refs(r1, n1, r2, n2), "select: same result twice");
     int topical = 1;
@@ -248,51 +249,53 @@ static void test_select(void) {
     tmp_path(path, sizeof path, "sel.db");
     check(mdlz_index_open(&ro, path, MDLZ_INDEX_READ, err, sizeof err) == 0,
           "select: read-only open");
-    n2 = mdlz_index_select(ro, t, tl, 8, 10, UINT64_MAX, NULL, 0, r2);
+    n2 = mdlz_index_select(ro, -1, t, tl, 8, 10, UINT64_MAX, NULL, 0, r2);
     check(same_refs(r1, n1, r2, n2), "select: same on a read-only handle");
     mdlz_index_close(ro);
     check(build_select_index("sel2.db", &ix2) == 0 &&
-              fingerprint(ix2) == fingerprint(ix),
-          "select: rebuilt index has the same fingerprint");
-    n2 = mdlz_index_select(ix2, t, tl, 8, 10, UINT64_MAX, NULL, 0, r2);
+              history(ix2) == history(ix),
+          "select: rebuilt index has the same history");
+    n2 = mdlz_index_select(ix2, -1, t, tl, 8, 10, UINT64_MAX, NULL, 0, r2);
     check(same_refs(r1, n1, r2, n2), "select: same on the rebuilt index");
     mdlz_index_close(ix2);
 
     /* exclusions: the rest keep their order */
-    int64_t ex[3] = {r1[2].id, r1[0].id, 9999};
-    int n3 = mdlz_index_select(ix, t, tl, 8, 8, UINT64_MAX, ex, 3, r3);
+    uint64_t ex[3] = {r1[2].hash, r1[0].hash, 9999};
+    int n3 = mdlz_index_select(ix, -1, t, tl, 8, 8, UINT64_MAX, ex, 3, r3);
     int ok = n3 == 8;
     for (int i = 0, j = 0; ok && i < n3; i++, j++) {
-        while (r1[j].id == ex[0] || r1[j].id == ex[1]) j++;
+        while (r1[j].hash == ex[0] || r1[j].hash == ex[1]) j++;
         ok = r3[i].id == r1[j].id;
     }
     check(ok, "select: excluded documents skipped, order kept");
 
     /* limits */
-    n3 = mdlz_index_select(ix, t, tl, 8, 3, UINT64_MAX, NULL, 0, r3);
+    n3 = mdlz_index_select(ix, -1, t, tl, 8, 3, UINT64_MAX, NULL, 0, r3);
     check(n3 == 3 && same_refs(r1, 3, r3, 3), "select: max_docs");
     uint64_t budget = r1[0].size + r1[1].size + r1[2].size / 2;
-    n3 = mdlz_index_select(ix, t, tl, 8, 10, budget, NULL, 0, r3);
+    n3 = mdlz_index_select(ix, -1, t, tl, 8, 10, budget, NULL, 0, r3);
     uint64_t sum = 0;
     for (int i = 0; i < n3; i++) sum += r3[i].size;
     check(n3 >= 2 && sum <= budget && r3[0].id == r1[0].id &&
               r3[1].id == r1[1].id,
           "select: max_bytes (%d documents, %llu <= %llu bytes)", n3,
           (unsigned long long)sum, (unsigned long long)budget);
-    check(mdlz_index_select(ix, t, tl, 8, 10, 10, NULL, 0, r3) == 0,
+    check(mdlz_index_select(ix, -1, t, tl, 8, 10, 10, NULL, 0, r3) == 0,
           "select: a budget smaller than every document selects none");
-    n3 = mdlz_index_select(ix, t, tl, 1 << 30, 10, UINT64_MAX, NULL, 0, r3);
+    n3 = mdlz_index_select(ix, -1, t, tl, 1 << 30, 10, UINT64_MAX, NULL, 0, r3);
     check(n3 == 10, "select: max_terms larger than the text's terms");
-    n3 = mdlz_index_select(ix, t, tl, 1, 10, UINT64_MAX, NULL, 0, r3);
+    n3 = mdlz_index_select(ix, -1, t, tl, 1, 10, UINT64_MAX, NULL, 0, r3);
     check(n3 > 0, "select: max_terms 1");
-    check(mdlz_index_select(ix, t, 0, 8, 10, UINT64_MAX, NULL, 0, r3) == 0,
+    check(mdlz_index_select(ix, -1, t, 0, 8, 10, UINT64_MAX, NULL, 0, r3) == 0,
           "select: empty text selects none");
     const char *unknown = "zzzq xxyyq qqqw";
-    check(mdlz_index_select(ix, (const uint8_t *)unknown, strlen(unknown), 8,
-                            10, UINT64_MAX, NULL, 0, r3) == 0,
+    check(mdlz_index_select(ix, -1, (const uint8_t *)unknown, strlen(unknown),
+                            8, 10, UINT64_MAX, NULL, 0, r3) == 0,
           "select: words not in the index select none");
-    check(mdlz_index_select(ix, t, tl, 0, 10, UINT64_MAX, NULL, 0, r3) == 0 &&
-              mdlz_index_select(ix, t, tl, 8, 0, UINT64_MAX, NULL, 0, r3) == 0,
+    check(mdlz_index_select(ix, -1, t, tl, 0, 10, UINT64_MAX, NULL, 0, r3) ==
+                  0 &&
+              mdlz_index_select(ix, -1, t, tl, 8, 0, UINT64_MAX, NULL, 0, r3) ==
+                  0,
           "select: max_terms or max_docs 0 selects none");
 
     /* a long text: many distinct words, still deterministic */
@@ -300,125 +303,22 @@ static void test_select(void) {
     uint8_t *words = make_words(big, 7);
     memcpy(words, q, tl);
     double t0 = now_seconds();
-    n1 = mdlz_index_select(ix, words, big, 32, 10, UINT64_MAX, NULL, 0, r1);
+    n1 = mdlz_index_select(ix, -1, words, big, 32, 10, UINT64_MAX, NULL, 0, r1);
     double dt = now_seconds() - t0;
-    n2 = mdlz_index_select(ix, words, big, 32, 10, UINT64_MAX, NULL, 0, r2);
+    n2 = mdlz_index_select(ix, -1, words, big, 32, 10, UINT64_MAX, NULL, 0, r2);
     check(n1 >= 0 && same_refs(r1, n1, r2, n2),
           "select: 1 MiB text, deterministic (%d docs, %.3f s)", n1, dt);
     free(words);
 
-    /* changing the index changes the selection's basis (fingerprint) */
-    uint64_t fp = fingerprint(ix);
+    /* changing the index changes the selection's basis (generation) */
+    uint64_t fp = history(ix);
     int removed;
     mdlz_index_remove(ix, r2[0].id, NULL, &removed);
-    check(fingerprint(ix) != fp, "select: rm changes the fingerprint");
+    check(history(ix) != fp, "select: rm changes the history");
     mdlz_index_close(ix);
 }
 
-/* ---- the ranking against a brute-force reference ------------------------ */
-
-/* The formulas of docs/retrieval.md, computed from the documents' texts
- * without the index. */
-static uint64_t ref_log2_q16(uint64_t x) {
-    int ip = 63;
-    while (!(x >> ip)) ip--;
-    uint64_t m = ip > 31 ? x >> (ip - 31) : x << (31 - ip);
-    uint64_t frac = 0;
-    for (int i = 15; i >= 0; i--) {
-        m = (m * m) >> 31;
-        if (m >> 32) {
-            m >>= 1;
-            frac |= (uint64_t)1 << i;
-        }
-    }
-    return (uint64_t)ip << 16 | frac;
-}
-
-static uint64_t ref_idf(uint64_t N, uint64_t n) {
-    uint64_t r = ((2 * (N - n) + 1) << 16) / (2 * n + 1) + ((uint64_t)1 << 16);
-    return ref_log2_q16(r) - ((uint64_t)16 << 16);
-}
-
-/* tf of term (bytes w, n) in set ts (0 if absent). */
-static uint64_t ref_tf(const ret_termset *ts, const uint8_t *w, uint32_t n) {
-    for (size_t i = 0; i < ts->n; i++)
-        if (ts->terms[i].len == n &&
-            !memcmp(ts->arena + ts->terms[i].off, w, n))
-            return ts->terms[i].tf;
-    return 0;
-}
-
-typedef struct {
-    uint64_t score;
-    int64_t id;
-    const ret_term *t;
-} ref_item;
-
-static const ret_termset *ref_q;
-static int ref_cmp(const void *pa, const void *pb) {
-    const ref_item *a = pa, *b = pb;
-    if (a->score != b->score) return a->score > b->score ? -1 : 1;
-    if (a->t && b->t) return ret_term_cmp_bytes(ref_q, a->t, b->t);
-    return (a->id > b->id) - (a->id < b->id);
-}
-
-/* Reference selection over docs[0..nd) with ids 1..nd (no limits but
- * max_docs). Returns the count. */
-static int ref_select(char **docs, int nd, const char *query, int max_terms,
-                      int max_docs, int64_t *ids) {
-    ret_termset *ds = calloc((size_t)nd, sizeof *ds), q;
-    memset(&q, 0, sizeof q);
-    uint64_t total = 0, N = (uint64_t)nd;
-    for (int d = 0; d < nd; d++) {
-        ret_termset_add_text(&ds[d], (const uint8_t *)docs[d], strlen(docs[d]));
-        total += ds[d].ntokens;
-    }
-    ret_termset_add_text(&q, (const uint8_t *)query, strlen(query));
-    ref_item *terms = calloc(q.n + 1, sizeof *terms);
-    uint64_t *idf = calloc(q.n + 1, sizeof *idf);
-    size_t nt = 0;
-    for (size_t i = 0; i < q.n; i++) {
-        const ret_term *t = &q.terms[i];
-        uint64_t df = 0;
-        for (int d = 0; d < nd; d++)
-            df += ref_tf(&ds[d], q.arena + t->off, t->len) > 0;
-        if (!df) continue;
-        uint64_t w = ref_idf(N, df);
-        terms[nt++] = (ref_item){t->tf * w, (int64_t)w, t};
-    }
-    ref_q = &q;
-    qsort(terms, nt, sizeof *terms, ref_cmp);
-    if (nt > (size_t)max_terms) nt = (size_t)max_terms;
-    ref_item *hits = calloc((size_t)nd, sizeof *hits);
-    int nh = 0;
-    for (int d = 0; d < nd; d++) {
-        uint64_t dl = ds[d].ntokens, score = 0;
-        int any = 0;
-        uint64_t norm = 65536 - 49152 +
-                        (uint64_t)((unsigned __int128)dl * 49152 * N / total);
-        uint64_t k = norm * 6 / 5;
-        for (size_t j = 0; j < nt; j++) {
-            uint64_t tf =
-                ref_tf(&ds[d], q.arena + terms[j].t->off, terms[j].t->len);
-            if (!tf) continue;
-            any = 1;
-            uint64_t sat = (uint64_t)((unsigned __int128)(tf << 16) *
-                                      (11 << 16) / (5 * ((tf << 16) + k)));
-            score += (uint64_t)terms[j].id * sat >> 16;
-        }
-        if (any) hits[nh++] = (ref_item){score, d + 1, NULL};
-    }
-    qsort(hits, (size_t)nh, sizeof *hits, ref_cmp);
-    int n = nh < max_docs ? nh : max_docs;
-    for (int i = 0; i < n; i++) ids[i] = hits[i].id;
-    for (int d = 0; d < nd; d++) ret_termset_free(&ds[d]);
-    ret_termset_free(&q);
-    free(ds);
-    free(terms);
-    free(idf);
-    free(hits);
-    return n;
-}
+/* ---- the ranking against a brute-force reference (refselect.h) ---------- */
 
 static void test_reference(void) {
     enum { ND = 40 };
@@ -448,7 +348,7 @@ static void test_reference(void) {
                 int64_t want[ND];
                 mdlz_index_docref got[ND];
                 int nw = ref_select(docs, ND, queries[qi], mt, md, want);
-                int ng = mdlz_index_select(ix, (const uint8_t *)queries[qi],
+                int ng = mdlz_index_select(ix, -1, (const uint8_t *)queries[qi],
                                            strlen(queries[qi]), mt, md,
                                            UINT64_MAX, NULL, 0, got);
                 int same = nw == ng;
@@ -464,9 +364,13 @@ static void test_reference(void) {
                 if (md != ND || nw < 8) continue;
                 /* past the first candidates: exclude all but the last 2 */
                 int nx = nw - 2;
-                ng = mdlz_index_select(ix, (const uint8_t *)queries[qi],
+                uint64_t wh[ND];
+                for (int i = 0; i < nx; i++)
+                    wh[i] = XXH3_64bits(docs[want[i] - 1],
+                                        strlen(docs[want[i] - 1]));
+                ng = mdlz_index_select(ix, -1, (const uint8_t *)queries[qi],
                                        strlen(queries[qi]), mt, 2, UINT64_MAX,
-                                       want, nx, got);
+                                       wh, nx, got);
                 ok_ex &= ng == 2 && got[0].id == want[nx] &&
                          got[1].id == want[nx + 1];
                 n_ex++;
@@ -488,7 +392,7 @@ static void select_all(mdlz_index *ix, mdlz_index_docref r[4][10], int n[4]) {
     const char *queries[4] = {"volcano lava ash", "piston fuel torque gear",
                               "the of and document", "melody harmony reef"};
     for (int q = 0; q < 4; q++)
-        n[q] = mdlz_index_select(ix, (const uint8_t *)queries[q],
+        n[q] = mdlz_index_select(ix, -1, (const uint8_t *)queries[q],
                                  strlen(queries[q]), 8, 10, UINT64_MAX, NULL, 0,
                                  r[q]);
 }
@@ -543,8 +447,13 @@ static void test_incremental(void) {
           "term tables: in step after a transaction of adds and removals "
           "(%s)",
           mdlz_index_errmsg(b));
-    check(fingerprint(a) == fingerprint(b),
-          "term tables: both sequences reach the same fingerprint");
+    mdlz_index_gen ga, gb;
+    check(mdlz_index_generation(a, -1, &ga) == 0 &&
+              mdlz_index_generation(b, -1, &gb) == 0 && ga.docs == gb.docs &&
+              ga.tokens == gb.tokens && ga.maxid == gb.maxid &&
+              ga.history != gb.history,
+          "generations: both sequences reach the same documents and totals "
+          "(with different histories)");
     mdlz_index_docref ra[4][10], rb[4][10];
     int na[4], nb[4], same = 1;
     select_all(a, ra, na);
@@ -611,8 +520,8 @@ static void test_incremental(void) {
         mdlz_index_remove(b, id, NULL, &removed);
     ok = mdlz_index_commit(b) == 0 && ret_terms_verify(b) == 0;
     mdlz_index_docref r[10];
-    check(ok && mdlz_index_select(b, (const uint8_t *)"volcano lava", 12, 8, 10,
-                                  UINT64_MAX, NULL, 0, r) == 0,
+    check(ok && mdlz_index_select(b, -1, (const uint8_t *)"volcano lava", 12, 8,
+                                  10, UINT64_MAX, NULL, 0, r) == 0,
           "term tables: empty when every document is removed");
     mdlz_index_close(a);
     mdlz_index_close(b);
@@ -652,7 +561,7 @@ static void test_read_only(void) {
         mdlz_index_pin(ix, NULL) == 0;
     mdlz_index_docref r[8];
     const char *q = "volcano lava ash crater";
-    int n = ok ? mdlz_index_select(ix, (const uint8_t *)q, strlen(q), 24, 8,
+    int n = ok ? mdlz_index_select(ix, -1, (const uint8_t *)q, strlen(q), 24, 8,
                                    UINT64_MAX, NULL, 0, r)
                : -1;
     for (int i = 0; i < n; i++) {

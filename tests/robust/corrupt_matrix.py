@@ -3,7 +3,9 @@
 
 Compresses small inputs with the mdlz under test (levels 1, 2, 3, 5 and 9,
 an empty input, random bytes that stay a RAW block, a stream read from a
-pipe, which has no size in its header, two concatenated streams), takes
+pipe, which has no size in its header, two concatenated streams, streams
+made with a retrieval index: -R with WHOLE documents and -R in both modes,
+whose header records a generation; both decoded with -R), takes
 the hand-built multi-block streams of the fuzz seeds if their directory is
 given (many small RAW/ZSTD blocks; a CM, a RAW and a ZSTD block), and,
 unless --quick, compresses 1 MiB + 3000 bytes into two 1 MiB blocks (the
@@ -21,13 +23,13 @@ its block boundary), and decodes each damaged copy twice:
          stderr ("mdlz: ..."), and what reached stdout is a prefix of the
          original data (no wrong byte is ever written).
 
-Two exceptions, both decoding to exactly the original data: a cut right
-after a complete stream of a concatenation is a valid shorter file (it must
-then exit 0 with that prefix), and a flip in the last bytes of an
-arithmetic-coded (CM) payload may leave the decoded bytes unchanged (the
-coder's final bytes only need to fall inside its last interval; the block
-and stream checksums still verify the data); such flips may exit 0 if the
-output is exactly the original, and are counted and printed as "slack".
+One exception: a cut right after a complete stream of a concatenation is
+a valid shorter file (it must then exit 0 with that prefix). A flip in the
+last bytes of an arithmetic-coded (CM) payload may leave the decoded bytes
+unchanged (the coder's final bytes only need to fall inside its last
+interval), but the decoder recomputes the coder's flush and refuses any
+other ending, so such a flip must fail too: "slack" (a damaged stream that
+exits 0) counts as a failure.
 No case may crash, hang (--timeout) or exit with another status.
 
 Usage: corrupt_matrix.py [--seeds DIR] [--quick] [--jobs N] [-v] MDLZ
@@ -194,7 +196,7 @@ class Matrix:
             return None
         return "fail"
 
-    def file_case(self, name, data, good, must_pass):
+    def file_case(self, name, data, good, must_pass, dargs=()):
         """`mdlz -d x.mdlz` in an empty directory."""
         with self.lock:
             d = self.free.pop()
@@ -203,7 +205,7 @@ class Matrix:
             with open(src, "wb") as f:
                 f.write(data)
             try:
-                r = self.mdlz_run(["-d", "x.mdlz"], cwd=d,
+                r = self.mdlz_run(["-d"] + list(dargs) + ["x.mdlz"], cwd=d,
                                   stdin=subprocess.DEVNULL)
             except subprocess.TimeoutExpired:
                 return self.fail(name, "no exit within %d s" % self.timeout)
@@ -233,10 +235,10 @@ class Matrix:
             with self.lock:
                 self.free.append(d)
 
-    def pipe_case(self, name, data, good, must_pass, orig):
+    def pipe_case(self, name, data, good, must_pass, orig, dargs=()):
         """`mdlz -d` from a pipe to a pipe."""
         try:
-            r = self.mdlz_run(["-d"], input=data)
+            r = self.mdlz_run(["-d"] + list(dargs), input=data)
         except subprocess.TimeoutExpired:
             return self.fail(name, "no exit within %d s" % self.timeout)
         v = self.verdict(name, r, good, lambda: r.stdout)
@@ -249,11 +251,13 @@ class Matrix:
                              "the original" % len(r.stdout), r)
         return v
 
-    def case(self, name, data, orig, good=None, must_pass=False):
+    def case(self, name, data, orig, good=None, must_pass=False, dargs=()):
         """One damaged stream, decoded both ways. good: the data an exit 0
-        must produce (None: exit 0 is wrong); must_pass: exit 0 required."""
-        a = self.file_case(name + " (file)", data, good, must_pass)
-        b = self.pipe_case(name + " (pipe)", data, good, must_pass, orig)
+        must produce (None: exit 0 is wrong); must_pass: exit 0 required;
+        dargs: decoding options (-R INDEX)."""
+        a = self.file_case(name + " (file)", data, good, must_pass, dargs)
+        b = self.pipe_case(name + " (pipe)", data, good, must_pass, orig,
+                           dargs)
         with self.lock:
             self.cases += 1
             self.runs += 2
@@ -262,16 +266,16 @@ class Matrix:
         if self.verbose and not (a and b):
             print("not ok - " + name, flush=True)
 
-    def decode(self, z):
-        r = self.mdlz_run(["-d"], input=z)
+    def decode(self, z, dargs=()):
+        r = self.mdlz_run(["-d"] + list(dargs), input=z)
         if r.returncode != 0:
             raise RuntimeError("a complete stream does not decode: %s" %
                                r.stderr.decode("utf-8", "replace"))
         return r.stdout
 
-    def stream(self, pool, label, z, orig, flips, cuts):
+    def stream(self, pool, label, z, orig, flips, cuts, dargs=()):
         """Flips at offsets `flips` and cuts at lengths `cuts` of stream z
-        (which decodes to orig)."""
+        (which decodes to orig, with decoding options dargs)."""
         lay = Layout(z)
         before = len(self.failures), len(self.slack)
         t0 = time.time()
@@ -279,11 +283,12 @@ class Matrix:
         for p in flips:
             bad = z[:p] + bytes([z[p] ^ 0xFF]) + z[p + 1:]
             futs.append(pool.submit(self.case, "%s flip@%d" % (label, p), bad,
-                                    orig, orig if p in lay.slack else None))
-        valid = {e: self.decode(z[:e]) for e in lay.ends[:-1]}
+                                    orig, None, False, dargs))
+        valid = {e: self.decode(z[:e], dargs) for e in lay.ends[:-1]}
         for n in sorted(set(cuts) | set(valid)):
             futs.append(pool.submit(self.case, "%s cut@%d" % (label, n),
-                                    z[:n], orig, valid.get(n), n in valid))
+                                    z[:n], orig, valid.get(n), n in valid,
+                                    dargs))
         for f in futs:
             f.result()
         bad = len(self.failures) - before[0]
@@ -353,6 +358,33 @@ def main():
              compress(["-1"], "rand", rand) + compress(["-1"], "empty", b""),
              rand),
         ]
+        # A retrieval index of related text: its streams record documents
+        # by content (WHOLE) and, over 8192 bytes (an online query), the
+        # index generation; an index added to after compressing, so that
+        # the generation asked for is not the newest.
+        kb = os.path.join(m.tmp, "kb.db")
+        docs = os.path.join(work, "docs")
+        os.mkdir(docs)
+        pool_text = text(rng, 24000)
+        for i in range(6):
+            with open(os.path.join(docs, "d%d.txt" % i), "wb") as f:
+                f.write(pool_text[i * 4000:(i + 1) * 4000])
+        r = m.mdlz_run(["index", "add", "-q", kb, docs])
+        if r.returncode != 0:
+            raise RuntimeError("mdlz index add failed: %s" %
+                               r.stderr.decode("utf-8", "replace"))
+        rx = ["-R", kb]
+        small = pool_text[1000:1600] + text(rng, 200)
+        big = pool_text[2000:8000] + text(rng, 3500)
+        retrieval = [
+            ("-R whole, -1", compress(["-1", "--retrieval=whole"] + rx, "rw",
+                                      small), small),
+            ("-R both (generation), -1", compress(["-1"] + rx, "rb", big),
+             big),
+        ]
+        with open(os.path.join(work, "later.txt"), "wb") as f:
+            f.write(text(rng, 3000))
+        m.mdlz_run(["index", "add", "-q", kb, os.path.join(work, "later.txt")])
         for name in ("custom-many-blocks", "splice-cm-raw-zstd"):
             path = os.path.join(a.seeds or "", name + ".mdlz")
             if a.seeds and os.path.exists(path):
@@ -365,6 +397,9 @@ def main():
             for label, z, orig in streams:
                 pos = positions(z, Layout(z), stride)
                 m.stream(pool, label, z, orig, pos, pos)
+            for label, z, orig in retrieval:
+                pos = positions(z, Layout(z), stride)
+                m.stream(pool, label, z, orig, pos, pos, rx)
             if not a.quick:
                 big_stream(m, pool, rng, compress)
         elapsed = time.time() - t0

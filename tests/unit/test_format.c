@@ -143,8 +143,9 @@ static void test_header_misc(void) {
               fmt_block_header_size(BLK_CM) == 13 &&
               fmt_block_header_size(BLK_ZSTD) == 13 &&
               fmt_block_header_size(BLK_RAW) == 9 &&
-              fmt_block_header_size(4) == 0 && fmt_block_header_size(255) == 0,
-          "block header sizes: END 1, CM 13, ZSTD 13, RAW 9, unknown 0");
+              fmt_block_header_size(BLK_STORE) == 9 &&
+              fmt_block_header_size(5) == 0 && fmt_block_header_size(255) == 0,
+          "block header sizes: END 1, CM 13, ZSTD 13, RAW 9, STORE 9, unknown 0");
     check(FMT_HEADER_MAX <= MDLZ_HEADER_MAX &&
               FMT_TRAILER_SIZE == MDLZ_TRAILER_SIZE,
           "public header/trailer sizes agree with the format");
