@@ -62,7 +62,7 @@ _mdlz_main() {
     local opts="-z --compress -d --decompress --uncompress -t --test -l --list
         -c --stdout -o -f --force -r --recursive -k --keep --rm
         -1 -2 -3 -4 -5 -6 -7 -8 -9 -R --index= --retrieval= --tools= --tool=
-        --memory= -q --quiet -v --verbose -h --help -V --version"
+        --memory= -q --quiet -v --verbose --json -h --help -V --version"
     case $prev in
     -o) _mdlz_files; return ;;
     -R | --index) _mdlz_files '*.db'; return ;;
@@ -81,7 +81,7 @@ _mdlz_main() {
     local w
     for w in "${words[@]:1:cword-1}"; do
         case $w in
-        --decompress | --uncompress | --test | --list) _mdlz_files '*.mdlz'; return ;;
+        --decompress | --uncompress | --test | --list | --json) _mdlz_files '*.mdlz'; return ;;
         --*) ;;
         -*[dtl]*) _mdlz_files '*.mdlz'; return ;;
         esac
@@ -90,8 +90,8 @@ _mdlz_main() {
 }
 
 _mdlz_index() {
-    local opts="--force --keep --max-size= --timeout= -n --limit= --or -q
-        --quiet -h --help"
+    local opts="--force --keep --max-size= --timeout= -n --limit= --or
+        --json -q --quiet -h --help"
     case $prev in
     -n | --limit | --max-size | --timeout) return ;;
     esac
@@ -163,7 +163,7 @@ _mdlz_tools() {
     --load) _mdlz_files '*.so'; return ;;
     esac
     _mdlz_value && return
-    if [[ $cur == -* ]]; then _mdlz_words "--load -h --help"; fi
+    if [[ $cur == -* ]]; then _mdlz_words "--json --load -h --help"; fi
 }
 
 # The completion function: COMP_WORDS/COMP_CWORD as bash sets them.

@@ -75,6 +75,7 @@ def main(argv):
             (["mdlz", "-d", ""], {"a.mdlz", "dir"}),
             (["mdlz", "-dc", ""], {"a.mdlz", "dir"}),
             (["mdlz", "--list", ""], {"a.mdlz", "dir"}),
+            (["mdlz", "-l", "--json", ""], {"a.mdlz", "dir"}),
             (["mdlz", "-R", ""], {"kb.db", "dir"}),
             (["mdlz", "--index", "=", "k"], {"kb.db"}),
             (["mdlz", "--retrieval", "=", ""], {"none", "whole", "online",
