@@ -117,9 +117,9 @@ _mdlz_index() {
 }
 
 _mdlz_archive() {
-    local opts="-C -f --force -1 -2 -3 -4 -5 -6 -7 -8 -9 --group-size=
-        --depth= --fan-in= --prime= --memory= -T --threads= -q --quiet
-        -v --verbose -h --help"
+    local opts="-C -O --to-stdout -f --force -1 -2 -3 -4 -5 -6 -7 -8 -9
+        --group-size= --depth= --fan-in= --prime= --memory= -T --threads=
+        -q --quiet -v --verbose -h --help"
     case $prev in
     -C) compopt -o filenames 2>/dev/null
         COMPREPLY+=($(compgen -d -- "$cur")); return ;;
@@ -136,7 +136,7 @@ _mdlz_archive() {
         esac
     done
     case ${#args[@]} in
-    0) _mdlz_words "create list extract add test" ;;
+    0) _mdlz_words "create add rm list extract test" ;;
     1) _mdlz_files '*.mdlza' ;;
     *) [[ ${args[0]} == create || ${args[0]} == add ]] && _mdlz_files ;;
     esac
