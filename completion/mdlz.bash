@@ -119,7 +119,7 @@ _mdlz_index() {
 _mdlz_archive() {
     local opts="-C -O --to-stdout -f --force -1 -2 -3 -4 -5 -6 -7 -8 -9
         --group-size= --depth= --fan-in= --prime= --memory= -T --threads=
-        -q --quiet -v --verbose -h --help"
+        -q --quiet -v --verbose --json -h --help"
     case $prev in
     -C) compopt -o filenames 2>/dev/null
         COMPREPLY+=($(compgen -d -- "$cur")); return ;;

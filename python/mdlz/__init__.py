@@ -12,7 +12,8 @@ The interface follows the standard library's lzma and bz2 modules:
 
 compress(), decompress(), open() and MdlzFile, MdlzCompressor and
 MdlzDecompressor code streams with the defaults of the `mdlz` command;
-Index is the retrieval index of `mdlz index` (docs/retrieval.md); ablate()
+Index is the retrieval index of `mdlz index` (docs/retrieval.md); Archive
+reads an archive of `mdlz archive` (docs/archive.md); ablate()
 measures what each component earns, as `mdlz ablate`
 (docs/description-length.md); `python3 -m mdlz.measure` runs that over a
 corpus on a Dask cluster (docs/scale.md). Failures of the library raise
@@ -33,15 +34,14 @@ from ._file import MdlzFile, open
 from ._index import Index
 from ._ablate import ablate
 
-# mdlz.Archive (listing an .mdlza, extracting one member to bytes) waits for
-# include/mdlz_archive.h, the archive's public header.
+from ._archive import Archive
 
 MdlzError.__module__ = __name__  # shown, and pickled, as mdlz.MdlzError
 
 __version__ = _lib_handle.mdlz_version_string().decode()
 
 __all__ = ["compress", "decompress", "open", "MdlzFile", "MdlzCompressor",
-           "MdlzDecompressor", "MdlzError", "Index", "ablate",
+           "MdlzDecompressor", "MdlzError", "Index", "Archive", "ablate",
            "builtin_tools", "default_tools", "LEVEL_DEFAULT",
            "MEMORY_UNLIMITED", "DECODE_MEMORY_DEFAULT", "STATUS_NAMES",
            "library_path"]

@@ -1,6 +1,6 @@
 """_lib.py - libmdlz through ctypes: finding the library, the C structs and
 the prototypes of the public headers (include/mdlz.h, mdlz_index.h,
-mdlz_measure.h), the status names, and MdlzError.
+mdlz_measure.h, mdlz_archive.h), the status names, and MdlzError.
 
 Every function here is declared with its argument and result types, so a
 wrong call fails in Python instead of corrupting memory. ctypes releases the
@@ -216,6 +216,39 @@ class AblationRow(ctypes.Structure):
                 ("bits_per_byte", c_double), ("mb_per_s", c_double)]
 
 
+class ArchiveEntry(ctypes.Structure):
+    _fields_ = [("name", c_char_p), ("index", c_u32), ("type", c_int),
+                ("mode", c_u32), ("mtime", c_i64), ("size", c_u64),
+                ("csize", c_u64), ("group", c_i64), ("decode_cost", c_u64),
+                ("decode_files", c_u32), ("reserved", c_u32 * 5)]
+
+
+class ArchiveGroup(ctypes.Structure):
+    _fields_ = [("offset", c_u64), ("csize", c_u64), ("raw", c_u64),
+                ("depth", c_u32), ("first", c_u32), ("count", c_u32),
+                ("n_deps", c_u32), ("deps", P(c_u32)),
+                ("reserved", c_u32 * 4)]
+
+
+class ArchiveInfo(ctypes.Structure):
+    _fields_ = [("n_entries", c_u64), ("n_groups", c_u64),
+                ("file_bytes", c_u64), ("archive_bytes", c_u64),
+                ("decode_bytes", c_u64), ("reserved", c_u32 * 6)]
+
+
+ARCHIVE_WRITE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, P(ArchiveEntry),
+                                    c_void_p, c_size_t)
+ARCHIVE_REPORT_FN = ctypes.CFUNCTYPE(None, c_void_p, P(ArchiveEntry), c_int,
+                                     c_char_p)
+
+
+class ArchiveExtractOpts(ctypes.Structure):
+    _fields_ = [("dir", c_char_p), ("force", c_int), ("threads", c_int),
+                ("mem_limit", c_u64), ("write", ARCHIVE_WRITE_FN),
+                ("report", ARCHIVE_REPORT_FN), ("user", c_void_p),
+                ("cleanup", c_void_p), ("reserved", c_u32 * 8)]
+
+
 INDEX_LIST_FN = ctypes.CFUNCTYPE(c_int, c_void_p, P(IndexDocinfo))
 INDEX_HIT_FN = ctypes.CFUNCTYPE(c_int, c_void_p, P(IndexHit))
 INDEX_ADD_REPORT = ctypes.CFUNCTYPE(None, c_void_p, c_char_p, c_int, c_i64,
@@ -271,6 +304,16 @@ _PROTOTYPES = {
     "mdlz_index_stats": (c_int, [c_void_p, P(IndexSummary)]),
     "mdlz_index_search": (c_int, [c_void_p, c_char_p, c_int, c_int,
                                   INDEX_HIT_FN, c_void_p]),
+    # mdlz_archive.h
+    "mdlz_archive_open": (c_int, [P(c_void_p), c_char_p, c_char_p, c_size_t]),
+    "mdlz_archive_close": (None, [c_void_p]),
+    "mdlz_archive_damage": (c_char_p, [c_void_p]),
+    "mdlz_archive_get_info": (None, [c_void_p, P(ArchiveInfo)]),
+    "mdlz_archive_entry_get": (c_int, [c_void_p, c_u64, P(ArchiveEntry)]),
+    "mdlz_archive_group_get": (c_int, [c_void_p, c_u64, P(ArchiveGroup)]),
+    "mdlz_archive_extract_opts_init": (None, [P(ArchiveExtractOpts)]),
+    "mdlz_archive_read": (c_int, [c_void_p, c_u64, P(c_void_p), P(c_size_t),
+                                  P(ArchiveExtractOpts), c_char_p, c_size_t]),
     # mdlz_measure.h
     "mdlz_ablation_params_init": (None, [P(AblationParams)]),
     "mdlz_ablation_create": (c_int, [P(c_void_p), P(AblationParams),

@@ -79,7 +79,8 @@ def test_meson_install(tmp_path):
     installed = {os.path.basename(f) for f in files
                  if os.path.dirname(f) == os.path.dirname(inits[0])}
     assert {"__init__.py", "_lib.py", "_core.py", "_file.py", "_index.py",
-            "_ablate.py", "measure.py", "_installed.py"} <= installed
+            "_archive.py", "_ablate.py", "measure.py",
+            "_installed.py"} <= installed
     ns = {}
     with open(os.path.join(site, "mdlz", "_installed.py")) as f:
         exec(f.read(), ns)
