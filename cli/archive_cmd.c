@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "exitcode.h"
+#include "json.h"
 #include "mdlz_archive.h"
 #include "mdlz_measure.h"
 #include "report.h"
@@ -65,6 +66,8 @@ static void print_help(void) {
         "                    archive is the same for any number\n"
         "  -q, --quiet       no per-file output\n"
         "  -v, --verbose     more detail\n"
+        "  --json            list: one JSON object per entry and line, for\n"
+        "                    scripts (names as UTF-8, not escaped)\n"
         "Names are printed with control characters escaped (\\n, \\033...).\n",
         MDLZ_LEVEL_DEFAULT, MDLZ_ARCHIVE_DEPTH_DEFAULT,
         MDLZ_ARCHIVE_FANIN_DEFAULT, MDLZ_ARCHIVE_FANIN_MAX,
@@ -74,7 +77,7 @@ static void print_help(void) {
 typedef struct {
     const char *cmd, *dir;
     mdlz_archive_write_opts w;
-    int quiet, verbose, help, to_stdout;
+    int quiet, verbose, help, to_stdout, json;
     uint64_t mem_limit; /* --memory: per decoding worker */
     char **args;
     int nargs;
@@ -126,6 +129,8 @@ static int parse(int argc, char **argv, archive_args *a) {
             a->verbose = 1;
         } else if (!strcmp(s, "-f") || !strcmp(s, "--force")) {
             a->w.force = 1;
+        } else if (!strcmp(s, "--json")) {
+            a->json = 1;
         } else if (!strcmp(s, "-O") || !strcmp(s, "--to-stdout")) {
             a->to_stdout = 1;
         } else if (s[1] >= '1' && s[1] <= '9' && !s[2]) {
@@ -380,6 +385,35 @@ static void print_description_length(mdlz_archive *ar,
     printf("  %-18s %12" PRIu64 " bytes\n", "total DL", dl);
 }
 
+/* --json: an entry as one line, the columns of the table by the names of
+ * mdlz.Archive.entries() in Python (null where the table shows "-"). */
+static void print_entry_json(mdlz_archive *ar, const mdlz_archive_entry *e) {
+    json_obj o;
+    mdlz_archive_group g = {0};
+    int file = e->type == MDLZ_ARCHIVE_FILE;
+    if (file && e->group >= 0)
+        mdlz_archive_group_get(ar, (uint64_t)e->group, &g);
+    json_begin(&o);
+    json_str(&o, "name", e->name);
+    json_u64(&o, "index", e->index);
+    json_str(&o, "type", file ? "file" : "dir");
+    json_u64(&o, "mode", e->mode);
+    json_i64(&o, "mtime", e->mtime);
+    json_u64(&o, "size", e->size);
+    json_u64(&o, "csize", e->csize);
+    if (file && e->group >= 0) {
+        json_i64(&o, "group", e->group);
+        json_u64(&o, "retrieved", g.n_deps);
+    } else {
+        json_null(&o, "group");
+        json_null(&o, "retrieved");
+    }
+    json_u64(&o, "decode_cost", e->decode_cost);
+    json_u64(&o, "decode_files", e->decode_files);
+    json_end(&o);
+    putchar('\n');
+}
+
 static int run_list(const archive_args *a) {
     if (a->nargs != 1) return usage("%s needs ARCHIVE", a->cmd);
     int rc = 0;
@@ -387,6 +421,15 @@ static int run_list(const archive_args *a) {
     if (!ar) return rc;
     mdlz_archive_info in;
     mdlz_archive_get_info(ar, &in);
+    if (a->json) {
+        for (uint64_t i = 0; i < in.n_entries; i++) {
+            mdlz_archive_entry e;
+            mdlz_archive_entry_get(ar, i, &e);
+            print_entry_json(ar, &e);
+        }
+        mdlz_archive_close(ar);
+        return rc;
+    }
     printf("%12s %12s %5s %9s %12s %6s  %s\n", "size", "compressed", "group",
            "retrieved", "decode-cost", "files", "name");
     uint64_t worst = 0, sum = 0, files = 0;
@@ -526,6 +569,9 @@ int cmd_archive(int argc, char **argv) {
     } else if (rc == 0 && guard_start(&g) != 0) {
         fputs("mdlz: out of memory\n", stderr);
         rc = EXIT_DATA_ERROR;
+    } else if (rc == 0 && a.json && strcmp(a.cmd, "list") &&
+               strcmp(a.cmd, "ls")) {
+        rc = usage("--json is for '%s'", "list");
     } else if (rc == 0) {
         if (!strcmp(a.cmd, "create") || !strcmp(a.cmd, "add") ||
             !strcmp(a.cmd, "rm"))

@@ -90,6 +90,8 @@ static void print_help(void) {
         "  -v, --verbose     print a summary per file; with -l, more columns "
         "and the\n"
         "                    description length (payload + code)\n"
+        "      --json        with -l: one JSON object per file (all the\n"
+        "                    columns, -v's included), for scripts\n"
         "  -h, --help        print this help and exit\n"
         "  -V, --version     print the version and exit\n"
         "  --                treat all following arguments as file names\n"
@@ -136,6 +138,7 @@ static void set_flag(cli_options *o, parsed *p, char flag) {
         o->verbose = 1;
         o->quiet = 0;
         break;
+    case 'J': /* --json */ o->json = 1; break;
     case 'h': p->help = 1; break;
     case 'V': p->version = 1; break;
     }
@@ -152,7 +155,7 @@ static int long_option(cli_options *o, parsed *p, const char *arg,
                  {"test", 't'},     {"list", 'l'},       {"stdout", 'c'},
                  {"force", 'f'},    {"keep", 'k'},       {"rm", 'X'},
                  {"quiet", 'q'},    {"verbose", 'v'},    {"help", 'h'},
-                 {"version", 'V'},  {"recursive", 'r'}};
+                 {"version", 'V'},  {"recursive", 'r'},  {"json", 'J'}};
     const char *name = arg + 2;
     const char *eq = strchr(name, '=');
     size_t len = eq ? (size_t)(eq - name) : strlen(name);
@@ -306,6 +309,8 @@ static int check_plan(cli_options *o, const parsed *p) {
                            NULL);
     if (o->out_name && o->recursive)
         return usage_error("-o cannot be used with -r", NULL);
+    if (o->json && o->mode != MODE_LIST)
+        return usage_error("--json goes with -l (--list)", NULL);
     /* Without an index the mode would be silently ignored. */
     if (o->retrieval_set && !o->index)
         return usage_error("--retrieval needs -R KB.db (a retrieval index)",
@@ -417,7 +422,7 @@ static int run_all(cli_options *o, parsed *p) {
         if (tree ? run_tree(o, f, &totals) : run_one(o, f, &totals))
             rc = EXIT_DATA_ERROR;
     }
-    if (o->mode == MODE_LIST) list_total(&totals);
+    if (o->mode == MODE_LIST) list_total(o, &totals);
     return rc;
 }
 

@@ -22,6 +22,7 @@ typedef struct {
     int recursive;        /* -r: the files under directories */
     int quiet;            /* -q: no progress, no verbose lines */
     int verbose;          /* -v: per-file summary lines */
+    int json;             /* --json: -l writes one JSON object per file */
     int to_stdout;        /* -c, or output named "-" */
     const char *out_name; /* -o FILE, or NULL */
     const char *index;    /* -R KB.db: retrieval index, or NULL */

@@ -58,6 +58,21 @@ expect "list shows every file and directory" '[ $rc -eq 0 ] && cmp -s names want
 expect "list: a closing summary line" 'tail -1 out | grep -q "entries, .* groups"'
 run list -v a.mdlza
 expect "list -v shows the groups" '[ $rc -eq 0 ] && grep -q "group 0:" out'
+run list a.mdlza
+awk 'NR > 1 && $1 ~ /^[0-9]+$/ && $2 ~ /^[0-9]+$/ { print $1, $2, $3, $4, $5, $6 }' out >cols.table
+run list --json a.mdlza
+cp out list.jsonl
+expect "list --json: one object per entry, no heading, no summary" \
+    '[ $rc -eq 0 ] && [ "$(wc -l <list.jsonl)" -eq "$(wc -l <want)" ]'
+jsonl list.jsonl name type | awk -F'\t' '{ print $1 ($2 == "dir" ? "/" : "") }' | sort >names.json
+expect "list --json: the names list prints (UTF-8, directories typed)" \
+    '[ -s names.json ] && cmp -s names.json names'
+jsonl list.jsonl type size csize group retrieved decode_cost decode_files |
+    awk -F'\t' '$1 == "file" { print $2, $3, $4, $5, $6, $7 }' | sed 's/null/-/g' >cols.json
+expect "list --json: size, compressed, group, retrieved, decode cost and files are the table's" \
+    '[ -s cols.json ] && cmp -s cols.json cols.table'
+run test --json a.mdlza
+expect "--json outside list is a usage error" '[ $rc -eq 2 ] && grep -q json err'
 run test a.mdlza
 expect "test passes" '[ $rc -eq 0 ] && grep -q "entries OK" err'
 run extract -q -T1 -C x1b a.mdlza
