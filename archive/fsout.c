@@ -1,10 +1,8 @@
 /* fsout.c - see fsout.h. */
-#define _GNU_SOURCE /* renameat2 */
 #include "fsout.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -51,21 +49,17 @@ int fs_exists(int dir_fd, const char *base) {
     return fstatat(dir_fd, base, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-int fs_file_open(fs_file *f, int root_fd, const char *name, unsigned id) {
+int fs_file_open(fs_file *f, int root_fd, const char *name,
+                 mdlz_archive_cleanup *cleanup) {
     f->fd = -1;
+    f->cleanup = cleanup;
     f->dir_fd = fs_parent(root_fd, name, 1, &f->base);
     if (f->dir_fd < 0) return -1;
-    for (int tries = 0; tries < 100; tries++) {
-        snprintf(f->tmp, sizeof f->tmp, ".mdlza-%ld-%u-%d.tmp", (long)getpid(),
-                 id, tries);
-        f->fd =
-            openat(f->dir_fd, f->tmp,
-                   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (f->fd >= 0 || errno != EEXIST) break;
-    }
+    f->fd = arc_tmp_open(cleanup, f->dir_fd, f->base, 0600, f->tmp);
     if (f->fd < 0) {
         int e = errno;
         close(f->dir_fd);
+        f->dir_fd = -1;
         errno = e;
         return -1;
     }
@@ -100,8 +94,7 @@ int fs_file_commit(fs_file *f, uint32_t mode, int64_t mtime, int force) {
         return -1;
     }
     f->fd = -1;
-    if (renameat2(f->dir_fd, f->tmp, f->dir_fd, f->base,
-                  force ? 0 : RENAME_NOREPLACE) != 0) {
+    if (arc_tmp_commit(f->cleanup, f->dir_fd, f->tmp, f->base, force) != 0) {
         int e = errno;
         fs_file_abort(f);
         errno = e;
@@ -115,7 +108,7 @@ int fs_file_commit(fs_file *f, uint32_t mode, int64_t mtime, int force) {
 void fs_file_abort(fs_file *f) {
     if (f->fd >= 0) close(f->fd);
     if (f->dir_fd >= 0) {
-        unlinkat(f->dir_fd, f->tmp, 0);
+        arc_tmp_abort(f->cleanup, f->dir_fd, f->tmp);
         close(f->dir_fd);
     }
     f->fd = f->dir_fd = -1;

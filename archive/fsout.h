@@ -3,15 +3,18 @@
  * every path is walked one component at a time with openat(O_NOFOLLOW),
  * so a symlink (planted in the tree or in the archive's own earlier
  * entries) never leads outside the target; names are checked again with
- * arc_name_ok; a file is written to a temporary name in its directory and
- * renamed when complete and verified, without replacing an existing file
- * unless forced (renameat2 RENAME_NOREPLACE).
+ * arc_name_ok; a file is written to a hidden temporary name in its
+ * directory (tmpfile.h: registered for cleanup on interrupt) and renamed
+ * when complete and verified, without replacing an existing file unless
+ * forced (renameat2 RENAME_NOREPLACE).
  */
 #ifndef MDLZ_ARCHIVE_FSOUT_H
 #define MDLZ_ARCHIVE_FSOUT_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "tmpfile.h"
 
 /** Opens the directory holding `name` under root_fd (creating missing
  *  directories when `create`), returning its fd and *base (the last
@@ -28,13 +31,15 @@ int fs_exists(int dir_fd, const char *base);
 /** A file being written: temporary name in its directory. */
 typedef struct {
     int dir_fd, fd;
-    char tmp[64];
+    char tmp[ARC_TMP_NAME_MAX];
     const char *base;
+    mdlz_archive_cleanup *cleanup;
 } fs_file;
 
-/** Starts writing entry `name` (`id`, unique in this process, makes the
- *  temporary name unique across threads); 0 or -1 (errno). */
-int fs_file_open(fs_file *f, int root_fd, const char *name, unsigned id);
+/** Starts writing entry `name`, its temporary file registered in cleanup
+ *  (may be NULL); 0 or -1 (errno). */
+int fs_file_open(fs_file *f, int root_fd, const char *name,
+                 mdlz_archive_cleanup *cleanup);
 /** Writes all of buf; 0 or -1 (errno). */
 int fs_file_write(fs_file *f, const void *buf, size_t n);
 /** Sets mode and mtime, renames over `base` (only if it does not exist,

@@ -1,7 +1,8 @@
 /*
  * group.c - decoding one group of an archive: its prefix from the kept
  * texts of its dependencies, then its stream, routed file by file to the
- * extracted file, the kept text and the checksum (see request.h).
+ * extracted file, the write callback (in turn, read.c), the kept text and
+ * the checksum (see request.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@ typedef struct {
     XXH3_state_t *xs;
     fs_file file;
     int writing;   /* file open */
+    int calling;   /* bytes go to q->o->write (its turn came) */
     uint8_t *text; /* kept text being filled */
     size_t cap;
     int keep_text, text_failed;
@@ -35,23 +37,49 @@ static int want_file(const request *q, uint32_t i) {
     return q->root_fd >= 0 && q->want[i];
 }
 
-static void sink_begin(sink *s, uint32_t i) {
+/* Starts entry i; -1 if the request stopped while it waited its turn. */
+static int sink_begin(sink *s, uint32_t i) {
     request *q = s->q;
     const arc_entry *e = req_entry(q, i);
     s->cur = i;
     s->done = 0;
     XXH3_64bits_reset(s->xs);
     s->writing = 0;
+    s->calling = 0;
     s->text = NULL;
     s->cap = 0;
     s->keep_text = q->refs[i] || (q->load && q->want[i]);
     s->text_failed = 0;
+    if (q->o->write) {
+        pthread_mutex_lock(&q->mu);
+        int wanted = q->want[i], turn = wanted ? req_wait_turn(q, i) : 0;
+        if (turn != 0) snprintf(s->msg, sizeof s->msg, "%s", q->stop);
+        pthread_mutex_unlock(&q->mu);
+        if (turn != 0) return -1;
+        s->calling = wanted;
+    }
     if (want_file(q, i)) {
-        if (fs_file_open(&s->file, q->root_fd, e->name, i) == 0) s->writing = 1;
+        if (fs_file_open(&s->file, q->root_fd, e->name, q->o->cleanup) == 0)
+            s->writing = 1;
         else
             snprintf(s->msg, sizeof s->msg, "cannot create: %s",
                      strerror(errno));
     }
+    return 0;
+}
+
+/* Gives n bytes of entry s->cur to the write callback; -1 (the request
+ * stops) if it refused them. */
+static int sink_call(sink *s, const uint8_t *p, size_t n) {
+    request *q = s->q;
+    mdlz_archive_entry e;
+    arc_entry_public(&q->r->toc, s->cur, &e);
+    if (q->o->write(q->o->user, &e, p, n) == 0) return 0;
+    pthread_mutex_lock(&q->mu);
+    if (!q->stop) q->stop = "output failed";
+    snprintf(s->msg, sizeof s->msg, "%s", q->stop);
+    pthread_mutex_unlock(&q->mu);
+    return -1;
 }
 
 /* Finishes entry s->cur: checks it, commits the file, keeps the text. */
@@ -67,6 +95,9 @@ static void sink_end(sink *s, mdlz_status st) {
         st = MDLZ_ERROR_NOMEM;
         snprintf(s->msg, sizeof s->msg, "out of memory");
     }
+    /* Verified: the groups that retrieved it can use its text, even if
+     * its own file cannot be written (it exists, the disk is full...). */
+    int verified = st == MDLZ_OK;
     if (s->writing) {
         if (st == MDLZ_OK &&
             fs_file_commit(&s->file, e->mode, e->mtime, q->o->force) != 0) {
@@ -81,7 +112,7 @@ static void sink_end(sink *s, mdlz_status st) {
         st = MDLZ_ERROR_GENERIC; /* the file could not be created */
     }
     pthread_mutex_lock(&q->mu);
-    if (st == MDLZ_OK && s->text) {
+    if (verified && s->text) {
         q->texts[s->cur] = s->text;
         s->text = NULL;
     }
@@ -115,13 +146,15 @@ static void keep(sink *s, uint64_t size, const uint8_t *p, size_t k) {
 }
 
 /* Feeds decoded bytes to the entries of the group, in order, up to entry
- * `end` (exclusive); s->cur == end once the needed part is complete. */
-static void sink_put(sink *s, const uint8_t *p, size_t n, uint32_t end) {
+ * `end` (exclusive); s->cur == end once the needed part is complete.
+ * -1 if the request stopped (s->msg says why). */
+static int sink_put(sink *s, const uint8_t *p, size_t n, uint32_t end) {
     if (n && s->held) s->extra = 1;
     while (n && s->cur < end && !s->held) {
         const arc_entry *e = req_entry(s->q, s->cur);
         size_t k = (size_t)MDLZ_MIN((uint64_t)n, e->size - s->done);
         XXH3_64bits_update(s->xs, p, k);
+        if (s->calling && sink_call(s, p, k) != 0) return -1;
         if (s->keep_text && !s->text_failed) keep(s, e->size, p, k);
         if (s->writing && fs_file_write(&s->file, p, k) != 0) {
             snprintf(s->msg, sizeof s->msg, "write: %s", strerror(errno));
@@ -138,9 +171,19 @@ static void sink_put(sink *s, const uint8_t *p, size_t n, uint32_t end) {
                 break;
             }
             sink_end(s, MDLZ_OK);
-            if (++s->cur < end) sink_begin(s, s->cur);
+            if (++s->cur < end && sink_begin(s, s->cur) != 0) return -1;
         }
     }
+    return 0;
+}
+
+/* The request's reason to stop, copied into msg, or 0 to go on. */
+static int stopped(request *q, char *msg, size_t msglen) {
+    pthread_mutex_lock(&q->mu);
+    const char *why = req_stopped(q);
+    if (why) snprintf(msg, msglen, "%s", why);
+    pthread_mutex_unlock(&q->mu);
+    return why != NULL;
 }
 
 /* The prefix of group g: its dependencies' texts, concatenated. NULL with
@@ -181,10 +224,16 @@ void req_decode_group(request *q, uint32_t g) {
              mdlz_dctx_create(&d, q->o->mem_limit) != MDLZ_OK)
         st = MDLZ_ERROR_NOMEM;
     else if (gr->n_deps) st = mdlz_dctx_ref_prefix(d, prefix, plen);
-    if (st == MDLZ_OK) sink_begin(&s, gr->first);
+    if (st == MDLZ_OK &&
+        (stopped(q, s.msg, sizeof s.msg) || sink_begin(&s, gr->first) != 0))
+        st = MDLZ_ERROR_GENERIC;
     uint64_t pos = 0, used = 0; /* bytes read; consumed by the decoder */
     int done = 0;
     while (st == MDLZ_OK && s.cur < end && !done) {
+        if (stopped(q, s.msg, sizeof s.msg)) {
+            st = MDLZ_ERROR_GENERIC;
+            break;
+        }
         size_t n = (size_t)MDLZ_MIN((uint64_t)IN_CHUNK, gr->csize - pos);
         if (n == 0) {
             st = MDLZ_ERROR_TRUNCATED;
@@ -202,7 +251,10 @@ void req_decode_group(request *q, uint32_t g) {
             mdlz_outbuf ob = {out, OUT_CHUNK, 0};
             st = mdlz_decompress_stream(d, &ob, &ib, &done);
             used = pos - n + ib.pos;
-            sink_put(&s, out, ob.pos, end);
+            if (sink_put(&s, out, ob.pos, end) != 0) {
+                st = MDLZ_ERROR_GENERIC;
+                break;
+            }
             if (st == MDLZ_OK && ob.pos == 0 && ib.pos == ib.size) break;
         }
     }

@@ -1,5 +1,6 @@
 /*
- * read.c - opening an archive, and scheduling what a request decodes.
+ * read.c - extracting, testing and loading: what a request decodes, and in
+ * which order.
  *
  * A request (extract, test, load) marks the files it wants; the closure
  * adds, for each group needed, the files its prefix is made of, and so on
@@ -8,6 +9,13 @@
  * done. Each group is decoded only up to the last file needed. A file is
  * checked against its size and hash; a damaged group fails the files that
  * need it and nothing else. Decoding one group: group.c.
+ *
+ * With a write callback (mdlz_archive_extract_opts.write), the selected
+ * files' bytes must come out in archive order while groups are decoded in
+ * parallel: a worker about to write a file waits for its turn (the files
+ * before it done). Workers always take the first ready group, and groups
+ * depend only on earlier ones, so the group holding the turn is always
+ * running or next to run: the wait ends.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,16 +25,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include "archive.h"
 #include "common.h"
 #include "fsout.h"
 #include "request.h"
-
-const arc_toc *arc_reader_toc(const arc_reader *r) { return &r->toc; }
-uint64_t arc_reader_size(const arc_reader *r) { return r->size; }
-int arc_reader_fd(const arc_reader *r) { return r->fd; }
 
 int arc_threads(int threads) {
     if (threads > 0) return threads > 64 ? 64 : threads;
@@ -34,123 +37,41 @@ int arc_threads(int threads) {
     return n < 1 ? 1 : n > 8 ? 8 : (int)n;
 }
 
-void arc_close(arc_reader *r) {
-    if (!r) return;
-    if (r->fd >= 0) close(r->fd);
-    arc_toc_free(&r->toc);
-    free(r);
-}
-
-int req_read_at(int fd, void *buf, size_t n, uint64_t off) {
-    uint8_t *p = buf;
-    while (n) {
-        ssize_t k = pread(fd, p, n, (off_t)off);
-        if (k < 0 && errno == EINTR) continue;
-        if (k <= 0) return -1;
-        p += k;
-        n -= (size_t)k;
-        off += (uint64_t)k;
-    }
-    return 0;
-}
-
-/* Decodes a whole mdlz frame held in memory (the TOC). */
-static mdlz_status decode_frame(const uint8_t *src, size_t n, uint8_t **out,
-                                size_t *len) {
-    mdlz_frame_info fi;
-    MDLZ_FORWARD(mdlz_get_frame_info(&fi, src, n));
-    if (fi.src_size == MDLZ_SIZE_UNKNOWN || fi.src_size > (1u << 30))
-        return MDLZ_ERROR_CORRUPT;
-    *out = malloc(fi.src_size ? fi.src_size : 1);
-    if (!*out) return MDLZ_ERROR_NOMEM;
-    mdlz_status st = mdlz_decompress(*out, fi.src_size, len, src, n, 0);
-    if (st != MDLZ_OK || *len != fi.src_size) {
-        free(*out);
-        *out = NULL;
-        return st != MDLZ_OK ? st : MDLZ_ERROR_CORRUPT;
-    }
-    return MDLZ_OK;
-}
-
-mdlz_status arc_open(arc_reader **out, const char *path, char *err,
-                     size_t errlen) {
-    *out = NULL;
-    arc_reader *r = calloc(1, sizeof *r);
-    if (!r) return MDLZ_ERROR_NOMEM;
-    uint8_t hdr[ARC_HEADER_SIZE], tr[ARC_TRAILER_SIZE];
-    struct stat st;
-    mdlz_status s = MDLZ_ERROR_CORRUPT;
-    r->fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (r->fd < 0 || fstat(r->fd, &st) != 0) {
-        snprintf(err, errlen, "%s", strerror(errno));
-        arc_close(r);
-        return MDLZ_ERROR_GENERIC;
-    }
-    r->size = (uint64_t)st.st_size;
-    if (r->size < ARC_HEADER_SIZE ||
-        req_read_at(r->fd, hdr, sizeof hdr, 0) != 0 ||
-        memcmp(hdr, ARC_MAGIC, 8) != 0) {
-        snprintf(err, errlen, "not an mdlz archive");
-        arc_close(r);
-        return MDLZ_ERROR_NOT_MDLZ;
-    }
-    if (rd_le32(hdr + 12) != XXH32(hdr, 12, 0)) {
-        snprintf(err, errlen, "archive header is damaged");
-        arc_close(r);
-        return MDLZ_ERROR_CORRUPT;
-    }
-    if (hdr[8] != ARC_VERSION || hdr[9] != 0) {
-        snprintf(err, errlen, "archive version %u not supported", hdr[8]);
-        arc_close(r);
-        return MDLZ_ERROR_VERSION;
-    }
-    if (r->size < ARC_HEADER_SIZE + ARC_TRAILER_SIZE ||
-        req_read_at(r->fd, tr, sizeof tr, r->size - sizeof tr) != 0 ||
-        memcmp(tr + 20, ARC_TRAILER_MAGIC, 4) != 0 ||
-        rd_le32(tr + 16) != XXH32(tr, 16, 0)) {
-        snprintf(err, errlen, "archive is truncated or its end is damaged");
-        arc_close(r);
-        return MDLZ_ERROR_TRUNCATED;
-    }
-    uint64_t toc_off = rd_le64(tr), toc_len = rd_le64(tr + 8);
-    uint64_t data_end = r->size - ARC_TRAILER_SIZE;
-    if (toc_off < ARC_HEADER_SIZE || toc_len > data_end - toc_off ||
-        toc_off + toc_len != data_end || toc_len > (1u << 30)) {
-        snprintf(err, errlen, "archive trailer is damaged");
-        arc_close(r);
-        return MDLZ_ERROR_CORRUPT;
-    }
-    uint8_t *frame = malloc(toc_len ? toc_len : 1), *body = NULL;
-    size_t blen = 0;
-    if (!frame || req_read_at(r->fd, frame, toc_len, toc_off) != 0 ||
-        (s = decode_frame(frame, toc_len, &body, &blen)) != MDLZ_OK) {
-        snprintf(err, errlen, "table of contents is damaged (%s)",
-                 mdlz_strerror(frame ? s : MDLZ_ERROR_NOMEM));
-        free(frame);
-        arc_close(r);
-        return frame ? MDLZ_ERROR_CORRUPT : MDLZ_ERROR_NOMEM;
-    }
-    free(frame);
-    s = arc_toc_parse(body, blen, ARC_HEADER_SIZE, toc_off, &r->toc, err,
-                      errlen);
-    free(body);
-    if (s != MDLZ_OK) {
-        arc_close(r);
-        return s;
-    }
-    *out = r;
-    return MDLZ_OK;
-}
-
 /* ---- a request: what to decode (request.h) ------------------------------ */
+
+/* Passes the turn to write to the next selected file still to come. */
+static void advance_turn(request *q) {
+    const arc_toc *t = &q->r->toc;
+    while (q->next_out < t->n_entries &&
+           !(q->want[q->next_out] && t->entries[q->next_out].group >= 0))
+        q->next_out++;
+}
 
 /* Records the outcome of a selected entry (under the lock). */
 void req_deliver(request *q, uint32_t i, mdlz_status st, const char *msg) {
     if (!q->want[i]) return;
     q->want[i] = 0;
     if (st != MDLZ_OK && q->first_err == MDLZ_OK) q->first_err = st;
-    if (q->o && q->o->report)
-        q->o->report(q->o->user, req_entry(q, i), st, msg);
+    if (q->o->report) {
+        mdlz_archive_entry e;
+        arc_entry_public(&q->r->toc, i, &e);
+        q->o->report(q->o->user, &e, st, msg);
+    }
+    if (q->o->write && i == q->next_out) {
+        advance_turn(q);
+        pthread_cond_broadcast(&q->cv);
+    }
+}
+
+const char *req_stopped(request *q) {
+    if (!q->stop && arc_tmp_cancelled(q->o->cleanup)) q->stop = "interrupted";
+    return q->stop;
+}
+
+int req_wait_turn(request *q, uint32_t i) {
+    while (q->next_out != i && !req_stopped(q))
+        pthread_cond_wait(&q->cv, &q->mu);
+    return q->next_out == i && !q->stop ? 0 : -1;
 }
 
 /* Frees kept texts no needed group still depends on (under the lock). */
@@ -209,12 +130,15 @@ static void finish_entries(request *q) {
         if (!q->want[i] || e->type != ARC_FILE || e->group >= 0) continue;
         mdlz_status st = MDLZ_OK;
         char msg[300] = "";
-        if (q->load) {
+        if (req_stopped(q)) {
+            st = MDLZ_ERROR_GENERIC;
+            snprintf(msg, sizeof msg, "%s", q->stop);
+        } else if (q->load) {
             q->texts[i] = malloc(1);
             if (!q->texts[i]) st = MDLZ_ERROR_NOMEM;
         } else if (q->root_fd >= 0) {
             fs_file f;
-            if (fs_file_open(&f, q->root_fd, e->name, i) != 0 ||
+            if (fs_file_open(&f, q->root_fd, e->name, q->o->cleanup) != 0 ||
                 fs_file_commit(&f, e->mode, e->mtime, q->o->force) != 0) {
                 st = MDLZ_ERROR_GENERIC;
                 snprintf(msg, sizeof msg, "%s",
@@ -229,7 +153,11 @@ static void finish_entries(request *q) {
         if (!q->want[k] || e->type != ARC_DIR) continue;
         mdlz_status st = MDLZ_OK;
         char msg[300] = "";
-        if (q->root_fd >= 0 && fs_dir(q->root_fd, e->name, e->mode, e->mtime)) {
+        if (req_stopped(q)) {
+            st = MDLZ_ERROR_GENERIC;
+            snprintf(msg, sizeof msg, "%s", q->stop);
+        } else if (q->root_fd >= 0 &&
+                   fs_dir(q->root_fd, e->name, e->mode, e->mtime)) {
             st = MDLZ_ERROR_GENERIC;
             snprintf(msg, sizeof msg, "%s", strerror(errno));
         }
@@ -250,6 +178,7 @@ static mdlz_status run_request(request *q, int threads) {
     if (q->texts && q->want && q->refs && q->need && q->gstate) {
         for (size_t i = 0; i < t->n_entries; i++)
             q->want[i] = q->select ? q->select[i] != 0 : 1;
+        advance_turn(q);
         if (arc_toc_closure(t, q->want, 0, q->need, q->refs) == 0) {
             pthread_mutex_init(&q->mu, NULL);
             pthread_cond_init(&q->cv, NULL);
@@ -276,30 +205,140 @@ static mdlz_status run_request(request *q, int threads) {
     return st;
 }
 
-mdlz_status arc_extract(arc_reader *r, const uint8_t *select,
-                        const arc_extract_opts *o, char *err, size_t errlen) {
-    request q = {.r = r, .select = select, .o = o, .root_fd = -1};
-    if (o->dir) {
-        q.root_fd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (q.root_fd < 0 && errno == ENOENT && mkdir(o->dir, 0755) == 0)
-            q.root_fd = open(o->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+/* The options of a request: o, or the defaults for NULL; MDLZ_OK, or
+ * MDLZ_ERROR_PARAM with a message for a reserved field not zero. */
+static mdlz_status request_opts(const arc_extract_opts *o,
+                                arc_extract_opts *out, char *err,
+                                size_t errlen) {
+    if (errlen) err[0] = 0;
+    if (!o) {
+        mdlz_archive_extract_opts_init(out);
+        return MDLZ_OK;
+    }
+    *out = *o;
+    return arc_reserved_zero(o->reserved,
+                             sizeof o->reserved / sizeof o->reserved[0], err,
+                             errlen) == 0
+               ? MDLZ_OK
+               : MDLZ_ERROR_PARAM;
+}
+
+void mdlz_archive_extract_opts_init(mdlz_archive_extract_opts *o) {
+    memset(o, 0, sizeof *o);
+}
+
+mdlz_status mdlz_archive_extract(arc_reader *r, const uint8_t *select,
+                                 const arc_extract_opts *opts, char *err,
+                                 size_t errlen) {
+    arc_extract_opts o;
+    MDLZ_FORWARD(request_opts(opts, &o, err, errlen));
+    request q = {.r = r, .select = select, .o = &o, .root_fd = -1};
+    if (o.dir) {
+        q.root_fd = open(o.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (q.root_fd < 0 && errno == ENOENT && mkdir(o.dir, 0755) == 0)
+            q.root_fd = open(o.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (q.root_fd < 0) {
-            snprintf(err, errlen, "%s: %s", o->dir, strerror(errno));
+            snprintf(err, errlen, "%s: %s", o.dir, strerror(errno));
             return MDLZ_ERROR_GENERIC;
         }
     }
-    mdlz_status st = run_request(&q, o->threads);
+    mdlz_status st = run_request(&q, o.threads);
     free(q.texts);
     if (q.root_fd >= 0) close(q.root_fd);
     if (st == MDLZ_ERROR_NOMEM) snprintf(err, errlen, "out of memory");
+    else if (st != MDLZ_OK && q.stop) snprintf(err, errlen, "%s", q.stop);
     return st;
 }
 
+mdlz_status mdlz_archive_test(arc_reader *r, const uint8_t *select,
+                              const arc_extract_opts *opts, char *err,
+                              size_t errlen) {
+    arc_extract_opts o;
+    MDLZ_FORWARD(request_opts(opts, &o, err, errlen));
+    o.dir = NULL;
+    o.write = NULL;
+    return mdlz_archive_extract(r, select, &o, err, errlen);
+}
+
+/* mdlz_archive_read: the member's bytes, appended as they come. */
+typedef struct {
+    uint8_t *p;
+    size_t n, cap;
+    mdlz_status st;
+    char msg[320];
+} membuf;
+
+static int membuf_write(void *user, const mdlz_archive_entry *e,
+                        const void *data, size_t n) {
+    membuf *m = user;
+    (void)e;
+    if (m->n + n > m->cap) {
+        size_t cap = m->cap ? m->cap : 65536;
+        while (cap < m->n + n) cap *= 2;
+        uint8_t *p = realloc(m->p, cap);
+        if (!p) return -1;
+        m->p = p;
+        m->cap = cap;
+    }
+    memcpy(m->p + m->n, data, n);
+    m->n += n;
+    return 0;
+}
+
+static void membuf_report(void *user, const mdlz_archive_entry *e,
+                          mdlz_status st, const char *msg) {
+    membuf *m = user;
+    (void)e;
+    m->st = st;
+    if (msg) snprintf(m->msg, sizeof m->msg, "%s", msg);
+}
+
+mdlz_status mdlz_archive_read(arc_reader *r, uint64_t i, void **data,
+                              size_t *len, const arc_extract_opts *opts,
+                              char *err, size_t errlen) {
+    arc_extract_opts o;
+    *data = NULL;
+    *len = 0;
+    MDLZ_FORWARD(request_opts(opts, &o, err, errlen));
+    if (i >= r->toc.n_entries || r->toc.entries[i].type != ARC_FILE) {
+        snprintf(err, errlen, "no file entry %llu", (unsigned long long)i);
+        return MDLZ_ERROR_PARAM;
+    }
+    membuf m = {NULL, 0, 0, MDLZ_ERROR_GENERIC, ""};
+    uint8_t *sel = calloc(r->toc.n_entries, 1);
+    if (!sel) {
+        snprintf(err, errlen, "out of memory");
+        return MDLZ_ERROR_NOMEM;
+    }
+    sel[i] = 1;
+    o.dir = NULL;
+    o.write = membuf_write;
+    o.report = membuf_report;
+    o.user = &m;
+    mdlz_status st = mdlz_archive_extract(r, sel, &o, err, errlen);
+    free(sel);
+    if (st == MDLZ_OK && !m.p) m.p = malloc(1); /* an empty file */
+    if (st == MDLZ_OK && !m.p) st = MDLZ_ERROR_NOMEM;
+    if (st != MDLZ_OK) {
+        if (m.msg[0]) snprintf(err, errlen, "%s", m.msg);
+        else if (!err[0]) snprintf(err, errlen, "%s", mdlz_strerror(st));
+        free(m.p);
+        return st;
+    }
+    *data = m.p;
+    *len = m.n;
+    return MDLZ_OK;
+}
+
 mdlz_status arc_load(arc_reader *r, const uint8_t *select, uint8_t **texts,
-                     int threads, char *err, size_t errlen) {
-    arc_extract_opts o = {0};
+                     const arc_extract_opts *opts, char *err, size_t errlen) {
+    arc_extract_opts o;
+    MDLZ_FORWARD(request_opts(opts, &o, err, errlen));
+    o.dir = NULL;
+    o.write = NULL;
+    o.report = NULL;
     request q = {.r = r, .select = select, .o = &o, .root_fd = -1, .load = 1};
-    mdlz_status st = run_request(&q, threads);
+    mdlz_status st = run_request(&q, o.threads);
     const arc_toc *t = &r->toc;
     for (size_t i = 0; i < t->n_entries && q.texts; i++) {
         if (select && select[i]) {
@@ -312,6 +351,6 @@ mdlz_status arc_load(arc_reader *r, const uint8_t *select, uint8_t **texts,
     free(q.texts);
     if (st != MDLZ_OK)
         snprintf(err, errlen, "archive documents could not be decoded (%s)",
-                 mdlz_strerror(st));
+                 q.stop ? q.stop : mdlz_strerror(st));
     return st;
 }

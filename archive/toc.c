@@ -394,3 +394,30 @@ uint8_t *arc_concat(const arc_toc *t, uint8_t *const *texts,
     }
     return out;
 }
+
+void arc_entry_public(const arc_toc *t, uint32_t i, mdlz_archive_entry *out) {
+    const arc_entry *e = &t->entries[i];
+    memset(out, 0, sizeof *out);
+    out->name = e->name;
+    out->index = i;
+    out->type = e->type;
+    out->mode = e->mode;
+    out->mtime = e->mtime;
+    out->size = e->size;
+    out->csize = e->csize;
+    out->group = e->group;
+}
+
+uint64_t arc_toc_select(const arc_toc *t, const char *name, uint8_t *sel) {
+    size_t n = strlen(name);
+    while (n > 1 && name[n - 1] == '/') n--;
+    uint64_t hits = 0;
+    for (size_t i = 0; i < t->n_entries; i++) {
+        const char *e = t->entries[i].name;
+        if (!strncmp(e, name, n) && (e[n] == 0 || e[n] == '/')) {
+            sel[i] = 1;
+            hits++;
+        }
+    }
+    return hits;
+}

@@ -11,13 +11,17 @@
 #include <stdint.h>
 
 #include "mdlz.h"
+#include "mdlz_archive.h"
 
 #define ARC_TOC_VERSION 1
 #define ARC_NAME_MAX    4096 /* bytes of an entry name */
-#define ARC_DEPS_MAX    64   /* documents one group may retrieve */
+#define ARC_DEPS_MAX    64   /* files one group may retrieve */
 #define ARC_ENTRIES_MAX (1u << 24)
 
-enum { ARC_FILE = 0, ARC_DIR = 1 };
+enum { ARC_FILE = MDLZ_ARCHIVE_FILE, ARC_DIR = MDLZ_ARCHIVE_DIR };
+#if ARC_DEPS_MAX != MDLZ_ARCHIVE_FANIN_MAX
+#error "ARC_DEPS_MAX is the public MDLZ_ARCHIVE_FANIN_MAX"
+#endif
 
 /** One file or directory. Files of a group are consecutive entries. */
 typedef struct {
@@ -93,6 +97,14 @@ uint64_t arc_closure_cost(const arc_toc *t, uint32_t i, uint32_t *docs);
 uint8_t *arc_concat(const arc_toc *t, uint8_t *const *texts,
                     const uint32_t *list, uint32_t first, uint32_t n,
                     size_t *len, uint32_t *missing);
+
+/** Entry i as the public API gives it (decode cost not computed: 0). */
+void arc_entry_public(const arc_toc *t, uint32_t i, mdlz_archive_entry *out);
+
+/** Marks in sel the entry named `name` and, when it is a directory,
+ *  every entry under it (a trailing '/' of name is ignored); returns how
+ *  many matched. */
+uint64_t arc_toc_select(const arc_toc *t, const char *name, uint8_t *sel);
 
 /** Dependencies of all groups together. */
 size_t arc_toc_deps(const arc_toc *t);

@@ -172,7 +172,7 @@ static int cmp_input(const void *a, const void *b) {
     return strcmp(((const arc_input *)a)->name, ((const arc_input *)b)->name);
 }
 
-int arc_walk(char *const *paths, int n, const arc_skip *skip, int n_skip,
+int arc_walk(const char *const *paths, int n, const arc_skip *skip, int n_skip,
              arc_warn_fn warn, void *user, arc_inputs *out, char *err,
              size_t errlen) {
     walker wk = {skip, n_skip, warn, user, out, err, errlen};

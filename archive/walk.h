@@ -36,7 +36,7 @@ typedef struct {
  *  `skip`. Symlinks and special files are skipped with a warning. Fails
  *  (-1, message in err) on an unreadable path, a name with a ".."
  *  component, or a duplicate name. */
-int arc_walk(char *const *paths, int n, const arc_skip *skip, int n_skip,
+int arc_walk(const char *const *paths, int n, const arc_skip *skip, int n_skip,
              arc_warn_fn warn, void *user, arc_inputs *out, char *err,
              size_t errlen);
 

@@ -3,7 +3,8 @@
  * (mdlz_ablation, include/mdlz_measure.h), which compresses the input
  * files under each configuration of the predictor (the context model
  * alone; + the match model, the default and the base row; + each
- * retrieval mode with -R; + each tool alone; everything), checks every
+ * retrieval mode with -R; + each tool alone; everything; the setting
+ * --auto chooses for these inputs), checks every
  * round trip and derives the figures of each row. Here: the arguments,
  * reading the files, the progress line, and the report (ablate_out.c).
  * Exit status: 0 success, 1 data or I/O error (including a failed round
@@ -33,7 +34,8 @@ static void print_ablate_help(void) {
            "(payload + code) and its change against the default, speed.\n"
            "Rows: cm-only (no match model), default (+ match model, the\n"
            "base), with -R retrieval-whole, -online, -both, tool-NAME for\n"
-           "each tool, and all (everything at once).\n"
+           "each tool, all (everything at once), and auto (what mdlz\n"
+           "--auto chooses for these FILEs).\n"
            "\n"
            "Options:\n"
            "  -1 .. -9          compression level (default %d)\n"
@@ -157,35 +159,10 @@ static int parse_args(ablation *ab, int argc, char **argv, ab_args *p) {
 /* ---- inputs ------------------------------------------------------------------ */
 
 static int read_input(ab_input *in, const char *path) {
-    in_file f;
     in->name = strcmp(path, "-") == 0 ? CLI_STDIN_NAME : path;
-    if (in_open(&f, path) != 0) {
-        report_error(in->name, "%s", strerror(errno));
-        return EXIT_DATA_ERROR;
-    }
-    int err = S_ISDIR(f.st.st_mode) ? EISDIR : 0;
-    in->regular = S_ISREG(f.st.st_mode);
-    size_t first = in->regular ? (size_t)f.st.st_size + 1 : (size_t)1 << 16;
-    size_t cap = 0;
-    while (!err) {
-        if (in->len == cap) {
-            cap = cap ? cap * 2 : first;
-            unsigned char *p = realloc(in->data, cap);
-            if (!p) {
-                err = ENOMEM;
-                break;
-            }
-            in->data = p;
-        }
-        ssize_t r = read_full(f.fd, in->data + in->len, cap - in->len);
-        if (r < 0) err = errno;
-        else if ((in->len += (size_t)r) < cap) break;
-    }
-    in_close(&f);
+    int err = read_whole(path, &in->data, &in->len, &in->regular);
     if (!err) return 0;
     report_error(in->name, "%s", strerror(err));
-    free(in->data);
-    in->data = NULL;
     return EXIT_DATA_ERROR;
 }
 
@@ -220,6 +197,37 @@ static int create(ablation *ab, const ab_args *p) {
     if (st == MDLZ_ERROR_PARAM) return usage(err, NULL);
     report_error(NULL, "ablate: %s", err);
     return st == MDLZ_ERROR_TOOL ? EXIT_USAGE : EXIT_DATA_ERROR;
+}
+
+/* The `auto` row: the setting `mdlz --auto` chooses for these inputs
+ * (same level, index and candidate tools), measured as every other row. */
+static int add_auto_row(ablation *ab, const ab_args *p) {
+    mdlz_auto_params ap;
+    mdlz_auto_params_init(&ap);
+    ap.level = ab->level;
+    ap.index = ab->index;
+    ap.tools = p->tools;
+    ap.plugins = p->plugins;
+    ap.n_plugins = p->n_plugins;
+    mdlz_auto *a = NULL;
+    char err[1024];
+    mdlz_status st = mdlz_auto_create(&a, &ap, err, sizeof err);
+    for (size_t i = 0; st == MDLZ_OK && i < ab->n_inputs; i++)
+        st = mdlz_auto_add(a, ab->inputs[i].data, ab->inputs[i].len,
+                           ab->inputs[i].len);
+    if (st == MDLZ_OK) st = mdlz_auto_choose(a);
+    if (st == MDLZ_OK) {
+        const mdlz_auto_candidate *c =
+            mdlz_auto_candidate_get(a, mdlz_auto_choice(a));
+        snprintf(ab->auto_choice, sizeof ab->auto_choice, "%s", c->name);
+        st = mdlz_ablation_add_row(ab->a, "auto", &c->setting);
+    } else if (a) {
+        snprintf(err, sizeof err, "%s", mdlz_auto_error_detail(a));
+    }
+    if (st != MDLZ_OK)
+        report_error(NULL, "ablate: auto: %s", *err ? err : mdlz_strerror(st));
+    mdlz_auto_free(a);
+    return st == MDLZ_OK ? 0 : EXIT_DATA_ERROR;
 }
 
 /* Measures every input under every row; each input's data is freed once
@@ -259,6 +267,7 @@ static int run(ablation *ab, const ab_args *p) {
         rc = read_input(&ab->inputs[i], p->files[i]);
         ab->n_inputs += !rc;
     }
+    if (!rc) rc = add_auto_row(ab, p);
     if (!rc) rc = measure(ab);
     if (!rc) ab_print(ab);
     if (!rc && ab->plot) rc = ab_write_plot(ab);

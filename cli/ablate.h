@@ -30,6 +30,7 @@ typedef struct {
     ab_input *inputs;
     size_t n_inputs;
     mdlz_ablation *a; /* the measurement */
+    char auto_choice[256]; /* what the auto row is (mdlz_auto's name) */
 } ablation;
 
 /** Prints the rows in ab->format on standard output. */

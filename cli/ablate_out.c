@@ -13,6 +13,7 @@
 
 #include "ablate.h"
 #include "fileio.h"
+#include "json.h"
 #include "report.h"
 #include "svg.h"
 
@@ -51,6 +52,9 @@ static void print_table(const ablation *ab) {
            "files like\nthese from which DL + index falls below %s's "
            "(\"-\": payload not smaller).\n",
            base, s->inputs, s->inputs == 1 ? "" : "s", base);
+    if (*ab->auto_choice)
+        printf("auto: what mdlz --auto chooses for these files: %s.\n",
+               ab->auto_choice);
 }
 
 /* ---- CSV ------------------------------------------------------------------------ */
@@ -112,17 +116,6 @@ static void print_csv(const ablation *ab) {
 }
 
 /* ---- JSON ------------------------------------------------------------------------ */
-
-static void json_string(const char *s) {
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') printf("\\%c", ch);
-        else if (ch < 0x20) printf("\\u%04x", ch);
-        else putchar(ch);
-    }
-    putchar('"');
-}
 
 static void json_row(const ablation *ab, size_t r, int last) {
     const mdlz_ablation_row *c = mdlz_ablation_row_get(ab->a, r);

@@ -327,3 +327,36 @@ int out_commit(out_file *o, const struct stat *src, int force) {
     release(o);
     return 0;
 }
+
+int read_whole(const char *path, unsigned char **data, size_t *len,
+               int *regular) {
+    in_file f;
+    *data = NULL;
+    *len = 0;
+    if (in_open(&f, path) != 0) return errno;
+    int err = S_ISDIR(f.st.st_mode) ? EISDIR : 0;
+    *regular = S_ISREG(f.st.st_mode);
+    size_t first = *regular ? (size_t)f.st.st_size + 1 : (size_t)1 << 16;
+    size_t cap = 0;
+    while (!err) {
+        if (*len == cap) {
+            cap = cap ? cap * 2 : first;
+            unsigned char *p = realloc(*data, cap);
+            if (!p) {
+                err = ENOMEM;
+                break;
+            }
+            *data = p;
+        }
+        ssize_t r = read_full(f.fd, *data + *len, cap - *len);
+        if (r < 0) err = errno;
+        else if ((*len += (size_t)r) < cap) break;
+    }
+    in_close(&f);
+    if (err) {
+        free(*data);
+        *data = NULL;
+        *len = 0;
+    }
+    return err;
+}

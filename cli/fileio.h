@@ -33,6 +33,12 @@ void in_close(in_file *f);
  *  byte count (< n only at end of file), or -1 with errno set. */
 ssize_t read_full(int fd, void *buf, size_t n);
 
+/** Reads all of `path` ("-" = standard input) into a malloc'd *data
+ *  (*len bytes; *regular: a regular file, whose size is known in
+ *  advance). Returns 0, or an errno value (EISDIR for a directory). */
+int read_whole(const char *path, unsigned char **data, size_t *len,
+               int *regular);
+
 typedef struct {
     int fd;
     int direct; /* standard output or a device: written in place */

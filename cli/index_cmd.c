@@ -17,6 +17,7 @@
 
 #include "exitcode.h"
 #include "mdlz_index.h"
+#include "json.h"
 #include "report.h"
 #include "subcmd.h"
 
@@ -81,6 +82,8 @@ static void print_index_help(void) {
         "300)\n"
         "  -n N, --limit=N          search: at most N hits (default 10)\n"
         "  --or                     search: documents with any of the words\n"
+        "  --json                   ls, stats: one JSON object per line, for\n"
+        "                           scripts\n"
         "  -q, --quiet              print errors only (add, rm, gc, check, "
         "vacuum)\n"
         "  -h, --help               print this help and exit\n"
@@ -93,7 +96,7 @@ static void print_index_help(void) {
 typedef struct {
     const char *cmd;
     mdlz_index_add_opts add;
-    int limit, any, quiet, help, keep;
+    int limit, any, quiet, help, keep, json;
     char **args; /* INDEX, then the command's arguments */
     int nargs;
 } index_args;
@@ -131,6 +134,8 @@ static int parse(int argc, char **argv, index_args *a) {
             a->add.force = 1;
         } else if (!strcmp(s, "--keep")) {
             a->keep = 1;
+        } else if (!strcmp(s, "--json")) {
+            a->json = 1;
         } else if (!strcmp(s, "--or")) {
             a->any = 1;
         } else if (!strncmp(s, "--max-size", 10) && (!s[10] || s[10] == '=')) {
@@ -265,33 +270,72 @@ static int do_rm(mdlz_index *ix, const index_args *a) {
 
 /* ---- ls, stats, search ------------------------------------------------------ */
 
+/* A row of ls (user: the index_args, for --json). */
 static int print_doc(void *user, const mdlz_index_docinfo *d) {
-    (void)user;
+    const index_args *a = user;
     char when[32] = "-";
     time_t t = (time_t)d->added;
     struct tm tm;
     if (gmtime_r(&t, &tm))
         strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (a->json) {
+        json_obj o;
+        json_begin(&o);
+        json_i64(&o, "id", d->id);
+        json_u64(&o, "bytes", d->size);
+        json_str(&o, "added", when);
+        json_str(&o, "name", d->name);
+        json_u64(&o, "stored", d->stored);
+        json_hex(&o, "hash", d->hash, 16);
+        json_end(&o);
+        putchar('\n');
+        return 0;
+    }
     printf("%6" PRId64 " %12" PRIu64 "  %s  %s\n", d->id, d->size, when,
            d->name);
     return 0;
 }
 
-static int do_ls(mdlz_index *ix) {
-    printf("%6s %12s  %-20s  %s\n", "ID", "BYTES", "ADDED", "NAME");
-    if (mdlz_index_list(ix, print_doc, NULL)) {
+static int do_ls(mdlz_index *ix, const index_args *a) {
+    if (!a->json)
+        printf("%6s %12s  %-20s  %s\n", "ID", "BYTES", "ADDED", "NAME");
+    if (mdlz_index_list(ix, print_doc, (void *)a)) {
         report_error(NULL, "%s", mdlz_index_errmsg(ix));
         return EXIT_DATA_ERROR;
     }
     return 0;
 }
 
-static int do_stats(mdlz_index *ix) {
+/* stats --json: the fields of the table, by the names of mdlz.Index.stats()
+ * in Python (history as a string of hexadecimal digits, as the table). */
+static void print_stats_json(const mdlz_index_summary *s) {
+    json_obj o;
+    json_begin(&o);
+    json_i64(&o, "documents", s->documents);
+    json_u64(&o, "bytes", s->bytes);
+    json_u64(&o, "stored", s->stored);
+    json_u64(&o, "file_bytes", s->file_bytes);
+    json_u64(&o, "terms", s->terms);
+    json_i64(&o, "generation", s->newest.gen);
+    json_hex(&o, "history", s->newest.history, 16);
+    json_i64(&o, "removed", s->removed);
+    json_u64(&o, "removed_bytes", s->removed_bytes);
+    json_i64(&o, "purged", s->purged);
+    json_i64(&o, "broken", s->broken);
+    json_end(&o);
+    putchar('\n');
+}
+
+static int do_stats(mdlz_index *ix, const index_args *args) {
     mdlz_index_summary s;
     char a[32], b[32], c[32];
     if (mdlz_index_stats(ix, &s)) {
         report_error(NULL, "%s", mdlz_index_errmsg(ix));
         return EXIT_DATA_ERROR;
+    }
+    if (args->json) {
+        print_stats_json(&s);
+        return 0;
     }
     format_size(a, sizeof a, s.bytes);
     format_size(b, sizeof b, s.stored);
@@ -485,6 +529,8 @@ static int run(const index_args *a) {
     if (a->keep && c != 5) return usage("--keep is for '%s'", "gc");
     if ((a->any || a->limit != 10) && strcmp(a->cmd, "search"))
         return usage("-n and --or are for '%s'", "search");
+    if (a->json && c != 1 && c != 3)
+        return usage("--json is for '%s'", "ls and stats");
 
     mdlz_index *ix;
     char err[512];
@@ -500,9 +546,9 @@ static int run(const index_args *a) {
     int rc;
     switch (c) {
     case 0: rc = do_add(ix, a); break;
-    case 1: rc = do_ls(ix); break;
+    case 1: rc = do_ls(ix, a); break;
     case 2: rc = do_rm(ix, a); break;
-    case 3: rc = do_stats(ix); break;
+    case 3: rc = do_stats(ix, a); break;
     case 4: rc = do_search(ix, a); break;
     case 5: rc = do_gc(ix, a); break;
     case 6: rc = do_check(ix, a); break;

@@ -3,17 +3,20 @@
  * (last bytes) of each file, so listing is fast for any size; input that
  * cannot seek (a pipe) is read through once, keeping just those bytes.
  * With -v, each row is followed by the stream's description length.
+ * With --json, one JSON object per file instead, with all of it.
  */
 #include "list.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "fileio.h"
+#include "json.h"
 #include "mdlz_index.h"
 #include "mdlz.h"
 #include "mdlz_measure.h"
@@ -140,22 +143,32 @@ static void print_row(const cli_options *opt, const char *name,
     printf(" %016" PRIx64 "  %-30s  %s\n", ti->checksum, comps, name);
 }
 
-/* With -v: the description length (docs/description-length.md), the
- * payload (the whole file) plus the code size of each component the stream
- * needs to be decoded. */
+#define LIST_COSTS_MAX 8
+
+/* The description length (docs/description-length.md): the payload (the
+ * whole file) plus the code size of each component the stream needs to be
+ * decoded, which go to costs (room for LIST_COSTS_MAX; *n of them). */
+static uint64_t description_length(const ends *e, mdlz_component_cost *costs,
+                                   size_t *n) {
+    *n = mdlz_stream_code_costs(e->head, e->head_len, costs, LIST_COSTS_MAX);
+    if (*n > LIST_COSTS_MAX) *n = LIST_COSTS_MAX;
+    uint64_t dl = e->size;
+    for (size_t i = 0; i < *n; i++) dl += costs[i].code_bytes;
+    return dl;
+}
+
+/* With -v: the description length and its parts. */
 static void print_description_length(const ends *e,
                                      const mdlz_trailer_info *ti) {
-    mdlz_component_cost costs[8];
-    size_t n = mdlz_stream_code_costs(e->head, e->head_len, costs,
-                                      sizeof costs / sizeof costs[0]);
-    uint64_t dl = e->size;
+    mdlz_component_cost costs[LIST_COSTS_MAX];
+    size_t n;
+    uint64_t dl = description_length(e, costs, &n);
     printf("  description length:\n");
     printf("    %-18s %12" PRIu64 " bytes\n", "payload (file)", e->size);
     for (size_t i = 0; i < n; i++) {
         char label[32];
         snprintf(label, sizeof label, "code %s", costs[i].name);
         printf("    %-18s %12" PRIu64 " bytes\n", label, costs[i].code_bytes);
-        dl += costs[i].code_bytes;
     }
     char bpb_payload[32], bpb_dl[32];
     format_bpb(bpb_payload, sizeof bpb_payload, e->size, ti->src_size);
@@ -179,6 +192,30 @@ static void print_segments(const mdlz_frame_info *fi,
            n, seg, tail);
 }
 
+/* The index -R names, to name the documents a stream records (NULL
+ * without -R, or if it does not open: the documents are then unnamed). */
+static mdlz_index *open_named_index(const cli_options *opt) {
+    mdlz_index *ix = NULL;
+    char err[256];
+    if (opt->index &&
+        mdlz_index_open(&ix, opt->index, MDLZ_INDEX_READ, err, sizeof err) != 0)
+        ix = NULL;
+    return ix;
+}
+
+/* The name of a recorded document in `ix`: "" without an index, "(not in
+ * this index)" when it is not there. */
+static void doc_name(mdlz_index *ix, const mdlz_docref *d, char *name,
+                     size_t cap) {
+    int64_t id = 0;
+    name[0] = '\0';
+    if (ix && (mdlz_index_find(ix, d->hash, d->size, &id) != 1 ||
+               mdlz_index_name(ix, id, name, cap) != 0))
+        snprintf(name, cap, "(not in this index)");
+}
+
+#define LIST_DOCS_MAX 64
+
 /* What the stream needs besides mdlz: the retrieval index (generation,
  * documents by content; named when -R gives the index) and the tools. */
 static void print_augmentations(const cli_options *opt, const ends *e,
@@ -193,20 +230,13 @@ static void print_augmentations(const cli_options *opt, const ends *e,
             printf(", index generation %" PRId64 " (history %016" PRIx64 ")",
                    fi->index_generation, fi->index_history);
         printf("\n");
-        mdlz_docref docs[64];
-        size_t n = mdlz_get_frame_docs(docs, 64, e->head, e->head_len);
-        mdlz_index *ix = NULL;
-        char err[256];
-        if (opt->index && mdlz_index_open(&ix, opt->index, MDLZ_INDEX_READ, err,
-                                          sizeof err) != 0)
-            ix = NULL;
+        mdlz_docref docs[LIST_DOCS_MAX];
+        size_t n =
+            mdlz_get_frame_docs(docs, LIST_DOCS_MAX, e->head, e->head_len);
+        mdlz_index *ix = open_named_index(opt);
         for (size_t i = 0; i < n; i++) {
-            char name[256] = "";
-            int64_t id = 0;
-            if (ix &&
-                (mdlz_index_find(ix, docs[i].hash, docs[i].size, &id) != 1 ||
-                 mdlz_index_name(ix, id, name, sizeof name) != 0))
-                snprintf(name, sizeof name, "(not in this index)");
+            char name[256];
+            doc_name(ix, &docs[i], name, sizeof name);
             printf("    document %012" PRIx64 " %10" PRIu64 " bytes  %s\n",
                    docs[i].hash >> 16, docs[i].size, name);
         }
@@ -219,6 +249,92 @@ static void print_augmentations(const cli_options *opt, const ends *e,
                                 &version) == MDLZ_OK)
             printf("  tool: %s version %u\n", name, (unsigned)version);
     }
+}
+
+/* --json: everything of the row, the augmentations and the description
+ * length as one object on one line (docs in mdlz.1). */
+static void print_json(const cli_options *opt, const char *name,
+                       const mdlz_frame_info *fi, const mdlz_trailer_info *ti,
+                       const ends *e) {
+    json_obj o, in;
+    json_begin(&o);
+    json_str(&o, "name", name);
+    json_u64(&o, "compressed", e->size);
+    json_u64(&o, "original", ti->src_size);
+    double orig = (double)ti->src_size;
+    json_num(&o, "ratio", orig > 0 ? (double)e->size / orig : NAN, 6);
+    json_num(&o, "bpb", orig > 0 ? 8.0 * (double)e->size / orig : NAN, 4);
+    json_i64(&o, "level", fi->level);
+    json_u64(&o, "memory", fi->model_memory);
+    json_u64(&o, "block_size", fi->block_size);
+    json_hex(&o, "checksum", ti->checksum, 16);
+    json_key(&o, "components");
+    putchar('[');
+    for (unsigned i = 0; i < fi->n_components && i < MDLZ_COMPONENTS_MAX; i++) {
+        if (i) fputs(", ", stdout);
+        json_string(fi->components[i]);
+    }
+    fputs("]", stdout);
+    json_key(&o, "tools");
+    putchar('[');
+    for (unsigned i = 0; i < fi->n_tools; i++) {
+        char tool[64];
+        uint32_t version;
+        if (mdlz_get_frame_tool(e->head, e->head_len, i, tool, sizeof tool,
+                                &version) != MDLZ_OK)
+            break;
+        if (i) fputs(", ", stdout);
+        json_begin(&in);
+        json_str(&in, "name", tool);
+        json_u64(&in, "version", version);
+        json_end(&in);
+    }
+    putchar(']');
+    json_key(&o, "retrieval");
+    printf("[%s%s%s]", fi->retrieval & MDLZ_RETRIEVE_WHOLE ? "\"whole\"" : "",
+           fi->retrieval == 3 ? ", " : "",
+           fi->retrieval & MDLZ_RETRIEVE_ONLINE ? "\"online\"" : "");
+    json_u64(&o, "primed_bytes", fi->primed_bytes);
+    if (fi->retrieval & MDLZ_RETRIEVE_ONLINE) {
+        json_i64(&o, "index_generation", fi->index_generation);
+        json_hex(&o, "index_history", fi->index_history, 16);
+    } else {
+        json_null(&o, "index_generation");
+        json_null(&o, "index_history");
+    }
+    mdlz_docref docs[LIST_DOCS_MAX];
+    size_t n = mdlz_get_frame_docs(docs, LIST_DOCS_MAX, e->head, e->head_len);
+    mdlz_index *ix = n ? open_named_index(opt) : NULL;
+    json_key(&o, "documents");
+    putchar('[');
+    for (size_t i = 0; i < n; i++) {
+        char doc[256];
+        doc_name(ix, &docs[i], doc, sizeof doc);
+        if (i) fputs(", ", stdout);
+        json_begin(&in);
+        json_hex(&in, "key", docs[i].hash >> 16, 12);
+        json_u64(&in, "size", docs[i].size);
+        json_str(&in, "name", doc[0] ? doc : NULL);
+        json_end(&in);
+    }
+    putchar(']');
+    mdlz_index_close(ix);
+    mdlz_component_cost costs[LIST_COSTS_MAX];
+    size_t nc;
+    uint64_t dl = description_length(e, costs, &nc);
+    json_key(&o, "code");
+    putchar('[');
+    for (size_t i = 0; i < nc; i++) {
+        if (i) fputs(", ", stdout);
+        json_begin(&in);
+        json_str(&in, "name", costs[i].name);
+        json_u64(&in, "code_bytes", costs[i].code_bytes);
+        json_end(&in);
+    }
+    putchar(']');
+    json_u64(&o, "dl", dl);
+    json_end(&o);
+    putchar('\n');
 }
 
 int list_file(const cli_options *opt, const char *path, list_totals *t) {
@@ -253,19 +369,24 @@ int list_file(const cli_options *opt, const char *path, list_totals *t) {
         report_error(name, "%s", mdlz_strerror(st));
         return 1;
     }
-    if (t->rows++ == 0) print_heading(opt);
-    print_row(opt, name, &fi, &ti, &e);
-    print_augmentations(opt, &e, &fi);
-    if (opt->verbose) print_segments(&fi, &ti);
-    if (opt->verbose) print_description_length(&e, &ti);
+    if (opt->json) {
+        print_json(opt, name, &fi, &ti, &e);
+    } else {
+        if (t->rows == 0) print_heading(opt);
+        print_row(opt, name, &fi, &ti, &e);
+        print_augmentations(opt, &e, &fi);
+        if (opt->verbose) print_segments(&fi, &ti);
+        if (opt->verbose) print_description_length(&e, &ti);
+    }
+    t->rows++;
     t->compressed += e.size;
     t->original += ti.src_size;
     fflush(stdout);
     return 0;
 }
 
-void list_total(const list_totals *t) {
-    if (t->rows < 2) return;
+void list_total(const cli_options *opt, const list_totals *t) {
+    if (t->rows < 2 || opt->json) return;
     char ratio[32], bpb[32];
     format_ratio(ratio, sizeof ratio, t->compressed, t->original);
     format_bpb(bpb, sizeof bpb, t->compressed, t->original);

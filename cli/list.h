@@ -2,7 +2,8 @@
  * list.h - "mdlz -l": one table row per compressed file (sizes, ratio,
  * bits per byte, level, checksum, model components) and a total line;
  * with -v also memory, block size and the description length (payload +
- * code size of the components used) of each file.
+ * code size of the components used) of each file. With --json, one JSON
+ * object per file and no heading or total.
  */
 #ifndef MDLZ_CLI_LIST_H
 #define MDLZ_CLI_LIST_H
@@ -20,7 +21,8 @@ typedef struct {
  *  the first row. Returns 0, or 1 after reporting an error. */
 int list_file(const cli_options *opt, const char *path, list_totals *t);
 
-/** Prints the total line if more than one file was listed. */
-void list_total(const list_totals *t);
+/** Prints the total line if more than one file was listed (not with
+ *  --json). */
+void list_total(const cli_options *opt, const list_totals *t);
 
 #endif

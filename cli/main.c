@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "auto.h"
 #include "exitcode.h"
 #include "fileio.h"
 #include "list.h"
@@ -32,6 +33,11 @@ static void print_help(void) {
         "component gains\n"
         "       mdlz archive create|list|extract|add|test A.mdlza ...  (mdlz "
         "archive --help)\n"
+        "       mdlz explain [-R KB.db] [--tools=...] [-o REPORT] FILE  where "
+        "the bits went\n"
+        "       mdlz value KB.db [--heldout FILE|DIR...]  what each indexed "
+        "document is worth\n"
+        "       mdlz select DOC... --budget SIZE|N%%  the documents to index\n"
         "Compress or decompress FILEs with mdlz (context mixing).\n"
         "With no FILE, or when FILE is -, read standard input.\n"
         "\n"
@@ -66,6 +72,14 @@ static void print_help(void) {
         "                    are always used)\n"
         "      --tool=PATH   a tool plugin (shared library): used when\n"
         "                    compressing, made available when decompressing\n"
+        "      --auto[=size] choose the components (match model, retrieval\n"
+        "                    mode with -R, each tool of --tools, default\n"
+        "                    all) that minimize the description length of\n"
+        "                    all the FILEs: payloads + the code of the\n"
+        "                    components, counted once (size: payloads\n"
+        "                    only); decided on a sample (docs/auto.md); -v\n"
+        "                    prints the candidates\n"
+        "      --amortize=N  with --auto: the code counts once per N files\n"
         "      --memory=SIZE memory limit (K, M, G, KiB, MiB, GiB suffixes);\n"
         "                    compression takes the highest level that fits,\n"
         "                    decompression refuses streams that need more\n"
@@ -83,6 +97,8 @@ static void print_help(void) {
         "  -v, --verbose     print a summary per file; with -l, more columns "
         "and the\n"
         "                    description length (payload + code)\n"
+        "      --json        with -l: one JSON object per file (all the\n"
+        "                    columns, -v's included), for scripts\n"
         "  -h, --help        print this help and exit\n"
         "  -V, --version     print the version and exit\n"
         "  --                treat all following arguments as file names\n"
@@ -129,6 +145,7 @@ static void set_flag(cli_options *o, parsed *p, char flag) {
         o->verbose = 1;
         o->quiet = 0;
         break;
+    case 'J': /* --json */ o->json = 1; break;
     case 'h': p->help = 1; break;
     case 'V': p->version = 1; break;
     }
@@ -154,7 +171,7 @@ static int long_option(cli_options *o, parsed *p, const char *arg,
                  {"test", 't'},     {"list", 'l'},       {"stdout", 'c'},
                  {"force", 'f'},    {"keep", 'k'},       {"rm", 'X'},
                  {"quiet", 'q'},    {"verbose", 'v'},    {"help", 'h'},
-                 {"version", 'V'},  {"recursive", 'r'}};
+                 {"version", 'V'},  {"recursive", 'r'},  {"json", 'J'}};
     const char *name = arg + 2;
     const char *eq = strchr(name, '=');
     size_t len = eq ? (size_t)(eq - name) : strlen(name);
@@ -201,6 +218,27 @@ static int long_option(cli_options *o, parsed *p, const char *arg,
         if (!eq) *used = 1;
         int *dst = len == 7 ? &o->threads : &o->segment_log;
         return parse_count(val, dst) ? usage_error("invalid number:", val) : 0;
+    }
+    if (len == 4 && strncmp(name, "auto", 4) == 0) {
+        const char *val = eq ? eq + 1 : "dl";
+        if (strcmp(val, "dl") != 0 && strcmp(val, "size") != 0)
+            return usage_error("--auto takes dl (the default) or size:", val);
+        o->auto_select = 1;
+        o->auto_objective =
+            strcmp(val, "size") == 0 ? MDLZ_AUTO_SIZE : MDLZ_AUTO_DL;
+        return 0;
+    }
+    if (len == 8 && strncmp(name, "amortize", 8) == 0) {
+        const char *val = eq ? eq + 1 : next;
+        long v;
+        if (!val) return usage_error("option requires an argument", arg);
+        if (!eq) *used = 1;
+        if (parse_long(val, 1, 1L << 30, &v) != 0)
+            return usage_error("--amortize takes a number of files (1 or "
+                               "more):",
+                               val);
+        o->amortize = (uint64_t)v;
+        return 0;
     }
     if (len == 6 && strncmp(name, "memory", 6) == 0) {
         const char *val = eq ? eq + 1 : next;
@@ -302,6 +340,8 @@ static int check_plan(cli_options *o, const parsed *p) {
                            NULL);
     if (o->out_name && o->recursive)
         return usage_error("-o cannot be used with -r", NULL);
+    if (o->json && o->mode != MODE_LIST)
+        return usage_error("--json goes with -l (--list)", NULL);
     /* Without an index the mode would be silently ignored. */
     if (o->retrieval_set && !o->index)
         return usage_error("--retrieval needs -R KB.db (a retrieval index)",
@@ -309,6 +349,20 @@ static int check_plan(cli_options *o, const parsed *p) {
     int reads_stdin = 0;
     for (size_t i = 0; i < p->n_files; i++)
         if (strcmp(p->files[i], "-") == 0) reads_stdin = 1;
+    if (o->amortize && !o->auto_select)
+        return usage_error("--amortize needs --auto", NULL);
+    if (o->auto_select && o->mode != MODE_COMPRESS)
+        return usage_error("--auto chooses how to compress: it applies to "
+                           "compression only",
+                           NULL);
+    if (o->auto_select && o->retrieval_set)
+        return usage_error("--auto chooses the retrieval mode (drop "
+                           "--retrieval)",
+                           NULL);
+    if (o->auto_select && reads_stdin)
+        return usage_error("--auto reads its inputs twice (to choose, then "
+                           "to compress): give files, not standard input",
+                           NULL);
     int writes_stdout = o->to_stdout || (reads_stdin && !o->out_name);
     if (o->mode == MODE_COMPRESS && writes_stdout && !o->force &&
         isatty(STDOUT_FILENO)) {
@@ -347,12 +401,49 @@ static int run_tree(const cli_options *o, const char *dir, list_totals *t) {
     return failed;
 }
 
+/* --auto: every input of the call (the files under directories with -r)
+ * is known before the first is compressed, the setting is chosen from all
+ * of them, then each is compressed with it. */
+static int run_auto(cli_options *o, parsed *p) {
+    walk_list files = {NULL, 0, 0};
+    int failed = 0;
+    for (size_t i = 0; i < p->n_files; i++) {
+        const char *f = p->files[i];
+        struct stat st;
+        if (o->recursive && stat(f, &st) == 0 && S_ISDIR(st.st_mode)) {
+            failed |= walk_collect(o, f, &files);
+            continue;
+        }
+        char **grown =
+            files.n == files.cap
+                ? realloc(files.paths, (files.cap = files.cap * 2 + 16) *
+                                           sizeof *files.paths)
+                : files.paths;
+        if (grown) files.paths = grown;
+        if (!grown || !(files.paths[files.n] = strdup(f))) {
+            report_error(NULL, "%s", strerror(ENOMEM));
+            walk_free(&files);
+            return EXIT_DATA_ERROR;
+        }
+        files.n++;
+    }
+    mdlz_auto *a = NULL;
+    int rc = auto_choose(o, (const char *const *)files.paths, files.n, &a);
+    for (size_t i = 0; !rc && i < files.n; i++)
+        failed |= op_run(o, files.paths[i]);
+    mdlz_auto_free(a);
+    o->setting = NULL;
+    walk_free(&files);
+    return rc ? rc : failed ? EXIT_DATA_ERROR : 0;
+}
+
 /* Runs the operation on every file; returns the exit status. */
 static int run_all(cli_options *o, parsed *p) {
     if (p->n_files == 0) p->files[p->n_files++] = "-";
     int rc = check_plan(o, p);
     if (rc) return rc;
     fileio_install_signals();
+    if (o->auto_select) return run_auto(o, p);
     list_totals totals = {0, 0, 0};
     for (size_t i = 0; i < p->n_files; i++) {
         const char *f = p->files[i];
@@ -362,7 +453,7 @@ static int run_all(cli_options *o, parsed *p) {
         if (tree ? run_tree(o, f, &totals) : run_one(o, f, &totals))
             rc = EXIT_DATA_ERROR;
     }
-    if (o->mode == MODE_LIST) list_total(&totals);
+    if (o->mode == MODE_LIST) list_total(o, &totals);
     return rc;
 }
 
@@ -372,8 +463,9 @@ static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } subcommands[] = {
-    {"index", cmd_index},     {"tools", cmd_tools}, {"ablate", cmd_ablate},
-    {"archive", cmd_archive}, {NULL, NULL},
+    {"index", cmd_index},     {"tools", cmd_tools},   {"ablate", cmd_ablate},
+    {"archive", cmd_archive}, {"explain", cmd_explain}, {"value", cmd_value},
+    {"select", cmd_select},   {NULL, NULL},
 };
 
 int main(int argc, char **argv) {

@@ -13,6 +13,7 @@
 
 #include "fileio.h"
 #include "mdlz.h"
+#include "mdlz_measure.h"
 #include "report.h"
 
 #define IO_BUF_SIZE ((size_t)1 << 20)
@@ -157,6 +158,16 @@ static int create_cctx(job *j, mdlz_cctx **c, uint64_t src_size) {
     }
     if (j->prog.enabled)
         mdlz_cctx_set_trace(*c, PROGRESS_TRACE_INTERVAL, on_trace, j);
+    if (j->opt->setting) { /* --auto's choice */
+        st = mdlz_setting_apply(*c, j->opt->setting, j->opt->index);
+        if (st != MDLZ_OK) {
+            int rc = fail_detail(j, st, mdlz_cctx_error_detail(*c));
+            mdlz_cctx_free(*c);
+            *c = NULL;
+            return rc;
+        }
+        return 0;
+    }
     if (add_tools(j, *c) != 0) {
         mdlz_cctx_free(*c);
         *c = NULL;

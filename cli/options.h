@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include "mdlz_measure.h"
+
 #define CLI_PLUGINS_MAX 16
 
 typedef enum { MODE_COMPRESS, MODE_DECOMPRESS, MODE_TEST, MODE_LIST } cli_mode;
@@ -22,6 +24,7 @@ typedef struct {
     int recursive;        /* -r: the files under directories */
     int quiet;            /* -q: no progress, no verbose lines */
     int verbose;          /* -v: per-file summary lines */
+    int json;             /* --json: -l writes one JSON object per file */
     int to_stdout;        /* -c, or output named "-" */
     const char *out_name; /* -o FILE, or NULL */
     const char *index;    /* -R KB.db: retrieval index, or NULL */
@@ -31,6 +34,12 @@ typedef struct {
                              library's default tools */
     const char *plugins[CLI_PLUGINS_MAX]; /* --tool PATH (external tools) */
     int n_plugins;
+    int auto_select;    /* --auto: choose the setting (auto.c) */
+    int auto_objective; /* mdlz_auto_objective: --auto (DL), --auto=size */
+    uint64_t amortize;  /* --amortize=N: the code counts once per N files */
+    /* the setting --auto chose (it owns it), applied instead of the
+     * tools and retrieval flags; NULL without --auto */
+    const mdlz_setting *setting;
 } cli_options;
 
 /* Name used in messages for standard input/output. */

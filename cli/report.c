@@ -21,14 +21,82 @@
 /* The ETA is shown once the rate has been measured over this long. */
 #define PROGRESS_ETA_MS 1000
 
+/* Length of the valid UTF-8 character at s (1..4), 0 if s does not start
+ * one (RFC 3629: no overlong forms, surrogates or values past U+10FFFF). */
+static size_t utf8_len(const unsigned char *s) {
+    unsigned c = s[0];
+    size_t n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+    unsigned lo = 0x80, hi = 0xbf; /* allowed range of the second byte */
+    if (c < 0xc2 || c > 0xf4) return 0;
+    if (c == 0xe0) lo = 0xa0;
+    if (c == 0xed) hi = 0x9f;
+    if (c == 0xf0) lo = 0x90;
+    if (c == 0xf4) hi = 0x8f;
+    if (s[1] < lo || s[1] > hi) return 0;
+    for (size_t i = 2; i < n; i++)
+        if (s[i] < 0x80 || s[i] > 0xbf) return 0;
+    return n;
+}
+
+/* The escaped form of the character at *s (NUL-terminated into out, at
+ * most 9 bytes); advances *s past it. */
+static void escape_one(const unsigned char **s, char out[9]) {
+    static const char letters[] = "abtnvfr"; /* \a = 7 .. \r = 13 */
+    unsigned c = **s;
+    size_t n = c < 0x80 ? 1 : utf8_len(*s);
+    if (c >= 7 && c <= 13) {
+        snprintf(out, 9, "\\%c", letters[c - 7]);
+    } else if (c == '\\') {
+        snprintf(out, 9, "\\\\");
+    } else if (c < 0x20 || c == 0x7f || n == 0) {
+        snprintf(out, 9, "\\%03o", c);
+        n = 1;
+    } else if (c == 0xc2 && (*s)[1] < 0xa0) { /* C1 control */
+        snprintf(out, 9, "\\%03o\\%03o", c, (*s)[1]);
+    } else {
+        memcpy(out, *s, n);
+        out[n] = 0;
+    }
+    *s += n ? n : 1;
+}
+
+void report_name(FILE *f, const char *name) {
+    const unsigned char *s = (const unsigned char *)name;
+    char unit[9];
+    while (*s) {
+        escape_one(&s, unit);
+        fputs(unit, f);
+    }
+}
+
+char *report_escape(char *buf, size_t cap, const char *name) {
+    const unsigned char *s = (const unsigned char *)name;
+    size_t n = 0;
+    char unit[9];
+    while (*s) {
+        escape_one(&s, unit);
+        size_t k = strlen(unit);
+        if (n + k >= cap) break;
+        memcpy(buf + n, unit, k);
+        n += k;
+    }
+    buf[n] = 0;
+    return buf;
+}
+
 void report_error(const char *name, const char *fmt, ...) {
     va_list ap;
     char msg[1024];
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (name) fprintf(stderr, "mdlz: %s: %s\n", name, msg);
-    else fprintf(stderr, "mdlz: %s\n", msg);
+    fputs("mdlz: ", stderr);
+    if (name) {
+        report_name(stderr, name);
+        fputs(": ", stderr);
+    }
+    report_name(stderr, msg);
+    fputc('\n', stderr);
 }
 
 static const char *const units[] = {"B",   "KiB", "MiB", "GiB",

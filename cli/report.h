@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #if defined(__GNUC__)
@@ -24,8 +25,22 @@ const char *cli_opt_value(int argc, char **argv, int *i, size_t namelen);
 
 #endif
 
-/** Prints "mdlz: NAME: MESSAGE" (or "mdlz: MESSAGE" if name is NULL). */
+/** Prints "mdlz: NAME: MESSAGE" (or "mdlz: MESSAGE" if name is NULL),
+ *  both escaped as report_name() does (a message may quote names). */
 void report_error(const char *name, const char *fmt, ...) CLI_PRINTF(2, 3);
+
+/** Writes `name` to f escaped as GNU tar's default quoting style
+ *  ("escape") does, and, like tar, whether or not f is a terminal: \a \b
+ *  \f \n \r \t \v and \\ for those bytes, \ooo (octal) for the other
+ *  control characters (C0, DEL, and C1 U+0080..U+009F, which terminals
+ *  also obey) and for each byte that is not part of valid UTF-8; other
+ *  UTF-8 characters as they are. So a name never moves the cursor, clears
+ *  the screen or changes colours, and the output names it unambiguously. */
+void report_name(FILE *f, const char *name);
+
+/** The same escaping into buf (cap > 0): NUL-terminated, cut between two
+ *  characters if it does not fit. Returns buf. */
+char *report_escape(char *buf, size_t cap, const char *name);
 
 /** "12.3 MiB", "512 B": a size for people, rounded to one decimal. */
 void format_size(char *buf, size_t cap, uint64_t bytes);

@@ -10,5 +10,8 @@ int cmd_index(int argc, char **argv);
 int cmd_tools(int argc, char **argv);
 int cmd_ablate(int argc, char **argv);
 int cmd_archive(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_value(int argc, char **argv);
+int cmd_select(int argc, char **argv);
 
 #endif

@@ -48,21 +48,23 @@ static double nice_step(double max) {
     return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
 }
 
+/* The axes run from min to max (0 to max for line charts). */
 typedef struct {
-    double xmax, ymax, xstep, ystep;
+    double xmin, xmax, ymin, ymax, xstep, ystep;
 } scale;
 
 static double px(const scale *sc, double x) {
-    return LEFT + x / sc->xmax * PLOT_W;
+    return LEFT + (x - sc->xmin) / (sc->xmax - sc->xmin) * PLOT_W;
 }
 
 static double py(const scale *sc, double y) {
-    return TOP + PLOT_H - y / sc->ymax * PLOT_H;
+    return TOP + PLOT_H - (y - sc->ymin) / (sc->ymax - sc->ymin) * PLOT_H;
 }
 
 static void axes(FILE *f, const scale *sc, const svg_chart *c) {
     /* Grid and ticks. The small epsilon keeps the last round tick. */
-    for (int i = 0; i * sc->xstep <= sc->xmax * (1 + 1e-9); i++) {
+    for (double i = ceil(sc->xmin / sc->xstep - 1e-9);
+         i * sc->xstep <= sc->xmax + fabs(sc->xmax) * 1e-9; i++) {
         double x = i * sc->xstep;
         fprintf(
             f,
@@ -72,7 +74,8 @@ static void axes(FILE *f, const scale *sc, const svg_chart *c) {
             px(sc, x), TOP, px(sc, x), TOP + PLOT_H, px(sc, x),
             TOP + PLOT_H + 18, x);
     }
-    for (int i = 0; i * sc->ystep <= sc->ymax * (1 + 1e-9); i++) {
+    for (double i = ceil(sc->ymin / sc->ystep - 1e-9);
+         i * sc->ystep <= sc->ymax + fabs(sc->ymax) * 1e-9; i++) {
         double y = i * sc->ystep;
         fprintf(f,
                 "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
@@ -146,23 +149,8 @@ static void legend(FILE *f, const svg_series *s, size_t n) {
     }
 }
 
-int svg_write_lines(FILE *f, const svg_chart *c, const svg_series *s,
-                    size_t n) {
-    scale sc = {0, 0, 1, 1};
-    for (size_t i = 0; i < n; i++)
-        for (size_t k = 0; k < s[i].n; k++) {
-            if (s[i].pts[k].x > sc.xmax) sc.xmax = s[i].pts[k].x;
-            if (s[i].pts[k].y > sc.ymax) sc.ymax = s[i].pts[k].y;
-        }
-    sc.xstep = nice_step(sc.xmax);
-    sc.ystep = nice_step(sc.ymax);
-    /* x ends where the data does (ticks up to it); y at a round value. */
-    if (!(sc.xmax > 0)) sc.xmax = 1;
-    sc.ymax = sc.ymax > 0 ? ceil(sc.ymax / sc.ystep) * sc.ystep : 1;
-
-    double legend_h = TOP + ROW_H * (double)n + 40;
-    double width = LEGEND_X + LEGEND_W;
-    double height = TOP + PLOT_H + 64 > legend_h ? TOP + PLOT_H + 64 : legend_h;
+/* The document's start: size, background, title and subtitle. */
+static void head(FILE *f, const svg_chart *c, double width, double height) {
     fprintf(f,
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
@@ -178,6 +166,74 @@ int svg_write_lines(FILE *f, const svg_chart *c, const svg_series *s,
         put_escaped(f, c->subtitle);
         fputs("</text>\n", f);
     }
+}
+
+/* One axis from its data range: round ends around it (0 included). */
+static void fit_axis(double lo, double hi, double *min, double *max,
+                     double *step) {
+    if (lo > 0) lo = 0;
+    if (hi < 0) hi = 0;
+    if (!(hi - lo > 0)) hi = lo + 1;
+    *step = nice_step(hi - lo);
+    *min = floor(lo / *step) * *step;
+    *max = ceil(hi / *step) * *step;
+}
+
+int svg_write_scatter(FILE *f, const svg_chart *c, const svg_mark *m,
+                      size_t n) {
+    double x0 = 0, x1 = 0, y0 = 0, y1 = 0;
+    for (size_t i = 0; i < n; i++) {
+        x0 = fmin(x0, m[i].x), x1 = fmax(x1, m[i].x);
+        y0 = fmin(y0, m[i].y), y1 = fmax(y1, m[i].y);
+    }
+    scale sc;
+    fit_axis(x0, x1, &sc.xmin, &sc.xmax, &sc.xstep);
+    fit_axis(y0, y1, &sc.ymin, &sc.ymax, &sc.ystep);
+    head(f, c, LEFT + PLOT_W + 40, TOP + PLOT_H + 64);
+    axes(f, &sc, c);
+    markers(f, &sc, c);
+    if (sc.ymin < 0) /* the zero line: helps above, hurts below */
+        fprintf(f,
+                "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                "stroke=\"#888\"/>\n",
+                LEFT, py(&sc, 0), LEFT + PLOT_W, py(&sc, 0));
+    for (size_t i = 0; i < n; i++) {
+        double x = px(&sc, m[i].x), y = py(&sc, m[i].y);
+        fprintf(f,
+                "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" fill=\"%s\" "
+                "fill-opacity=\"0.7\"><title>",
+                x, y, m[i].label ? "4" : "3",
+                m[i].label ? palette[2] : palette[0]);
+        put_escaped(f, m[i].title ? m[i].title : m[i].label);
+        fputs("</title></circle>\n", f);
+        if (!m[i].label) continue;
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\">", x + 6,
+                y - 4);
+        put_escaped(f, m[i].label);
+        fputs("</text>\n", f);
+    }
+    fputs("</svg>\n", f);
+    return ferror(f) ? -1 : 0;
+}
+
+int svg_write_lines(FILE *f, const svg_chart *c, const svg_series *s,
+                    size_t n) {
+    scale sc = {0, 0, 0, 0, 1, 1};
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < s[i].n; k++) {
+            if (s[i].pts[k].x > sc.xmax) sc.xmax = s[i].pts[k].x;
+            if (s[i].pts[k].y > sc.ymax) sc.ymax = s[i].pts[k].y;
+        }
+    sc.xstep = nice_step(sc.xmax);
+    sc.ystep = nice_step(sc.ymax);
+    /* x ends where the data does (ticks up to it); y at a round value. */
+    if (!(sc.xmax > 0)) sc.xmax = 1;
+    sc.ymax = sc.ymax > 0 ? ceil(sc.ymax / sc.ystep) * sc.ystep : 1;
+
+    double legend_h = TOP + ROW_H * (double)n + 40;
+    double width = LEGEND_X + LEGEND_W;
+    double height = TOP + PLOT_H + 64 > legend_h ? TOP + PLOT_H + 64 : legend_h;
+    head(f, c, width, height);
     axes(f, &sc, c);
     markers(f, &sc, c);
     for (size_t i = 0; i < n; i++) series(f, &sc, &s[i], i);

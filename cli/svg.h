@@ -1,5 +1,6 @@
 /*
- * svg.h - a minimal line-chart writer for `mdlz ablate --plot`: axes with
+ * svg.h - a minimal chart writer for `mdlz ablate --plot` (lines) and
+ * `mdlz value --plot` (a scatter of named points): axes with
  * round tick values, a light grid, axis labels, a title, optional
  * vertical markers (e.g. where each input file starts), one <path> per
  * series and a legend. Plain SVG 1.1 text, no dependency, readable in any
@@ -42,5 +43,19 @@ typedef struct {
  *  write failed (check ferror(f) / errno). */
 int svg_write_lines(FILE *f, const svg_chart *chart, const svg_series *s,
                     size_t n_series);
+
+/** A point of a scatter chart; labelled points are drawn larger and
+ *  named next to them (outliers). */
+typedef struct {
+    double x, y;
+    const char *label; /* NULL: not named */
+    const char *title; /* tooltip (NULL: the label) */
+} svg_mark;
+
+/** Writes a scatter chart to f: both axes from a round value at or below
+ *  their smallest value (or 0) to one at or above their largest (or 0),
+ *  a zero line when y goes below 0. Returns 0, or -1 if a write failed. */
+int svg_write_scatter(FILE *f, const svg_chart *chart, const svg_mark *m,
+                      size_t n);
 
 #endif

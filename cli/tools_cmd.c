@@ -9,13 +9,14 @@
 
 #include "mdlz.h"
 #include "mdlz_tool.h"
+#include "json.h"
 #include "report.h"
 #include "subcmd.h"
 
 #define MAX_LOADS 64
 
 static void print_tools_help(void) {
-    printf("Usage: mdlz tools [--load PLUGIN.so]...\n"
+    printf("Usage: mdlz tools [--json] [--load PLUGIN.so]...\n"
            "List the tools mdlz can consult while it predicts: name,\n"
            "version, code bytes (zstd -19 of the tool's sources, counted in\n"
            "the description length) and what it predicts.\n"
@@ -24,13 +25,28 @@ static void print_tools_help(void) {
            "                    without '/' is searched like any shared\n"
            "                    library; write ./PLUGIN.so for the current\n"
            "                    directory)\n"
+           "  --json            one JSON object per tool and line, for "
+           "scripts\n"
            "  -h, --help        print this help and exit\n"
            "\n"
            "Exit status: 0 on success, 1 if a plugin could not be loaded, 2 "
            "on a usage error.\n");
 }
 
-static void print_row(const mdlz_tool *t, const char *origin) {
+/* A row of the list; origin: the plugin's path, NULL for a built-in. */
+static void print_row(const mdlz_tool *t, const char *origin, int json) {
+    if (json) {
+        json_obj o;
+        json_begin(&o);
+        json_str(&o, "name", t->name);
+        json_u64(&o, "version", t->version);
+        json_u64(&o, "code_bytes", t->code_bytes);
+        json_str(&o, "description", t->description);
+        json_str(&o, "external", origin);
+        json_end(&o);
+        putchar('\n');
+        return;
+    }
     printf("%-12s %7u %10u  %s", t->name, (unsigned)t->version,
            (unsigned)t->code_bytes, t->description);
     if (origin) printf("  (external: %s)", origin);
@@ -39,12 +55,14 @@ static void print_row(const mdlz_tool *t, const char *origin) {
 
 int cmd_tools(int argc, char **argv) {
     const char *loads[MAX_LOADS];
-    int n_loads = 0;
+    int n_loads = 0, json = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             print_tools_help();
             return 0;
+        } else if (!strcmp(a, "--json")) {
+            json = 1;
         } else if (!strcmp(a, "--load") && i + 1 < argc &&
                    n_loads < MAX_LOADS) {
             loads[n_loads++] = argv[++i];
@@ -61,9 +79,11 @@ int cmd_tools(int argc, char **argv) {
     const char *names[MAX_LOADS];
     size_t n = mdlz_builtin_tools(names, MAX_LOADS);
     if (n > MAX_LOADS) n = MAX_LOADS;
-    printf("%-12s %7s %10s  %s\n", "name", "version", "code bytes",
-           "description");
-    for (size_t i = 0; i < n; i++) print_row(mdlz_tool_builtin(names[i]), NULL);
+    if (!json)
+        printf("%-12s %7s %10s  %s\n", "name", "version", "code bytes",
+               "description");
+    for (size_t i = 0; i < n; i++)
+        print_row(mdlz_tool_builtin(names[i]), NULL, json);
     int rc = 0;
     for (int i = 0; i < n_loads; i++) {
         char err[512];
@@ -80,7 +100,7 @@ int cmd_tools(int argc, char **argv) {
                          "tool",
                          t->name);
             rc = 1;
-        } else print_row(t, loads[i]);
+        } else print_row(t, loads[i], json);
         mdlz_plugin_close(h);
     }
     return rc;

@@ -118,6 +118,20 @@ MDLZ_API int mdlz_index_select(mdlz_index *ix, int64_t gen, const uint8_t *text,
                                uint64_t max_bytes, const uint64_t *exclude,
                                int n_exclude, mdlz_index_docref *out);
 
+/** As mdlz_index_select(), but the documents (visible at `gen`) whose
+ *  content hashes are in `without` (n_without of them) are treated as not
+ *  in the index at all: they are never selected, and the ranking
+ *  statistics (document count, document frequencies, total length) are
+ *  those of the generation without them, so the result is what an index
+ *  built from the same documents without those would select (ties still
+ *  go to the lower id, the same order). For measurements (`mdlz value`,
+ *  docs/value.md); streams use `exclude`, which keeps the statistics.
+ *  Slower: frequencies are counted from the postings. */
+MDLZ_API int mdlz_index_select_without(
+    mdlz_index *ix, int64_t gen, const uint8_t *text, size_t len, int max_terms,
+    int max_docs, uint64_t max_bytes, const uint64_t *exclude, int n_exclude,
+    const uint64_t *without, int n_without, mdlz_index_docref *out);
+
 /** Reads document `id` into a malloc'd buffer (*body, *len; free() it;
  *  a 1-byte buffer for an empty document) after checking that its body
  *  decompresses to data whose hash is the stored one, and, unless

@@ -46,6 +46,28 @@ typedef struct {
 MDLZ_API size_t mdlz_stream_code_costs(const void *header, size_t header_size,
                                        mdlz_component_cost *out, size_t cap);
 
+/* ---- settings ------------------------------------------------------------ */
+
+/* A setting of the model's optional parts, as the flags of `mdlz` make
+ * it: what an ablation row, an explanation's configuration or an --auto
+ * candidate is compressed with. */
+typedef struct {
+    int match;                /* MDLZ_CPARAM_MATCH: 1 (as mdlz) or 0 */
+    unsigned retrieval;       /* MDLZ_RETRIEVE_* bits used with the index;
+                                 0: no retrieval */
+    const char *const *tools; /* tools consulted, always (a built-in name
+                                 or a plugin's path); no default tools */
+    size_t n_tools;
+} mdlz_setting;
+
+/** Applies s to a compression context before its first data: the match
+ *  model, the index at `index` with s->retrieval's modes (when they are
+ *  not 0; index may be NULL otherwise), each tool. Returns MDLZ_OK or the
+ *  context's error (mdlz_cctx_error_detail() says more); MDLZ_ERROR_PARAM
+ *  for retrieval without an index. */
+MDLZ_API mdlz_status mdlz_setting_apply(mdlz_cctx *c, const mdlz_setting *s,
+                                        const char *index);
+
 /* ---- ablation: what each component earns (`mdlz ablate`) ---------------- */
 
 /* An ablation compresses inputs under a fixed list of rows, each one
@@ -131,6 +153,15 @@ MDLZ_API void mdlz_ablation_free(mdlz_ablation *a);
 MDLZ_API mdlz_status mdlz_ablation_add(mdlz_ablation *a, const void *data,
                                        size_t len, int size_known);
 
+/** Adds a row named `name` (copied, at most 63 bytes shown) for the
+ *  setting s, after the planned ones: e.g. the choice of mdlz_auto (the
+ *  `auto` row of `mdlz ablate`). Its tools must be among the ablation's
+ *  (as given: a built-in name or a plugin's path; MDLZ_ERROR_TOOL
+ *  otherwise), retrieval needs the ablation's index (MDLZ_ERROR_PARAM).
+ *  MDLZ_ERROR_STAGE once an input was added. */
+MDLZ_API mdlz_status mdlz_ablation_add_row(mdlz_ablation *a, const char *name,
+                                           const mdlz_setting *s);
+
 /** Records the cumulative code length of every row (mdlz_ablation_row's
  *  curve): a point every `interval` input bytes (mdlz_cctx_set_trace), at
  *  the end of each block and at the end of each input; 0: none (the
@@ -205,6 +236,114 @@ typedef struct {
  *  mdlz_ablation_add(). */
 MDLZ_API const mdlz_ablation_row *mdlz_ablation_row_get(const mdlz_ablation *a,
                                                         size_t i);
+
+/* ---- --auto: minimum description length selection ------------------------ */
+
+/* mdlz_auto chooses, for all the inputs of one call, the setting (the
+ * match model on or off, a retrieval mode or none, each tool on or off)
+ * that minimizes their description length: the payloads plus the code of
+ * the components the setting uses, counted once for the call (the code is
+ * shared by everything a decoder reads; docs/description-length.md).
+ *
+ * Sample. Inputs are given one at a time and a part of them is kept
+ * (mdlz_auto_want): the first input, then inputs of up to MDLZ_AUTO_PIECE
+ * bytes whole whenever the bytes taken of those fall behind 1/sample_div
+ * of the bytes seen; of a larger input its first max(MDLZ_AUTO_PIECE,
+ * size / sample_div) bytes. The rule reads sizes only, so the same inputs
+ * give the same sample (and a single input of up to MDLZ_AUTO_PIECE
+ * bytes, or sample_div 1, measures everything).
+ *
+ * Choice. mdlz_auto_choose() compresses the sample under the rows of an
+ * ablation (mdlz_ablation, without its round-trip check): cm-only,
+ * default, each retrieval mode (with an index), each tool alone. A row's
+ * payload for all the inputs is its payload on the sample scaled by input
+ * bytes / sampled bytes. Assuming the savings add up, every combination
+ * (match on/off x retrieval mode x subset of the tools) is predicted; when
+ * the best prediction combines two parts or more it is compressed on the
+ * sample too and becomes a candidate. The candidate with the smallest
+ * objective is chosen (the default on a tie). Sizes only, no timing: the
+ * choice is deterministic. */
+
+#define MDLZ_AUTO_PIECE ((size_t)16 << 10)
+
+typedef struct mdlz_auto mdlz_auto;
+
+typedef enum {
+    MDLZ_AUTO_DL = 0,  /* payload + code (the default) */
+    MDLZ_AUTO_SIZE = 1 /* payload alone (`--auto=size`) */
+} mdlz_auto_objective;
+
+typedef struct {
+    int level;                  /* 1..9; 0 selects MDLZ_LEVEL_DEFAULT */
+    const char *index;          /* with an index, retrieval is a candidate */
+    const char *tools;          /* candidate tools: "all" (or NULL: every
+                                   built-in tool), "none", or names */
+    const char *const *plugins; /* plugins as candidate tools */
+    size_t n_plugins;
+    int objective;       /* mdlz_auto_objective */
+    uint64_t amortize;   /* > 0: the code counts once per `amortize` inputs,
+                          so a call on fewer pays that share of it */
+    uint32_t sample_div; /* 0: 8 */
+    mdlz_ablation_progress_fn progress; /* NULL = none */
+    void *progress_user;
+    uint32_t reserved[8]; /* must be zero */
+} mdlz_auto_params;
+
+/** Fills *p with the defaults (level MDLZ_LEVEL_DEFAULT, every built-in
+ *  tool a candidate, MDLZ_AUTO_DL, sample_div 8). */
+MDLZ_API void mdlz_auto_params_init(mdlz_auto_params *p);
+
+/** Creates it (errors as mdlz_ablation_create()). */
+MDLZ_API mdlz_status mdlz_auto_create(mdlz_auto **out,
+                                      const mdlz_auto_params *p, char *err,
+                                      size_t errlen);
+MDLZ_API void mdlz_auto_free(mdlz_auto *a);
+
+/** How many leading bytes of the next input, of `size` bytes, the sample
+ *  takes (0: none), so that a caller reads no more than that. */
+MDLZ_API size_t mdlz_auto_want(const mdlz_auto *a, uint64_t size);
+
+/** The next input of the call: `size` bytes, of which the first `len`
+ *  are at data (len >= mdlz_auto_want(a, size), or all of it); the part
+ *  the sample takes is copied. MDLZ_ERROR_PARAM if len is short,
+ *  MDLZ_ERROR_STAGE after mdlz_auto_choose(). */
+MDLZ_API mdlz_status mdlz_auto_add(mdlz_auto *a, const void *data, size_t len,
+                                   uint64_t size);
+
+/** Measures the candidates on the sample and chooses. Returns MDLZ_OK or
+ *  the failure, with mdlz_auto_error_detail(). */
+MDLZ_API mdlz_status mdlz_auto_choose(mdlz_auto *a);
+
+MDLZ_API const char *mdlz_auto_error_detail(const mdlz_auto *a);
+
+typedef struct {
+    const char *name;        /* a row's ("default", "tool-seq") or, for a
+                             combination, its parts joined by '+'
+                             ("retrieval-whole+tool-seq") */
+    mdlz_setting setting;    /* what it compresses with */
+    uint64_t sample_payload; /* its payload on the sample */
+    uint64_t payload; /* for all the inputs: sample_payload x input bytes /
+                         sampled bytes (exact when all was sampled) */
+    uint64_t code;    /* the code of its components, each once */
+    double dl;        /* the objective: payload + code x its weight (1;
+                         inputs / amortize under it; 0 for MDLZ_AUTO_SIZE) */
+} mdlz_auto_candidate;
+
+/** Candidate i (< mdlz_auto_candidates()), after mdlz_auto_choose(). */
+MDLZ_API size_t mdlz_auto_candidates(const mdlz_auto *a);
+MDLZ_API const mdlz_auto_candidate *mdlz_auto_candidate_get(const mdlz_auto *a,
+                                                            size_t i);
+
+/** The candidate chosen (its index), after mdlz_auto_choose(). */
+MDLZ_API size_t mdlz_auto_choice(const mdlz_auto *a);
+
+/** Sample bytes and input bytes seen. */
+MDLZ_API void mdlz_auto_sample(const mdlz_auto *a, uint64_t *sampled,
+                               uint64_t *total);
+
+/** Sets up a context with the chosen setting (mdlz_setting_apply with the
+ *  index given). MDLZ_ERROR_STAGE before mdlz_auto_choose(). */
+MDLZ_API mdlz_status mdlz_auto_apply(const mdlz_auto *a, mdlz_cctx *c);
 
 #ifdef __cplusplus
 }

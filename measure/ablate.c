@@ -14,34 +14,14 @@
 #include <string.h>
 
 #include "ablate.h"
+#include "measure.h"
 #include "mdlz_index.h"
 #include "mdlz_tool.h"
-
-#define AB_ROWS_MAX (6 + MDLZ_ABLATION_TOOLS_MAX)
 
 void mdlz_ablation_params_init(mdlz_ablation_params *p) {
     if (!p) return;
     memset(p, 0, sizeof *p);
     p->level = MDLZ_LEVEL_DEFAULT;
-}
-
-/* Writes a one-line reason into err (may be NULL); returns st. */
-__attribute__((format(printf, 4, 5))) static mdlz_status
-set_err(char *err, size_t errlen, mdlz_status st, const char *fmt, ...) {
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return st;
-}
-
-static char *copy_string(const char *s) {
-    size_t n = strlen(s) + 1;
-    char *c = malloc(n);
-    if (c) memcpy(c, s, n);
-    return c;
 }
 
 /* ---- tools ---------------------------------------------------------------- */
@@ -53,56 +33,25 @@ static mdlz_status add_tool(mdlz_ablation *a, const char *name, int plugin,
     for (size_t i = 0; i < a->n_tools; i++)
         if (strcmp(a->tool_names[i], name) == 0) return MDLZ_OK;
     if (a->n_tools == MDLZ_ABLATION_TOOLS_MAX)
-        return set_err(err, errlen, MDLZ_ERROR_PARAM, "too many tools");
+        return ms_err(err, errlen, MDLZ_ERROR_PARAM, "too many tools");
     char *label = a->tool_labels[a->n_tools];
     snprintf(label, AB_LABEL_MAX, "%s", name);
     if (plugin) {
         char why[512];
         mdlz_plugin *h;
         if (mdlz_plugin_open(&h, name, why, sizeof why) != MDLZ_OK)
-            return set_err(err, errlen, MDLZ_ERROR_TOOL,
-                           "tool '%s' is not present (%s); no ablation row "
-                           "for it",
-                           name, why);
+            return ms_err(err, errlen, MDLZ_ERROR_TOOL,
+                          "tool '%s' is not present (%s); no ablation row "
+                          "for it",
+                          name, why);
         snprintf(label, AB_LABEL_MAX, "%s", mdlz_plugin_tool(h)->name);
         mdlz_plugin_close(h);
     }
-    if (!(a->tool_names[a->n_tools] = copy_string(name)))
-        return set_err(err, errlen, MDLZ_ERROR_NOMEM, "%s",
-                       mdlz_strerror(MDLZ_ERROR_NOMEM));
+    if (!(a->tool_names[a->n_tools] = ms_strdup(name)))
+        return ms_err(err, errlen, MDLZ_ERROR_NOMEM, "%s",
+                      mdlz_strerror(MDLZ_ERROR_NOMEM));
     a->tool_plugin[a->n_tools++] = plugin;
     return MDLZ_OK;
-}
-
-/* Adds the built-in tools named in `list` (names separated by commas); a
- * name that is not a built-in tool is MDLZ_ERROR_TOOL naming it. */
-static mdlz_status add_builtin_list(mdlz_ablation *a, const char *list,
-                                    const char **builtin, size_t nb, char *err,
-                                    size_t errlen) {
-    char *buf = copy_string(list);
-    if (!buf)
-        return set_err(err, errlen, MDLZ_ERROR_NOMEM, "%s",
-                       mdlz_strerror(MDLZ_ERROR_NOMEM));
-    mdlz_status st = MDLZ_OK;
-    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t && st == MDLZ_OK;
-         t = strtok_r(NULL, ",", &save)) {
-        size_t k = 0;
-        while (k < nb && strcmp(builtin[k], t) != 0) k++;
-        if (k < nb) {
-            st = add_tool(a, builtin[k], 0, err, errlen);
-            continue;
-        }
-        char known[256] = "";
-        for (size_t i = 0; i < nb; i++)
-            snprintf(known + strlen(known), sizeof known - strlen(known),
-                     "%s%s", i ? ", " : "", builtin[i]);
-        st = set_err(err, errlen, MDLZ_ERROR_TOOL,
-                     "tool '%s' is not present (built-in tools: %s); no "
-                     "ablation row for it",
-                     t, nb ? known : "none in this build");
-    }
-    free(buf);
-    return st;
 }
 
 /* Every tool, all at once (the "all" row), must load before anything is
@@ -111,17 +60,17 @@ static mdlz_status check_tools_load(const mdlz_ablation *a, char *err,
                                     size_t errlen) {
     mdlz_cctx *c;
     if (mdlz_cctx_create(&c, NULL) != MDLZ_OK)
-        return set_err(err, errlen, MDLZ_ERROR_NOMEM, "%s",
-                       mdlz_strerror(MDLZ_ERROR_NOMEM));
+        return ms_err(err, errlen, MDLZ_ERROR_NOMEM, "%s",
+                      mdlz_strerror(MDLZ_ERROR_NOMEM));
     mdlz_status st = MDLZ_OK;
     for (size_t i = 0; st == MDLZ_OK && i < a->n_tools; i++) {
         mdlz_status t = mdlz_cctx_add_tool(c, a->tool_names[i]);
         if (t == MDLZ_OK) continue;
         const char *d = mdlz_cctx_error_detail(c);
-        st = set_err(err, errlen, MDLZ_ERROR_TOOL,
-                     "tool '%s' is not present (%s%s%s); no ablation row "
-                     "for it",
-                     a->tool_names[i], mdlz_strerror(t), *d ? ": " : "", d);
+        st = ms_err(err, errlen, MDLZ_ERROR_TOOL,
+                    "tool '%s' is not present (%s%s%s); no ablation row "
+                    "for it",
+                    a->tool_names[i], mdlz_strerror(t), *d ? ": " : "", d);
     }
     mdlz_cctx_free(c);
     return st;
@@ -133,34 +82,34 @@ static mdlz_status check_tools_load(const mdlz_ablation *a, char *err,
 static mdlz_status resolve_tools(mdlz_ablation *a,
                                  const mdlz_ablation_params *p, char *err,
                                  size_t errlen) {
-    const char *builtin[MDLZ_ABLATION_TOOLS_MAX];
-    size_t nb = mdlz_builtin_tools(builtin, MDLZ_ABLATION_TOOLS_MAX);
-    if (nb > MDLZ_ABLATION_TOOLS_MAX) nb = MDLZ_ABLATION_TOOLS_MAX;
-    const char *list = p->tools ? p->tools : "all";
-    mdlz_status st = MDLZ_OK;
-    if (!strcmp(list, "all")) {
-        for (size_t i = 0; i < nb && st == MDLZ_OK; i++)
-            st = add_tool(a, builtin[i], 0, err, errlen);
-    } else if (strcmp(list, "none") != 0) {
-        st = add_builtin_list(a, list, builtin, nb, err, errlen);
-    }
+    const char *names[MDLZ_ABLATION_TOOLS_MAX];
+    size_t n;
+    mdlz_status st =
+        ms_builtin_list(p->tools, names, MDLZ_ABLATION_TOOLS_MAX, &n,
+                        "; no ablation row for it", err, errlen);
+    for (size_t i = 0; i < n && st == MDLZ_OK; i++)
+        st = add_tool(a, names[i], 0, err, errlen);
     for (size_t i = 0; i < p->n_plugins && st == MDLZ_OK; i++)
         st = add_tool(a, p->plugins[i], 1, err, errlen);
     for (size_t i = 0; i < a->n_tools && st == MDLZ_OK; i++)
         for (size_t k = 0; k < i && st == MDLZ_OK; k++)
             if (!strcmp(a->tool_labels[i], a->tool_labels[k]))
-                st = set_err(err, errlen, MDLZ_ERROR_TOOL,
-                             "two tools named '%s' (%s, %s)", a->tool_labels[i],
-                             a->tool_names[k], a->tool_names[i]);
+                st = ms_err(err, errlen, MDLZ_ERROR_TOOL,
+                            "two tools named '%s' (%s, %s)", a->tool_labels[i],
+                            a->tool_names[k], a->tool_names[i]);
     if (st == MDLZ_OK && a->n_tools) st = check_tools_load(a, err, errlen);
     return st;
 }
 
 /* ---- rows ------------------------------------------------------------------ */
 
-static void add_row(mdlz_ablation *a, const char *name, const char *arg,
-                    int match, unsigned retrieval, uint32_t tools) {
+static void derive_figures(mdlz_ablation *a);
+
+static ab_row *add_row(mdlz_ablation *a, const char *name, const char *arg,
+                       int match, unsigned retrieval, uint32_t tools) {
     ab_row *r = &a->rows[a->sum.rows++];
+    free(r->curve); /* a slot given back (mdlz_auto drops "all") */
+    memset(r, 0, sizeof *r);
     snprintf(r->name, sizeof r->name, "%s%s", name, arg ? arg : "");
     r->tool_mask = tools;
     r->pub.name = r->name;
@@ -170,6 +119,43 @@ static void add_row(mdlz_ablation *a, const char *name, const char *arg,
         if (tools >> i & 1) r->tools[r->pub.n_tools++] = a->tool_names[i];
     r->pub.tools = r->tools;
     r->pub.components = r->comps;
+    return r;
+}
+
+mdlz_setting ab_setting(const ab_row *r) {
+    return (mdlz_setting){r->pub.match, r->pub.retrieval, r->pub.tools,
+                          r->pub.n_tools};
+}
+
+ab_row *ab_add_setting(mdlz_ablation *a, const char *name,
+                       const mdlz_setting *s, mdlz_status *st) {
+    *st = MDLZ_ERROR_PARAM;
+    if (a->sum.rows == AB_ROWS_MAX || !s || (s->n_tools && !s->tools) ||
+        (s->retrieval && !a->index) || s->match < 0 || s->match > 1 ||
+        s->retrieval > (MDLZ_RETRIEVE_WHOLE | MDLZ_RETRIEVE_ONLINE))
+        return NULL;
+    uint32_t mask = 0;
+    for (size_t i = 0; i < s->n_tools; i++) {
+        size_t k = 0;
+        while (k < a->n_tools && strcmp(a->tool_names[k], s->tools[i]) != 0)
+            k++;
+        if (k == a->n_tools) {
+            *st = MDLZ_ERROR_TOOL;
+            return NULL;
+        }
+        mask |= (uint32_t)1 << k;
+    }
+    *st = MDLZ_OK;
+    return add_row(a, name, NULL, s->match, s->retrieval, mask);
+}
+
+mdlz_status mdlz_ablation_add_row(mdlz_ablation *a, const char *name,
+                                  const mdlz_setting *s) {
+    if (!a || !name) return MDLZ_ERROR_PARAM;
+    if (a->sum.inputs) return MDLZ_ERROR_STAGE;
+    mdlz_status st;
+    if (ab_add_setting(a, name, s, &st)) derive_figures(a);
+    return st;
 }
 
 /* The rows, in order; a->rows has room for AB_ROWS_MAX. */
@@ -222,19 +208,9 @@ static void derive_figures(mdlz_ablation *a) {
 
 /* ---- the index -------------------------------------------------------------- */
 
-/* The index's own size: its stored documents' compressed bytes. */
 static mdlz_status read_index_size(mdlz_ablation *a, char *err, size_t errlen) {
-    char why[512];
-    mdlz_index *ix;
-    mdlz_index_summary st;
-    int rc = mdlz_index_open(&ix, a->index, MDLZ_INDEX_READ, why, sizeof why);
-    if (rc == 0 && (rc = mdlz_index_stats(ix, &st)) != 0)
-        snprintf(why, sizeof why, "%s", mdlz_index_errmsg(ix));
-    mdlz_index_close(ix);
-    if (rc != 0) return set_err(err, errlen, MDLZ_ERROR_INDEX, "%s", why);
-    a->sum.index_documents = st.documents;
-    a->sum.index_stored = st.stored;
-    return MDLZ_OK;
+    return ms_index_size(a->index, &a->sum.index_documents,
+                         &a->sum.index_stored, err, errlen);
 }
 
 /* ---- the handle ------------------------------------------------------------ */
@@ -243,18 +219,18 @@ static mdlz_status check_params(const mdlz_ablation_params *p, char *err,
                                 size_t errlen) {
     for (size_t i = 0; i < sizeof p->reserved / sizeof p->reserved[0]; i++)
         if (p->reserved[i])
-            return set_err(err, errlen, MDLZ_ERROR_PARAM,
-                           "reserved parameters must be zero");
+            return ms_err(err, errlen, MDLZ_ERROR_PARAM,
+                          "reserved parameters must be zero");
     if (p->level < 0 || p->level > MDLZ_LEVEL_MAX)
-        return set_err(err, errlen, MDLZ_ERROR_PARAM,
-                       "level %d is not in %d..%d", p->level, MDLZ_LEVEL_MIN,
-                       MDLZ_LEVEL_MAX);
+        return ms_err(err, errlen, MDLZ_ERROR_PARAM,
+                      "level %d is not in %d..%d", p->level, MDLZ_LEVEL_MIN,
+                      MDLZ_LEVEL_MAX);
     if (p->n_plugins && !p->plugins)
-        return set_err(err, errlen, MDLZ_ERROR_PARAM, "plugins missing");
+        return ms_err(err, errlen, MDLZ_ERROR_PARAM, "plugins missing");
     for (size_t i = 0; i < p->n_plugins; i++)
         if (!p->plugins[i])
-            return set_err(err, errlen, MDLZ_ERROR_PARAM, "plugin %zu missing",
-                           i);
+            return ms_err(err, errlen, MDLZ_ERROR_PARAM, "plugin %zu missing",
+                          i);
     return MDLZ_OK;
 }
 
@@ -262,7 +238,7 @@ mdlz_status mdlz_ablation_create(mdlz_ablation **out,
                                  const mdlz_ablation_params *p, char *err,
                                  size_t errlen) {
     if (err && errlen) err[0] = '\0';
-    if (!out) return set_err(err, errlen, MDLZ_ERROR_PARAM, "no handle");
+    if (!out) return ms_err(err, errlen, MDLZ_ERROR_PARAM, "no handle");
     *out = NULL;
     mdlz_ablation_params defaults;
     if (!p) {
@@ -273,16 +249,16 @@ mdlz_status mdlz_ablation_create(mdlz_ablation **out,
     if (st != MDLZ_OK) return st;
     mdlz_ablation *a = calloc(1, sizeof *a);
     if (!a)
-        return set_err(err, errlen, MDLZ_ERROR_NOMEM, "%s",
-                       mdlz_strerror(MDLZ_ERROR_NOMEM));
+        return ms_err(err, errlen, MDLZ_ERROR_NOMEM, "%s",
+                      mdlz_strerror(MDLZ_ERROR_NOMEM));
     a->level = p->level ? p->level : MDLZ_LEVEL_DEFAULT;
     a->progress = p->progress;
     a->progress_user = p->progress_user;
     a->sum.level = a->level;
     a->rows = calloc(AB_ROWS_MAX, sizeof *a->rows);
-    if (!a->rows || (p->index && !(a->index = copy_string(p->index))))
-        st = set_err(err, errlen, MDLZ_ERROR_NOMEM, "%s",
-                     mdlz_strerror(MDLZ_ERROR_NOMEM));
+    if (!a->rows || (p->index && !(a->index = ms_strdup(p->index))))
+        st = ms_err(err, errlen, MDLZ_ERROR_NOMEM, "%s",
+                    mdlz_strerror(MDLZ_ERROR_NOMEM));
     a->sum.index = a->index;
     if (st == MDLZ_OK) st = resolve_tools(a, p, err, errlen);
     if (st == MDLZ_OK && a->index) st = read_index_size(a, err, errlen);

@@ -37,8 +37,19 @@ struct mdlz_ablation {
     size_t n_tools;
     ab_row *rows;
     mdlz_ablation_summary sum; /* sum.rows rows, sum.base the base row */
+    int no_check;              /* --auto's samples: no round-trip check */
     char detail[512];          /* mdlz_ablation_error_detail() */
 };
+
+#define AB_ROWS_MAX (7 + MDLZ_ABLATION_TOOLS_MAX)
+
+/** Adds a row for setting s (its tools must be the ablation's, by name as
+ *  given: MDLZ_ERROR_TOOL otherwise); returns it, or NULL with *st set. */
+ab_row *ab_add_setting(mdlz_ablation *a, const char *name,
+                       const mdlz_setting *s, mdlz_status *st);
+
+/** The setting of row r. */
+mdlz_setting ab_setting(const ab_row *r);
 
 /** Compresses data[0..len) under row r, checks the round trip and adds
  *  the payload, code costs, time and curve points to the row. Returns

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "ablate.h"
+#include "measure.h"
 
 typedef struct {
     ab_row *row;
@@ -52,72 +53,29 @@ static mdlz_status fail(mdlz_ablation *a, const ab_row *r, mdlz_status st,
     return st;
 }
 
-/* Sets up a compression context exactly as `mdlz -c` with the row's
- * flags would (level, known size, index, retrieval modes, tools). */
-static mdlz_status setup_cctx(const mdlz_ablation *a, const ab_row *r,
-                              size_t len, int size_known, mdlz_cctx **c) {
-    mdlz_params p;
-    mdlz_params_init(&p);
-    p.level = a->level;
-    p.src_size = size_known ? (uint64_t)len : MDLZ_SIZE_UNKNOWN;
-    mdlz_status st = mdlz_cctx_create(c, &p);
-    if (st != MDLZ_OK) return st;
-    st = mdlz_cctx_set_param(*c, MDLZ_CPARAM_MATCH, r->pub.match);
-    if (st == MDLZ_OK && r->pub.retrieval) {
-        st = mdlz_cctx_set_index(*c, a->index);
-        if (st == MDLZ_OK)
-            st = mdlz_cctx_set_param(*c, MDLZ_CPARAM_RETRIEVAL,
-                                     (int)r->pub.retrieval);
-    }
-    for (size_t i = 0; st == MDLZ_OK && i < a->n_tools; i++)
-        if (r->tool_mask >> i & 1)
-            st = mdlz_cctx_add_tool(*c, a->tool_names[i]);
-    return st;
-}
-
-/* Compresses data[0..len) into a malloc'd *z (*zn bytes). */
+/* Compresses data[0..len) into a malloc'd *z (*zn bytes), exactly as
+ * `mdlz -c` with the row's flags would (level, known size, index,
+ * retrieval modes, tools). */
 static mdlz_status compress_one(mdlz_ablation *a, ab_row *r,
                                 const unsigned char *data, size_t len,
                                 int size_known, trace_ctx *tr,
                                 unsigned char **z, size_t *zn) {
     double t0 = now();
     mdlz_cctx *c = NULL;
-    mdlz_status st = setup_cctx(a, r, len, size_known, &c);
+    mdlz_setting s = {r->pub.match, r->pub.retrieval, r->pub.tools,
+                      r->pub.n_tools};
+    mdlz_status st = ms_cctx(&c, a->level, len, size_known, &s, a->index);
     if (st == MDLZ_OK && a->curve_interval)
         st = mdlz_cctx_set_trace(c, a->curve_interval, on_trace, tr);
-    size_t cap = (size_t)mdlz_compress_bound(len) + MDLZ_HEADER_MAX;
-    unsigned char *buf = st == MDLZ_OK ? malloc(cap) : NULL;
-    if (st == MDLZ_OK && !buf) st = MDLZ_ERROR_NOMEM;
-    static const unsigned char empty[1];
-    mdlz_inbuf ib = {len ? data : empty, len, 0};
-    size_t n = 0;
-    int done = 0;
-    while (st == MDLZ_OK && !done) {
-        if (n == cap) {
-            unsigned char *p = realloc(buf, cap *= 2);
-            if (!p) {
-                st = MDLZ_ERROR_NOMEM;
-                break;
-            }
-            buf = p;
-        }
-        mdlz_outbuf ob = {buf + n, cap - n, 0};
-        st = mdlz_compress_stream(c, &ob, &ib, 1, &done);
-        n += ob.pos;
-        if (st == MDLZ_OK && !done && ob.pos < ob.size) st = MDLZ_ERROR_GENERIC;
-    }
+    if (st == MDLZ_OK) st = ms_compress(c, data, len, z, zn);
     r->pub.seconds += now() - t0;
-    if (st == MDLZ_OK && tr->oom) st = MDLZ_ERROR_NOMEM;
-    if (st != MDLZ_OK) {
-        fail(a, r, st, c ? mdlz_cctx_error_detail(c) : NULL);
-        mdlz_cctx_free(c);
-        free(buf);
-        return st;
+    if (st == MDLZ_OK && tr->oom) {
+        st = MDLZ_ERROR_NOMEM;
+        free(*z);
     }
+    if (st != MDLZ_OK) fail(a, r, st, c ? mdlz_cctx_error_detail(c) : NULL);
     mdlz_cctx_free(c);
-    *z = buf;
-    *zn = n;
-    return MDLZ_OK;
+    return st;
 }
 
 /* Decodes z with the row's index and plugins and compares with the input. */
@@ -153,23 +111,6 @@ static mdlz_status verify_one(mdlz_ablation *a, const ab_row *r,
     return st;
 }
 
-/* Adds the code costs of the stream's components to the row (each
- * component once: the code is paid once for all the inputs). */
-static void add_code_costs(ab_row *r, const unsigned char *z, size_t zn) {
-    mdlz_component_cost cc[AB_COMPS_MAX];
-    size_t n = mdlz_stream_code_costs(
-        z, zn < MDLZ_HEADER_MAX ? zn : MDLZ_HEADER_MAX, cc, AB_COMPS_MAX);
-    for (size_t i = 0; i < n; i++) {
-        size_t k = 0;
-        while (k < r->pub.n_components &&
-               strcmp(r->comps[k].name, cc[i].name) != 0)
-            k++;
-        if (k < r->pub.n_components || k == AB_COMPS_MAX) continue;
-        r->comps[r->pub.n_components++] = cc[i];
-        r->pub.code += cc[i].code_bytes;
-    }
-}
-
 mdlz_status ab_run(mdlz_ablation *a, ab_row *r, const unsigned char *data,
                    size_t len, int size_known) {
     trace_ctx tr = {r, a->sum.input_bytes, r->pub.payload, 0};
@@ -177,9 +118,10 @@ mdlz_status ab_run(mdlz_ablation *a, ab_row *r, const unsigned char *data,
     size_t zn;
     mdlz_status st = compress_one(a, r, data, len, size_known, &tr, &z, &zn);
     if (st != MDLZ_OK) return st;
-    st = verify_one(a, r, data, len, z, zn);
+    if (!a->no_check) st = verify_one(a, r, data, len, z, zn);
     if (st == MDLZ_OK) {
-        add_code_costs(r, z, zn);
+        ms_add_code_costs(r->comps, &r->pub.n_components, AB_COMPS_MAX,
+                          &r->pub.code, z, zn);
         r->pub.payload += zn;
         if (a->curve_interval && add_point(r, tr.x0 + len, tr.y0 + zn) != 0)
             st = fail(a, r, MDLZ_ERROR_NOMEM, NULL);

@@ -62,6 +62,17 @@ void ret_module_set_modes(void *st, unsigned modes) {
     ((ret_state *)st)->modes = modes;
 }
 
+mdlz_status ret_module_exclude(void *st, const uint64_t *hashes, int n) {
+    ret_state *x = st;
+    return x->s ? ret_session_exclude(x->s, hashes, n) : MDLZ_ERROR_STAGE;
+}
+
+const uint64_t *ret_module_used(void *st, int *n) {
+    ret_state *x = st;
+    *n = 0;
+    return x->s ? ret_session_loaded(x->s, n) : NULL;
+}
+
 mdlz_status ret_module_set_path(void *st, const char *path) {
     ret_state *x = st;
     free(x->path);
@@ -150,6 +161,11 @@ static mdlz_status rs_check(void *st, char *detail, size_t detail_len) {
     return MDLZ_ERROR_INDEX;
 }
 
+static int rs_annotate(void *st, const void *self, mod_note *notes, int cap) {
+    (void)st;
+    return cap > 0 ? rm_note(self, notes) : 0;
+}
+
 const mod_ops ret_module = {
     .state_new = rs_new,
     .state_free = rs_free,
@@ -159,4 +175,5 @@ const mod_ops ret_module = {
     .prime = rs_prime,
     .memory = rs_memory,
     .check = rs_check,
+    .annotate = rs_annotate,
 };

@@ -22,6 +22,15 @@ mdlz_status ret_module_open(void *st, const char *path, char *detail,
 /** Encoder: the MDLZ_RETRIEVE_* modes to use (default both). */
 void ret_module_set_modes(void *st, unsigned modes);
 
+/** Encoder, measurement only (measure/value.c): queries rank as if the
+ *  index did not hold these documents (ret_session_exclude; the stream is
+ *  not decodable when it uses ONLINE). Needs an open index. */
+mdlz_status ret_module_exclude(void *st, const uint64_t *hashes, int n);
+
+/** Encoder, after the stream: the content hashes of the documents its
+ *  retrieval used (*n = 0 without an index). */
+const uint64_t *ret_module_used(void *st, int *n);
+
 /** Decoder: the index a stream may need (opened only if it does). */
 mdlz_status ret_module_set_path(void *st, const char *path);
 

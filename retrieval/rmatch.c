@@ -175,6 +175,15 @@ static int rm_byte(void *self, const pr_shared *sh, int16_t *x) {
     return m->expected < 0; /* quiet without a match */
 }
 
+int rm_note(const void *self, mod_note *n) {
+    const rmatch *m = self;
+    if (!m->len || m->expected < 0) return 0;
+    *n = (mod_note){.byte = m->expected, .source = -1, .length = m->len};
+    if (ret_session_locate(m->s, m->ptr, &n->source, &n->offset) != 0)
+        n->source = -1;
+    return 1;
+}
+
 static void rm_destroy(void *self) {
     rmatch *m = self;
     if (!m) return;

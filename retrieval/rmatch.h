@@ -8,6 +8,7 @@
 
 #include "component.h"
 #include "config.h"
+#include "module.h"
 #include "session.h"
 
 /** Creates the component over session `s` (not owned). modes: the
@@ -20,5 +21,9 @@ mdlz_status rm_create(pr_component *c, ret_session *s, unsigned modes,
 
 /** Bytes the component holds for a retrieved text of `text_len` bytes. */
 uint64_t rm_memory(uint64_t text_len);
+
+/** Measurement (mod_ops.annotate): the byte the component predicts next,
+ *  the document it comes from and where; returns 1, or 0 with no match. */
+int rm_note(const void *self, mod_note *n);
 
 #endif

@@ -407,11 +407,58 @@ static int load_visibility(mdlz_index *ix, const mdlz_index_gen *g,
     return 0;
 }
 
+/* Documents treated as not in the index (mdlz_index_select_without):
+ * those visible at g with these hashes join the hidden ids (so they count
+ * in no frequency, and *v counts from the postings), and leave g's totals.
+ * Returns 0 or -1. */
+static int hide_without(mdlz_index *ix, const mdlz_index_gen *g,
+                        const uint64_t *without, int n_without, visibility *v,
+                        int64_t **hidden, int64_t *ndocs, uint64_t *ntokens) {
+    int64_t *ids = malloc((v->nhidden + (size_t)n_without) * sizeof *ids);
+    sqlite3_stmt *st = NULL;
+    if (!ids) return ret_fail(ix, "out of memory");
+    if (sqlite3_prepare_v2(
+            ix->db,
+            "SELECT id, tokens FROM documents WHERE hash = ?1 "
+            "AND gen <= ?2 AND (removed IS NULL OR removed > ?2)",
+            -1, &st, NULL) != SQLITE_OK) {
+        free(ids);
+        return ret_fail_sql(ix, "index");
+    }
+    size_t n = v->nhidden;
+    memcpy(ids, v->hidden, n * sizeof *ids);
+    int rc = 0;
+    for (int i = 0; i < n_without && !rc; i++) {
+        sqlite3_bind_int64(st, 1, (int64_t)without[i]);
+        sqlite3_bind_int64(st, 2, g->gen);
+        int r = sqlite3_step(st);
+        if (r == SQLITE_ROW) {
+            ids[n++] = sqlite3_column_int64(st, 0);
+            *ndocs -= 1;
+            *ntokens -= (uint64_t)sqlite3_column_int64(st, 1);
+        } else if (r != SQLITE_DONE) {
+            rc = ret_fail_sql(ix, "index");
+        }
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    if (rc) {
+        free(ids);
+        return -1;
+    }
+    qsort(ids, n, sizeof *ids, cmp_ids);
+    free(*hidden);
+    *hidden = ids;
+    *v = (visibility){v->maxid, ids, n, v->exact && n == v->nhidden};
+    return 0;
+}
+
 /* mdlz_index_select() inside its read transaction. */
 static int select_docs(mdlz_index *ix, int64_t gen, const uint8_t *text,
                        size_t len, int max_terms, int max_docs,
                        uint64_t max_bytes, const uint64_t *exclude,
-                       int n_exclude, mdlz_index_docref *out) {
+                       int n_exclude, const uint64_t *without, int n_without,
+                       mdlz_index_docref *out) {
     ret_termset ts;
     memset(&ts, 0, sizeof ts);
     scored_term *best = NULL;
@@ -432,6 +479,13 @@ static int select_docs(mdlz_index *ix, int64_t gen, const uint8_t *text,
     uint64_t ntokens = g.tokens;
     if (ndocs <= 0) return 0;
     if (load_visibility(ix, &g, &vis, &hidden)) goto done;
+    if (n_without > 0 && hide_without(ix, &g, without, n_without, &vis, &hidden,
+                                      &ndocs, &ntokens))
+        goto done;
+    if (ndocs <= 0) {
+        count = 0;
+        goto done;
+    }
     if (ret_words_text(text, len, 1, &words, &wlen, &owned) ||
         ret_termset_add_text(&ts, words, wlen)) {
         ret_fail(ix, "out of memory");
@@ -496,16 +550,26 @@ done:
     return count;
 }
 
-int mdlz_index_select(mdlz_index *ix, int64_t gen, const uint8_t *text,
-                      size_t len, int max_terms, int max_docs,
-                      uint64_t max_bytes, const uint64_t *exclude,
-                      int n_exclude, mdlz_index_docref *out) {
+int mdlz_index_select_without(mdlz_index *ix, int64_t gen, const uint8_t *text,
+                              size_t len, int max_terms, int max_docs,
+                              uint64_t max_bytes, const uint64_t *exclude,
+                              int n_exclude, const uint64_t *without,
+                              int n_without, mdlz_index_docref *out) {
     if (max_terms <= 0 || max_docs <= 0 || len == 0) return 0;
     /* one snapshot for all the statements, even without mdlz_index_pin() */
     if (sqlite3_exec(ix->db, "SAVEPOINT ret_select", NULL, NULL, NULL))
         return ret_fail_sql(ix, "index");
     int n = select_docs(ix, gen, text, len, max_terms, max_docs, max_bytes,
-                        exclude, n_exclude, out);
+                        exclude, n_exclude, without, n_without, out);
     sqlite3_exec(ix->db, "RELEASE ret_select", NULL, NULL, NULL);
     return n;
+}
+
+int mdlz_index_select(mdlz_index *ix, int64_t gen, const uint8_t *text,
+                      size_t len, int max_terms, int max_docs,
+                      uint64_t max_bytes, const uint64_t *exclude,
+                      int n_exclude, mdlz_index_docref *out) {
+    return mdlz_index_select_without(ix, gen, text, len, max_terms, max_docs,
+                                     max_bytes, exclude, n_exclude, NULL, 0,
+                                     out);
 }

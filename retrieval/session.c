@@ -18,7 +18,13 @@ struct ret_session {
     size_t len, cap;
     uint64_t loaded[RET_MAX_LOADED]; /* content hashes in the text, to
                                         exclude from online queries */
+    int64_t ids[RET_MAX_LOADED];     /* their ids; -1: loaded by content */
+    size_t start[RET_MAX_LOADED];    /* where each begins in the text */
     int n_loaded;
+    /* measurement only (ret_session_exclude): documents treated as not
+     * in the index */
+    uint64_t *without;
+    int n_without;
     int failed; /* an online query failed: the stream cannot be trusted */
 };
 
@@ -44,7 +50,25 @@ void ret_session_free(ret_session *s) {
         mdlz_index_close(s->ix);
     }
     free(s->text);
+    free(s->without);
     free(s);
+}
+
+mdlz_status ret_session_exclude(ret_session *s, const uint64_t *hashes, int n) {
+    free(s->without);
+    s->without = NULL;
+    s->n_without = 0;
+    if (n <= 0) return MDLZ_OK;
+    if (!(s->without = malloc((size_t)n * sizeof *s->without)))
+        return MDLZ_ERROR_NOMEM;
+    memcpy(s->without, hashes, (size_t)n * sizeof *s->without);
+    s->n_without = n;
+    return MDLZ_OK;
+}
+
+const uint64_t *ret_session_loaded(const ret_session *s, int *n) {
+    *n = s->n_loaded;
+    return s->loaded;
 }
 
 void ret_session_generation(const ret_session *s, int64_t *gen,
@@ -71,8 +95,8 @@ const uint8_t *ret_session_text(const ret_session *s, size_t *len) {
 }
 
 /* Appends a fetched body to the text; 0 or -1 when it would not fit. */
-static int append(ret_session *s, uint64_t hash, const uint8_t *body,
-                  size_t n) {
+static int append(ret_session *s, int64_t id, uint64_t hash,
+                  const uint8_t *body, size_t n) {
     if (s->n_loaded == RET_MAX_LOADED || n > RET_TEXT_MAX - s->len) return -1;
     if (s->len + n > s->cap) {
         size_t cap = s->cap ? s->cap : 65536;
@@ -83,6 +107,8 @@ static int append(ret_session *s, uint64_t hash, const uint8_t *body,
         s->cap = cap;
     }
     memcpy(s->text + s->len, body, n);
+    s->start[s->n_loaded] = s->len;
+    s->ids[s->n_loaded] = id;
     s->len += n;
     s->loaded[s->n_loaded++] = hash;
     return 0;
@@ -106,7 +132,7 @@ static int fetch(ret_session *s, int64_t id, uint64_t hash, uint64_t size,
     }
     /* recorded documents come by their 48-bit key: exclusions (online
      * queries) take full hashes, as the encoder's */
-    r = append(s, id < 0 ? XXH3_64bits(body, n) : hash, body, n);
+    r = append(s, id, id < 0 ? XXH3_64bits(body, n) : hash, body, n);
     if (r != 0) snprintf(err, errlen, "retrieved text over its limit");
     free(body);
     return r;
@@ -116,8 +142,9 @@ int ret_session_choose(ret_session *s, const uint8_t *text, size_t n,
                        mdlz_docref *refs, int max, char *err, size_t errlen) {
     mdlz_index_docref hits[RET_WHOLE_DOCS];
     if (max > RET_WHOLE_DOCS) max = RET_WHOLE_DOCS;
-    int k = mdlz_index_select(s->ix, s->gen.gen, text, n, RET_QUERY_TERMS, max,
-                              RET_WHOLE_BYTES, s->loaded, s->n_loaded, hits);
+    int k = mdlz_index_select_without(
+        s->ix, s->gen.gen, text, n, RET_QUERY_TERMS, max, RET_WHOLE_BYTES,
+        s->loaded, s->n_loaded, s->without, s->n_without, hits);
     if (k < 0) {
         snprintf(err, errlen, "%s", mdlz_index_errmsg(s->ix));
         return -1;
@@ -149,9 +176,9 @@ int ret_session_online(ret_session *s, const uint8_t *recent, size_t n) {
     uint64_t room = RET_TEXT_MAX - s->len;
     if (s->failed) return -1;
     if (s->n_loaded + RET_ONLINE_DOCS > RET_MAX_LOADED || room == 0) return 0;
-    int k =
-        mdlz_index_select(s->ix, s->gen.gen, recent, n, RET_QUERY_TERMS,
-                          RET_ONLINE_DOCS, room, s->loaded, s->n_loaded, hits);
+    int k = mdlz_index_select_without(
+        s->ix, s->gen.gen, recent, n, RET_QUERY_TERMS, RET_ONLINE_DOCS, room,
+        s->loaded, s->n_loaded, s->without, s->n_without, hits);
     char err[256];
     for (int i = k - 1; i >= 0 && !s->failed; i--)
         if (fetch(s, hits[i].id, hits[i].hash, hits[i].size, err, sizeof err) !=
@@ -162,3 +189,13 @@ int ret_session_online(ret_session *s, const uint8_t *recent, size_t n) {
 }
 
 int ret_session_failed(const ret_session *s) { return s->failed; }
+
+int ret_session_locate(const ret_session *s, size_t pos, int64_t *id,
+                       uint64_t *offset) {
+    int k = s->n_loaded;
+    while (k > 0 && s->start[k - 1] > pos) k--;
+    if (k == 0 || pos >= s->len) return -1;
+    *id = s->ids[k - 1];
+    *offset = pos - s->start[k - 1];
+    return 0;
+}

@@ -75,7 +75,24 @@ int ret_session_online(ret_session *s, const uint8_t *recent, size_t n);
  *  the two sides may now differ, so the stream must be abandoned. */
 int ret_session_failed(const ret_session *s);
 
+/** Measurement only (measure/value.c): queries treat the documents whose
+ *  content hashes are given (copied) as not in the index, ranking
+ *  statistics included (mdlz_index_select_without). A decoder is never
+ *  told, so an ONLINE stream made so does not decode: such streams are
+ *  measured, never kept. MDLZ_ERROR_NOMEM. */
+mdlz_status ret_session_exclude(ret_session *s, const uint64_t *hashes, int n);
+
+/** The content hashes of the documents in the text, in load order
+ *  (WHOLE's first, then each online query's): what the stream used. */
+const uint64_t *ret_session_loaded(const ret_session *s, int *n);
+
 /** The retrieved text so far (the pointer may change when text is added). */
 const uint8_t *ret_session_text(const ret_session *s, size_t *len);
+
+/** Measurement: the document that position `pos` of the text belongs to,
+ *  and the offset in it (id -1: a document loaded by its recorded content,
+ *  as a decoder does). Returns 0, or -1 if pos is past the text. */
+int ret_session_locate(const ret_session *s, size_t pos, int64_t *id,
+                       uint64_t *offset);
 
 #endif

@@ -14,10 +14,17 @@ cd "$(dirname "$0")/.."
 # libxxhash. Tests/demo: zstd and xz for comparison, python3 (meson,
 # bench, tests/robust), valgrind (suite 'valgrind'), clang and its
 # compiler-rt (libFuzzer, sanitizers) for the fuzz run of scripts/test.sh.
-# Planned components: sqlite3 (FTS5 retrieval index), curl.
+# The retrieval index: sqlite3 (FTS5), curl (URLs). zlib: the deflated
+# pages of `mdlz explain` reports. chromium (headless) and tidy: the
+# report's browser test (tests/explain/test_browser.py). The Python package
+# (python/, suite 'python'): pytest, distributed (Dask, for mdlz.measure),
+# and for the offline `pip install --no-build-isolation ./python` in a venv
+# setuptools, wheel and venv.
 packages=(meson ninja-build pkg-config gcc libc6-dev libzstd-dev libxxhash-dev
           zstd xz-utils libsqlite3-dev libcurl4-openssl-dev python3
-          valgrind clang libclang-rt-dev)
+          valgrind clang libclang-rt-dev zlib1g-dev chromium tidy
+          python3-pytest python3-distributed python3-setuptools python3-wheel
+          python3-venv)
 
 installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'

@@ -8,6 +8,7 @@
 
 #include "host.h"
 #include "prefix.h"
+#include "probe.h"
 #include "retrieval.h"
 #include "stream.h"
 #include "table.h"
@@ -102,6 +103,15 @@ mdlz_status mdlz_cctx_set_index(mdlz_cctx *c, const char *path) {
                            sizeof c->sys.detail);
 }
 
+mdlz_status sys_cctx_exclude(mdlz_cctx *c, const uint64_t *hashes, int n) {
+    if (enc_started(c->enc)) return MDLZ_ERROR_STAGE;
+    return ret_module_exclude(c->sys.state[ROW_RETRIEVAL], hashes, n);
+}
+
+const uint64_t *sys_cctx_used(mdlz_cctx *c, int *n) {
+    return ret_module_used(c->sys.state[ROW_RETRIEVAL], n);
+}
+
 mdlz_status mdlz_cctx_ref_prefix(mdlz_cctx *c, const void *prefix, size_t len) {
     if (enc_started(c->enc)) return MDLZ_ERROR_STAGE;
     if (len && !prefix) return MDLZ_ERROR_PARAM;
@@ -122,6 +132,14 @@ mdlz_status mdlz_cctx_set_trace(mdlz_cctx *c, uint32_t interval,
     enc_set_trace(c->enc, interval, fn, user);
     return MDLZ_OK;
 }
+
+mdlz_status sys_cctx_set_probe(mdlz_cctx *c, const blk_probe *probe) {
+    if (enc_started(c->enc)) return MDLZ_ERROR_STAGE;
+    enc_set_probe(c->enc, probe);
+    return MDLZ_OK;
+}
+
+const sys_ctx *sys_cctx_rows(const mdlz_cctx *c) { return &c->sys; }
 
 const char *mdlz_cctx_error_detail(const mdlz_cctx *c) { return c->sys.detail; }
 

@@ -48,7 +48,7 @@ int sys_row_in(const sys_row *r, const mdlz_config *cfg,
 mdlz_status sys_ctx_init(sys_ctx *x) {
     for (int i = 0; i < SYS_ROWS; i++) {
         x->on[i] = 0;
-        x->state[i] = NULL;
+        x->state[i] = x->self[i] = NULL;
         if (!sys_table[i].ops->state_new) continue;
         if (!(x->state[i] = sys_table[i].ops->state_new())) {
             sys_ctx_free(x);
@@ -76,6 +76,7 @@ static mdlz_status open_model(sys_ctx *x, const mod_stream *s,
         if (!x->on[i] || !ops->create) continue;
         pr_component c;
         st = ops->create(x->state[i], s, pred_states(p), &c);
+        x->self[i] = st == MDLZ_OK ? c.self : NULL;
         if (st == MDLZ_OK) st = pred_add(p, &c);
     }
     if (st == MDLZ_OK) st = pred_start(p);

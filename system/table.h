@@ -41,6 +41,7 @@ int sys_row_in(const sys_row *r, const mdlz_config *cfg,
  * the last failure. */
 typedef struct {
     void *state[SYS_ROWS];
+    void *self[SYS_ROWS]; /* each row's component (for measurement) */
     uint8_t on[SYS_ROWS];
     uint64_t mem_limit; /* decoder: refuse streams needing more (0: none) */
     uint64_t mem_need;  /* decoder: what the stream needs, once known */

@@ -11,7 +11,8 @@ mdlz_status apm_init(apm *a, size_t n, int rate) {
     if (!a->t) return MDLZ_ERROR_NOMEM;
     a->n = n;
     a->rate = rate;
-    a->idx = 0;
+    a->g1 = (1 << 16) + (1 << rate) - 2;
+    a->cur = a->t;
     for (int j = 0; j < 33; j++)
         a->t[j] = (uint16_t)(squash((j - 16) * 128) * 16);
     for (size_t i = 1; i < n; i++)

@@ -49,11 +49,21 @@ typedef struct {
     const bh_table *bh;
 } pr_shared;
 
+/* Kinds of component. The core models (the context model and the match
+ * model, engine/model) are on a fixed per-bit path: the predictor calls
+ * their functions directly (ctxmodel.h, match.h), which the compiler can
+ * inline, instead of through the pointers below, which they also fill.
+ * Their byte_update() never reports quiet. Every other component (the
+ * modules' ones) is PR_KIND_OTHER, the zero of a designated initializer.
+ * The composition root still creates and adds them all (system/table.c). */
+enum { PR_KIND_OTHER = 0, PR_KIND_ORDERS, PR_KIND_MATCH };
+
 /* Fields of pr_shared a component publishes or reads (see above). */
 #define PR_PUB_MATCH 1u /* match_len, match_bit */
 
 typedef struct {
     const char *name;
+    int kind; /* PR_KIND_*: see above */
     int n_inputs;
     unsigned publishes; /* PR_PUB_* written in predict() */
     unsigned reads;     /* PR_PUB_* read */
@@ -90,6 +100,13 @@ static inline int pr_len_class(uint32_t len) {
     while (len >>= 1) l++;
     return l > 31 ? 31 : l;
 }
+
+/* The bytes words are made of (pr_shared.word): ASCII letters and every
+ * byte >= 128 (UTF-8 sequences); words are hashed lowercased. */
+static inline int pr_word_byte(int c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 128;
+}
+static inline int pr_lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
 /* 32-bit hash mixing (a multiply-xorshift finalizer). */
 static inline uint32_t hash32(uint32_t a, uint32_t b) {

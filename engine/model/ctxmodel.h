@@ -12,6 +12,13 @@
 mdlz_status ctx_create(pr_component *c, const mdlz_config *cfg,
                        const bh_table *bh);
 
+/* The fixed per-bit path (component.h, PR_KIND_ORDERS): the predictor
+ * calls these directly with the component's `self` instead of its update()
+ * and byte_update(), which do the same. */
+typedef struct ctx_model ctx_model;
+void ctx_update(ctx_model *m, const pr_shared *sh, int bit, int16_t *x);
+void ctx_byte(ctx_model *m, const pr_shared *sh, int16_t *x);
+
 /** Bytes ctx_create() allocates for cfg. */
 uint64_t ctx_memory(const mdlz_config *cfg);
 

@@ -27,37 +27,37 @@
 #define MINLEN 6
 #define MAXLEN 65535
 
-typedef struct {
+struct mm_model {
     uint32_t *tab;
     uint32_t tmask;
     uint32_t ptr; /* ring position of the predicted byte */
     uint32_t len; /* verified match length in bytes, 0 = none */
-    int expected; /* predicted byte, or -1 after a mispredicted bit */
+    int expected; /* predicted byte, or -1 (no match, or a mispredicted bit) */
+    int lc;       /* pr_len_class(len), set with expected once per byte */
     int ctx;      /* StateMap context used for this bit */
     statemap sm;
-} match_model;
+};
+typedef mm_model match_model;
 
 uint64_t mm_memory(const mdlz_config *cfg) {
     return ((uint64_t)4 << cfg->mtab_bits) + 64 * 2 * 4 + sizeof(match_model);
 }
 
-static void mm_predict(void *self, pr_shared *sh, int16_t *x) {
-    match_model *m = self;
-    if (m->len > 0 && m->expected >= 0 &&
-        pr_agrees(m->expected, sh)) {
+void mm_predict(mm_model *m, pr_shared *sh, int16_t *x) {
+    /* expected >= 0 only with a match (len > 0): mm_byte() */
+    if (m->expected >= 0 && pr_agrees(m->expected, sh)) {
         int bit = pr_next_bit(m->expected, sh);
-        int lc = pr_len_class(m->len);
-        m->ctx = lc * 2 + bit;
-        sh->match_len = lc;
+        m->ctx = m->lc * 2 + bit;
+        sh->match_len = m->lc;
         sh->match_bit = bit;
-    } else {
-        m->expected = -1;
-        m->ctx = 0;
-        sh->match_len = 0;
-        sh->match_bit = 0;
+        x[0] = (int16_t)stretch(sh->st, sm_p(&m->sm, (size_t)m->ctx));
+        return;
     }
-    x[0] =
-        (int16_t)(m->ctx ? stretch(sh->st, sm_p(&m->sm, (size_t)m->ctx)) : 0);
+    m->expected = -1;
+    m->ctx = 0;
+    sh->match_len = 0;
+    sh->match_bit = 0;
+    x[0] = 0;
 }
 
 /* Hash of the last MINLEN (6) bytes, given as pr_shared's c4 and c8. */
@@ -69,9 +69,7 @@ static uint32_t mm_hash(const pr_shared *sh) {
     return mm_hash_of(sh->c4, sh->c8);
 }
 
-static void mm_update(void *self, const pr_shared *sh, int bit, int16_t *x) {
-    (void)x;
-    match_model *m = self;
+void mm_update(mm_model *m, const pr_shared *sh, int bit) {
     if (m->ctx) sm_update(&m->sm, (size_t)m->ctx, bit);
 #if defined(__GNUC__)
     /* With one bit of the byte left, the index entry mm_byte() will read
@@ -87,9 +85,7 @@ static void mm_update(void *self, const pr_shared *sh, int bit, int16_t *x) {
 }
 
 /* Never quiet: mm_predict() publishes the match state every bit. */
-static int mm_byte(void *self, const pr_shared *sh, int16_t *x) {
-    (void)x;
-    match_model *m = self;
+void mm_byte(mm_model *m, const pr_shared *sh) {
     const uint8_t *buf = sh->hist;
     uint32_t mask = sh->hmask, pos = (uint32_t)sh->pos;
     if (m->len > 0 && m->expected == (int)(sh->c4 & 0xff)) {
@@ -98,7 +94,10 @@ static int mm_byte(void *self, const pr_shared *sh, int16_t *x) {
     } else {
         m->len = 0;
     }
-    if (sh->pos < MINLEN) return 0;
+    if (sh->pos < MINLEN) {
+        m->expected = -1;
+        return;
+    }
     uint32_t h = mm_hash(sh) & m->tmask;
     if (m->len == 0) {
         uint32_t cand = m->tab[h];
@@ -115,6 +114,24 @@ static int mm_byte(void *self, const pr_shared *sh, int16_t *x) {
     }
     m->tab[h] = pos & mask;
     m->expected = m->len ? buf[m->ptr] : -1;
+    m->lc = pr_len_class(m->len);
+}
+
+/* The component interface's entries (the predictor calls the three above
+ * directly: PR_KIND_MATCH). */
+static void mm_predict_any(void *self, pr_shared *sh, int16_t *x) {
+    mm_predict(self, sh, x);
+}
+
+static void mm_update_any(void *self, const pr_shared *sh, int bit,
+                          int16_t *x) {
+    (void)x;
+    mm_update(self, sh, bit);
+}
+
+static int mm_byte_any(void *self, const pr_shared *sh, int16_t *x) {
+    (void)x;
+    mm_byte(self, sh);
     return 0;
 }
 
@@ -140,12 +157,13 @@ mdlz_status mm_create(pr_component *c, const mdlz_config *cfg,
         return st;
     }
     *c = (pr_component){.name = "match",
+                        .kind = PR_KIND_MATCH,
                         .n_inputs = 1,
                         .publishes = PR_PUB_MATCH,
                         .self = m,
-                        .predict = mm_predict,
-                        .update = mm_update,
-                        .byte_update = mm_byte,
+                        .predict = mm_predict_any,
+                        .update = mm_update_any,
+                        .byte_update = mm_byte_any,
                         .destroy = mm_destroy};
     return MDLZ_OK;
 }

@@ -12,6 +12,13 @@
 #define MIX_HAVE_SSE2 0
 #endif
 
+/* Kernels are inlined into callers that pass a constant k. */
+#if defined(__GNUC__)
+#define MIX_INLINE static inline __attribute__((always_inline))
+#else
+#define MIX_INLINE static inline
+#endif
+
 static inline int16_t sat16(int32_t v) {
     return (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
 }
@@ -51,19 +58,14 @@ void mix_free(mixer *m) {
 }
 
 /* Output of mixer m from its raw dot product. */
-static int finish(mixer *m, int32_t dot) {
+static inline int finish(mixer *m, int32_t dot) {
     int s = dot >> 13;
     s = s > 2047 ? 2047 : s < -2047 ? -2047 : s;
     m->st = s;
-    return m->pr = squash(s);
+    return m->pr = squash_tab[s + 2047]; /* s is in range already */
 }
 
 #if MIX_HAVE_SSE2
-#if defined(__GNUC__)
-#define MIX_INLINE static inline __attribute__((always_inline))
-#else
-#define MIX_INLINE static inline
-#endif
 /* The vector kernels for k weight vectors sharing the inputs x, written
  * for a constant k so the accumulators stay in registers. */
 MIX_INLINE void dots_k(const int16_t *x, const int16_t *const *w, int n,
@@ -103,8 +105,8 @@ MIX_INLINE void train_k(const int16_t *x, int16_t *const *w, int n,
 #endif
 
 /* k dot products / training steps, vector or scalar. */
-static void dots(const int16_t *x, const int16_t *const *w, int n, int32_t *out,
-                 int k, int use_simd) {
+MIX_INLINE void dots(const int16_t *x, const int16_t *const *w, int n,
+                     int32_t *out, int k, int use_simd) {
 #if MIX_HAVE_SSE2
     if (use_simd) {
         switch (k) {
@@ -119,8 +121,8 @@ static void dots(const int16_t *x, const int16_t *const *w, int n, int32_t *out,
     for (int j = 0; j < k; j++) out[j] = dot_ref(x, w[j], n);
 }
 
-static void trains(const int16_t *x, int16_t *const *w, int n, const int *err,
-                   int k, int use_simd) {
+MIX_INLINE void trains(const int16_t *x, int16_t *const *w, int n,
+                       const int *err, int k, int use_simd) {
 #if MIX_HAVE_SSE2
     if (use_simd) {
         switch (k) {
@@ -145,23 +147,45 @@ void mix_train(const int16_t *x, int16_t *w, int n, int err, int use_simd) {
     trains(x, &w, n, &err, 1, use_simd);
 }
 
-void mix_predict_n(mixer *ms, int k, const int16_t *x, const int *sets) {
-    const int16_t *w[MIX_FUSE_MAX] = {0};
+/* The fused pass, written for a constant k (inlined per k below) so the
+ * weight pointers and accumulators stay in registers. */
+MIX_INLINE void predict_k(mixer *ms, const int16_t *x, const int *sets,
+                          const int k) {
+    const int16_t *w[MIX_FUSE_MAX];
     int32_t out[MIX_FUSE_MAX];
+    const int n = ms[0].n;
     for (int j = 0; j < k; j++)
-        w[j] = ms[j].cur = ms[j].w + (size_t)sets[j] * ms[0].n;
-    dots(x, w, ms[0].n, out, k, 1);
+        w[j] = ms[j].cur = ms[j].w + (size_t)sets[j] * (size_t)n;
+    dots(x, w, n, out, k, 1);
     for (int j = 0; j < k; j++) finish(&ms[j], out[j]);
 }
 
-void mix_update_n(mixer *ms, int k, const int16_t *x, int bit) {
-    int16_t *w[MIX_FUSE_MAX] = {0};
-    int err[MIX_FUSE_MAX] = {0};
+MIX_INLINE void update_k(mixer *ms, const int16_t *x, int bit, const int k) {
+    int16_t *w[MIX_FUSE_MAX];
+    int err[MIX_FUSE_MAX];
     for (int j = 0; j < k; j++) {
         w[j] = ms[j].cur;
         err[j] = (((bit << 12) - ms[j].pr) * ms[j].lr) >> 3;
     }
     trains(x, w, ms[0].n, err, k, 1);
+}
+
+void mix_predict_n(mixer *ms, int k, const int16_t *x, const int *sets) {
+    switch (k) {
+    case 1: predict_k(ms, x, sets, 1); return;
+    case 2: predict_k(ms, x, sets, 2); return;
+    case 3: predict_k(ms, x, sets, 3); return;
+    default: predict_k(ms, x, sets, MIX_FUSE_MAX); return;
+    }
+}
+
+void mix_update_n(mixer *ms, int k, const int16_t *x, int bit) {
+    switch (k) {
+    case 1: update_k(ms, x, bit, 1); return;
+    case 2: update_k(ms, x, bit, 2); return;
+    case 3: update_k(ms, x, bit, 3); return;
+    default: update_k(ms, x, bit, MIX_FUSE_MAX); return;
+    }
 }
 
 int mix_predict(mixer *m, const int16_t *x, int set) {

@@ -21,6 +21,8 @@
 
 #include "apm.h"
 #include "bigmem.h"
+#include "ctxmodel.h"
+#include "match.h"
 #include "mixer.h"
 
 #define MAX_COMPONENTS 8
@@ -42,6 +44,12 @@ struct predictor {
     uint8_t *hist;
     pr_component comp[MAX_COMPONENTS];
     int ncomp;
+    /* The core components (component.h, PR_KIND_*), called directly on
+     * the fixed per-bit path, and their first inputs; the per-bit loops
+     * below visit the others. */
+    ctx_model *cm;
+    mm_model *mm;
+    int cm_off, mm_off;
     uint8_t quiet[MAX_COMPONENTS]; /* skipped for this byte (component.h) */
     uint8_t off[MAX_COMPONENTS];   /* first input of each component */
     /* Components in the order their predict() runs: publishers of shared
@@ -84,23 +92,18 @@ void pred_free(predictor *p) {
 
 /* Weight-set selectors of the first-layer mixers: the partial byte, the
  * match state (length class, predicted bit) by bit position, the last
- * byte. Each lets the mixer trust the models differently per situation. */
+ * byte (`sets` in predict()). Each lets the mixer trust the models
+ * differently per situation. */
 static int n_sets(int i) { return i == 1 ? 64 * 8 : 256; }
 
-static int set_of(const predictor *p, int i) {
-    const pr_shared *sh = &p->sh;
-    switch (i) {
-    case 0: return sh->c0;
-    case 1: return (sh->match_len * 2 + sh->match_bit) * 8 + sh->bitpos;
-    default: return (int)(sh->c4 & 0xff);
-    }
-}
-
 /* A new byte for every component; a quiet one gets zero inputs and is
- * skipped until the next byte. */
+ * skipped until the next byte. The core ones are never quiet. */
 static void next_components(predictor *p) {
+    if (p->cm) ctx_byte(p->cm, &p->sh, p->x + p->cm_off);
+    if (p->mm) mm_byte(p->mm, &p->sh);
     p->n_act = p->n_act_pred = 0;
     for (int i = 0; i < p->ncomp; i++) {
+        if (p->comp[i].kind != PR_KIND_OTHER) continue;
         int16_t *x = p->x + p->off[i];
         p->quiet[i] =
             (uint8_t)(p->comp[i].byte_update(p->comp[i].self, &p->sh, x) != 0);
@@ -112,7 +115,8 @@ static void next_components(predictor *p) {
     }
     for (int j = 0; j < p->ncomp; j++) {
         int i = p->order[j];
-        if (!p->quiet[i] && p->comp[i].predict)
+        if (p->comp[i].kind == PR_KIND_OTHER && !p->quiet[i] &&
+            p->comp[i].predict)
             p->act_pred[p->n_act_pred++] = (uint8_t)i;
     }
 }
@@ -142,6 +146,16 @@ mdlz_status pred_add(predictor *p, const pr_component *c) {
         return MDLZ_ERROR_PARAM;
     }
     p->off[p->ncomp] = (uint8_t)p->nx;
+    if (c->kind == PR_KIND_ORDERS && !p->cm) {
+        p->cm = c->self;
+        p->cm_off = p->nx;
+    } else if (c->kind == PR_KIND_MATCH && !p->mm) {
+        p->mm = c->self;
+        p->mm_off = p->nx;
+    } else if (c->kind != PR_KIND_OTHER) {
+        c->destroy(c->self); /* a second core model: not a configuration */
+        return MDLZ_ERROR_PARAM;
+    }
     p->nx += c->n_inputs;
     p->comp[p->ncomp++] = *c;
     return MDLZ_OK;
@@ -189,19 +203,21 @@ static uint32_t a2_base_of(uint32_t c4) {
 /* The APM points of the next bit are at one of two places, known now:
  * loading both while this bit is mixed and coded hides the cache misses
  * of the 4 MiB order-1 table (perf), and of the order-2 table, which the
- * context tables push out of the L2 cache. */
+ * context tables push out of the L2 cache. Within a byte the two are
+ * neighbours (c0 * 2 and c0 * 2 + 1). */
 static void prefetch_next(const predictor *p) {
     const pr_shared *sh = &p->sh;
-    for (uint32_t b = 0; b < 2; b++) {
-        uint32_t c0 = (uint32_t)sh->c0 * 2 + b, c1 = sh->c4 & 0xff;
-        uint32_t a2 = p->a2_base;
-        if (c0 >= 256) { /* the byte ends with this bit */
-            c1 = c0 & 0xff;
-            c0 = 1;
-            a2 = a2_base_of(sh->c4 << 8 | c1);
-        }
-        apm_prefetch(&p->a1, c1 << 8 | c0);
-        if (p->cfg.components & COMP_SSE) apm_prefetch(&p->a2, a2 | c0);
+    uint32_t c0 = (uint32_t)sh->c0 * 2, c1 = sh->c4 & 0xff;
+    int sse = p->cfg.components & COMP_SSE;
+    if (c0 < 256) {
+        apm_prefetch2(&p->a1, c1 << 8 | c0);
+        if (sse) apm_prefetch2(&p->a2, p->a2_base | c0);
+        return;
+    }
+    for (uint32_t b = 0; b < 2; b++) { /* the byte ends with this bit */
+        c1 = (c0 + b) & 0xff;
+        apm_prefetch2(&p->a1, c1 << 8 | 1);
+        if (sse) apm_prefetch2(&p->a2, a2_base_of(sh->c4 << 8 | c1) | 1);
     }
 }
 
@@ -217,35 +233,37 @@ static int mix_final(predictor *p) {
     return p->final.st;
 }
 
-uint32_t pred_p(predictor *p) {
+/* The two halves of a bit: inlined into pred_p() and pred_update() and,
+ * one after the other, into pred_next() (one call per coded bit). */
+static inline uint32_t predict(predictor *p) {
     pr_shared *sh = &p->sh;
+    /* The match model publishes: its predict() runs first (component.h). */
+    if (p->mm) mm_predict(p->mm, sh, p->x + p->mm_off);
     for (int j = 0, n = p->n_act_pred; j < n; j++) {
         const pr_component *c = &p->comp[p->act_pred[j]];
         c->predict(c->self, sh, p->x + p->off[p->act_pred[j]]);
     }
-    int sets[MAX_MIXERS];
-    for (int i = 0; i < p->nmx; i++) sets[i] = set_of(p, i);
+    const int sets[MAX_MIXERS] = {
+        sh->c0, (sh->match_len * 2 + sh->match_bit) * 8 + sh->bitpos,
+        (int)(sh->c4 & 0xff)}; /* see n_sets() */
     mix_predict_n(p->mx, p->nmx, p->x, sets);
     /* The mixed prediction goes to the APM in the stretch domain it was
      * computed in: no squash-then-stretch on the bit's critical path. */
     int s = mix_final(p);
-    int pr = squash(s);
+    int pr = squash(s) << 4; /* 16 bits, as the APMs' outputs */
     uint32_t c1 = sh->c4 & 0xff;
-    int p1 = apm_p_st(&p->a1, s, (size_t)(c1 << 8 | (uint32_t)sh->c0));
+    int p1 = apm_p16_st(&p->a1, s, (size_t)(c1 << 8 | (uint32_t)sh->c0));
     if (p->cfg.components & COMP_SSE) {
         uint32_t h = p->a2_base | (uint32_t)sh->c0;
-        int p2 = apm_p(&p->a2, &p->st, p1, h); /* a chain: refines p1 */
+        /* a chain: refines p1 (stretch() takes 12 bits) */
+        int p2 = apm_p16(&p->a2, &p->st, p1 >> 4, h);
         pr = (pr + p1 + 2 * p2 + 2) >> 2;
     } else {
         pr = (pr + 3 * p1 + 2) >> 2;
     }
-    pr = pr < 1 ? 1 : pr > 4095 ? 4095 : pr;
+    pr = pr < 1 ? 1 : pr > 65535 ? 65535 : pr;
     prefetch_next(p);
-    return (uint32_t)pr << 4;
-}
-
-static int is_word_byte(int c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 128;
+    return (uint32_t)pr;
 }
 
 void pr_shared_advance(const pr_shared *in, int c, pr_shared *sh) {
@@ -253,9 +271,8 @@ void pr_shared_advance(const pr_shared *in, int c, pr_shared *sh) {
     sh->pos++;
     sh->c8 = sh->c8 << 8 | sh->c4 >> 24;
     sh->c4 = sh->c4 << 8 | (uint32_t)c;
-    if (is_word_byte(c)) {
-        int lc = (c >= 'A' && c <= 'Z') ? c + 32 : c;
-        sh->word = hash32(sh->word, (uint32_t)lc) | 1;
+    if (pr_word_byte(c)) {
+        sh->word = hash32(sh->word, (uint32_t)pr_lower(c)) | 1;
     } else if (sh->word) {
         sh->word2 = sh->word1;
         sh->word1 = sh->word;
@@ -283,7 +300,7 @@ static void next_byte(predictor *p) {
     next_components(p);
 }
 
-void pred_update(predictor *p, int bit) {
+static inline void update(predictor *p, int bit) {
     pr_shared *sh = &p->sh;
     mix_update_n(p->mx, p->nmx, p->x, bit);
     if (p->nmx > 2) mix_update(&p->final, p->xf, bit);
@@ -291,9 +308,20 @@ void pred_update(predictor *p, int bit) {
     if (p->cfg.components & COMP_SSE) apm_update(&p->a2, bit);
     sh->c0 = sh->c0 * 2 + bit;
     sh->bitpos++;
+    if (p->cm) ctx_update(p->cm, sh, bit, p->x + p->cm_off);
+    if (p->mm) mm_update(p->mm, sh, bit);
     for (int j = 0, n = p->n_act; j < n; j++) {
         const pr_component *c = &p->comp[p->act[j]];
         c->update(c->self, sh, bit, p->x + p->off[p->act[j]]);
     }
     if (sh->bitpos == 8) next_byte(p);
+}
+
+uint32_t pred_p(predictor *p) { return predict(p); }
+
+void pred_update(predictor *p, int bit) { update(p, bit); }
+
+uint32_t pred_next(predictor *p, int bit) {
+    update(p, bit);
+    return predict(p);
 }

@@ -42,4 +42,7 @@ uint32_t pred_p(predictor *p);
 /** Learns the coded bit and advances to the next bit. */
 void pred_update(predictor *p, int bit);
 
+/** pred_update() then pred_p(), in one call: the coding loops' step. */
+uint32_t pred_next(predictor *p, int bit);
+
 #endif

@@ -62,6 +62,11 @@ void bh_init(bh_table *t) {
         t->rec[i] = (uint16_t)((131072 + (2 * i + 3) / 2) / (2 * i + 3));
 }
 
+uint32_t bh_p22(const bh_table *t, int s) {
+    int a = t->n0[s], b = t->n1[s];
+    return (uint32_t)((((uint64_t)2 * b + 1) << 22) / (2 * (a + b) + 2));
+}
+
 mdlz_status sm_init(statemap *m, size_t n, uint32_t limit, const bh_table *bh,
                     int from_states) {
     m->t = malloc(n * sizeof *m->t);
@@ -69,11 +74,7 @@ mdlz_status sm_init(statemap *m, size_t n, uint32_t limit, const bh_table *bh,
     m->rec = bh->rec;
     m->limit = limit;
     for (size_t i = 0; i < n; i++) {
-        uint32_t p = 1u << 21;
-        if (from_states) {
-            int s = (int)(i % BH_STATES), a = bh->n0[s], b = bh->n1[s];
-            p = (uint32_t)((((uint64_t)2 * b + 1) << 22) / (2 * (a + b) + 2));
-        }
+        uint32_t p = from_states ? bh_p22(bh, (int)(i % BH_STATES)) : 1u << 21;
         m->t[i] = p << 10;
     }
     return MDLZ_OK;

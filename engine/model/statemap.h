@@ -29,6 +29,9 @@ typedef struct {
 /** Builds the state machine and the reciprocal table. */
 void bh_init(bh_table *t);
 
+/** 22-bit probability of a 1 that state s starts with: (n1 + 1/2) / (n + 1). */
+uint32_t bh_p22(const bh_table *t, int s);
+
 typedef struct {
     uint32_t *t;
     const uint16_t *rec;
@@ -56,12 +59,12 @@ static inline void sm_learn(uint32_t *e, const uint16_t *rec, uint32_t limit,
     *e = (uint32_t)p << 10 | (n + (n < limit));
 }
 
-/* A cheaper step at a fixed rate 2^-shift, for maps whose contexts are
- * already adaptive (bit-history states): p += (bit - p) >> shift. */
-static inline void sm_learn_fixed(uint32_t *e, int bit, int shift) {
-    int32_t p = (int32_t)(*e >> 10);
-    p += ((bit << 22) - bit - p) >> shift;
-    *e = (uint32_t)p << 10;
+/* A cheaper map for contexts that are already adaptive (bit-history
+ * states): an entry is p alone (22 bits, no count), learning at the fixed
+ * rate 2^-shift: p += (bit - p) >> shift. */
+static inline void sm_learn_fixed(uint32_t *p, int bit, int shift) {
+    int32_t v = (int32_t)*p;
+    *p = (uint32_t)(v + (((bit << 22) - bit - v) >> shift));
 }
 
 static inline void sm_update(statemap *m, size_t cx, int bit) {

@@ -13,13 +13,34 @@
 size_t blk_encode(predictor *p, const uint8_t *src, size_t n, uint8_t *dst,
                   size_t cap);
 
-/* Optional progress reports of blk_encode_traced(): fn(user, bytes coded
- * in this block, coded size so far) every `interval` bytes. */
+/* Measurement (measure/explain.c): what the coder is given for every
+ * byte, reported without changing what is coded. before() runs when the
+ * components hold their prediction of byte i of the block (after the
+ * previous byte was learned); after() gets the byte and the probability
+ * of a 1 (16 bits, as pred_p() gave it to the coder) of each of its bits,
+ * most significant first, from which the byte's exact code length follows.
+ * Either may be NULL. */
+typedef struct {
+    void (*before)(void *user, size_t i);
+    void (*after)(void *user, size_t i, int c, const uint32_t p1[8]);
+    void *user;
+} blk_probe;
+
+/* Optional reports of blk_encode_traced(): fn(user, bytes coded in this
+ * block, coded size so far) every `interval` bytes (fn may be NULL), and
+ * the probe, if any. With a probe the block is coded by a loop of its own,
+ * so that the usual loop pays nothing for it. */
 typedef struct {
     uint32_t interval;
     void (*fn)(void *user, size_t in, size_t out);
     void *user;
+    const blk_probe *probe;
 } blk_trace;
+
+/** Reports the n bytes of a block stored without modelling (a STORE
+ *  block) to the probe: after() with P(1) = 1/2 for every bit, so each
+ *  byte costs its 8 bits; no before(), as no component predicts them. */
+void blk_probe_stored(const blk_probe *pb, const uint8_t *src, size_t n);
 
 /** blk_encode() that reports its progress to tr. */
 size_t blk_encode_traced(predictor *p, const uint8_t *src, size_t n,

@@ -55,6 +55,7 @@ struct enc_stream {
     mdlz_trace_fn trace;
     void *trace_user;
     uint32_t trace_interval;
+    const blk_probe *probe; /* measurement (enc_set_probe), or NULL */
 };
 
 void mdlz_params_init(mdlz_params *p) {
@@ -169,11 +170,14 @@ void enc_set_trace(enc_stream *e, uint32_t interval, mdlz_trace_fn fn,
     e->trace_interval = interval;
 }
 
+void enc_set_probe(enc_stream *e, const blk_probe *probe) { e->probe = probe; }
+
 /* Several threads when the stream is segmented, asked for, and there is
  * room for them; the first block, buffered, becomes the first segment's
  * start and the model opened for it its model. Without room for the
- * buffers the one thread codes the same segments. */
+ * buffers, or with a probe, the one thread codes the same segments. */
 static void start_threads(enc_stream *e) {
+    if (e->probe) return; /* the probe reports the blocks in order */
     uint64_t model = cfg_memory(&e->cfg);
     unsigned t = seg_fit_threads(&e->cfg, seg_threads(e->threads), e->declared,
                                  model, e->mem_limit);
@@ -230,8 +234,10 @@ static mdlz_status emit_block(enc_stream *c) {
         MDLZ_FORWARD(c->hooks.open_seg(c->hooks.user, &c->cfg, &c->pred));
         c->seg_count = 0;
     }
-    blk_trace tr = {c->trace_interval, trace_block, c};
-    c->pend_len = blk_frame(c->pred, c->blk, n, c->pend, c->trace ? &tr : NULL);
+    blk_trace tr = {c->trace_interval, c->trace ? trace_block : NULL, c,
+                    c->probe};
+    c->pend_len = blk_frame(c->pred, c->blk, n, c->pend,
+                            c->trace || c->probe ? &tr : NULL);
     c->pend_pos = 0;
     c->seg_count++;
     XXH64_update(c->xs, c->blk, n);

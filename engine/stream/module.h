@@ -38,6 +38,22 @@ typedef struct {
     size_t detail_len;
 } mod_stream;
 
+/* Measurement (mdlz explain): what a module's component predicts for the
+ * coming byte, in the module's own terms; the layers above turn them into
+ * names (a document's, a tool's). Never used while coding. */
+#define MOD_NOTE_TEXT 16
+typedef struct {
+    int row;         /* set by the composition root: the table row */
+    int byte;        /* the byte predicted */
+    int64_t source;  /* what it predicts from: retrieval, the document's id
+                        in the index (-1 unknown); tools, the tool's place
+                        in the stream's tools record */
+    uint64_t offset; /* retrieval: where the byte is in that document */
+    uint32_t length; /* retrieval: bytes matched so far; tools: bytes
+                        proposed */
+    uint8_t text[MOD_NOTE_TEXT]; /* tools: the first bytes proposed */
+} mod_note;
+
 typedef struct {
     /* Per-context state (NULL if the module has none); freed after the
      * stream's predictor, so components may refer to it. */
@@ -63,6 +79,10 @@ typedef struct {
     /* After each block: non-OK abandons the stream (message in detail).
      * NULL if it cannot fail. */
     mdlz_status (*check)(void *st, char *detail, size_t detail_len);
+    /* Measurement, between bytes: what the module's component (`self`, as
+     * create() made it) predicts for the coming byte, into notes[0..cap);
+     * returns the count. NULL: nothing to say. */
+    int (*annotate)(void *st, const void *self, mod_note *notes, int cap);
 } mod_ops;
 
 #endif

@@ -13,6 +13,7 @@
 #ifndef MDLZ_STREAM_H
 #define MDLZ_STREAM_H
 
+#include "block.h"
 #include "format.h"
 #include "predictor.h"
 
@@ -80,6 +81,11 @@ mdlz_status enc_set_segment_log(enc_stream *e, unsigned log);
 /** As mdlz_cctx_set_trace(). */
 void enc_set_trace(enc_stream *e, uint32_t interval, mdlz_trace_fn fn,
                    void *user);
+
+/** Measurement: reports what the coder is given for every byte the model
+ *  codes (block.h; the probe must outlive the stream). The output is the
+ *  same with or without it. */
+void enc_set_probe(enc_stream *e, const blk_probe *probe);
 
 /** As mdlz_compress_stream(). */
 mdlz_status enc_compress(enc_stream *e, mdlz_outbuf *out, mdlz_inbuf *in,

@@ -93,7 +93,7 @@ def equivalent_flags(row, kb, cli_has_tools):
     ret = {"none": [], "whole": ["--retrieval=whole", "-R", kb],
            "online": ["--retrieval=online", "-R", kb],
            "both": ["-R", kb]}[row["retrieval"]]
-    if name == "cm-only":
+    if not row["match"]:  # no flag turns the match model off
         return None
     if not cli_has_tools:
         return ret if not row["tools"] else None
@@ -125,7 +125,7 @@ def main():
         rows = doc["configurations"]
         names = [c["name"] for c in rows]
         want = (["cm-only", "default", "retrieval-whole", "retrieval-online",
-                 "retrieval-both"] + ["tool-" + t for t in tools] + ["all"])
+                 "retrieval-both"] + ["tool-" + t for t in tools] + ["all", "auto"])
         check("rows in order", names == want, names)
         check("base row is default", doc["base"] == "default")
         check("index size = index stats stored",
@@ -189,11 +189,11 @@ def main():
         by_name = {c["name"]: c for c in rows}
         try:
             table = list(csv.DictReader(io.StringIO(r.stdout.decode())))
-            check("CSV parses", r.returncode == 0 and len(table) == 6)
+            check("CSV parses", r.returncode == 0 and len(table) == 7)
             check("CSV agrees with JSON", all(
                 int(t["payload_bytes"]) == by_name[t["config"]]["payload_bytes"]
                 and int(t["dl_bytes"]) == by_name[t["config"]]["dl_bytes"]
-                for t in table if t["config"] != "all"))
+                for t in table if t["config"] not in ("all", "auto")))
         except (csv.Error, KeyError, ValueError) as e:
             check("CSV parses", False, e)
 

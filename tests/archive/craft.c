@@ -168,7 +168,7 @@ static int cmd_toc(const char *out, const char *hex) {
 static arc_reader *open_or_die(const char *path) {
     arc_reader *r;
     char err[512] = "";
-    if (arc_open(&r, path, err, sizeof err) != MDLZ_OK) {
+    if (mdlz_archive_open(&r, path, err, sizeof err) != MDLZ_OK) {
         fprintf(stderr, "craft: %s: %s\n", path, err);
         exit(2);
     }
@@ -192,7 +192,7 @@ static int cmd_info(const char *path) {
         printf("entry %zu %u %lld %llu %s\n", i, e->type, (long long)e->group,
                (unsigned long long)e->size, e->name);
     }
-    arc_close(r);
+    mdlz_archive_close(r);
     return 0;
 }
 
@@ -220,7 +220,7 @@ static int cmd_needs(const char *path, const char *gs) {
             printf("%s\n", t->entries[i].name);
     }
     free(seen);
-    arc_close(r);
+    mdlz_archive_close(r);
     return 0;
 }
 
@@ -229,10 +229,10 @@ static int cmd_open(const char *path) {
     char err[512];
     memset(err, 'Z', sizeof err - 1);
     err[sizeof err - 1] = 0;
-    mdlz_status st = arc_open(&r, path, err, sizeof err);
+    mdlz_status st = mdlz_archive_open(&r, path, err, sizeof err);
     if (st == MDLZ_OK) {
         printf("ok\n");
-        arc_close(r);
+        mdlz_archive_close(r);
         return 0;
     }
     if (err[0] == 'Z' || err[0] == 0) {

@@ -6,44 +6,19 @@
 # one file or one directory; list and test; add (old groups byte for byte,
 # names already present refused); overwrite rules of create and extract;
 # path safety (planted symlinks, symlinks in the input, crafted unsafe
-# names); damaged groups (only the files that need them fail), a damaged or
-# truncated TOC, trailer or header; determinism across runs and thread
-# counts; a ~2 MB subset of the python-docs corpus when it is there.
+# names); damaged groups (only the files that need them fail), a file that
+# exists still serving the files that retrieved it; a damaged or truncated
+# TOC (everything lost, one line), a damaged or cut trailer or a damaged
+# header (nothing lost: the TOC is found without them); determinism across
+# runs and thread counts; a ~2 MB subset of the python-docs corpus when it
+# is there.
 #
 # Usage: test_archive.sh PATH/TO/mdlz PATH/TO/craft SAMPLES_DIR [CORPUS_DIR]
 # (craft: tests/archive/craft.c). Prints "ok - NAME" / "not ok - NAME",
 # then "N passed, M failed".
 # shellcheck disable=SC2016,SC2034 # expect evaluates its condition later
-# shellcheck source=../common/harness.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../common/harness.sh"
-{ [ $# -ge 3 ] && [ -x "$1" ] && [ -x "$2" ]; } ||
-    usage "PATH/TO/mdlz PATH/TO/craft SAMPLES_DIR [CORPUS_DIR]"
-M=$(abspath "$1")
-C=$(abspath "$2")
-S=$(cd "$3" && pwd)
-CORPUS=${4:-}
-harness_init arc
-RUN_CMD=("$M" archive) # run ARGS...: mdlz archive ARGS
-export LC_ALL=C.UTF-8 2>/dev/null || export LC_ALL=C
-t_start=$SECONDS
-no_files() { [ -z "$(find "$@" ! -type d 2>/dev/null)" ]; }
-# meta DIR: type, mode, size and mtime of everything under DIR (and DIR).
-meta() {
-    (cd "$1" && find . -print0 | sort -z | xargs -0 stat -c '%n|%F|%a|%s|%Y')
-}
-u64_at() { od -An -tu8 -j "$2" -N8 "$1" | tr -d ' '; }
-toc_offset() { u64_at "$1" $(($(stat -c %s "$1") - 24)); }
-# names_of: the names `list` printed (directories with a trailing '/'):
-# what starts at the column of "name" in its header, on the lines whose
-# columns before it are numbers or '-'.
-names_of() {
-    awk 'NR == 1 { c = index($0, "name"); next }
-         c && substr($0, 1, c - 1) ~ /^[-0-9 ]+$/ { print substr($0, c) }' out
-}
-# expected_names DIR: what list should print for an archive of DIR.
-expected_names() {
-    find "$1" \( -type f -printf '%p\n' \) -o \( -type d -printf '%p/\n' \) | sort
-}
+# shellcheck source=tests/archive/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # ---- a tree with everything -------------------------------------------------
 mkdir -p tree/sub/deeper tree/emptydir "tree/café" "tree/with space" tree/many
@@ -75,7 +50,7 @@ run extract -q -C x1 a.mdlza
 expect "round trip: contents (diff -r)" '[ $rc -eq 0 ] && diff -r tree x1/tree >/dev/null'
 expect "round trip: modes, mtimes, types, sizes" '[ "$(meta tree)" = "$(meta x1/tree)" ]'
 expect "round trip: nothing else written" \
-    '[ "$(ls -A x1)" = tree ] && [ -z "$(find x1 -name ".mdlza-*")" ]'
+    '[ "$(ls -A x1)" = tree ] && [ -z "$(find x1 -name ".?*")" ]'
 run list a.mdlza
 names_of | sort >names
 expected_names tree >want
@@ -83,6 +58,21 @@ expect "list shows every file and directory" '[ $rc -eq 0 ] && cmp -s names want
 expect "list: a closing summary line" 'tail -1 out | grep -q "entries, .* groups"'
 run list -v a.mdlza
 expect "list -v shows the groups" '[ $rc -eq 0 ] && grep -q "group 0:" out'
+run list a.mdlza
+awk 'NR > 1 && $1 ~ /^[0-9]+$/ && $2 ~ /^[0-9]+$/ { print $1, $2, $3, $4, $5, $6 }' out >cols.table
+run list --json a.mdlza
+cp out list.jsonl
+expect "list --json: one object per entry, no heading, no summary" \
+    '[ $rc -eq 0 ] && [ "$(wc -l <list.jsonl)" -eq "$(wc -l <want)" ]'
+jsonl list.jsonl name type | awk -F'\t' '{ print $1 ($2 == "dir" ? "/" : "") }' | sort >names.json
+expect "list --json: the names list prints (UTF-8, directories typed)" \
+    '[ -s names.json ] && cmp -s names.json names'
+jsonl list.jsonl type size csize group retrieved decode_cost decode_files |
+    awk -F'\t' '$1 == "file" { print $2, $3, $4, $5, $6, $7 }' | sed 's/null/-/g' >cols.json
+expect "list --json: size, compressed, group, retrieved, decode cost and files are the table's" \
+    '[ -s cols.json ] && cmp -s cols.json cols.table'
+run test --json a.mdlza
+expect "--json outside list is a usage error" '[ $rc -eq 2 ] && grep -q json err'
 run test a.mdlza
 expect "test passes" '[ $rc -eq 0 ] && grep -q "entries OK" err'
 run extract -q -T1 -C x1b a.mdlza
@@ -216,7 +206,7 @@ echo changed >ow/tree/empty.txt
 run extract -q -C ow a.mdlza tree/sub/hello.txt tree/empty.txt
 expect "extract refuses to replace existing files" \
     '[ $rc -eq 1 ] && grep -q exists err && [ "$(cat ow/tree/sub/hello.txt)" = changed ] && [ "$(cat ow/tree/empty.txt)" = changed ]'
-expect "... leaves no temporary file" '[ -z "$(find ow -name ".mdlza-*")" ]'
+expect "... leaves no temporary file" '[ -z "$(find ow -name ".?*")" ]'
 run extract -q -f -C ow a.mdlza tree/sub/hello.txt tree/empty.txt
 expect "extract -f replaces them" \
     '[ $rc -eq 0 ] && cmp -s tree/sub/hello.txt ow/tree/sub/hello.txt && [ ! -s ow/tree/empty.txt ]'
@@ -331,7 +321,7 @@ check_damage() {
         fi
     done < <(find cx/tree -type f)
     dmg_absent=$absent
-    [ -z "$(find "$dir" -name '.mdlza-*')" ] || { echo "#   temporary files left"; ok=0; }
+    [ -z "$(find "$dir" -name '.?*')" ] || { echo "#   temporary files left"; ok=0; }
     [ "$ok" = 1 ]
 }
 g=$(awk '$1 == "group" && $9 > 0 {print $2}' info | sed -n "$(((ndep + 1) / 2))p")
@@ -359,6 +349,14 @@ expect "damaged base group 0: files that do not need it extract identically" \
     'check_damage cxbase.mdlza 0'
 expect "... exit 1, one line per failed file (${dmg_absent} failed)" \
     '[ $dmg_rc -eq 1 ] && [ "$dmg_absent" -ge 1 ] && [ "$(wc -l <err)" -eq "$dmg_absent" ]'
+# A file retrieved by other groups that exists already (no -f): only it
+# fails; its verified text still serves the groups that retrieved it.
+dep=$(awk '$1 == "group" && $9 > 0 {print $10; exit}' info)
+depname=$(awk -v e="$dep" '$1 == "entry" && $2 == e {print $6}' info)
+run extract -q -C ex cx.mdlza "$depname"
+run extract -q -C ex cx.mdlza
+expect "an existing file others retrieved: only it fails (exists), the rest extracts" \
+    '[ $rc -eq 1 ] && one_line_err && grep -qF "mdlz: $depname: exists" err && diff -r cx/tree ex/cx/tree >/dev/null'
 # The last bytes of a group (its stream's trailer): all files complete.
 read -r off csize <<<"$(awk -v g="$g" '$1 == "group" && $2 == g {print $3, $4}' info)"
 cp cx.mdlza cxend.mdlza
@@ -369,31 +367,61 @@ expect "damaged end of a group's stream: test fails" '[ $rc -eq 1 ]'
 size=$(stat -c %s cx.mdlza)
 tocoff=$(toc_offset cx.mdlza)
 toclen=$(u64_at cx.mdlza $((size - 16)))
-damaged_one() { # NAME FILE
+# damaged_one NAME FILE: an archive whose table of contents is lost (or
+# that is none): each command says so in one line, exit 1, writes nothing.
+damaged_one() {
     local what=$1 file=$2 cmd
     for cmd in list test extract; do
+        rm -rf dx
         if [ $cmd = extract ]; then run extract -q -C dx "$file"; else run $cmd "$file"; fi
         expect "$what: $cmd gives one error line, exit 1" \
             '[ $rc -eq 1 ] && one_line_err && grep -q "^mdlz: " err'
     done
     expect "$what: nothing extracted" 'no_files dx'
 }
-for n in 1 24 $((size / 2)) $((size - 17)) $((size - 16)); do
+# recovered NAME FILE: damage outside the table of contents (header,
+# trailer) loses nothing: one line says what is damaged, exit 1, and list,
+# test and extract still see and give every file.
+n_names=$(expected_names cx/tree | wc -l)
+recovered() {
+    local what=$1 file=$2
+    run list "$file"
+    expect "$what: list says so in one line (exit 1) and lists everything" \
+        '[ $rc -eq 1 ] && one_line_err && grep -q "^mdlz: $file: .*damaged" err && [ "$(names_of | wc -l)" -eq "$n_names" ]'
+    run test "$file"
+    expect "$what: test says so, and every file is OK" \
+        '[ $rc -eq 1 ] && [ "$(wc -l <err)" -eq 2 ] && grep -q ": $n_names entries OK" err'
+    rm -rf dx
+    run extract -q -C dx "$file"
+    expect "$what: extract gives every file, identical" \
+        '[ $rc -eq 1 ] && one_line_err && diff -r cx/tree dx/cx/tree >/dev/null'
+}
+for n in 1 24 $((size / 2)) $((tocoff + toclen / 2)) $((size - 25)); do
     head -c "$n" cx.mdlza >trunc.mdlza
     damaged_one "truncated to $n bytes" trunc.mdlza
+done
+for n in $((size - 24)) $((size - 17)) $((size - 1)); do
+    head -c "$n" cx.mdlza >trunc.mdlza
+    recovered "truncated to $n bytes (within the trailer)" trunc.mdlza
 done
 : >emptyfile.mdlza
 damaged_one "an empty file" emptyfile.mdlza
 printf 'hello, not an archive\n' >notarc.mdlza
 damaged_one "not an archive" notarc.mdlza
-cp cx.mdlza bad.mdlza && flip bad.mdlza $((size - 20)) 1
-damaged_one "trailer: TOC length flipped" bad.mdlza
-cp cx.mdlza bad.mdlza && flip bad.mdlza $((size - 2)) 1
-damaged_one "trailer: magic flipped" bad.mdlza
 cp cx.mdlza bad.mdlza && flip bad.mdlza $((tocoff + toclen / 2)) 2
 damaged_one "TOC frame damaged" bad.mdlza
+cp cx.mdlza bad.mdlza && flip bad.mdlza $((size - 20)) 1
+recovered "trailer: TOC length flipped" bad.mdlza
+cp cx.mdlza bad.mdlza && flip bad.mdlza $((size - 2)) 1
+recovered "trailer: magic flipped" bad.mdlza
 cp cx.mdlza bad.mdlza && flip bad.mdlza 10 1
-damaged_one "header damaged" bad.mdlza
+recovered "header: reserved byte flipped" bad.mdlza
+cp cx.mdlza bad.mdlza && flip bad.mdlza 0 1
+recovered "header: magic flipped" bad.mdlza
+cp cx.mdlza bad.mdlza && flip bad.mdlza 12 1 && flip bad.mdlza $((size - 8)) 1
+recovered "header and trailer damaged" bad.mdlza
+cp cx.mdlza bad.mdlza && flip bad.mdlza 0 1 && flip bad.mdlza $((size - 2)) 1
+damaged_one "magic and trailer damaged" bad.mdlza
 cat cx.mdlza cx.mdlza >bad.mdlza
 run test bad.mdlza
 expect "two archives back to back: test fails" '[ $rc -eq 1 ] && one_line_err'
@@ -483,5 +511,4 @@ if need_corpus "$pd" "python-docs subset"; then
     echo "# python-docs: $total -> $(stat -c %s py.mdlza) bytes"
 fi
 
-echo "# $((SECONDS - t_start)) s"
-harness_done
+finish

@@ -405,6 +405,47 @@ expect "-l on concatenated streams -> 1 with a hint" 'is_rc 1 && err_has "concat
 run -l empty.mdlz
 expect "-l on an empty stream" 'is_rc 0 && out_has " 0 "'
 
+# --json: one object per file, the same values as the table's columns
+run -l --json text.mdlz binary.mdlz empty.mdlz
+cp "$T/out" list.jsonl
+expect "-l --json: one JSON object per file, no heading, no total" \
+    'is_rc 0 && err_empty && [ "$(wc -l <list.jsonl)" -eq 3 ] && jsonl list.jsonl name >/dev/null'
+jsonl list.jsonl name compressed original level checksum >list.fromjson
+run -l text.mdlz binary.mdlz empty.mdlz
+awk 'length($6) == 16 && $6 ~ /^[0-9a-f]+$/ {print $8 "\t" $1 "\t" $2 "\t" $5 "\t" $6}' "$T/out" >list.fromtable
+expect "-l --json: name, sizes, level and checksum are the table's" \
+    '[ -s list.fromtable ] && same list.fromjson list.fromtable'
+paste <(jsonl list.jsonl compressed original bpb ratio) \
+    <(awk 'length($6) == 16 && $6 ~ /^[0-9a-f]+$/ {print $3 "\t" $4}' "$T/out") >list.numbers
+expect "-l --json: ratio and bpb agree with the table's (null for an empty input)" \
+    'awk -F"\t" '"'"'$2 == 0 { if ($3 != "null" || $4 != "null" || $6 != "-") exit 1; next }
+        { b = 8 * $1 / $2; r = $1 / $2
+          if ($3 - b > 0.00006 || b - $3 > 0.00006 || $4 - r > 0.0000006 || r - $4 > 0.0000006) exit 1
+          if (sprintf("%.2f%%", 100 * r) != $5 || sprintf("%.3f", b) != $6) exit 1 }'"'"' list.numbers'
+run -lv text.mdlz
+awk '{for (i = 1; i < NF; i++) if (length($i) == 16 && $i ~ /^[0-9a-f]+$/) {split($(i + 1), c, "+"); comps = c[1]}}
+    $1 == "code" {names = names sep $2; bytes = bytes sep $3; sep = ","}
+    /total DL/ {dl = $3}
+    END {print dl "\t" comps "\t" names "\t" bytes}' "$T/out" >list.fromtable
+head -n 1 list.jsonl >list.first
+jsonl list.first dl components 'code[].name' 'code[].code_bytes' >list.fromjson
+expect "-l --json: dl, model components and code are those of -lv" \
+    'grep -Eq "^[1-9][0-9]*\s[a-z]" list.fromtable && same list.fromjson list.fromtable'
+run -l --json text.mdlz notmdlz.mdlz binary.mdlz
+expect "-l --json with a bad file -> 1, the error on stderr, the others as JSON" \
+    'is_rc 1 && one_line_err && err_has notmdlz.mdlz && [ "$(wc -l <"$T/out")" -eq 2 ] && jsonl "$T/out" name >/dev/null'
+run_in text.mdlz -l --json
+expect "-l --json on stdin" \
+    'is_rc 0 && [ "$(jsonl "$T/out" name original)" = "$(printf "stdin\t%s" "$(size_of text)")" ]'
+run --json text.mdlz
+expect "--json without -l is a usage error" 'is_rc 2 && err_has "json" && absent text.mdlz.mdlz'
+printf 'caf\351 \342\202\254\n' >"$(printf 'n\351w')"
+"$M" -q "$(printf 'n\351w')" 2>/dev/null
+run -l --json "$(printf 'n\351w').mdlz"
+expect "-l --json: a name that is not UTF-8 is still valid JSON (U+FFFD)" \
+    'is_rc 0 && [ "$(jsonl "$T/out" name)" = "$(printf "n\357\277\275w.mdlz")" ]'
+rm -f list.* "$(printf 'n\351w')"*
+
 # ---- several files, one bad ---------------------------------------------------------------
 mkdir multi
 cp text multi/a

@@ -150,6 +150,13 @@ absent() { [ ! -e "$1" ] && [ ! -L "$1" ]; }
 # no temporary files (".NAME.tmpXXXXXX") directly in DIR (default: cwd)
 no_tmp() { [ -z "$(find "${1:-.}" -maxdepth 1 -name '.*.tmp*')" ]; }
 
+# jsonl FILE KEY...: the values of KEY in each line of FILE (JSON Lines, the
+# --json output), tab-separated, one line per object (tests/common/jsonl.py
+# says how lists and null are written); fails if a line is not a JSON object
+# or lacks a key.
+HARNESS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+jsonl() { python3 "$HARNESS_DIR/jsonl.py" "$@"; }
+
 # ---- files -------------------------------------------------------------------------
 
 # flip FILE POS [N]: complements N bytes (default 1) of FILE at offset POS.

@@ -1,8 +1,8 @@
 /*
- * fuzz_archive.c - the archive reader (archive/read.c, archive/toc.c,
- * docs/archive.md) on untrusted archives. Unlike the other targets it uses
- * the internal archive API (archive/archive.h), which the `mdlz archive`
- * command is built on.
+ * fuzz_archive.c - the archive reader (archive/open.c, read.c, group.c,
+ * toc.c; docs/archive.md) on untrusted archives, through the public API
+ * (include/mdlz_archive.h) and, for the invariants of the table of
+ * contents, the internal one (archive/archive.h).
  *
  * Byte 0 says how the rest is read:
  *   even  the rest is an archive file as it is (header, groups, TOC
@@ -15,10 +15,11 @@
  *         partial decoding, failures spreading to dependents) instead of
  *         dying at a checksum.
  *
- * The archive is written to a memfd (arc_open takes a path: the target
- * opens /proc/self/fd/N), then:
- *  - arc_open either fails with a message (its buffer is pre-filled with a
- *    marker that must be overwritten) or gives a TOC whose invariants hold:
+ * The archive is written to a memfd (mdlz_archive_open takes a path: the
+ * target opens /proc/self/fd/N), then:
+ *  - mdlz_archive_open either fails with a message (its buffer is
+ *    pre-filled with a marker that must be overwritten) or gives a TOC
+ *    (maybe found without a damaged trailer) whose invariants hold:
  *    names safe (arc_name_ok), each group's files consecutive and their
  *    sizes summing to the group's bytes, dependencies on files of earlier
  *    groups, depth one more than the deepest dependency's, streams back to
@@ -26,11 +27,17 @@
  *  - arc_closure_cost on every entry: at most arc_total_cost (when the
  *    sums do not overflow), files decoded at most the number of entries,
  *    0 for directories and empty files;
- *  - arc_extract in test mode (dir NULL) of everything, 2 threads: every
- *    entry reported exactly once, with a message when it failed, and the
- *    result MDLZ_OK exactly when no entry failed;
- *  - arc_extract of the last file alone, 1 thread: the same verdict for it
- *    as in the full run (a file's fate depends only on its closure).
+ *  - mdlz_archive_test of everything, 2 threads (each decoder limited to
+ *    FUZZ_MEM_LIMIT, as fuzz_decompress): every entry reported
+ *    exactly once, with a message when it failed, and the result MDLZ_OK
+ *    exactly when no entry failed;
+ *  - mdlz_archive_extract to a write callback, 2 threads: the same verdict
+ *    for every entry, and the bytes come in archive order (no file's bytes
+ *    after a later file's), at most each file's size, all of it for the
+ *    files that succeeded;
+ *  - mdlz_archive_read of the last file alone, 1 thread: the same verdict
+ *    for it as in the full run (a file's fate depends only on its closure)
+ *    and, when it succeeds, as many bytes as it has.
  */
 #define _GNU_SOURCE /* memfd_create */
 #include <errno.h>
@@ -155,19 +162,38 @@ static void check_toc(const arc_toc *t, uint64_t size) {
     }
 }
 
-/* Outcomes of an extraction: per entry, times reported and the status. */
+/* Outcomes of an extraction: per entry, times reported, the status, and
+ * the bytes given to the write callback. */
 typedef struct {
     const arc_toc *t;
     uint32_t *times;
     mdlz_status *st;
+    uint64_t *bytes;
+    uint32_t last; /* entry of the last write call */
     size_t n_failed;
 } tally;
 
-static void on_report(void *user, const arc_entry *e, mdlz_status st,
+static void tally_init(tally *ty, const arc_toc *t) {
+    memset(ty, 0, sizeof *ty);
+    ty->t = t;
+    ty->times = calloc(t->n_entries + 1, sizeof *ty->times);
+    ty->st = calloc(t->n_entries + 1, sizeof *ty->st);
+    ty->bytes = calloc(t->n_entries + 1, sizeof *ty->bytes);
+    FUZZ_CHECK(ty->times && ty->st && ty->bytes, "out of memory");
+}
+
+static void tally_free(tally *ty) {
+    free(ty->times);
+    free(ty->st);
+    free(ty->bytes);
+}
+
+static void on_report(void *user, const mdlz_archive_entry *e, mdlz_status st,
                       const char *msg) {
     tally *ty = user;
-    size_t i = (size_t)(e - ty->t->entries);
-    FUZZ_CHECK(i < ty->t->n_entries, "report of an entry outside the TOC");
+    size_t i = e->index;
+    FUZZ_CHECK(i < ty->t->n_entries && e->name == ty->t->entries[i].name,
+               "report of an entry outside the TOC");
     ty->times[i]++;
     ty->st[i] = st;
     if (st != MDLZ_OK) {
@@ -177,11 +203,33 @@ static void on_report(void *user, const arc_entry *e, mdlz_status st,
     }
 }
 
-static mdlz_status extract(arc_reader *r, const uint8_t *sel, int threads,
-                           tally *ty) {
-    arc_extract_opts o = {.threads = threads, .report = on_report, .user = ty};
+static int on_write(void *user, const mdlz_archive_entry *e, const void *data,
+                    size_t n) {
+    tally *ty = user;
+    uint32_t i = e->index;
+    FUZZ_CHECK(i < ty->t->n_entries && data && n > 0, "write of entry %u", i);
+    FUZZ_CHECK(i >= ty->last, "bytes of entry %u after entry %u", i, ty->last);
+    FUZZ_CHECK(ty->times[i] == 0, "bytes of entry %u after its report", i);
+    ty->last = i;
+    ty->bytes[i] += n;
+    FUZZ_CHECK(ty->bytes[i] <= ty->t->entries[i].size,
+               "entry %u: %llu bytes written, size %llu", i,
+               (unsigned long long)ty->bytes[i],
+               (unsigned long long)ty->t->entries[i].size);
+    return 0;
+}
+
+static mdlz_status extract(arc_reader *r, int threads, int write, tally *ty) {
+    mdlz_archive_extract_opts o;
+    mdlz_archive_extract_opts_init(&o);
+    o.threads = threads;
+    o.mem_limit = FUZZ_MEM_LIMIT;
+    o.report = on_report;
+    o.write = write ? on_write : NULL;
+    o.user = ty;
     char err[512] = "";
-    return arc_extract(r, sel, &o, err, sizeof err);
+    return write ? mdlz_archive_extract(r, NULL, &o, err, sizeof err)
+                 : mdlz_archive_test(r, NULL, &o, err, sizeof err);
 }
 
 static void check_reader(arc_reader *r, uint64_t size) {
@@ -226,10 +274,9 @@ static void check_reader(arc_reader *r, uint64_t size) {
 
     /* Everything, in test mode. */
     size_t n = t->n_entries;
-    tally all = {t, calloc(n + 1, sizeof(uint32_t)),
-                 calloc(n + 1, sizeof(mdlz_status)), 0};
-    FUZZ_CHECK(all.times && all.st, "out of memory");
-    mdlz_status st = extract(r, NULL, 2, &all);
+    tally all, out;
+    tally_init(&all, t);
+    mdlz_status st = extract(r, 2, 0, &all);
     for (size_t i = 0; i < n; i++)
         FUZZ_CHECK(all.times[i] == 1, "entry %zu (%s) reported %u times", i,
                    t->entries[i].name, all.times[i]);
@@ -238,33 +285,51 @@ static void check_reader(arc_reader *r, uint64_t size) {
                    "extract says %s with %zu entries failed", mdlz_strerror(st),
                    all.n_failed);
 
-    /* The last file alone: the same verdict. */
+    /* Everything to the write callback: the same verdicts, in order. */
+    tally_init(&out, t);
+    mdlz_status sto = extract(r, 2, 1, &out);
+    for (size_t i = 0;
+         i < n && st != MDLZ_ERROR_NOMEM && sto != MDLZ_ERROR_NOMEM; i++)
+        FUZZ_CHECK(out.times[i] == 1 &&
+                       (out.st[i] == MDLZ_OK) == (all.st[i] == MDLZ_OK),
+                   "entry %zu (%s): %s written, %s tested", i,
+                   t->entries[i].name, mdlz_strerror(out.st[i]),
+                   mdlz_strerror(all.st[i]));
+    for (size_t i = 0; i < n; i++)
+        if (out.st[i] == MDLZ_OK && t->entries[i].type == ARC_FILE)
+            FUZZ_CHECK(out.bytes[i] == t->entries[i].size,
+                       "entry %zu: OK with %llu of %llu bytes written", i,
+                       (unsigned long long)out.bytes[i],
+                       (unsigned long long)t->entries[i].size);
+    tally_free(&out);
+
+    /* The last file alone, into memory: the same verdict. */
     size_t last = n;
     for (size_t i = 0; i < n; i++)
         if (t->entries[i].group >= 0) last = i;
     if (last < n && st != MDLZ_ERROR_NOMEM) {
-        uint8_t *sel = calloc(n, 1);
-        tally one = {t, calloc(n + 1, sizeof(uint32_t)),
-                     calloc(n + 1, sizeof(mdlz_status)), 0};
-        FUZZ_CHECK(sel && one.times && one.st, "out of memory");
-        sel[last] = 1;
-        mdlz_status st1 = extract(r, sel, 1, &one);
-        for (size_t i = 0; i < n; i++)
-            FUZZ_CHECK(one.times[i] == (i == last),
-                       "entry %zu reported %u "
-                       "times, only %zu selected",
-                       i, one.times[i], last);
+        mdlz_archive_extract_opts o;
+        mdlz_archive_extract_opts_init(&o);
+        o.threads = 1;
+        o.mem_limit = FUZZ_MEM_LIMIT;
+        void *data = NULL;
+        size_t len = 0;
+        char err[512] = "";
+        mdlz_status st1 =
+            mdlz_archive_read(r, last, &data, &len, &o, err, sizeof err);
         if (st1 != MDLZ_ERROR_NOMEM)
-            FUZZ_CHECK((one.st[last] == MDLZ_OK) == (all.st[last] == MDLZ_OK),
+            FUZZ_CHECK((st1 == MDLZ_OK) == (all.st[last] == MDLZ_OK),
                        "%s alone: %s, with all: %s", t->entries[last].name,
-                       mdlz_strerror(one.st[last]),
-                       mdlz_strerror(all.st[last]));
-        free(sel);
-        free(one.times);
-        free(one.st);
+                       mdlz_strerror(st1), mdlz_strerror(all.st[last]));
+        FUZZ_CHECK(st1 != MDLZ_OK || (data && len == t->entries[last].size),
+                   "%s read: %zu bytes of %llu", t->entries[last].name, len,
+                   (unsigned long long)t->entries[last].size);
+        FUZZ_CHECK(st1 == MDLZ_OK || (!data && err[0]),
+                   "%s read failed (%s) without a message or with data",
+                   t->entries[last].name, mdlz_strerror(st1));
+        free(data);
     }
-    free(all.times);
-    free(all.st);
+    tally_free(&all);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -288,15 +353,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char err[512];
     memset(err, 'Z', sizeof err - 1);
     err[sizeof err - 1] = 0;
-    mdlz_status st = arc_open(&r, path, err, sizeof err);
+    mdlz_status st = mdlz_archive_open(&r, path, err, sizeof err);
     if (st != MDLZ_OK) {
-        FUZZ_CHECK(!r, "arc_open failed (%s) but gave a reader",
+        FUZZ_CHECK(!r, "mdlz_archive_open failed (%s) but gave a reader",
                    mdlz_strerror(st));
         FUZZ_CHECK(err[0] && err[0] != 'Z' && memchr(err, 0, sizeof err),
-                   "arc_open failed (%s) without a message", mdlz_strerror(st));
+                   "mdlz_archive_open failed (%s) without a message",
+                   mdlz_strerror(st));
     } else {
         check_reader(r, (uint64_t)fsize);
-        arc_close(r);
+        mdlz_archive_close(r);
     }
     close(fd);
     return 0;

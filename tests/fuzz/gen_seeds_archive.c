@@ -11,8 +11,10 @@
  * removed first): "a-NAME" = byte 0 then the archive as it is, "t-NAME" =
  * byte 1, varint n, the n bytes of group data, the TOC body (the form
  * fuzz_archive wraps itself, see there). Also damaged copies: truncated,
- * a byte flipped in a group, in the TOC body, in the trailer. The list of
- * seeds goes to STAMP. Deterministic.
+ * a byte flipped in a group, in the TOC body, in the trailer, in the
+ * header, cut within the trailer; and an archive whose group asks for
+ * the largest model (hostile_archive). The list of seeds goes to STAMP.
+ * Deterministic.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -125,6 +127,14 @@ static void emit(const char *name, const uint8_t *a, size_t n) {
     buf[1 + n - 10] ^= 1;
     snprintf(sname, sizeof sname, "a-%s-trailer", name);
     seed(sname, buf, n + 1);
+    buf[1 + n - 10] ^= 1; /* the header instead (the TOC is found anyway) */
+    buf[1 + 2] ^= 4;
+    snprintf(sname, sizeof sname, "a-%s-header", name);
+    seed(sname, buf, n + 1);
+    /* cut within the trailer: the TOC is found without it */
+    snprintf(sname, sizeof sname, "a-%s-cut-trailer", name);
+    buf[1 + 2] ^= 4;
+    seed(sname, buf, n + 1 - 7);
     free(buf);
 
     /* The wrapped form: data and TOC body. */
@@ -172,37 +182,69 @@ static void emit(const char *name, const uint8_t *a, size_t n) {
     free(body);
 }
 
-/* Archives the paths (relative to tmp_root) and emits the seeds. */
-static void archive(const char *name, uint64_t group_size, int depth,
-                    const char *const *rel, int n) {
+static void le32(uint8_t *p, uint32_t v) {
+    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+static void le64(uint8_t *p, uint64_t v) {
+    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Archives the paths (relative to tmp_root): the archive's bytes, malloc'd,
+ * in *len. */
+static uint8_t *make_archive(const char *name, uint64_t group_size, int depth,
+                             const char *const *rel, int n, size_t *len) {
     char apath[512], *paths[8];
     snprintf(apath, sizeof apath, "%s/archive.mdlza", tmp_root);
     unlink(apath);
     if (chdir(tmp_root) != 0) die(tmp_root);
     for (int i = 0; i < n; i++) paths[i] = (char *)rel[i];
     arc_write_opts o;
-    arc_write_opts_init(&o);
+    mdlz_archive_write_opts_init(&o);
     o.level = 1;
     o.group_size = group_size;
     o.depth = depth;
     o.threads = 1;
     char err[512] = "";
-    if (arc_create(apath, paths, n, &o, err, sizeof err) != MDLZ_OK) {
+    if (mdlz_archive_create(apath, (const char *const *)paths, n, &o, err,
+                            sizeof err) != MDLZ_OK) {
         fprintf(stderr, "gen_seeds_archive: %s: %s\n", name, err);
         exit(1);
     }
-    size_t len;
-    uint8_t *a = read_all(apath, &len);
-    emit(name, a, len);
-    free(a);
+    uint8_t *a = read_all(apath, len);
     unlink(apath);
+    return a;
 }
 
-static void le32(uint8_t *p, uint32_t v) {
-    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+/* Archives the paths (relative to tmp_root) and emits the seeds. */
+static void archive(const char *name, uint64_t group_size, int depth,
+                    const char *const *rel, int n) {
+    size_t len;
+    uint8_t *a = make_archive(name, group_size, depth, rel, n, &len);
+    emit(name, a, len);
+    free(a);
 }
-static void le64(uint8_t *p, uint64_t v) {
-    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
+
+/* "hostile": the archive of "one" whose group's stream header asks for
+ * the largest tables (level 9, 2^24-byte blocks, 2^31 contexts, 2^30
+ * window, 2^28 match table), its checksum fixed: as the crafted header of
+ * issue 15 (4.1 GiB reserved), which the decoder must refuse before
+ * allocating anything (no level makes these parameters), within the
+ * memory limit of the fuzz target. */
+static void hostile_archive(void) {
+    size_t len;
+    uint8_t *a =
+        make_archive("hostile", 1024, 1, (const char *const[]){"one"}, 1, &len);
+    uint8_t *h = a + ARC_HEADER_SIZE;
+    if (len < ARC_HEADER_SIZE + 26 || memcmp(h, "MDLZ", 4) != 0 || h[5] & 2) {
+        errno = EINVAL; /* a group without an extension area expected */
+        die("hostile");
+    }
+    size_t hlen = h[5] & 1 ? 26 : 18; /* docs/format.md, the header */
+    static const uint8_t huge[] = {9, 24, 31, 30, 28, 0, 0xff, 0};
+    memcpy(h + 6, huge, sizeof huge); /* level .. component mask */
+    le32(h + hlen - 4, XXH32(h, hlen - 4, 0));
+    emit("hostile", a, len);
+    free(a);
 }
 
 /* "empty/zero" (an empty file), "empty/dir" and "empty" (directories):
@@ -282,6 +324,7 @@ int main(int argc, char **argv) {
     mk("one");
     raw_file("one/hello.txt", "hello, world\n", 13);
     archive("one", 1024, 1, (const char *const[]){"one"}, 1);
+    hostile_archive();
 
     /* An empty file and an empty directory only: no groups (made by hand:
      * archive/walk.c passes qsort a NULL array for an empty directory,

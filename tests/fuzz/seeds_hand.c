@@ -22,7 +22,7 @@ const hdr_spec MIN_HDR = {1, 16, 16, 16, 14, 0, 0x03, 0, 0};
 void put_header(buf *b, const hdr_spec *h) {
     size_t start = b->n;
     put(b, "MDLZ", 4);
-    put8(b, 3); /* format version */
+    put8(b, 5); /* format version */
     put8(b, h->flags);
     put8(b, (unsigned)h->level);
     put8(b, (unsigned)h->block_log);
@@ -134,7 +134,7 @@ void corrupt_streams(void) {
     {
         buf s = {0};
         put_header(&s, &MIN_HDR);
-        s.p[4] = 4; /* version 4: checked before the header checksum */
+        s.p[4] = 6; /* version 6: checked before the header checksum */
         seed("header", "bad-version", s.p, s.n);
         seed("decompress", "bad-version.mdlz", s.p, s.n);
         seed("header", "magic-prefix", s.p, 3);

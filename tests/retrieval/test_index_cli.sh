@@ -154,6 +154,46 @@ expect "rm: removed text no longer found" '[ $rc -eq 0 ] && [ ! -s "$T/out" ]'
 run index add KB.db docs/a.txt
 expect "add after rm: a new id" '[ $rc -eq 0 ] && listing KB.db | grep -q "^5 41 docs/a.txt$"'
 
+# ---- --json ------------------------------------------------------------------
+
+run index ls --json KB.db
+cp "$T/out" ls.jsonl
+expect "ls --json: one object per document, no heading" \
+    '[ $rc -eq 0 ] && [ "$(wc -l <ls.jsonl)" -eq "$(listing KB.db | wc -l)" ]'
+"$M" index ls KB.db | awk 'NR > 1 { print $1 "\t" $2 "\t" $3 "\t" $4 }' >ls.table
+jsonl ls.jsonl id bytes added name >ls.json
+expect "ls --json: id, bytes, added and name are the table's" \
+    '[ -s ls.table ] && same ls.json ls.table'
+expect "ls --json: stored bytes and a 16-digit hash per document" \
+    '[ "$(jsonl ls.jsonl stored hash | grep -Ec "^[1-9][0-9]*[[:space:]][0-9a-f]{16}$")" -eq "$(wc -l <ls.jsonl)" ]'
+run index stats --json KB.db
+cp "$T/out" stats.jsonl
+"$M" index stats KB.db | awk '/^documents/ {d = $2} /^bytes/ {b = $2}
+    /^stored/ {s = $2} /^database/ {f = $2} /^terms/ {t = $2}
+    /^generation/ {g = $2; h = $4; sub(/\)/, "", h)} /^removed/ {r = $2}
+    END {print d "\t" b "\t" s "\t" f "\t" t "\t" g "\t" h "\t" r}' >stats.table
+jsonl stats.jsonl documents bytes stored file_bytes terms generation history removed >stats.json
+expect "stats --json: one object whose values are the table's" \
+    '[ $rc -eq 0 ] && [ "$(wc -l <stats.jsonl)" -eq 1 ] && same stats.json stats.table'
+expect "stats --json: removed documents kept until gc, none purged" \
+    '[ "$(jsonl stats.jsonl removed purged broken)" = "$(printf "2\t0\t0")" ] && [ "$(jsonl stats.jsonl removed_bytes)" -gt 0 ]'
+run index search --json KB.db fox
+expect "usage: --json outside ls and stats is exit 2" '[ $rc -eq 2 ] && grep -q json "$T/err"'
+# -l --json names the documents a stream records, by the index given with -R
+for _ in 1 2 3 4 5 6 7 8; do cat notes.txt docs/a.txt; done >q.txt
+"$M" -q -R KB.db --retrieval=whole q.txt
+run -l --json -R KB.db q.txt.mdlz
+cp "$T/out" q.jsonl
+jsonl q.jsonl 'documents[].name' | tr , '\n' | sort >q.names
+jsonl q.jsonl 'documents[].key' | tr , '\n' | sort >q.keys
+jsonl ls.jsonl name hash | awk -F'\t' 'NR == FNR {want[$1]; next} $1 in want {print substr($2, 1, 12)}' q.names - | sort >q.lskeys
+expect "-l --json -R: the recorded documents, named as in ls --json, keys from their hashes" \
+    '[ $rc -eq 0 ] && [ "$(jsonl q.jsonl retrieval)" = whole ] && [ -s q.names ] && ! grep -qx null q.names && same q.keys q.lskeys'
+run -l --json q.txt.mdlz
+expect "-l --json without -R: the documents unnamed (null)" \
+    '[ $rc -eq 0 ] && [ "$(jsonl "$T/out" "documents[].name" | tr , "\n" | sort -u)" = null ]'
+rm -f ls.* stats.* q.*
+
 # ---- not an index ----------------------------------------------------------
 
 printf 'plain text, not a database\n' >plain.txt

@@ -32,12 +32,29 @@ other ending, so such a flip must fail too: "slack" (a damaged stream that
 exits 0) counts as a failure.
 No case may crash, hang (--timeout) or exit with another status.
 
-Usage: corrupt_matrix.py [--seeds DIR] [--quick] [--jobs N] [-v] MDLZ
+Archives (docs/archive.md): an archive of 12 small files in a few groups
+(some retrieving from others) is damaged the same way (every byte of its
+16-byte header, 24-byte trailer and stream headers, a sample of the rest,
+every fourth byte of its table of contents; cuts at those places and at
+every length within the trailer) and extracted with `mdlz archive extract
+-C out`: exit 1 (0 only if every file came out identical and nothing was
+said), every line on stderr "mdlz: ...", every file written identical to
+its original, no temporary file left, the archive unchanged, and every
+file that must survive there: all of them when the damage is in the header
+or the trailer (the table of contents is found without them), those whose
+closure does not hold the damaged group when it is in a group, none when
+it is in the table of contents (nothing else names the files).
+
+Usage: corrupt_matrix.py [--seeds DIR] [--quick] [--part P] [--jobs N] [-v]
+                         MDLZ
   --seeds DIR  tests/fuzz seeds for the decompress target (builddir/
                tests/fuzz/seeds/decompress)
   --quick      for sanitizer builds (each run costs ~3x): every 10th
                position (of the sample, for the larger streams) and the
                type byte of each block only, no 1 MiB stream
+  --part P     all (default), streams (everything but the archive) or
+               archive (the archive alone): meson runs the two parts as two
+               tests, in parallel and each within its timeout
 Environment: MDLZ_ROBUST_JOBS (runs at once, default: CPUs, at most 4).
 Prints one line per stream, the matrix size, then "N passed, M failed".
 """
@@ -313,11 +330,163 @@ def big_stream(m, pool, rng, compress):
              [(b1 + b2) // 2, b2, b2 + 13, len(z) - 1], [b2])
 
 
+class ArchiveCase:
+    """An archive and what each of its damaged copies must still give."""
+
+    def __init__(self, m, work, rng):
+        self.m = m
+        tree = os.path.join(work, "arc", "t")
+        os.makedirs(tree)
+        self.files = {}
+        for i in range(12):
+            name = "t/f%02d.txt" % i
+            self.files[name] = text(rng, 280 + 10 * i)
+            with open(os.path.join(work, "arc", name), "wb") as f:
+                f.write(self.files[name])
+        r = m.mdlz_run(["archive", "create", "-q", "-1", "--group-size=1K",
+                        "a.mdlza", "t"], cwd=os.path.join(work, "arc"))
+        if r.returncode != 0:
+            raise RuntimeError("archive create failed: %s" % r.stderr)
+        with open(os.path.join(work, "arc", "a.mdlza"), "rb") as f:
+            self.z = f.read()
+        self._layout()
+        self._closures(work)
+
+    def _layout(self):
+        """Streams back to back from byte 16: the groups, then the TOC."""
+        z = self.z
+        lay = Layout(z[16:])
+        self.bounds = [16] + [16 + e for e in lay.ends]  # stream starts/ends
+        if len(self.bounds) < 3 or self.bounds[-1] != len(z) - 24:
+            raise RuntimeError("archive layout not understood")
+        self.toc = (self.bounds[-2], self.bounds[-1])
+        self.marks = set(range(16)) | set(range(len(z) - 24, len(z)))
+        self.marks.update(16 + p for p in lay.marks)
+        self.marks.update(range(self.toc[0], self.toc[1], 4))
+
+    def _closures(self, work):
+        """Per file, the groups extracting it decodes (list -v)."""
+        r = self.m.mdlz_run(["archive", "list", "-v", "a.mdlza"],
+                            cwd=os.path.join(work, "arc"))
+        group_of, deps, cur = {}, {}, None
+        for line in r.stdout.decode().splitlines():
+            if line.startswith("group "):
+                cur = int(line.split()[1].rstrip(":"))
+                tail = line.split("files", 1)[1]
+                deps[cur] = [d.strip() for d in tail.lstrip(":").split(",")
+                             if d.strip()]
+            elif line.split() and line.split()[-1] in self.files:
+                group_of[line.split()[-1]] = int(line.split()[2])
+        if set(group_of) != set(self.files) or len(deps) < 3 or \
+                not any(deps.values()):
+            raise RuntimeError("expected groups that retrieve: %s" %
+                               r.stdout.decode())
+
+        def closure(g, seen):
+            if g not in seen:
+                seen.add(g)
+                for d in deps[g]:
+                    closure(group_of[d], seen)
+            return seen
+        self.needs = {f: closure(g, set()) for f, g in group_of.items()}
+        self.n_groups = len(deps)
+
+    def must_survive(self, pos, cut):
+        """Files a flip at pos (or a cut to pos bytes) must not cost."""
+        n = len(self.z)
+        if cut:
+            return set(self.files) if pos >= self.toc[1] else set()
+        if pos < 16 or pos >= n - 24:
+            return set(self.files)
+        if pos >= self.toc[0]:
+            return set()
+        g = max(i for i, b in enumerate(self.bounds[:-2]) if b <= pos)
+        return set(f for f, need in self.needs.items() if g not in need)
+
+    def run(self, name, data, must):
+        m = self.m
+        with m.lock:
+            d = m.free.pop()
+        try:
+            src = os.path.join(d, "a.mdlza")
+            with open(src, "wb") as f:
+                f.write(data)
+            try:
+                r = m.mdlz_run(["archive", "extract", "-q", "-C", "out",
+                                "a.mdlza"], cwd=d, stdin=subprocess.DEVNULL)
+            except subprocess.TimeoutExpired:
+                return m.fail(name, "no exit within %d s" % m.timeout)
+            if r.returncode < 0:
+                return m.fail(name, "killed by signal %d" % -r.returncode, r)
+            got = {}
+            for root, dirs, files in os.walk(d):
+                for e in files + dirs:
+                    rel = os.path.relpath(os.path.join(root, e), d)
+                    if e.startswith("."):
+                        return m.fail(name, "left %s" % rel, r)
+                    if os.path.isfile(os.path.join(root, e)) and \
+                            rel != "a.mdlza":
+                        with open(os.path.join(root, e), "rb") as f:
+                            got[os.path.relpath(rel, "out")] = f.read()
+            lines = r.stderr.split(b"\n")[:-1]
+            if r.returncode not in (0, 1):
+                return m.fail(name, "exit status is not 0 or 1", r)
+            if any(not ln.startswith(b"mdlz: ") for ln in lines):
+                return m.fail(name, "a line on stderr is not 'mdlz: ...'", r)
+            if r.returncode == 0 and (lines or len(got) != len(self.files)):
+                return m.fail(name, "exit 0 but not everything extracted", r)
+            if r.returncode == 1 and not lines:
+                return m.fail(name, "exit 1 without a message", r)
+            for f, b in got.items():
+                if self.files.get(f) != b:
+                    return m.fail(name, "wrote %s with wrong content" % f, r)
+            lost = sorted(must - set(got))
+            if lost:
+                return m.fail(name, "lost %d files it must not (%s)" % (
+                    len(lost), ", ".join(lost[:3])), r)
+            with open(src, "rb") as f:
+                if f.read() != data:
+                    return m.fail(name, "the archive was changed", r)
+            return True
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+            os.mkdir(d)
+            with m.lock:
+                m.free.append(d)
+
+    def matrix(self, pool, stride):
+        z, n = self.z, len(self.z)
+        marks = self.marks | set(range(0, n, max(1, n // SAMPLE)))
+        pos = sorted(p for p in marks if p % stride == 0 or p < 16 or
+                     p >= n - 24)
+        cuts = sorted(set(pos) | set(range(n - 24, n)))
+        before = len(self.m.failures)
+        t0 = time.time()
+        futs = []
+        for p in pos:
+            bad = z[:p] + bytes([z[p] ^ 0xFF]) + z[p + 1:]
+            futs.append(pool.submit(self.run, "archive flip@%d" % p, bad,
+                                    self.must_survive(p, False)))
+        for c in cuts:
+            futs.append(pool.submit(self.run, "archive cut@%d" % c, z[:c],
+                                    self.must_survive(c, True)))
+        for f in futs:
+            f.result()
+        self.m.cases += len(futs)
+        self.m.runs += len(futs)
+        bad = len(self.m.failures) - before
+        print("%-24s %6d bytes %4d flips %4d cuts %6.1f s  %s" % (
+            "archive, %d groups" % self.n_groups, n, len(pos), len(cuts), time.time() - t0,
+            "ok" if bad == 0 else "%d FAILED" % bad), flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("mdlz")
     ap.add_argument("--seeds")
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--part", choices=("all", "streams", "archive"),
+                    default="all")
     ap.add_argument("--jobs", type=int,
                     default=int(os.environ.get("MDLZ_ROBUST_JOBS", "0")))
     ap.add_argument("--timeout", type=int, default=120)
@@ -394,14 +563,17 @@ def main():
             elif a.seeds:
                 print("# seed %s not found in %s" % (name, a.seeds))
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            for label, z, orig in streams:
-                pos = positions(z, Layout(z), stride)
-                m.stream(pool, label, z, orig, pos, pos)
-            for label, z, orig in retrieval:
-                pos = positions(z, Layout(z), stride)
-                m.stream(pool, label, z, orig, pos, pos, rx)
-            if not a.quick:
-                big_stream(m, pool, rng, compress)
+            if a.part != "archive":
+                for label, z, orig in streams:
+                    pos = positions(z, Layout(z), stride)
+                    m.stream(pool, label, z, orig, pos, pos)
+                for label, z, orig in retrieval:
+                    pos = positions(z, Layout(z), stride)
+                    m.stream(pool, label, z, orig, pos, pos, rx)
+                if not a.quick:
+                    big_stream(m, pool, rng, compress)
+            if a.part != "streams":
+                ArchiveCase(m, work, rng).matrix(pool, stride)
         elapsed = time.time() - t0
     finally:
         m.close()

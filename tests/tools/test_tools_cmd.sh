@@ -25,6 +25,13 @@ expect "lists the example as external" 'out_has "^crlf .*(external: "'
 run --load "$bad"
 expect "--load of another ABI exits 1" 'is_rc 1'
 expect "and names both versions" 'err_has "version 99.*version 1"'
+run --json --load "$example"
+cp "$T/out" tools.jsonl
+"$M" tools --load "$example" | awk 'NR > 1 { print $1 "\t" $2 "\t" $3 }' >tools.table
+expect "--json: one object per tool, name, version and code bytes as the table" \
+    'is_rc 0 && [ "$(wc -l <tools.jsonl)" -eq 4 ] && [ "$(jsonl tools.jsonl name version code_bytes)" = "$(cat tools.table)" ]'
+expect "--json: the description, and the external path (null for built-ins)" \
+    '[ "$(jsonl tools.jsonl external | sort | uniq -c | awk "{print \$1}" | tr "\n" " ")" = "1 3 " ] && jsonl tools.jsonl external | grep -qx "$example" && [ "$(jsonl tools.jsonl description | grep -c .)" -eq 4 ]'
 run --bogus
 expect "a bad argument exits 2" 'is_rc 2'
 run --help

@@ -188,10 +188,16 @@ static mdlz_status host_create(void *st, const mod_stream *s,
     return toolmix_create(c, h->tools, h->n_tools, bh);
 }
 
+static int host_annotate(void *st, const void *self, mod_note *notes, int cap) {
+    (void)st;
+    return toolmix_notes(self, notes, cap);
+}
+
 const mod_ops tool_host_module = {
     .state_new = host_new,
     .state_free = host_free,
     .encode = host_encode,
     .decode = host_decode,
     .create = host_create,
+    .annotate = host_annotate,
 };

@@ -97,6 +97,21 @@ static int tm_byte(void *self, const pr_shared *sh, int16_t *x) {
     return m->active == 0; /* quiet: no tool proposes */
 }
 
+int toolmix_notes(const void *self, mod_note *notes, int cap) {
+    const toolmix *m = self;
+    int n = 0;
+    for (int i = 0; i < m->n && n < cap; i++) {
+        const tool_slot *s = &m->slot[i];
+        if (s->expected < 0) continue;
+        mod_note *o = &notes[n++];
+        *o =
+            (mod_note){.byte = s->expected, .source = i, .length = s->prop.len};
+        memcpy(o->text, s->prop.bytes,
+               s->prop.len < MOD_NOTE_TEXT ? s->prop.len : MOD_NOTE_TEXT);
+    }
+    return n;
+}
+
 static void tm_destroy(void *self) {
     toolmix *m = self;
     if (!m) return;

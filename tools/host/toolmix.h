@@ -8,6 +8,7 @@
 
 #include "component.h"
 #include "mdlz_tool.h"
+#include "module.h"
 
 #define TOOLMIX_MAX 16
 
@@ -16,5 +17,9 @@
  *  fails, MDLZ_ERROR_NOMEM. */
 mdlz_status toolmix_create(pr_component *c, const mdlz_tool *const *tools,
                            int n, const bh_table *bh);
+
+/** Measurement (mod_ops.annotate): each tool's proposal for the coming
+ *  byte (source: the tool's place in the list given to create). */
+int toolmix_notes(const void *self, mod_note *notes, int cap);
 
 #endif
