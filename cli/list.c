@@ -177,6 +177,21 @@ static void print_description_length(const ends *e,
     printf("    bpb: payload %s, payload+code %s\n", bpb_payload, bpb_dl);
 }
 
+/* -v: the segments of a segmented stream, each coded by a model of its
+ * own (-T): as many as the trailer's size fills, the last maybe short. */
+static void print_segments(const mdlz_frame_info *fi,
+                           const mdlz_trailer_info *ti) {
+    if (!fi->segment_size) return;
+    uint64_t n = (ti->src_size + fi->segment_size - 1) / fi->segment_size;
+    uint64_t last = ti->src_size - (n ? n - 1 : 0) * fi->segment_size;
+    char seg[32], tail[32];
+    format_size(seg, sizeof seg, fi->segment_size);
+    format_size(tail, sizeof tail, last);
+    printf("  segments: %" PRIu64 " of %s (the last %s), each coded by a "
+           "model of its own\n",
+           n, seg, tail);
+}
+
 /* The index -R names, to name the documents a stream records (NULL
  * without -R, or if it does not open: the documents are then unnamed). */
 static mdlz_index *open_named_index(const cli_options *opt) {
@@ -360,6 +375,7 @@ int list_file(const cli_options *opt, const char *path, list_totals *t) {
         if (t->rows == 0) print_heading(opt);
         print_row(opt, name, &fi, &ti, &e);
         print_augmentations(opt, &e, &fi);
+        if (opt->verbose) print_segments(&fi, &ti);
         if (opt->verbose) print_description_length(&e, &ti);
     }
     t->rows++;

@@ -84,6 +84,13 @@ static void print_help(void) {
         "                    compression takes the highest level that fits,\n"
         "                    decompression refuses streams that need more\n"
         "                    (default 2GiB)\n"
+        "  -T, --threads=N   threads (default 0: one per core): inputs over\n"
+        "                    one segment (16 MiB, 32 MiB at -7..-9, or of\n"
+        "                    unknown size) are cut into segments coded at\n"
+        "                    once, both ways; the output is the same for any\n"
+        "                    N, --memory bounds all threads together\n"
+        "      --segment-log=N  (tests, measurements) segments of 2^N bytes\n"
+        "                    (18..30) instead of the level's\n"
         "  -q, --quiet       no progress line (on a terminal, for 4 MiB or\n"
         "                    more of input; with percentage done and ETA if\n"
         "                    its size is known) and no summary\n"
@@ -144,6 +151,15 @@ static void set_flag(cli_options *o, parsed *p, char flag) {
     }
 }
 
+/* A count of threads or the like: decimal digits, 0..4096. */
+static int parse_count(const char *s, int *out) {
+    if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 4) return -1;
+    int v = atoi(s);
+    if (v > 4096) return -1;
+    *out = v;
+    return 0;
+}
+
 /* Handles one long option (`arg` is all of it, "--" included); `next` is
  * the argument after it, consumed (*used = 1) by "--memory SIZE". */
 static int long_option(cli_options *o, parsed *p, const char *arg,
@@ -194,6 +210,14 @@ static int long_option(cli_options *o, parsed *p, const char *arg,
             }
         return usage_error("--retrieval takes none, whole, online or both:",
                            val);
+    }
+    if ((len == 7 && strncmp(name, "threads", 7) == 0) ||
+        (len == 11 && strncmp(name, "segment-log", 11) == 0)) {
+        const char *val = eq ? eq + 1 : next;
+        if (!val) return usage_error("option requires an argument", arg);
+        if (!eq) *used = 1;
+        int *dst = len == 7 ? &o->threads : &o->segment_log;
+        return parse_count(val, dst) ? usage_error("invalid number:", val) : 0;
     }
     if (len == 4 && strncmp(name, "auto", 4) == 0) {
         const char *val = eq ? eq + 1 : "dl";
@@ -252,6 +276,13 @@ static int short_options(cli_options *o, parsed *p, const char *arg,
                 return usage_error(what, bad);
             }
             o->level = level;
+        } else if (*c == 'T') {
+            const char *val = c[1] ? c + 1 : next;
+            if (!val) return usage_error("option requires an argument", "-T");
+            if (!c[1]) *used = 1;
+            if (parse_count(val, &o->threads))
+                return usage_error("invalid number of threads:", val);
+            return 0;
         } else if (*c == 'o' || *c == 'R') {
             const char *val = c[1] ? c + 1 : next;
             if (!val) {
@@ -446,6 +477,7 @@ int main(int argc, char **argv) {
     memset(&opt, 0, sizeof opt);
     opt.mode = MODE_COMPRESS;
     opt.level = MDLZ_LEVEL_DEFAULT;
+    opt.threads = 0; /* one per core, as `mdlz archive` (README, "Threads") */
     opt.retrieval = MDLZ_RETRIEVE_WHOLE | MDLZ_RETRIEVE_ONLINE;
     opt.tools = NULL; /* the library's default tools */
     parsed p = {0, 0, NULL, 0};

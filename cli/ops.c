@@ -147,6 +147,15 @@ static int create_cctx(job *j, mdlz_cctx **c, uint64_t src_size) {
                      "the limit of %s",
                      j->opt->level, level, need, lim);
     }
+    st = mdlz_cctx_set_param(*c, MDLZ_CPARAM_THREADS, j->opt->threads);
+    if (st == MDLZ_OK && j->opt->segment_log)
+        st = mdlz_cctx_set_param(*c, MDLZ_CPARAM_SEGMENT_LOG,
+                                 j->opt->segment_log);
+    if (st != MDLZ_OK) {
+        mdlz_cctx_free(*c);
+        *c = NULL;
+        return fail_status(j, st);
+    }
     if (j->prog.enabled)
         mdlz_cctx_set_trace(*c, PROGRESS_TRACE_INTERVAL, on_trace, j);
     if (j->opt->setting) { /* --auto's choice */
@@ -244,6 +253,9 @@ static int decompress_data(job *j) {
                 break;
             }
             mdlz_status st = mdlz_dctx_create(&d, j->opt->mem_limit);
+            if (st == MDLZ_OK)
+                st = mdlz_dctx_set_param(d, MDLZ_DPARAM_THREADS,
+                                         j->opt->threads);
             if (st == MDLZ_OK && j->opt->index)
                 st = mdlz_dctx_set_index(d, j->opt->index);
             for (int i = 0; st == MDLZ_OK && i < j->opt->n_plugins; i++)

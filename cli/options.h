@@ -17,6 +17,8 @@ typedef struct {
     cli_mode mode;
     int level;            /* MDLZ_LEVEL_MIN..MDLZ_LEVEL_MAX */
     uint64_t mem_limit;   /* bytes; 0 = no limit */
+    int threads;          /* -T N: threads for segments (0: one per core) */
+    int segment_log;      /* --segment-log=N (tests): 0 = the level's */
     int force;            /* -f: overwrite, allow terminal output, etc. */
     int remove_input;     /* --rm: delete the input after success */
     int recursive;        /* -r: the files under directories */

@@ -62,12 +62,13 @@ _mdlz_main() {
     local opts="-z --compress -d --decompress --uncompress -t --test -l --list
         -c --stdout -o -f --force -r --recursive -k --keep --rm
         -1 -2 -3 -4 -5 -6 -7 -8 -9 -R --index= --retrieval= --tools= --tool=
-        --memory= -q --quiet -v --verbose --json -h --help -V --version"
+        --memory= -T --threads= --segment-log= -q --quiet -v --verbose --json
+        -h --help -V --version"
     case $prev in
     -o) _mdlz_files; return ;;
     -R | --index) _mdlz_files '*.db'; return ;;
     --tool) _mdlz_files '*.so'; return ;;
-    --memory) return ;;
+    --memory | -T | --threads | --segment-log) return ;;
     esac
     _mdlz_value && return
     if [[ $cur == -* ]]; then

@@ -131,16 +131,28 @@ MDLZ_API void mdlz_cctx_progress(const mdlz_cctx *c, uint64_t *in_bytes,
 
 /* ---- augmentations (call after create, before the first data) ----------- */
 typedef enum {
-    MDLZ_CPARAM_MATCH = 1,    /* 1 (default) / 0: the match model over the
-                                  coded history (0 is for ablation) */
-    MDLZ_CPARAM_RETRIEVAL = 2, /* MDLZ_RETRIEVE_* bits used with an index
-                                  (default: both) */
-    MDLZ_CPARAM_DEFAULT_TOOLS = 3 /* 1: also consult the default tools
-                                  (mdlz_default_tools()) when the input is
-                                  known to be at least 64 KiB or of unknown
-                                  size, as the mdlz command does without
-                                  --tools; 0 (default): only the tools
-                                  added, which are always consulted */
+    /* 1 (default) / 0: the match model over the coded history (0 is for
+     * ablation) */
+    MDLZ_CPARAM_MATCH = 1,
+    /* MDLZ_RETRIEVE_* bits used with an index (default: both) */
+    MDLZ_CPARAM_RETRIEVAL = 2,
+    /* 1: also consult the default tools (mdlz_default_tools()) when the
+     * input is known to be at least 64 KiB or of unknown size, as the mdlz
+     * command does without --tools; 0 (default): only the tools added,
+     * which are always consulted */
+    MDLZ_CPARAM_DEFAULT_TOOLS = 3,
+    /* Threads (0: one per online core; default 1). An input larger than a
+     * segment (a size fixed by the level), or of unknown size, is cut into
+     * segments, each coded by a model of its own (docs/format.md,
+     * "Segments"); threads code them at once, both ways. The stream is the
+     * same for any number of threads. mem_limit bounds them all together
+     * (fewer threads when it must): each takes mdlz_cctx_get_model()'s
+     * memory and two segments of buffers. Streams with retrieval are not
+     * cut. */
+    MDLZ_CPARAM_THREADS = 4,
+    /* For tests and measurements: segments of 2^value bytes (18..30; 0:
+     * the level's), of blocks of a quarter of one. */
+    MDLZ_CPARAM_SEGMENT_LOG = 5
 } mdlz_cparam;
 
 /** Sets a compression parameter. MDLZ_ERROR_STAGE once data was given,
@@ -226,6 +238,18 @@ typedef struct mdlz_dctx mdlz_dctx;
  *  in mdlz_dctx_error_detail() and mdlz_dctx_memory_needed(). */
 MDLZ_API mdlz_status mdlz_dctx_create(mdlz_dctx **out, uint64_t mem_limit);
 
+typedef enum {
+    /* Threads decoding a stream's segments at once (0: one per online
+     * core; default 1); the memory limit bounds them all together. */
+    MDLZ_DPARAM_THREADS = 1
+} mdlz_dparam;
+
+/** Sets a decompression parameter before the first input.
+ *  MDLZ_ERROR_STAGE once input was given, MDLZ_ERROR_PARAM for an
+ *  unknown parameter or value. */
+MDLZ_API mdlz_status mdlz_dctx_set_param(mdlz_dctx *d, mdlz_dparam param,
+                                         int value);
+
 /** Bytes the stream being decoded needs (the model and what its
  *  retrieval and tools use), known once its header was read; else 0. */
 MDLZ_API uint64_t mdlz_dctx_memory_needed(const mdlz_dctx *d);
@@ -303,6 +327,8 @@ typedef struct {
     unsigned n_docs;          /* documents recorded (mdlz_get_frame_docs) */
     unsigned n_tools;         /* tools recorded */
     uint64_t prefix_size;     /* bytes of the prefix it needs (ref_prefix) */
+    uint64_t segment_size;    /* each segment's bytes (a model of its own,
+                                 MDLZ_CPARAM_THREADS), 0: not segmented */
 } mdlz_frame_info;
 
 /** Parses a stream header from the first bytes of a stream (at least

@@ -27,6 +27,15 @@ static mdlz_status open_enc(void *user, const mdlz_config *cfg,
                             pred);
 }
 
+static mdlz_status open_seg(void *user, const mdlz_config *cfg,
+                            predictor **pred) {
+    return sys_open_segment(&((mdlz_cctx *)user)->sys, cfg, pred);
+}
+
+static int segmentable(void *user) {
+    return sys_segmentable(&((mdlz_cctx *)user)->sys);
+}
+
 static mdlz_status check(void *user) {
     return sys_check(&((mdlz_cctx *)user)->sys);
 }
@@ -47,7 +56,11 @@ mdlz_status mdlz_cctx_create(mdlz_cctx **out, const mdlz_params *params) {
     }
     mdlz_cctx *c = calloc(1, sizeof *c);
     if (!c) return MDLZ_ERROR_NOMEM;
-    str_hooks h = {.open_enc = open_enc, .check = check, .user = c};
+    str_hooks h = {.open_enc = open_enc,
+                   .open_seg = open_seg,
+                   .segmentable = segmentable,
+                   .check = check,
+                   .user = c};
     mdlz_status st = sys_ctx_init(&c->sys);
     if (st == MDLZ_OK) st = enc_create(&c->enc, params, &h);
     if (st != MDLZ_OK) {
@@ -73,6 +86,13 @@ mdlz_status mdlz_cctx_set_param(mdlz_cctx *c, mdlz_cparam param, int value) {
         if (value != 0 && value != 1) return MDLZ_ERROR_PARAM;
         tool_host_use_defaults(c->sys.state[ROW_TOOLS], value);
         return MDLZ_OK;
+    case MDLZ_CPARAM_THREADS:
+        if (value < 0) return MDLZ_ERROR_PARAM;
+        enc_set_threads(c->enc, (unsigned)value);
+        return MDLZ_OK;
+    case MDLZ_CPARAM_SEGMENT_LOG:
+        if (value < 0) return MDLZ_ERROR_PARAM;
+        return enc_set_segment_log(c->enc, (unsigned)value);
     }
     return MDLZ_ERROR_PARAM;
 }

@@ -22,6 +22,17 @@ static mdlz_status open_dec(void *user, const mdlz_config *cfg,
     return sys_open_decoder(&((mdlz_dctx *)user)->sys, cfg, recs, pred);
 }
 
+static mdlz_status open_seg(void *user, const mdlz_config *cfg,
+                            predictor **pred) {
+    return sys_open_segment(&((mdlz_dctx *)user)->sys, cfg, pred);
+}
+
+static uint64_t memory(void *user, uint64_t *limit) {
+    const sys_ctx *x = &((mdlz_dctx *)user)->sys;
+    *limit = x->mem_limit;
+    return x->mem_need;
+}
+
 static mdlz_status check(void *user) {
     return sys_check(&((mdlz_dctx *)user)->sys);
 }
@@ -37,7 +48,11 @@ mdlz_status mdlz_dctx_create(mdlz_dctx **out, uint64_t mem_limit) {
     *out = NULL;
     mdlz_dctx *d = calloc(1, sizeof *d);
     if (!d) return MDLZ_ERROR_NOMEM;
-    str_hooks h = {.open_dec = open_dec, .check = check, .user = d};
+    str_hooks h = {.open_dec = open_dec,
+                   .open_seg = open_seg,
+                   .memory = memory,
+                   .check = check,
+                   .user = d};
     mdlz_status st = sys_ctx_init(&d->sys);
     d->sys.mem_limit = mem_limit == 0 ? MDLZ_DECODE_MEMORY_DEFAULT
                        : mem_limit == MDLZ_MEMORY_UNLIMITED ? 0
@@ -67,6 +82,17 @@ mdlz_status mdlz_dctx_add_tool(mdlz_dctx *d, const char *path) {
     if (dec_started(d->dec)) return MDLZ_ERROR_STAGE;
     return tool_host_add_plugin(d->sys.state[ROW_TOOLS], path, d->sys.detail,
                                 sizeof d->sys.detail);
+}
+
+mdlz_status mdlz_dctx_set_param(mdlz_dctx *d, mdlz_dparam param, int value) {
+    if (dec_started(d->dec)) return MDLZ_ERROR_STAGE;
+    switch (param) {
+    case MDLZ_DPARAM_THREADS:
+        if (value < 0) return MDLZ_ERROR_PARAM;
+        dec_set_threads(d->dec, (unsigned)value);
+        return MDLZ_OK;
+    }
+    return MDLZ_ERROR_PARAM;
 }
 
 uint64_t mdlz_dctx_memory_needed(const mdlz_dctx *d) { return d->sys.mem_need; }

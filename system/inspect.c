@@ -68,6 +68,7 @@ mdlz_status mdlz_get_frame_info(mdlz_frame_info *info, const void *src,
     info->level = h.cfg.level;
     info->model_memory = cfg_memory(&h.cfg);
     info->block_size = (uint32_t)1 << h.cfg.block_log;
+    info->segment_size = h.cfg.seg_log ? (uint64_t)1 << h.cfg.seg_log : 0;
     for (unsigned i = 0; cfg_component_name(i); i++)
         if (h.cfg.components & (1u << i))
             info->components[info->n_components++] = cfg_component_name(i);

@@ -159,6 +159,11 @@ mdlz_status sys_open_decoder(sys_ctx *x, const mdlz_config *cfg,
             return MDLZ_ERROR_VERSION;
         }
     }
+    if (cfg->seg_log && sys_row_in(&sys_table[ROW_RETRIEVAL], cfg, recs)) {
+        snprintf(x->detail, sizeof x->detail,
+                 "segments with retrieval: not a stream an encoder makes");
+        return MDLZ_ERROR_CORRUPT;
+    }
     uint64_t model = cfg_memory(cfg), modules = 0;
     x->mem_need = model;
     if (x->mem_limit && model > x->mem_limit) return refuse(x, model, 0);
@@ -175,6 +180,15 @@ mdlz_status sys_open_decoder(sys_ctx *x, const mdlz_config *cfg,
         return refuse(x, model, modules);
     return open_model(x, &s, pred);
 }
+
+mdlz_status sys_open_segment(sys_ctx *x, const mdlz_config *cfg,
+                             predictor **pred) {
+    char detail[sizeof x->detail]; /* its own: threads share x */
+    mod_stream s = {cfg, MDLZ_SIZE_UNKNOWN, NULL, 0, 0, detail, sizeof detail};
+    return open_model(x, &s, pred);
+}
+
+int sys_segmentable(const sys_ctx *x) { return !x->on[ROW_RETRIEVAL]; }
 
 mdlz_status sys_open_plain(const mdlz_config *cfg, predictor **pred) {
     sys_ctx x;

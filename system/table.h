@@ -67,6 +67,18 @@ mdlz_status sys_open_encoder(sys_ctx *x, const mdlz_config *cfg,
 mdlz_status sys_open_decoder(sys_ctx *x, const mdlz_config *cfg,
                              const fmt_records *recs, predictor **pred);
 
+/** Both sides, for every segment after the first (str_hooks.open_seg):
+ *  the model opened and primed as the first one was, from what
+ *  sys_open_encoder or sys_open_decoder set up, which it only reads: safe
+ *  from several threads at once. */
+mdlz_status sys_open_segment(sys_ctx *x, const mdlz_config *cfg,
+                             predictor **pred);
+
+/** Encoder, after sys_open_encoder (str_hooks.segmentable): whether the
+ *  rows taking part allow segments. Retrieval does not: its online
+ *  queries grow one session along the whole stream. */
+int sys_segmentable(const sys_ctx *x);
+
 /** The model of a stream without modules (the core rows its
  *  configuration turns on): for tests and measurements that drive the
  *  predictor directly. */

@@ -25,7 +25,7 @@ size_t fmt_write_header(uint8_t *dst, const mdlz_config *cfg, uint64_t src_size,
     dst[n++] = cfg->ctx_bits;
     dst[n++] = cfg->win_bits;
     dst[n++] = cfg->mtab_bits;
-    dst[n++] = 0; /* reserved */
+    dst[n++] = cfg->seg_log;
     dst[n++] = (uint8_t)cfg->components;
     dst[n++] = (uint8_t)(cfg->components >> 8);
     if (src_size != MDLZ_SIZE_UNKNOWN) {
@@ -51,12 +51,12 @@ mdlz_status fmt_parse_header(const uint8_t *src, size_t n, mdlz_config *cfg,
     size_t body = 14 + ((flags & FMT_FLAG_SIZE) ? 8 : 0);
     if (n < body + 4) return MDLZ_ERROR_TRUNCATED;
     if (rd_le32(src + body) != XXH32(src, body, 0)) return MDLZ_ERROR_CORRUPT;
-    if (src[11] != 0) return MDLZ_ERROR_VERSION;
     cfg->level = src[6];
     cfg->block_log = src[7];
     cfg->ctx_bits = src[8];
     cfg->win_bits = src[9];
     cfg->mtab_bits = src[10];
+    cfg->seg_log = src[11];
     cfg->components = (uint16_t)(src[12] | src[13] << 8);
     *src_size = (flags & FMT_FLAG_SIZE) ? rd_le64(src + 14) : MDLZ_SIZE_UNKNOWN;
     *has_ext = (flags & FMT_FLAG_EXT) != 0;

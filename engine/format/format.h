@@ -9,7 +9,7 @@
 #include "varint.h"
 
 #define FMT_MAGIC     "MDLZ"
-#define FMT_VERSION   4
+#define FMT_VERSION   5
 #define FMT_FLAG_SIZE 0x01 /* header carries the original size */
 #define FMT_FLAG_EXT  0x02 /* extension records follow the header */
 

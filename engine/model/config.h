@@ -29,6 +29,8 @@ typedef struct {
     uint8_t ctx_bits;  /* context hash table size = 2^ctx_bits bytes */
     uint8_t win_bits;  /* match history window = 2^win_bits bytes */
     uint8_t mtab_bits; /* match index = 2^mtab_bits 32-bit entries */
+    uint8_t seg_log;   /* segments of 2^seg_log input bytes, each coded by a
+                          model of its own (0: one model for the stream) */
     uint16_t components;
 } mdlz_config;
 
@@ -41,15 +43,29 @@ typedef struct {
 #define CFG_WIN_BITS_MAX  30
 #define CFG_MTAB_BITS_MIN 12
 #define CFG_MTAB_BITS_MAX 28
+#define CFG_SEG_LOG_MIN   18 /* the smallest a test may ask (cfg_choose) */
+#define CFG_SEG_LOG_MAX   30
+
+/** The segment size of `level` (1..9) as a log2: an input larger than
+ *  one segment is cut into segments, each coded by a model of its own,
+ *  so that threads can code them at once (docs/format.md, "Segments"). */
+unsigned cfg_level_seg_log(int level);
 
 /** The configuration for `level` (1..9, 0 = the default) and an input of
- *  src_size bytes (or MDLZ_SIZE_UNKNOWN): the level's own, its tables
- *  shrunk to what the input can fill (cfg_fit_input). Under a memory limit
- *  (0 = none): the highest level up to `level` whose configuration fits;
+ *  src_size bytes (or MDLZ_SIZE_UNKNOWN) that the model learns after
+ *  `extra` bytes (a prefix): the level's own, its tables shrunk to what
+ *  one model can fill (cfg_fit_input: the extra bytes and the input, or
+ *  one segment of it). seg_log is the level's when the input may be
+ *  larger than a segment (its size is unknown or larger), else 0;
+ *  `test_seg_log` (0: none) replaces the level's segment size, for tests
+ *  that need small segments (CFG_SEG_LOG_MIN.., blocks of a quarter of
+ *  it). Under a memory limit (0 = none): the highest
+ *  level up to `level` whose configuration fits (cfg_memory: one thread);
  *  if none does, level 1 with smaller tables. MDLZ_ERROR_PARAM for a bad
  *  level, MDLZ_ERROR_MEMLIMIT if even the smallest does not fit. */
 mdlz_status cfg_choose(mdlz_config *cfg, int level, uint64_t mem_limit,
-                       uint64_t src_size);
+                       uint64_t src_size, uint64_t extra,
+                       unsigned test_seg_log);
 
 /** cfg_choose() for an input of unknown size. */
 mdlz_status cfg_from_level(mdlz_config *cfg, int level, uint64_t mem_limit);
@@ -60,11 +76,14 @@ mdlz_status cfg_from_level(mdlz_config *cfg, int level, uint64_t mem_limit);
 void cfg_fit_input(mdlz_config *cfg, uint64_t src_size);
 
 /** Checks that a configuration read from a header is one an encoder makes:
- *  ranges, components and table sizes of its level (MDLZ_ERROR_CORRUPT),
- *  known component bits (MDLZ_ERROR_VERSION). */
+ *  ranges, components, table sizes of its level, segments of none or
+ *  2^CFG_SEG_LOG_MIN (at least a block) up to its level's
+ *  (MDLZ_ERROR_CORRUPT), known component bits (MDLZ_ERROR_VERSION). */
 mdlz_status cfg_validate(const mdlz_config *cfg);
 
-/** Bytes of model memory the configuration allocates (either side). */
+/** Bytes one model of the configuration allocates with its block
+ *  buffers, on either side: per thread when segments are coded at once
+ *  (the segments' own buffers are counted by the stream, stream.h). */
 uint64_t cfg_memory(const mdlz_config *cfg);
 
 /** Static name of component bit i (0-based), or NULL. */

@@ -1,7 +1,17 @@
-/* block.c - one block through predictor and coder (see block.h). */
+/* block.c - one block through predictor and coder, and its framing (see
+ * block.h). */
 #include "block.h"
 
+#include <string.h>
+#include <xxhash.h>
+#include <zstd.h>
+
 #include "coder.h"
+#include "sniff.h"
+
+/* zstd level for blocks the model could not shrink: such data is nearly
+ * incompressible, so a fast level finds what little there is to find. */
+#define FALLBACK_ZSTD_LEVEL 3
 
 /* Learns a coded bit and returns the probability of the next one, if the
  * block has a next one (a block starts with pred_p()): one call per bit. */
@@ -97,4 +107,60 @@ void blk_train(predictor *p, const uint8_t *src, size_t n) {
         int c = src[i];
         for (int b = 7; b >= 0; b--) next_p(p, (c >> b) & 1, b || i + 1 < n);
     }
+}
+
+size_t blk_frame(predictor *p, const uint8_t *src, size_t n, uint8_t *dst,
+                 const blk_trace *tr) {
+    fmt_block b = {BLK_CM, (uint32_t)n, 0, XXH32(src, n, 0)};
+    uint8_t *payload = dst + BLK_HEADER_MAX;
+    size_t sz = 0;
+    if (sniff_incompressible(src, n)) {
+        b.type = BLK_STORE; /* not modelled, not learned */
+        memcpy(payload, src, n);
+        sz = n;
+        if (tr && tr->probe) blk_probe_stored(tr->probe, src, n);
+    } else {
+        sz = blk_encode_traced(p, src, n, payload, n - 1, tr);
+    }
+    if (sz == 0) {
+        size_t z = ZSTD_compress(payload, n - 1, src, n, FALLBACK_ZSTD_LEVEL);
+        if (!ZSTD_isError(z) && z < n) {
+            b.type = BLK_ZSTD;
+            sz = z;
+        } else {
+            b.type = BLK_RAW;
+            memcpy(payload, src, n);
+            sz = n;
+        }
+    }
+    b.payload_size = (uint32_t)sz;
+    size_t h = fmt_write_block(dst, &b);
+    memmove(dst + h, payload, sz);
+    return h + sz;
+}
+
+mdlz_status blk_unframe(predictor *p, const fmt_block *b,
+                        const uint8_t *payload, uint8_t *dst) {
+    switch (b->type) {
+    case BLK_CM:
+        if (!blk_decode(p, payload, b->payload_size, dst, b->raw_size))
+            return MDLZ_ERROR_CORRUPT;
+        break;
+    case BLK_STORE: /* never seen by the model (sniff.h) */
+        memcpy(dst, payload, b->raw_size);
+        break;
+    case BLK_RAW:
+        memcpy(dst, payload, b->raw_size);
+        blk_train(p, dst, b->raw_size);
+        break;
+    case BLK_ZSTD: {
+        size_t z = ZSTD_decompress(dst, b->raw_size, payload, b->payload_size);
+        if (ZSTD_isError(z) || z != b->raw_size) return MDLZ_ERROR_CORRUPT;
+        blk_train(p, dst, b->raw_size);
+        break;
+    }
+    default: return MDLZ_ERROR_CORRUPT;
+    }
+    return XXH32(dst, b->raw_size, 0) == b->checksum ? MDLZ_OK
+                                                     : MDLZ_ERROR_CHECKSUM;
 }

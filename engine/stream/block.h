@@ -5,6 +5,7 @@
 #ifndef MDLZ_BLOCK_H
 #define MDLZ_BLOCK_H
 
+#include "format.h"
 #include "predictor.h"
 
 /** Codes src[0..n) into dst (capacity cap). Returns the coded size, or 0
@@ -53,5 +54,19 @@ int blk_decode(predictor *p, const uint8_t *src, size_t size, uint8_t *dst,
 /** Makes the model learn src[0..n) exactly as blk_encode() would, for
  *  blocks that were stored raw or with zstd. */
 void blk_train(predictor *p, const uint8_t *src, size_t n);
+
+/** Frames src[0..n) (1 <= n <= the block size) as one block into dst
+ *  (room for BLK_HEADER_MAX + n bytes): model-coded if that is smaller
+ *  than the raw bytes, else zstd if that is, else raw; bytes that look
+ *  incompressible are stored without the model (sniff.h). Returns the
+ *  framed size. The encoder and its segment workers share it. */
+size_t blk_frame(predictor *p, const uint8_t *src, size_t n, uint8_t *dst,
+                 const blk_trace *tr);
+
+/** Decodes the payload of block b (its header parsed) into dst (b's
+ *  raw_size bytes), checks its XXH32, and leaves the model as the encoder
+ *  left it. MDLZ_ERROR_CORRUPT or MDLZ_ERROR_CHECKSUM. */
+mdlz_status blk_unframe(predictor *p, const fmt_block *b,
+                        const uint8_t *payload, uint8_t *dst);
 
 #endif

@@ -7,6 +7,12 @@
  * Every size read from the input is checked against the limits in the
  * header before it is used, and the header itself (which sizes the model)
  * is checksummed and checked against the caller's memory limit.
+ *
+ * A segmented stream (seg_log set) has a fresh model every 2^seg_log
+ * bytes: one thread decodes block after block and reopens the model at
+ * each segment's start; several gather the framed blocks of one segment
+ * each and decode them at once (segment.h), then hand the bytes out in
+ * order.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +21,7 @@
 #include <zstd.h>
 
 #include "block.h"
+#include "segment.h"
 #include "stream.h"
 
 enum {
@@ -23,6 +30,7 @@ enum {
     ST_BLOCKHDR,
     ST_PAYLOAD,
     ST_DRAIN,
+    ST_DRAIN_MT, /* several threads: handing out the segments decoded */
     ST_TRAILER,
     ST_DONE
 };
@@ -46,11 +54,18 @@ struct dec_stream {
     uint64_t total;
     uint8_t *ebuf; /* extension area being gathered */
     size_t elen;
-    fmt_records recs; /* its records (pointing into ebuf) */
+    fmt_records recs;  /* its records (pointing into ebuf) */
+    unsigned threads;  /* asked for: 0 = one per core */
+    size_t seg_blocks; /* blocks of a segment (0: not segmented) */
+    size_t seg_count;  /* blocks of the current segment so far */
+    seg_batch *mt;     /* several threads: the segments gathered */
+    uint64_t mt_raw;   /* ... the bytes their blocks declare */
+    unsigned emit;     /* ... the next one to hand out, once decoded */
 };
 
 void dec_free(dec_stream *d) {
     if (!d) return;
+    seg_batch_free(d->mt);
     pred_free(d->pred);
     free(d->ebuf);
     free(d->payload);
@@ -70,6 +85,7 @@ mdlz_status dec_create(dec_stream **out, const str_hooks *h) {
     }
     XXH64_reset(d->xs, 0);
     d->out_limit = UINT64_MAX;
+    d->threads = 1;
     d->hooks = *h;
     *out = d;
     return MDLZ_OK;
@@ -81,49 +97,78 @@ int dec_started(const dec_stream *d) {
 
 void dec_set_out_limit(dec_stream *d, uint64_t limit) { d->out_limit = limit; }
 
+void dec_set_threads(dec_stream *d, unsigned threads) { d->threads = threads; }
+
 /* Sets up the model and buffers once the header is known; the hooks
- * check what the stream needs against the caller's memory limit. */
+ * check what the stream needs against the caller's memory limit. With
+ * segments, as many threads as asked for and the limit allows (else the
+ * one thread decodes the same segments). */
 static mdlz_status start_stream(dec_stream *d) {
     size_t bs = (size_t)1 << d->cfg.block_log;
     d->payload = malloc(bs);
     d->data = malloc(bs);
     if (!d->payload || !d->data) return MDLZ_ERROR_NOMEM;
-    return d->hooks.open_dec(d->hooks.user, &d->cfg, &d->recs, &d->pred);
+    MDLZ_FORWARD(d->hooks.open_dec(d->hooks.user, &d->cfg, &d->recs, &d->pred));
+    if (!d->cfg.seg_log) return MDLZ_OK;
+    d->seg_blocks = (size_t)1 << (d->cfg.seg_log - d->cfg.block_log);
+    uint64_t limit = 0, model = d->hooks.memory(d->hooks.user, &limit);
+    unsigned t = seg_fit_threads(&d->cfg, seg_threads(d->threads), d->declared,
+                                 model, limit);
+    if (t >= 2 &&
+        seg_batch_create(&d->mt, 1, &d->cfg, &d->hooks, t) == MDLZ_OK) {
+        d->mt->job[0].pred = d->pred;
+        d->pred = NULL;
+    }
+    return MDLZ_OK;
 }
 
-/* Turns the gathered payload into d->data and checks it. */
+/* Turns the gathered payload into d->data and checks it, with a fresh
+ * model when the block starts a segment. */
 static mdlz_status decode_block(dec_stream *d) {
     const fmt_block *b = &d->blk;
-    switch (b->type) {
-    case BLK_CM:
-        if (!blk_decode(d->pred, d->payload, b->payload_size, d->data,
-                        b->raw_size))
-            return MDLZ_ERROR_CORRUPT;
-        break;
-    case BLK_STORE: /* never seen by the model (sniff.h) */
-        memcpy(d->data, d->payload, b->raw_size);
-        break;
-    case BLK_RAW:
-        memcpy(d->data, d->payload, b->raw_size);
-        blk_train(d->pred, d->data, b->raw_size);
-        break;
-    case BLK_ZSTD: {
-        size_t z =
-            ZSTD_decompress(d->data, b->raw_size, d->payload, b->payload_size);
-        if (ZSTD_isError(z) || z != b->raw_size) return MDLZ_ERROR_CORRUPT;
-        blk_train(d->pred, d->data, b->raw_size);
-        break;
+    if (d->seg_blocks && d->seg_count == d->seg_blocks) {
+        pred_free(d->pred);
+        d->pred = NULL;
+        MDLZ_FORWARD(d->hooks.open_seg(d->hooks.user, &d->cfg, &d->pred));
+        d->seg_count = 0;
     }
-    default: return MDLZ_ERROR_CORRUPT;
-    }
-    if (XXH32(d->data, b->raw_size, 0) != b->checksum)
-        return MDLZ_ERROR_CHECKSUM;
+    d->seg_count++;
+    MDLZ_FORWARD(blk_unframe(d->pred, b, d->payload, d->data));
     XXH64_update(d->xs, d->data, b->raw_size);
     d->total += b->raw_size;
     if (d->declared != MDLZ_SIZE_UNKNOWN && d->total > d->declared)
         return MDLZ_ERROR_CORRUPT;
     d->data_pos = 0;
     return MDLZ_OK;
+}
+
+/* Several threads: decodes the segments gathered (the last may hold
+ * fewer blocks) and accounts for their bytes, in order. */
+static mdlz_status decode_batch(dec_stream *d) {
+    seg_batch *b = d->mt;
+    if (b->used < b->n_slots && b->job[b->used].n) b->used++;
+    MDLZ_FORWARD(seg_batch_run(b));
+    for (unsigned i = 0; i < b->used; i++) {
+        XXH64_update(d->xs, b->job[i].dst, b->job[i].len);
+        d->total += b->job[i].len;
+    }
+    d->mt_raw = 0;
+    d->emit = 0;
+    d->data_pos = 0;
+    d->stage = ST_DRAIN_MT;
+    if (d->hooks.check) MDLZ_FORWARD(d->hooks.check(d->hooks.user));
+    return MDLZ_OK;
+}
+
+/* Several threads: a block header and payload are added to the segment
+ * being gathered; a full batch is decoded. */
+static mdlz_status gather_block(dec_stream *d) {
+    seg_batch *b = d->mt;
+    b->job[b->used].n += d->have;
+    if (++d->seg_count < d->seg_blocks) return MDLZ_OK;
+    d->seg_count = 0;
+    if (++b->used < b->n_slots) return MDLZ_OK;
+    return decode_batch(d);
 }
 
 static mdlz_status check_trailer(dec_stream *d) {
@@ -194,6 +239,9 @@ static mdlz_status step(dec_stream *d, mdlz_outbuf *out, mdlz_inbuf *in,
     case ST_BLOCKHDR:
     case ST_TRAILER: {
         if (!avail) break;
+        if (d->hneed == 0 && *src == BLK_END && d->mt &&
+            (d->mt->used || d->mt->job[0].n))
+            return decode_batch(d); /* the trailer waits for the bytes */
         if (d->hneed == 0) {
             d->hneed = fmt_block_header_size(*src);
             if (d->hneed == 0) return MDLZ_ERROR_CORRUPT;
@@ -217,18 +265,34 @@ static mdlz_status step(dec_stream *d, mdlz_outbuf *out, mdlz_inbuf *in,
             fmt_parse_block(d->hbuf, &d->blk, (uint32_t)1 << d->cfg.block_log));
         /* Fail before decoding a block the destination cannot take:
          * decoding costs time in proportion to the size it declares. */
-        if (d->total + d->blk.raw_size > d->out_limit)
+        if (d->total + d->mt_raw + d->blk.raw_size > d->out_limit)
             return MDLZ_ERROR_DST_SIZE;
         d->have = 0;
         d->stage = ST_PAYLOAD;
+        if (d->mt) {
+            /* The block's header goes with its payload to the segment. */
+            seg_job *j = &d->mt->job[d->mt->used];
+            j->n += fmt_write_block(j->src + j->n, &d->blk);
+            d->mt_raw += d->blk.raw_size;
+            if (d->declared != MDLZ_SIZE_UNKNOWN &&
+                d->total + d->mt_raw > d->declared)
+                return MDLZ_ERROR_CORRUPT;
+        }
         return MDLZ_OK;
     }
     case ST_PAYLOAD: {
         size_t k = MDLZ_MIN(avail, d->blk.payload_size - d->have);
-        memcpy(d->payload + d->have, src, k);
+        uint8_t *dst = d->payload;
+        if (d->mt)
+            dst = d->mt->job[d->mt->used].src + d->mt->job[d->mt->used].n;
+        memcpy(dst + d->have, src, k);
         d->have += k;
         in->pos += k;
         if (d->have < d->blk.payload_size) break;
+        if (d->mt) {
+            d->stage = ST_BLOCKHDR;
+            return gather_block(d);
+        }
         MDLZ_FORWARD(decode_block(d));
         if (d->hooks.check) MDLZ_FORWARD(d->hooks.check(d->hooks.user));
         d->stage = ST_DRAIN;
@@ -242,6 +306,23 @@ static mdlz_status step(dec_stream *d, mdlz_outbuf *out, mdlz_inbuf *in,
         d->data_pos += k;
         if (d->data_pos < d->blk.raw_size) break;
         d->stage = ST_BLOCKHDR;
+        return MDLZ_OK;
+    }
+    case ST_DRAIN_MT: {
+        seg_batch *b = d->mt;
+        if (d->emit == b->used) {
+            seg_batch_reset(b);
+            d->stage = ST_BLOCKHDR;
+            return MDLZ_OK;
+        }
+        const seg_job *j = &b->job[d->emit];
+        size_t k = MDLZ_MIN(j->len - d->data_pos, out->size - out->pos);
+        memcpy((uint8_t *)out->dst + out->pos, j->dst + d->data_pos, k);
+        out->pos += k;
+        d->data_pos += k;
+        if (d->data_pos < j->len) break;
+        d->emit++;
+        d->data_pos = 0;
         return MDLZ_OK;
     }
     }

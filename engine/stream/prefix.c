@@ -3,17 +3,34 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <xxhash.h>
 
 typedef struct {
     const uint8_t *p;
     size_t len;
     int given;
+    uint8_t *own; /* a copy, for a segmented stream */
 } prefix_state;
 
 static void *px_new(void) { return calloc(1, sizeof(prefix_state)); }
 
-static void px_free(void *st) { free(st); }
+static void px_free(void *st) {
+    prefix_state *x = st;
+    free(x->own);
+    free(x);
+}
+
+/* A segmented stream primes every segment's model with the prefix, long
+ * after the caller's buffer had to stay valid (mdlz.h: until the header
+ * is made or parsed): it keeps a copy. */
+static mdlz_status keep(prefix_state *x, const mod_stream *s) {
+    if (!s->cfg->seg_log || !x->p || x->own) return MDLZ_OK;
+    if (!(x->own = malloc(x->len))) return MDLZ_ERROR_NOMEM;
+    memcpy(x->own, x->p, x->len);
+    x->p = x->own;
+    return MDLZ_OK;
+}
 
 void prefix_set(void *st, const uint8_t *prefix, size_t len) {
     prefix_state *x = st;
@@ -26,11 +43,11 @@ void prefix_set(void *st, const uint8_t *prefix, size_t len) {
 static mdlz_status px_encode(void *st, const mod_stream *s, uint8_t *rec,
                              size_t *len) {
     prefix_state *x = st;
-    (void)s;
     if (!x->p) {
         *len = 0;
         return MDLZ_OK;
     }
+    MDLZ_FORWARD(keep(x, s));
     size_t n = varint_put(rec, x->len);
     wr_le64(rec + n, XXH64(x->p, x->len, 0));
     *len = n + 8;
@@ -64,7 +81,7 @@ static mdlz_status px_decode(void *st, const mod_stream *s,
                  (unsigned long long)x->len, (unsigned long long)len);
         return MDLZ_ERROR_PREFIX;
     }
-    return MDLZ_OK;
+    return keep(x, s);
 }
 
 static const uint8_t *px_prime(void *st, size_t *n) {

@@ -31,6 +31,19 @@ typedef struct {
      * extension records. */
     mdlz_status (*open_dec)(void *user, const mdlz_config *cfg,
                             const fmt_records *recs, predictor **pred);
+    /* Both sides, for every segment after the first (segment.h): a fresh
+     * model opened and primed exactly as the first one was. May be called
+     * from several threads at once: it reads only what open_enc or
+     * open_dec set up. */
+    mdlz_status (*open_seg)(void *user, const mdlz_config *cfg,
+                            predictor **pred);
+    /* Encoder, after open_enc: whether the stream's modules allow
+     * segments (0: the stream is coded by one model, seg_log 0). */
+    int (*segmentable)(void *user);
+    /* Decoder, after open_dec: the memory one model of the stream needs
+     * (with its modules) and the caller's limit (0: none), for the number
+     * of threads. */
+    uint64_t (*memory)(void *user, uint64_t *limit);
     /* After each block (both sides): a status other than MDLZ_OK abandons
      * the stream (e.g. an online query of the index failed). May be NULL. */
     mdlz_status (*check)(void *user);
@@ -55,6 +68,15 @@ void enc_set_component(enc_stream *e, unsigned comp, int on);
 /** The model will learn `extra` bytes (a prefix) before the input: the
  *  tables are fitted to both when the input size is known. */
 mdlz_status enc_fit_extra(enc_stream *e, uint64_t extra);
+
+/** Threads for the segments (0: one per core; default 1): the output is
+ *  the same for any number (segment.h). */
+void enc_set_threads(enc_stream *e, unsigned threads);
+
+/** Segments of 2^log bytes instead of the level's, for tests and
+ *  measurements (CFG_SEG_LOG_MIN..CFG_SEG_LOG_MAX; 0: the level's).
+ *  MDLZ_ERROR_PARAM. */
+mdlz_status enc_set_segment_log(enc_stream *e, unsigned log);
 
 /** As mdlz_cctx_set_trace(). */
 void enc_set_trace(enc_stream *e, uint32_t interval, mdlz_trace_fn fn,
@@ -84,6 +106,9 @@ void dec_free(dec_stream *d);
 
 /** Nonzero once any input was taken: settings are then fixed. */
 int dec_started(const dec_stream *d);
+
+/** Threads for the segments (0: one per core; default 1). */
+void dec_set_threads(dec_stream *d, unsigned threads);
 
 /** One-shot decoding: the destination holds at most `limit` bytes, so a
  *  stream declaring more fails before any work (MDLZ_ERROR_DST_SIZE). */

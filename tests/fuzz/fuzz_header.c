@@ -91,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return 0;
     }
 
-    FUZZ_CHECK(fi.format_version == 4, "version %u", fi.format_version);
+    FUZZ_CHECK(fi.format_version == 5, "version %u", fi.format_version);
     FUZZ_CHECK(fi.level >= MDLZ_LEVEL_MIN && fi.level <= MDLZ_LEVEL_MAX,
                "level %d", fi.level);
     /* 18 or 26 bytes, then an extension area (>= 6 bytes) if any. */

@@ -50,7 +50,7 @@ extern input inputs[N_INPUTS];
 
 /* ---- seeds_hand.c: hand-built streams (docs/format.md) ---------------------- */
 typedef struct {
-    int level, block_log, ctx_bits, win_bits, mtab_bits, reserved;
+    int level, block_log, ctx_bits, win_bits, mtab_bits, seg_log;
     unsigned components, flags;
     uint64_t size;
 } hdr_spec;

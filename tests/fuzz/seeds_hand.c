@@ -22,14 +22,14 @@ const hdr_spec MIN_HDR = {1, 16, 16, 16, 14, 0, 0x03, 0, 0};
 void put_header(buf *b, const hdr_spec *h) {
     size_t start = b->n;
     put(b, "MDLZ", 4);
-    put8(b, 4); /* format version */
+    put8(b, 5); /* format version */
     put8(b, h->flags);
     put8(b, (unsigned)h->level);
     put8(b, (unsigned)h->block_log);
     put8(b, (unsigned)h->ctx_bits);
     put8(b, (unsigned)h->win_bits);
     put8(b, (unsigned)h->mtab_bits);
-    put8(b, (unsigned)h->reserved);
+    put8(b, (unsigned)h->seg_log);
     put8(b, h->components & 0xff);
     put8(b, (h->components >> 8) & 0xff);
     if (h->flags & 1) put64(b, h->size);
@@ -112,7 +112,9 @@ void corrupt_streams(void) {
         {"bad-win31", {1, 16, 16, 31, 14, 0, 0x03, 0, 0}},
         {"bad-mtab11", {1, 16, 16, 16, 11, 0, 0x03, 0, 0}},
         {"bad-mtab29", {1, 16, 16, 16, 29, 0, 0x03, 0, 0}},
-        {"bad-reserved", {1, 16, 16, 16, 14, 1, 0x03, 0, 0}},
+        {"bad-seglog1", {1, 16, 16, 16, 14, 1, 0x03, 0, 0}},
+        {"bad-seglog17", {1, 16, 16, 16, 14, 17, 0x03, 0, 0}},
+        {"bad-seglog31", {1, 16, 16, 16, 14, 31, 0x03, 0, 0}},
         {"bad-flags", {1, 16, 16, 16, 14, 0, 0x03, 2, 0}},
         {"bad-comp-unknown", {1, 16, 16, 16, 14, 0, 0x103, 0, 0}},
         {"bad-comp-high", {1, 16, 16, 16, 14, 0, 0x8003, 0, 0}},
@@ -132,7 +134,7 @@ void corrupt_streams(void) {
     {
         buf s = {0};
         put_header(&s, &MIN_HDR);
-        s.p[4] = 5; /* version 5: checked before the header checksum */
+        s.p[4] = 6; /* version 6: checked before the header checksum */
         seed("header", "bad-version", s.p, s.n);
         seed("decompress", "bad-version.mdlz", s.p, s.n);
         seed("header", "magic-prefix", s.p, 3);

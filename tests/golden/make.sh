@@ -2,8 +2,8 @@
 # make.sh - regenerates the golden files of tests/golden/ with the mdlz
 # given (docs/format.md, "Golden files"): one stream per level family, per
 # retrieval mode and per built-in tool, a stream of unknown size, one with
-# a stored (incompressible) block, and one archive, each with the XXH64 of
-# its original in MANIFEST. Inputs are the committed samples/ and text this
+# a stored (incompressible) block, one of several (small) segments, and
+# one archive, each with the XXH64 of its original in MANIFEST. Inputs are the committed samples/ and text this
 # script writes deterministically; the retrieval streams use an index of
 # the samples other than the one compressed, which test_golden.sh rebuilds
 # the same way. Run it in the commit that changes the format version.
@@ -46,6 +46,14 @@ with open("data.xml", "w") as f:           # markup: tags, attributes
     f.write("</catalog>\n")
 with open("random.bin", "wb") as f:        # a STORE block
     f.write(bytes(r.getrandbits(8) for _ in range(16384)))
+r2 = random.Random(14)                     # segments: 3 of 2^18 and more
+with open("segments.txt", "w") as f:
+    t = 3600 * 9
+    for i in range(13500):
+        t += r2.randint(0, 3)
+        f.write("2026-12-03 %02d:%02d:%02d node%d job=%d seq=%d\n" % (
+            t // 3600 % 24, t // 60 % 60, t % 60, r2.randint(1, 4),
+            1000 + i // 7, i))
 PY
 
 # ---- the index (as test_golden.sh builds it) -----------------------------------
@@ -78,6 +86,7 @@ add store random.bin "-5" ""
 add tool-calc arith.txt "-5 --tools=calc" ""
 add tool-seq log.txt "-5 --tools=seq" ""
 add tool-markup data.xml "-5 --tools=markup" ""
+add segments segments.txt "-1 --tools=seq --segment-log=18" ""
 add ret-whole "$S/$held" "-5 -R kb.db --retrieval=whole" "-R"
 add ret-online "$S/$held" "-5 -R kb.db --retrieval=online" "-R"
 add ret-both "$S/$held" "-5 -R kb.db --retrieval=both" "-R"
