@@ -1,5 +1,5 @@
 # mdlz.bash - bash completion for mdlz: flags, subcommands (index, tools,
-# ablate, archive) and their commands, and file names by what they take
+# ablate, archive, explain, value, select) and their commands, and file names by what they take
 # (.mdlz to decompress, test or list; .mdlza archives; .db indexes; .so
 # plugins). Installed as bash-completion/completions/mdlz by meson install.
 # Self-contained (bash's compgen only; bash-completion is not needed):
@@ -40,7 +40,12 @@ _mdlz_value() {
     local cur=$val # the helpers below complete the value
     case $name in
     --retrieval) _mdlz_words "none whole online both" ;;
-    --format) _mdlz_words "table csv json" ;;
+    --format)
+        case ${words[1]-} in
+        explain) _mdlz_words "html json" ;;
+        *) _mdlz_words "table csv json" ;;
+        esac ;;
+    --auto) _mdlz_words "size" ;;
     --tools)
         # names separated by commas: complete the last one
         local head="" last=${val##*,}
@@ -62,13 +67,13 @@ _mdlz_main() {
     local opts="-z --compress -d --decompress --uncompress -t --test -l --list
         -c --stdout -o -f --force -r --recursive -k --keep --rm
         -1 -2 -3 -4 -5 -6 -7 -8 -9 -R --index= --retrieval= --tools= --tool=
-        --memory= -T --threads= --segment-log= -q --quiet -v --verbose --json
-        -h --help -V --version"
+        --auto --auto= --amortize= --memory= -T --threads= --segment-log=
+        -q --quiet -v --verbose --json -h --help -V --version"
     case $prev in
     -o) _mdlz_files; return ;;
     -R | --index) _mdlz_files '*.db'; return ;;
     --tool) _mdlz_files '*.so'; return ;;
-    --memory | -T | --threads | --segment-log) return ;;
+    --memory | --amortize | -T | --threads | --segment-log) return ;;
     esac
     _mdlz_value && return
     if [[ $cur == -* ]]; then
@@ -77,7 +82,7 @@ _mdlz_main() {
         compopt -o nospace 2>/dev/null
         return
     fi
-    if ((cword == 1)); then _mdlz_words "index tools ablate archive"; fi
+    if ((cword == 1)); then _mdlz_words "index tools ablate archive explain value select"; fi
     # what decoding reads: .mdlz files
     local w
     for w in "${words[@]:1:cword-1}"; do
@@ -159,6 +164,57 @@ _mdlz_ablate() {
     _mdlz_files
 }
 
+_mdlz_explain() {
+    local opts="-1 -2 -3 -4 -5 -6 -7 -8 -9 -R --index= --retrieval= --tools=
+        --tool= --format= -o -f --force --no-attribution -q --quiet -h --help"
+    case $prev in
+    -o) _mdlz_files; return ;;
+    -R | --index) _mdlz_files '*.db'; return ;;
+    --tool) _mdlz_files '*.so'; return ;;
+    esac
+    _mdlz_value && return
+    if [[ $cur == -* ]]; then
+        _mdlz_words "$opts"
+        [[ $cur == --*= ]] && compopt -o nospace 2>/dev/null
+        return
+    fi
+    _mdlz_files
+}
+
+_mdlz_value_cmd() {
+    local opts="-1 -2 -3 -4 -5 -6 -7 -8 -9 --heldout --format= --plot= -q
+        --quiet -h --help"
+    _mdlz_value && return
+    if [[ $cur == -* ]]; then
+        _mdlz_words "$opts"
+        [[ $cur == --*= ]] && compopt -o nospace 2>/dev/null
+        return
+    fi
+    # KB.db, then after --heldout the held-out files and folders
+    local w
+    for w in "${words[@]:2:cword-2}"; do
+        [[ $w == --heldout ]] && { _mdlz_files; return; }
+    done
+    _mdlz_files '*.db'
+}
+
+_mdlz_select() {
+    local opts="-1 -2 -3 -4 -5 -6 -7 -8 -9 --budget= -o --index= --target
+        -f --force -q --quiet -h --help"
+    case $prev in
+    -o) _mdlz_files; return ;;
+    --index) _mdlz_files '*.db'; return ;;
+    --budget) return ;;
+    esac
+    _mdlz_value && return
+    if [[ $cur == -* ]]; then
+        _mdlz_words "$opts"
+        [[ $cur == --*= ]] && compopt -o nospace 2>/dev/null
+        return
+    fi
+    _mdlz_files
+}
+
 _mdlz_tools() {
     case $prev in
     --load) _mdlz_files '*.so'; return ;;
@@ -191,6 +247,9 @@ _mdlz() {
     archive) ((cword > 1)) && { _mdlz_archive; return; } ;;
     ablate) ((cword > 1)) && { _mdlz_ablate; return; } ;;
     tools) ((cword > 1)) && { _mdlz_tools; return; } ;;
+    explain) ((cword > 1)) && { _mdlz_explain; return; } ;;
+    value) ((cword > 1)) && { _mdlz_value_cmd; return; } ;;
+    select) ((cword > 1)) && { _mdlz_select; return; } ;;
     esac
     _mdlz_main
 }

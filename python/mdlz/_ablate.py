@@ -64,12 +64,52 @@ def _row(a, i, summary, curve):
     return row
 
 
+def _add_auto_row(a, p, read):
+    """Adds the `auto` row of `mdlz ablate` (add_auto_row of cli/ablate.c):
+    the setting `mdlz --auto` chooses for the inputs, with the ablation's
+    level, index and candidate tools, measured as every other row."""
+    ap = _lib.AutoParams()
+    lib.mdlz_auto_params_init(ctypes.byref(ap))
+    ap.level = p.level
+    ap.index = p.index
+    ap.tools = p.tools
+    ap.plugins = p.plugins
+    ap.n_plugins = p.n_plugins
+    err = ctypes.create_string_buffer(1024)
+    handle = ctypes.c_void_p()
+    st = lib.mdlz_auto_create(ctypes.byref(handle), ctypes.byref(ap), err,
+                              len(err))
+    if st != 0:
+        raise MdlzError(st, "auto: " + _lib.text(err.value))
+    au = handle.value
+    try:
+        for data, _known in read:
+            keep, addr, n = _lib.buffer_of(data)
+            st = lib.mdlz_auto_add(au, addr, n, n)
+            del keep
+            if st != 0:
+                break
+        if st == 0:
+            st = lib.mdlz_auto_choose(au)
+        if st != 0:
+            raise MdlzError(st, "auto: " +
+                            _lib.text(lib.mdlz_auto_error_detail(au)))
+        c = lib.mdlz_auto_candidate_get(au, lib.mdlz_auto_choice(au))
+        st = lib.mdlz_ablation_add_row(a, b"auto",
+                                       ctypes.byref(c.contents.setting))
+        if st != 0:
+            raise MdlzError(st, "auto")
+    finally:
+        lib.mdlz_auto_free(au)
+
+
 def ablate(inputs, *, index=None, tools=None, level=_lib.LEVEL_DEFAULT,
            plugins=(), curve=0, progress=None):
     """Compresses the inputs under each configuration of the predictor,
     checks every round trip, and returns one dict per configuration, as
     `mdlz ablate` prints them (the same rows, in the same order: cm-only,
-    default, retrieval-* with an index, tool-NAME per tool, all).
+    default, retrieval-* with an index, tool-NAME per tool, all, auto: the
+    setting `mdlz --auto` chooses for the inputs).
 
     inputs:   paths (str or os.PathLike, read whole) or bytes-like data
     index:    a retrieval index: adds the retrieval rows, and its stored
@@ -92,6 +132,7 @@ def ablate(inputs, *, index=None, tools=None, level=_lib.LEVEL_DEFAULT,
     on the inputs and the options. Raises MdlzError (MDLZ_ERROR_TOOL,
     MDLZ_ERROR_INDEX, MDLZ_ERROR_PARAM, or a failing input's status with
     the row in its detail)."""
+    inputs = list(inputs)
     if tools is not None and not isinstance(tools, str):
         tools = ",".join(tools) or "none"
     p = _lib.AblationParams()
@@ -121,8 +162,11 @@ def ablate(inputs, *, index=None, tools=None, level=_lib.LEVEL_DEFAULT,
             st = lib.mdlz_ablation_set_curve(a, int(curve))
             if st != 0:
                 raise MdlzError(st)
-        for item in inputs:
-            data, known = _read(item)
+        # Every input is read first: the `auto` row is chosen on them all
+        # before any is measured (as cli/ablate.c does).
+        read = [_read(item) for item in inputs]
+        _add_auto_row(a, p, read)
+        for item, (data, known) in zip(inputs, read):
             keep, addr, n = _lib.buffer_of(data)
             st = lib.mdlz_ablation_add(a, addr, n, int(known))
             del keep

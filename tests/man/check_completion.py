@@ -91,6 +91,12 @@ def main(argv):
             (["mdlz", "index", "gc", "kb.db", "--keep", ""], {"a.mdlz",
                                                              "dir"}),
             (["mdlz", "tools", "--load", ""], {"t.so", "dir"}),
+            (["mdlz", "explain", "--format", "=", ""], {"html", "json"}),
+            (["mdlz", "explain", "-R", ""], {"kb.db", "dir"}),
+            (["mdlz", "value", ""], {"kb.db", "dir"}),
+            (["mdlz", "value", "kb.db", "--heldout", "b"], {"b.txt"}),
+            (["mdlz", "select", "--index", "=", "k"], {"kb.db"}),
+            (["mdlz", "--auto", "=", ""], {"size"}),
         ]
         for sub in subs:
             cmds = helpflags.commands(helpflags.help_text(mdlz, sub))

@@ -18,12 +18,14 @@ def help_text(mdlz, sub=None):
 
 def _option_flags(line):
     """The flags at the start of an option line: "-R, --index=KB.db text"
-    gives -R and --index; "-o FILE  text" gives -o; "-1 .. -9" -1 and -9."""
+    gives -R and --index; "--auto[=size]" --auto; "-o FILE  text" gives -o;
+    "-1 .. -9" -1 and -9."""
     out = []
     for tok in line.split():
         tok = tok.rstrip(",")
         if tok.startswith("-") and len(tok) > 1 and tok != "--":
-            out.append(tok.split("=")[0])
+            # "--auto[=size]": the flag is --auto (optional value)
+            out.append(tok.split("[=")[0].split("=")[0])
         elif out and (tok == ".." or METAVAR.match(tok)):
             continue
         else:

@@ -26,10 +26,13 @@ def test_rows_equal_the_command(cli, samples, sample_index, tmp_path):
     rows = mdlz.ablate(paths, index=sample_index, tools="calc,seq")
     out = json.loads(run_cli(cli, "ablate", "--format=json", "-q", "-R",
                              sample_index, "--tools=calc,seq", *paths))
+    # the rows of the command, in its order (the planned ones, then the
+    # `auto` row: what mdlz --auto chooses for these inputs)
+    assert [r["config"] for r in rows] == [
+        c["name"] for c in out["configurations"]]
     assert [r["config"] for r in rows] == [
         "cm-only", "default", "retrieval-whole", "retrieval-online",
-        "retrieval-both", "tool-calc", "tool-seq", "all"]
-    assert len(out["configurations"]) == len(rows)
+        "retrieval-both", "tool-calc", "tool-seq", "all", "auto"]
     for row, ref in zip(rows, out["configurations"]):
         for key, ref_key in JSON_KEYS.items():
             assert row[key] == ref[ref_key], (row["config"], key)
@@ -47,8 +50,8 @@ def test_data_inputs_and_progress(samples):
     calls = []
     rows = mdlz.ablate([data], tools="none",
                        progress=lambda i, r, name: calls.append((i, name)))
-    assert [r["config"] for r in rows] == ["cm-only", "default"]
-    assert calls == [(0, "cm-only"), (0, "default")]
+    assert [r["config"] for r in rows] == ["cm-only", "default", "auto"]
+    assert calls == [(0, "cm-only"), (0, "default"), (0, "auto")]
     # bytes are measured as a file of that size (size known)
     assert rows[1]["payload_bytes"] == len(mdlz.compress(data, tools="none"))
     rows = mdlz.ablate([data], tools="none", curve=4096)

@@ -55,17 +55,23 @@ def test_cluster_rows_identical_to_serial_and_to_the_command(
     assert dask_csv == serial_csv
     lines = dask_csv.splitlines()
     docs = measure.corpus_documents([corpus_dir])
-    rows_per_doc = 7  # cm-only default retrieval-x3 tool-seq all
-    assert len(lines) == 1 + rows_per_doc * len(docs)
     assert lines[0].startswith("document,config,match,retrieval,")
     # each document's rows: `mdlz ablate --format=csv DOC` without its
-    # timing column (compress_mb_per_s), prefixed with the document
-    for k, doc in enumerate(docs):
-        ref = run_cli(cli, "ablate", "--format=csv", "-q", "-R",
-                      sample_index, "--tools=seq", doc).decode().splitlines()
+    # timing column (compress_mb_per_s), prefixed with the document; as
+    # many as the command prints (cm-only default retrieval-x3 tool-seq
+    # all auto)
+    refs = [run_cli(cli, "ablate", "--format=csv", "-q", "-R", sample_index,
+                    "--tools=seq", doc).decode().splitlines() for doc in docs]
+    assert len(lines) == 1 + sum(len(ref) - 1 for ref in refs)
+    at = 1
+    for doc, ref in zip(docs, refs):
         assert ref[0].split(",")[:-1] == lines[0].split(",")[1:]
-        got = lines[1 + k * rows_per_doc:1 + (k + 1) * rows_per_doc]
+        assert [r.split(",")[0] for r in ref[1:]] == [
+            "cm-only", "default", "retrieval-whole", "retrieval-online",
+            "retrieval-both", "tool-seq", "all", "auto"]
+        got = lines[at:at + len(ref) - 1]
         assert got == [doc + "," + r.rsplit(",", 1)[0] for r in ref[1:]]
+        at += len(ref) - 1
 
 
 def test_json_on_a_cluster_api(corpus_dir):
@@ -112,7 +118,7 @@ def test_json_on_a_cluster_api(corpus_dir):
     w = measure.Writer(out, "json", False)
     w.document(docs[0], got[0][1])
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert [r["config"] for r in rows] == ["cm-only", "default"]
+    assert [r["config"] for r in rows] == ["cm-only", "default", "auto"]
     assert rows[0]["document"] == docs[0]
     assert rows[1]["index_bytes"] is None and "seconds" not in rows[1]
 

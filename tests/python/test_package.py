@@ -66,8 +66,9 @@ def test_meson_install(tmp_path):
              for d, _, fs in os.walk(dest) for f in fs]
     man = sorted(os.path.basename(f) for f in files
                  if re.search(r"share/man/man1/mdlz.*\.1$", f))
-    assert man == ["mdlz-ablate.1", "mdlz-archive.1", "mdlz-index.1",
-                   "mdlz-tools.1", "mdlz.1"]
+    assert man == ["mdlz-ablate.1", "mdlz-archive.1", "mdlz-explain.1",
+                   "mdlz-index.1", "mdlz-select.1", "mdlz-tools.1",
+                   "mdlz-value.1", "mdlz.1"]
     assert any(f.endswith("share/bash-completion/completions/mdlz")
                for f in files)
     inits = [f for f in files if f.endswith("mdlz/__init__.py")]
