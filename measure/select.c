@@ -22,7 +22,6 @@
  * cost with the candidate added; when a candidate is chosen, its
  * targets' costs become those it was scored with.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +31,7 @@
 
 #include "common.h"
 #include "cost.h"
+#include "measure.h"
 #include "mdlz_index.h"
 #include "mdlz_value.h"
 
@@ -77,17 +77,6 @@ struct mdlz_select {
     char detail[700];
 };
 
-__attribute__((format(printf, 4, 5))) static mdlz_status
-set_err(char *err, size_t errlen, mdlz_status st, const char *fmt, ...) {
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return st;
-}
-
 void mdlz_select_params_init(mdlz_select_params *p) {
     if (!p) return;
     memset(p, 0, sizeof *p);
@@ -97,19 +86,19 @@ void mdlz_select_params_init(mdlz_select_params *p) {
 mdlz_status mdlz_select_create(mdlz_select **out, const mdlz_select_params *p,
                                char *err, size_t errlen) {
     if (err && errlen) err[0] = '\0';
-    if (!out || !p) return set_err(err, errlen, MDLZ_ERROR_PARAM, "no params");
+    if (!out || !p) return ms_err(err, errlen, MDLZ_ERROR_PARAM, "no params");
     *out = NULL;
     for (size_t i = 0; i < sizeof p->reserved / sizeof p->reserved[0]; i++)
         if (p->reserved[i])
-            return set_err(err, errlen, MDLZ_ERROR_PARAM,
+            return ms_err(err, errlen, MDLZ_ERROR_PARAM,
                            "reserved parameters must be zero");
     if (p->level < 0 || p->level > MDLZ_LEVEL_MAX || p->neighbours < 0 ||
         p->budget == 0)
-        return set_err(err, errlen, MDLZ_ERROR_PARAM,
+        return ms_err(err, errlen, MDLZ_ERROR_PARAM,
                        "level, budget or neighbours out of range");
     mdlz_select *s = calloc(1, sizeof *s);
     if (!s)
-        return set_err(err, errlen, MDLZ_ERROR_NOMEM, "%s",
+        return ms_err(err, errlen, MDLZ_ERROR_NOMEM, "%s",
                        mdlz_strerror(MDLZ_ERROR_NOMEM));
     s->coder.level = p->level ? p->level : MDLZ_LEVEL_DEFAULT;
     s->budget = p->budget;
@@ -120,7 +109,7 @@ mdlz_status mdlz_select_create(mdlz_select **out, const mdlz_select_params *p,
     snprintf(s->dir, sizeof s->dir, "%s/mdlz-select.XXXXXX",
              tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(s->dir)) {
-        mdlz_status st = set_err(err, errlen, MDLZ_ERROR_PARAM,
+        mdlz_status st = ms_err(err, errlen, MDLZ_ERROR_PARAM,
                                  "cannot make a scratch folder in %s",
                                  tmp && *tmp ? tmp : "/tmp");
         s->dir[0] = '\0';

@@ -11,12 +11,12 @@
  * queries (system/probe.h, mdlz_index_select_without), never by a rebuilt
  * index: they rank as the index without the document would.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cost.h"
+#include "measure.h"
 #include "mdlz_index.h"
 #include "mdlz_value.h"
 
@@ -40,24 +40,6 @@ struct mdlz_value {
     char detail[600];
 };
 
-static char *copy_string(const char *s) {
-    size_t n = strlen(s) + 1;
-    char *c = malloc(n);
-    if (c) memcpy(c, s, n);
-    return c;
-}
-
-__attribute__((format(printf, 4, 5))) static mdlz_status
-set_err(char *err, size_t errlen, mdlz_status st, const char *fmt, ...) {
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return st;
-}
-
 void mdlz_value_params_init(mdlz_value_params *p) {
     if (!p) return;
     memset(p, 0, sizeof *p);
@@ -77,7 +59,7 @@ static int list_doc(void *user, const mdlz_index_docinfo *d) {
         v->names = q;
         v->cap_docs = cap;
     }
-    char *name = copy_string(d->name);
+    char *name = ms_strdup(d->name);
     if (!name) return 1;
     v->names[v->sum.docs] = name;
     v->docs[v->sum.docs++] = (mdlz_value_doc){
@@ -90,20 +72,20 @@ mdlz_status mdlz_value_create(mdlz_value **out, const mdlz_value_params *p,
                               char *err, size_t errlen) {
     if (err && errlen) err[0] = '\0';
     if (!out || !p || !p->index)
-        return set_err(err, errlen, MDLZ_ERROR_PARAM, "no index");
+        return ms_err(err, errlen, MDLZ_ERROR_PARAM, "no index");
     *out = NULL;
     for (size_t i = 0; i < sizeof p->reserved / sizeof p->reserved[0]; i++)
         if (p->reserved[i])
-            return set_err(err, errlen, MDLZ_ERROR_PARAM,
+            return ms_err(err, errlen, MDLZ_ERROR_PARAM,
                            "reserved parameters must be zero");
     if (p->level < 0 || p->level > MDLZ_LEVEL_MAX)
-        return set_err(err, errlen, MDLZ_ERROR_PARAM,
+        return ms_err(err, errlen, MDLZ_ERROR_PARAM,
                        "level %d is not in %d..%d", p->level, MDLZ_LEVEL_MIN,
                        MDLZ_LEVEL_MAX);
     mdlz_value *v = calloc(1, sizeof *v);
-    if (!v || !(v->index = copy_string(p->index))) {
+    if (!v || !(v->index = ms_strdup(p->index))) {
         free(v);
-        return set_err(err, errlen, MDLZ_ERROR_NOMEM, "%s",
+        return ms_err(err, errlen, MDLZ_ERROR_NOMEM, "%s",
                        mdlz_strerror(MDLZ_ERROR_NOMEM));
     }
     int level = p->level ? p->level : MDLZ_LEVEL_DEFAULT;
@@ -121,7 +103,7 @@ mdlz_status mdlz_value_create(mdlz_value **out, const mdlz_value_params *p,
     mdlz_index_close(ix);
     if (rc != 0) {
         mdlz_value_free(v);
-        return set_err(err, errlen, MDLZ_ERROR_INDEX, "%s", why);
+        return ms_err(err, errlen, MDLZ_ERROR_INDEX, "%s", why);
     }
     *out = v;
     return MDLZ_OK;
@@ -152,7 +134,7 @@ mdlz_status mdlz_value_add_heldout(mdlz_value *v, const char *name,
         v->cap_held = cap;
     }
     vl_input *in = &v->held[v->sum.heldout];
-    in->name = copy_string(name ? name : "");
+    in->name = ms_strdup(name ? name : "");
     in->data = malloc(len ? len : 1);
     if (!in->name || !in->data) {
         free(in->name);
