@@ -91,15 +91,15 @@ mdlz_status mdlz_select_create(mdlz_select **out, const mdlz_select_params *p,
     for (size_t i = 0; i < sizeof p->reserved / sizeof p->reserved[0]; i++)
         if (p->reserved[i])
             return ms_err(err, errlen, MDLZ_ERROR_PARAM,
-                           "reserved parameters must be zero");
+                          "reserved parameters must be zero");
     if (p->level < 0 || p->level > MDLZ_LEVEL_MAX || p->neighbours < 0 ||
         p->budget == 0)
         return ms_err(err, errlen, MDLZ_ERROR_PARAM,
-                       "level, budget or neighbours out of range");
+                      "level, budget or neighbours out of range");
     mdlz_select *s = calloc(1, sizeof *s);
     if (!s)
         return ms_err(err, errlen, MDLZ_ERROR_NOMEM, "%s",
-                       mdlz_strerror(MDLZ_ERROR_NOMEM));
+                      mdlz_strerror(MDLZ_ERROR_NOMEM));
     s->coder.level = p->level ? p->level : MDLZ_LEVEL_DEFAULT;
     s->budget = p->budget;
     s->neighbours = p->neighbours ? p->neighbours : SL_NEIGHBOURS;
@@ -110,8 +110,8 @@ mdlz_status mdlz_select_create(mdlz_select **out, const mdlz_select_params *p,
              tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(s->dir)) {
         mdlz_status st = ms_err(err, errlen, MDLZ_ERROR_PARAM,
-                                 "cannot make a scratch folder in %s",
-                                 tmp && *tmp ? tmp : "/tmp");
+                                "cannot make a scratch folder in %s",
+                                tmp && *tmp ? tmp : "/tmp");
         s->dir[0] = '\0';
         mdlz_select_free(s);
         return st;

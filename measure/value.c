@@ -77,16 +77,16 @@ mdlz_status mdlz_value_create(mdlz_value **out, const mdlz_value_params *p,
     for (size_t i = 0; i < sizeof p->reserved / sizeof p->reserved[0]; i++)
         if (p->reserved[i])
             return ms_err(err, errlen, MDLZ_ERROR_PARAM,
-                           "reserved parameters must be zero");
+                          "reserved parameters must be zero");
     if (p->level < 0 || p->level > MDLZ_LEVEL_MAX)
         return ms_err(err, errlen, MDLZ_ERROR_PARAM,
-                       "level %d is not in %d..%d", p->level, MDLZ_LEVEL_MIN,
-                       MDLZ_LEVEL_MAX);
+                      "level %d is not in %d..%d", p->level, MDLZ_LEVEL_MIN,
+                      MDLZ_LEVEL_MAX);
     mdlz_value *v = calloc(1, sizeof *v);
     if (!v || !(v->index = ms_strdup(p->index))) {
         free(v);
         return ms_err(err, errlen, MDLZ_ERROR_NOMEM, "%s",
-                       mdlz_strerror(MDLZ_ERROR_NOMEM));
+                      mdlz_strerror(MDLZ_ERROR_NOMEM));
     }
     int level = p->level ? p->level : MDLZ_LEVEL_DEFAULT;
     v->plain.level = v->indexed.level = level;
