@@ -414,7 +414,8 @@ static int load_visibility(mdlz_index *ix, const mdlz_index_gen *g,
 static int hide_without(mdlz_index *ix, const mdlz_index_gen *g,
                         const uint64_t *without, int n_without, visibility *v,
                         int64_t **hidden, int64_t *ndocs, uint64_t *ntokens) {
-    int64_t *ids = malloc((v->nhidden + (size_t)n_without) * sizeof *ids);
+    /* (+1: malloc(0) may be NULL, which is no failure here) */
+    int64_t *ids = malloc((v->nhidden + (size_t)n_without + 1) * sizeof *ids);
     sqlite3_stmt *st = NULL;
     if (!ids) return ret_fail(ix, "out of memory");
     if (sqlite3_prepare_v2(
@@ -426,7 +427,7 @@ static int hide_without(mdlz_index *ix, const mdlz_index_gen *g,
         return ret_fail_sql(ix, "index");
     }
     size_t n = v->nhidden;
-    memcpy(ids, v->hidden, n * sizeof *ids);
+    if (n) memcpy(ids, v->hidden, n * sizeof *ids); /* hidden may be NULL */
     int rc = 0;
     for (int i = 0; i < n_without && !rc; i++) {
         sqlite3_bind_int64(st, 1, (int64_t)without[i]);
