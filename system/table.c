@@ -55,6 +55,7 @@ mdlz_status sys_ctx_init(sys_ctx *x) {
             return MDLZ_ERROR_NOMEM;
         }
     }
+    x->mem_limit = x->mem_need = 0; /* sys_open_plain's x is on the stack */
     x->detail[0] = 0;
     return MDLZ_OK;
 }
