@@ -201,32 +201,24 @@ static int create(ablation *ab, const ab_args *p) {
 
 /* The `auto` row: the setting `mdlz --auto` chooses for these inputs
  * (same level, index and candidate tools), measured as every other row. */
-static int add_auto_row(ablation *ab, const ab_args *p) {
-    mdlz_auto_params ap;
-    mdlz_auto_params_init(&ap);
-    ap.level = ab->level;
-    ap.index = ab->index;
-    ap.tools = p->tools;
-    ap.plugins = p->plugins;
-    ap.n_plugins = p->n_plugins;
-    mdlz_auto *a = NULL;
-    char err[1024];
-    mdlz_status st = mdlz_auto_create(&a, &ap, err, sizeof err);
-    for (size_t i = 0; st == MDLZ_OK && i < ab->n_inputs; i++)
-        st = mdlz_auto_add(a, ab->inputs[i].data, ab->inputs[i].len,
-                           ab->inputs[i].len);
-    if (st == MDLZ_OK) st = mdlz_auto_choose(a);
-    if (st == MDLZ_OK) {
-        const mdlz_auto_candidate *c =
-            mdlz_auto_candidate_get(a, mdlz_auto_choice(a));
-        snprintf(ab->auto_choice, sizeof ab->auto_choice, "%s", c->name);
-        st = mdlz_ablation_add_row(ab->a, "auto", &c->setting);
-    } else if (a) {
-        snprintf(err, sizeof err, "%s", mdlz_auto_error_detail(a));
+static int add_auto_row(ablation *ab) {
+    const void **data = calloc(ab->n_inputs + 1, sizeof *data);
+    size_t *len = calloc(ab->n_inputs + 1, sizeof *len);
+    mdlz_status st = data && len ? MDLZ_OK : MDLZ_ERROR_NOMEM;
+    for (size_t i = 0; st == MDLZ_OK && i < ab->n_inputs; i++) {
+        data[i] = ab->inputs[i].data;
+        len[i] = ab->inputs[i].len;
     }
+    if (st == MDLZ_OK)
+        st = mdlz_ablation_add_auto(ab->a, data, len, ab->n_inputs,
+                                    ab->auto_choice, sizeof ab->auto_choice);
+    free(data);
+    free(len);
     if (st != MDLZ_OK)
-        report_error(NULL, "ablate: auto: %s", *err ? err : mdlz_strerror(st));
-    mdlz_auto_free(a);
+        report_error(NULL, "ablate: %s",
+                     st == MDLZ_ERROR_NOMEM
+                         ? mdlz_strerror(st)
+                         : mdlz_ablation_error_detail(ab->a));
     return st == MDLZ_OK ? 0 : EXIT_DATA_ERROR;
 }
 
@@ -267,7 +259,7 @@ static int run(ablation *ab, const ab_args *p) {
         rc = read_input(&ab->inputs[i], p->files[i]);
         ab->n_inputs += !rc;
     }
-    if (!rc) rc = add_auto_row(ab, p);
+    if (!rc) rc = add_auto_row(ab);
     if (!rc) rc = measure(ab);
     if (!rc) ab_print(ab);
     if (!rc && ab->plot) rc = ab_write_plot(ab);

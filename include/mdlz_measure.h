@@ -341,6 +341,17 @@ MDLZ_API size_t mdlz_auto_choice(const mdlz_auto *a);
 MDLZ_API void mdlz_auto_sample(const mdlz_auto *a, uint64_t *sampled,
                                uint64_t *total);
 
+/** The `auto` row of `mdlz ablate`: lets mdlz_auto choose a setting for
+ *  the inputs data[i][0..len[i]) (i < n) with the ablation's level, index
+ *  and tools as candidates, and adds it as the row "auto"
+ *  (mdlz_ablation_add_row). The chosen candidate's name goes to
+ *  choice[0..cap) when choice is not NULL. MDLZ_ERROR_STAGE once an input
+ *  was added; a failure leaves mdlz_ablation_error_detail() set. */
+MDLZ_API mdlz_status mdlz_ablation_add_auto(mdlz_ablation *a,
+                                            const void *const *data,
+                                            const size_t *len, size_t n,
+                                            char *choice, size_t cap);
+
 /** Sets up a context with the chosen setting (mdlz_setting_apply with the
  *  index given). MDLZ_ERROR_STAGE before mdlz_auto_choose(). */
 MDLZ_API mdlz_status mdlz_auto_apply(const mdlz_auto *a, mdlz_cctx *c);

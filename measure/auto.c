@@ -350,3 +350,52 @@ mdlz_status mdlz_auto_apply(const mdlz_auto *a, mdlz_cctx *c) {
     if (!a->chosen) return MDLZ_ERROR_STAGE;
     return mdlz_setting_apply(c, &a->cand[a->choice].setting, a->ab->index);
 }
+
+mdlz_status mdlz_ablation_add_auto(mdlz_ablation *ab, const void *const *data,
+                                   const size_t *len, size_t n, char *choice,
+                                   size_t cap) {
+    if (!ab || (n && (!data || !len))) return MDLZ_ERROR_PARAM;
+    if (ab->sum.inputs) return MDLZ_ERROR_STAGE;
+    /* The candidates are the ablation's own tools, as given. */
+    char builtins[MDLZ_ABLATION_TOOLS_MAX * AB_LABEL_MAX] = "none";
+    const char *plugins[MDLZ_ABLATION_TOOLS_MAX];
+    size_t n_plugins = 0, used = 0;
+    for (size_t i = 0; i < ab->n_tools; i++) {
+        if (ab->tool_plugin[i]) {
+            plugins[n_plugins++] = ab->tool_names[i];
+            continue;
+        }
+        int w = snprintf(builtins + used, sizeof builtins - used, "%s%s",
+                         used ? "," : "", ab->tool_names[i]);
+        if (w < 0 || (size_t)w >= sizeof builtins - used)
+            return ms_err(ab->detail, sizeof ab->detail, MDLZ_ERROR_PARAM,
+                          "auto: tool names too long");
+        used += (size_t)w;
+    }
+    mdlz_auto_params ap;
+    mdlz_auto_params_init(&ap);
+    ap.level = ab->level;
+    ap.index = ab->index;
+    ap.tools = builtins;
+    ap.plugins = plugins;
+    ap.n_plugins = n_plugins;
+    mdlz_auto *a = NULL;
+    mdlz_status st = mdlz_auto_create(&a, &ap, ab->detail, sizeof ab->detail);
+    for (size_t i = 0; st == MDLZ_OK && i < n; i++)
+        st = mdlz_auto_add(a, data[i], len[i], len[i]);
+    if (st == MDLZ_OK) st = mdlz_auto_choose(a);
+    if (st == MDLZ_OK) {
+        const mdlz_auto_candidate *c =
+            mdlz_auto_candidate_get(a, mdlz_auto_choice(a));
+        if (choice && cap) snprintf(choice, cap, "%s", c->name);
+        st = mdlz_ablation_add_row(ab, "auto", &c->setting);
+        if (st != MDLZ_OK)
+            snprintf(ab->detail, sizeof ab->detail, "auto: %s",
+                     mdlz_strerror(st));
+    } else if (a) {
+        snprintf(ab->detail, sizeof ab->detail, "auto: %s",
+                 mdlz_auto_error_detail(a));
+    }
+    mdlz_auto_free(a);
+    return st;
+}

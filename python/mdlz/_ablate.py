@@ -64,43 +64,18 @@ def _row(a, i, summary, curve):
     return row
 
 
-def _add_auto_row(a, p, read):
-    """Adds the `auto` row of `mdlz ablate` (add_auto_row of cli/ablate.c):
-    the setting `mdlz --auto` chooses for the inputs, with the ablation's
-    level, index and candidate tools, measured as every other row."""
-    ap = _lib.AutoParams()
-    lib.mdlz_auto_params_init(ctypes.byref(ap))
-    ap.level = p.level
-    ap.index = p.index
-    ap.tools = p.tools
-    ap.plugins = p.plugins
-    ap.n_plugins = p.n_plugins
-    err = ctypes.create_string_buffer(1024)
-    handle = ctypes.c_void_p()
-    st = lib.mdlz_auto_create(ctypes.byref(handle), ctypes.byref(ap), err,
-                              len(err))
+def _add_auto_row(a, read):
+    """Adds the `auto` row of `mdlz ablate` (mdlz_ablation_add_auto, as the
+    command does): the setting `mdlz --auto` chooses for the inputs, with
+    the ablation's level, index and tools as candidates."""
+    bufs = [_lib.buffer_of(data) for data, _known in read]
+    n = len(bufs)
+    addrs = (ctypes.c_void_p * max(n, 1))(*[b[1] for b in bufs])
+    lens = (ctypes.c_size_t * max(n, 1))(*[b[2] for b in bufs])
+    st = lib.mdlz_ablation_add_auto(a, addrs, lens, n, None, 0)
+    del bufs  # the library has read them
     if st != 0:
-        raise MdlzError(st, "auto: " + _lib.text(err.value))
-    au = handle.value
-    try:
-        for data, _known in read:
-            keep, addr, n = _lib.buffer_of(data)
-            st = lib.mdlz_auto_add(au, addr, n, n)
-            del keep
-            if st != 0:
-                break
-        if st == 0:
-            st = lib.mdlz_auto_choose(au)
-        if st != 0:
-            raise MdlzError(st, "auto: " +
-                            _lib.text(lib.mdlz_auto_error_detail(au)))
-        c = lib.mdlz_auto_candidate_get(au, lib.mdlz_auto_choice(au))
-        st = lib.mdlz_ablation_add_row(a, b"auto",
-                                       ctypes.byref(c.contents.setting))
-        if st != 0:
-            raise MdlzError(st, "auto")
-    finally:
-        lib.mdlz_auto_free(au)
+        raise MdlzError(st, _lib.text(lib.mdlz_ablation_error_detail(a)))
 
 
 def ablate(inputs, *, index=None, tools=None, level=_lib.LEVEL_DEFAULT,
@@ -165,7 +140,7 @@ def ablate(inputs, *, index=None, tools=None, level=_lib.LEVEL_DEFAULT,
         # Every input is read first: the `auto` row is chosen on them all
         # before any is measured (as cli/ablate.c does).
         read = [_read(item) for item in inputs]
-        _add_auto_row(a, p, read)
+        _add_auto_row(a, read)
         for item, (data, known) in zip(inputs, read):
             keep, addr, n = _lib.buffer_of(data)
             st = lib.mdlz_ablation_add(a, addr, n, int(known))

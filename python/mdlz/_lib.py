@@ -197,25 +197,6 @@ class AblationParams(ctypes.Structure):
                 ("reserved", c_u32 * 8)]
 
 
-class Setting(ctypes.Structure):
-    _fields_ = [("match", c_int), ("retrieval", c_uint),
-                ("tools", P(c_char_p)), ("n_tools", c_size_t)]
-
-
-class AutoParams(ctypes.Structure):
-    _fields_ = [("level", c_int), ("index", c_char_p), ("tools", c_char_p),
-                ("plugins", P(c_char_p)), ("n_plugins", c_size_t),
-                ("objective", c_int), ("amortize", c_u64),
-                ("sample_div", c_u32), ("progress", ABLATION_PROGRESS),
-                ("progress_user", c_void_p), ("reserved", c_u32 * 8)]
-
-
-class AutoCandidate(ctypes.Structure):
-    _fields_ = [("name", c_char_p), ("setting", Setting),
-                ("sample_payload", c_u64), ("payload", c_u64),
-                ("code", c_u64), ("dl", c_double)]
-
-
 class AblationSummary(ctypes.Structure):
     _fields_ = [("level", c_int), ("inputs", c_size_t),
                 ("input_bytes", c_u64), ("index", c_char_p),
@@ -343,16 +324,8 @@ _PROTOTYPES = {
     "mdlz_ablation_error_detail": (c_char_p, [c_void_p]),
     "mdlz_ablation_summary_get": (P(AblationSummary), [c_void_p]),
     "mdlz_ablation_row_get": (P(AblationRow), [c_void_p, c_size_t]),
-    "mdlz_ablation_add_row": (c_int, [c_void_p, c_char_p, P(Setting)]),
-    "mdlz_auto_params_init": (None, [P(AutoParams)]),
-    "mdlz_auto_create": (c_int, [P(c_void_p), P(AutoParams), c_char_p,
-                                 c_size_t]),
-    "mdlz_auto_free": (None, [c_void_p]),
-    "mdlz_auto_add": (c_int, [c_void_p, c_void_p, c_size_t, c_u64]),
-    "mdlz_auto_choose": (c_int, [c_void_p]),
-    "mdlz_auto_error_detail": (c_char_p, [c_void_p]),
-    "mdlz_auto_choice": (c_size_t, [c_void_p]),
-    "mdlz_auto_candidate_get": (P(AutoCandidate), [c_void_p, c_size_t]),
+    "mdlz_ablation_add_auto": (c_int, [c_void_p, P(c_void_p), P(c_size_t),
+                                       c_size_t, c_char_p, c_size_t]),
 }
 
 for _name, (_res, _args) in _PROTOTYPES.items():

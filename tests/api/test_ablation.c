@@ -539,6 +539,33 @@ static void test_figures(const buf *x, const buf *y) {
     mdlz_ablation_free(a);
 }
 
+/* The auto row: mdlz_auto's choice among the ablation's own candidates,
+ * added after the planned rows and measured like them; refused once an
+ * input was added. */
+static void test_auto_row(const buf *x) {
+    const char *plugins[1] = {plugin};
+    mdlz_ablation *a = create(kb, "seq", plugins, 1);
+    if (!check(a != NULL, "auto row: create")) return;
+    size_t planned = mdlz_ablation_summary_get(a)->rows;
+    const void *data[1] = {x->p};
+    size_t len[1] = {x->n};
+    char choice[256] = "";
+    check(mdlz_ablation_add_auto(a, data, len, 1, choice, sizeof choice) ==
+                  MDLZ_OK &&
+              *choice,
+          "auto row: chosen (%s)", choice);
+    const mdlz_ablation_row *r = row(a, planned);
+    check(mdlz_ablation_summary_get(a)->rows == planned + 1 && r &&
+              !strcmp(r->name, "auto"),
+          "auto row: one row named auto after the %zu planned", planned);
+    check(mdlz_ablation_add(a, x->p, x->n, 1) == MDLZ_OK &&
+              row(a, planned)->payload > 0,
+          "auto row: measured with the input");
+    check(mdlz_ablation_add_auto(a, data, len, 1, NULL, 0) == MDLZ_ERROR_STAGE,
+          "auto row: after an input, MDLZ_ERROR_STAGE");
+    mdlz_ablation_free(a);
+}
+
 int main(int argc, char **argv) {
     if (argc != 3) {
         fprintf(stderr, "usage: %s SAMPLES_DIR PLUGIN.so\n", argv[0]);
@@ -559,6 +586,7 @@ int main(int argc, char **argv) {
     test_sums(&x, &y);
     test_figures_empty();
     test_figures(&x, &y);
+    test_auto_row(&x);
     free(x.p);
     free(y.p);
     unlink(kb);
