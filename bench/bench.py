@@ -73,6 +73,7 @@ import filecmp
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -168,6 +169,20 @@ def ppmd_compressor(order, mem):
 
     return {"name": "ppmd o%d" % order, "kind": "ppmd", "order": order,
             "comp": comp, "decomp": decomp, "artefact": "c.7z"}
+
+
+def lpaq1_compressor(path):
+    """lpaq1 -6 (Mahoney 2007), the nearest peer in ratio: not in Debian, so
+    a binary the user builds from its public source (bench/README.md)."""
+    def comp(src_dir, src_name, job):
+        return [path, "6", os.path.join(src_dir, src_name),
+                os.path.join(job, "c")], os.devnull, job
+
+    def decomp(job):
+        return [path, "d", os.path.join(job, "c"), os.path.join(job, "d")], \
+            os.devnull, job
+
+    return {"name": "lpaq1 -6", "kind": "peer", "comp": comp, "decomp": decomp}
 
 
 def zpaq_compressor():
@@ -418,7 +433,8 @@ def read_tail(path, n=600):
 
 
 def run_job(comp, src_path, src_dir, src_name, tmp_root, job_id, repeat):
-    """Compress + decompress one file with one compressor; return a result."""
+    """Compress + decompress one file with one compressor; return a result
+    (times: the fastest of `repeat` runs in a row)."""
     size = os.path.getsize(src_path)
     res = {"file": src_name, "path": src_path, "size": size, "name": comp["name"],
            "kind": comp["kind"], "order": comp.get("order"), "ok": False,
@@ -462,6 +478,35 @@ def run_job(comp, src_path, src_dir, src_name, tmp_root, job_id, repeat):
         return res
     finally:
         shutil.rmtree(job, ignore_errors=True)
+
+
+def merge_rounds(results):
+    """One result per (file, compressor) from its rounds: the median times
+    (each round's kept in ctimes/dtimes, by round), the largest RSS; failed
+    if any round failed."""
+    groups = {}
+    for r in sorted(results, key=lambda r: r.get("round", 0)):
+        groups.setdefault((r["path"], r["name"]), []).append(r)
+    merged = []
+    for rs in groups.values():
+        bad = [r for r in rs if not r["ok"]]
+        if bad:
+            merged.append(bad[0])
+            continue
+        m = dict(rs[0])
+        m["ctimes"] = [r["ctime"] for r in rs]
+        m["dtimes"] = [r["dtime"] for r in rs]
+        m["ctime"] = statistics.median(m["ctimes"])
+        m["dtime"] = statistics.median(m["dtimes"])
+        m["crss"] = max(r["crss"] for r in rs)
+        m["drss"] = max(r["drss"] for r in rs)
+        merged.append(m)
+    return merged
+
+
+def paired_ratio(a, b, key):
+    """Median over rounds of a's time / b's time in the same round."""
+    return statistics.median(x / y for x, y in zip(a[key], b[key]))
 
 
 def add_ppmd_best(results, files):
@@ -610,6 +655,13 @@ def target_lines(results, files, tot, levels, default_level):
             check(c >= T_MBS and d >= T_MBS,
                   "%s on dickens >= %.0f MB/s: comp %.2f, decomp %.2f MB/s"
                   % (dname, T_MBS, c, d))
+        lp = [q for q in results if q["path"] == r["path"] and q["name"] == "lpaq1 -6"
+              and q["ok"]]
+        if r["name"] == dname and r["ok"] and r["file"] == "dickens" and lp:
+            c, d = paired_ratio(r, lp[0], "ctimes"), paired_ratio(r, lp[0], "dtimes")
+            check(c <= 1.0 and d <= 1.0,
+                  "%s on dickens at least as fast as lpaq1 -6 (time ratio, median "
+                  "of %d rounds): comp %.3f, decomp %.3f" % (dname, len(r["ctimes"]), c, d))
     if files:
         largest = max(files, key=os.path.getsize)
         m = [r for r in results if r["path"] == largest and r["name"] == dname and r["ok"]]
@@ -737,7 +789,13 @@ def parse_args(argv):
     ap.add_argument("--jobs", type=int, default=1,
                     help="parallel jobs (default 1: timings are noisy otherwise)")
     ap.add_argument("--repeat", type=int, default=1,
-                    help="runs per job; the fastest time is kept (default 1)")
+                    help="runs per job in a row; the fastest time is kept (default 1)")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="run the whole job list N times in turn, so the compressors "
+                    "alternate; the median time is kept (default 1)")
+    ap.add_argument("--lpaq1", metavar="PATH",
+                    help="also run lpaq1 -6 from this binary (built from its public "
+                    "source: bench/README.md)")
     ap.add_argument("--timeout", type=float, default=0,
                     help="kill a (de)compression after this many seconds (default: none)")
     ap.add_argument("--strict", action="store_true",
@@ -791,6 +849,11 @@ def main(argv=None):
             levels = []
     for p in peers:
         comps += peer_compressors(p, args.ppmd_orders, args.ppmd_mem)
+    if args.lpaq1:
+        if os.access(args.lpaq1, os.X_OK):
+            comps.append(lpaq1_compressor(os.path.abspath(args.lpaq1)))
+        else:
+            log("SKIP lpaq1: not an executable: %s" % args.lpaq1)
     if not comps:
         print("error: nothing to run", file=sys.stderr)
         return 1
@@ -814,31 +877,38 @@ def main(argv=None):
             inputs.append((f, d, os.path.basename(f)))
 
         jobs = [(c, f, d, n) for (f, d, n) in inputs for c in comps]
-        log("mdlz bench: %d files x %d compressors = %d jobs, --jobs %d, work dir %s"
-            % (len(files), len(comps), len(jobs), args.jobs, tmp_root))
+        rounds = max(1, args.rounds)
+        log("mdlz bench: %d files x %d compressors = %d jobs, --jobs %d, "
+            "%d round(s), work dir %s"
+            % (len(files), len(comps), len(jobs), args.jobs, rounds, tmp_root))
 
         def work(k):
-            c, f, d, n = jobs[k]
-            return run_job(c, f, d, n, tmp_root, k, max(1, args.repeat))
+            c, f, d, n = jobs[k % len(jobs)]
+            r = run_job(c, f, d, n, tmp_root, k, max(1, args.repeat))
+            r["round"] = k // len(jobs)
+            return r
 
         done = 0
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as ex:
-            futs = [ex.submit(work, k) for k in range(len(jobs))]
+            # Round after round over the whole job list: the compressors of
+            # a file take turns, so a drift of the machine's speed reaches
+            # them alike (the median of the rounds is kept, merge_rounds).
+            futs = [ex.submit(work, k) for k in range(len(jobs) * rounds)]
             for fut in concurrent.futures.as_completed(futs):
                 r = fut.result()
                 results.append(r)
                 done += 1
                 if r["ok"]:
                     log("[%d/%d] %-16s %-13s %10d -> %9d  %.3f bpb  c %.2fs  d %.2fs"
-                        % (done, len(jobs), r["name"], r["file"], r["size"], r["csize"],
+                        % (done, len(futs), r["name"], r["file"], r["size"], r["csize"],
                            8.0 * r["csize"] / r["size"], r["ctime"], r["dtime"]))
                 else:
                     log("[%d/%d] %-16s %-13s FAILED: %s"
-                        % (done, len(jobs), r["name"], r["file"], r["error"]))
+                        % (done, len(futs), r["name"], r["file"], r["error"]))
     finally:
         shutil.rmtree(tmp_root, ignore_errors=True)
 
-    results = add_ppmd_best(results, files)
+    results = add_ppmd_best(merge_rounds(results), files)
     tot = totals(results, names, files)
     failures = [r for r in results if not r["ok"]]
 
