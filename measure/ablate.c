@@ -217,21 +217,9 @@ static mdlz_status read_index_size(mdlz_ablation *a, char *err, size_t errlen) {
 
 static mdlz_status check_params(const mdlz_ablation_params *p, char *err,
                                 size_t errlen) {
-    for (size_t i = 0; i < sizeof p->reserved / sizeof p->reserved[0]; i++)
-        if (p->reserved[i])
-            return ms_err(err, errlen, MDLZ_ERROR_PARAM,
-                          "reserved parameters must be zero");
-    if (p->level < 0 || p->level > MDLZ_LEVEL_MAX)
-        return ms_err(err, errlen, MDLZ_ERROR_PARAM,
-                      "level %d is not in %d..%d", p->level, MDLZ_LEVEL_MIN,
-                      MDLZ_LEVEL_MAX);
-    if (p->n_plugins && !p->plugins)
-        return ms_err(err, errlen, MDLZ_ERROR_PARAM, "plugins missing");
-    for (size_t i = 0; i < p->n_plugins; i++)
-        if (!p->plugins[i])
-            return ms_err(err, errlen, MDLZ_ERROR_PARAM, "plugin %zu missing",
-                          i);
-    return MDLZ_OK;
+    return ms_check_params(p->reserved,
+                           (sizeof p->reserved / sizeof p->reserved[0]),
+                           p->level, p->plugins, p->n_plugins, err, errlen);
 }
 
 mdlz_status mdlz_ablation_create(mdlz_ablation **out,

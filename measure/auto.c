@@ -54,10 +54,10 @@ mdlz_status mdlz_auto_create(mdlz_auto **out, const mdlz_auto_params *p,
         mdlz_auto_params_init(&d);
         p = &d;
     }
-    for (size_t i = 0; i < sizeof p->reserved / sizeof p->reserved[0]; i++)
-        if (p->reserved[i])
-            return ms_err(err, errlen, MDLZ_ERROR_PARAM,
-                          "reserved parameters must be zero");
+    mdlz_status st = ms_check_params(
+        p->reserved, (sizeof p->reserved / sizeof p->reserved[0]), p->level,
+        p->plugins, p->n_plugins, err, errlen);
+    if (st != MDLZ_OK) return st;
     if (p->objective != MDLZ_AUTO_DL && p->objective != MDLZ_AUTO_SIZE)
         return ms_err(err, errlen, MDLZ_ERROR_PARAM, "bad objective");
     mdlz_auto *a = calloc(1, sizeof *a);
@@ -73,7 +73,7 @@ mdlz_status mdlz_auto_create(mdlz_auto **out, const mdlz_auto_params *p,
     ap.n_plugins = p->n_plugins;
     ap.progress = p->progress;
     ap.progress_user = p->progress_user;
-    mdlz_status st = mdlz_ablation_create(&a->ab, &ap, err, errlen);
+    st = mdlz_ablation_create(&a->ab, &ap, err, errlen);
     if (st != MDLZ_OK) {
         free(a);
         return st;

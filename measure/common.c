@@ -19,6 +19,26 @@ mdlz_status ms_err(char *err, size_t errlen, mdlz_status st, const char *fmt,
     return st;
 }
 
+mdlz_status ms_check_params(const uint32_t *reserved, size_t n_reserved,
+                            int level, const char *const *plugins,
+                            size_t n_plugins, char *err, size_t errlen) {
+    for (size_t i = 0; i < n_reserved; i++)
+        if (reserved[i])
+            return ms_err(err, errlen, MDLZ_ERROR_PARAM,
+                          "reserved parameters must be zero");
+    if (level < 0 || level > MDLZ_LEVEL_MAX)
+        return ms_err(err, errlen, MDLZ_ERROR_PARAM,
+                      "level %d is not in %d..%d", level, MDLZ_LEVEL_MIN,
+                      MDLZ_LEVEL_MAX);
+    if (n_plugins && !plugins)
+        return ms_err(err, errlen, MDLZ_ERROR_PARAM, "plugins missing");
+    for (size_t i = 0; i < n_plugins; i++)
+        if (!plugins[i])
+            return ms_err(err, errlen, MDLZ_ERROR_PARAM, "plugin %zu missing",
+                          i);
+    return MDLZ_OK;
+}
+
 char *ms_strdup(const char *s) {
     size_t n = strlen(s) + 1;
     char *c = malloc(n);

@@ -23,22 +23,14 @@ void mdlz_explain_params_init(mdlz_explain_params *p) {
 
 static mdlz_status check_params(const mdlz_explain_params *p, char *err,
                                 size_t errlen) {
-    for (size_t i = 0; i < sizeof p->reserved / sizeof p->reserved[0]; i++)
-        if (p->reserved[i])
-            return ms_err(err, errlen, MDLZ_ERROR_PARAM,
-                          "reserved parameters must be zero");
-    if (p->level < 0 || p->level > MDLZ_LEVEL_MAX)
-        return ms_err(err, errlen, MDLZ_ERROR_PARAM,
-                      "level %d is not in %d..%d", p->level, MDLZ_LEVEL_MIN,
-                      MDLZ_LEVEL_MAX);
+    mdlz_status st = ms_check_params(
+        p->reserved, (sizeof p->reserved / sizeof p->reserved[0]), p->level,
+        p->plugins, p->n_plugins, err, errlen);
+    if (st != MDLZ_OK) return st;
     if (p->retrieval > (MDLZ_RETRIEVE_WHOLE | MDLZ_RETRIEVE_ONLINE))
         return ms_err(err, errlen, MDLZ_ERROR_PARAM, "bad retrieval modes");
-    if ((p->n_plugins && !p->plugins) || p->attribute < 0 || p->attribute > 1)
+    if (p->attribute < 0 || p->attribute > 1)
         return ms_err(err, errlen, MDLZ_ERROR_PARAM, "bad parameters");
-    for (size_t i = 0; i < p->n_plugins; i++)
-        if (!p->plugins[i])
-            return ms_err(err, errlen, MDLZ_ERROR_PARAM, "plugin %zu missing",
-                          i);
     return MDLZ_OK;
 }
 

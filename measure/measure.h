@@ -15,6 +15,14 @@
 __attribute__((format(printf, 4, 5))) mdlz_status
 ms_err(char *err, size_t errlen, mdlz_status st, const char *fmt, ...);
 
+/** The checks every measurement's parameters share: the reserved words
+ *  reserved[0..n_reserved) zero, the level in 0..MDLZ_LEVEL_MAX (0: the
+ *  default), a path for each of plugins[0..n_plugins). MDLZ_ERROR_PARAM
+ *  with a reason. */
+mdlz_status ms_check_params(const uint32_t *reserved, size_t n_reserved,
+                            int level, const char *const *plugins,
+                            size_t n_plugins, char *err, size_t errlen);
+
 /** A malloc'd copy of s, or NULL. */
 char *ms_strdup(const char *s);
 

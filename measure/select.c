@@ -88,12 +88,11 @@ mdlz_status mdlz_select_create(mdlz_select **out, const mdlz_select_params *p,
     if (err && errlen) err[0] = '\0';
     if (!out || !p) return ms_err(err, errlen, MDLZ_ERROR_PARAM, "no params");
     *out = NULL;
-    for (size_t i = 0; i < sizeof p->reserved / sizeof p->reserved[0]; i++)
-        if (p->reserved[i])
-            return ms_err(err, errlen, MDLZ_ERROR_PARAM,
-                          "reserved parameters must be zero");
-    if (p->level < 0 || p->level > MDLZ_LEVEL_MAX || p->neighbours < 0 ||
-        p->budget == 0)
+    mdlz_status st = ms_check_params(
+        p->reserved, (sizeof p->reserved / sizeof p->reserved[0]), p->level,
+        NULL, 0, err, errlen);
+    if (st != MDLZ_OK) return st;
+    if (p->neighbours < 0 || p->budget == 0)
         return ms_err(err, errlen, MDLZ_ERROR_PARAM,
                       "level, budget or neighbours out of range");
     mdlz_select *s = calloc(1, sizeof *s);
@@ -109,9 +108,9 @@ mdlz_status mdlz_select_create(mdlz_select **out, const mdlz_select_params *p,
     snprintf(s->dir, sizeof s->dir, "%s/mdlz-select.XXXXXX",
              tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(s->dir)) {
-        mdlz_status st = ms_err(err, errlen, MDLZ_ERROR_PARAM,
-                                "cannot make a scratch folder in %s",
-                                tmp && *tmp ? tmp : "/tmp");
+        st = ms_err(err, errlen, MDLZ_ERROR_PARAM,
+                    "cannot make a scratch folder in %s",
+                    tmp && *tmp ? tmp : "/tmp");
         s->dir[0] = '\0';
         mdlz_select_free(s);
         return st;

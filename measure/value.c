@@ -74,14 +74,10 @@ mdlz_status mdlz_value_create(mdlz_value **out, const mdlz_value_params *p,
     if (!out || !p || !p->index)
         return ms_err(err, errlen, MDLZ_ERROR_PARAM, "no index");
     *out = NULL;
-    for (size_t i = 0; i < sizeof p->reserved / sizeof p->reserved[0]; i++)
-        if (p->reserved[i])
-            return ms_err(err, errlen, MDLZ_ERROR_PARAM,
-                          "reserved parameters must be zero");
-    if (p->level < 0 || p->level > MDLZ_LEVEL_MAX)
-        return ms_err(err, errlen, MDLZ_ERROR_PARAM,
-                      "level %d is not in %d..%d", p->level, MDLZ_LEVEL_MIN,
-                      MDLZ_LEVEL_MAX);
+    mdlz_status st = ms_check_params(
+        p->reserved, (sizeof p->reserved / sizeof p->reserved[0]), p->level,
+        NULL, 0, err, errlen);
+    if (st != MDLZ_OK) return st;
     mdlz_value *v = calloc(1, sizeof *v);
     if (!v || !(v->index = ms_strdup(p->index))) {
         free(v);

@@ -468,7 +468,8 @@ static int select_docs(mdlz_index *ix, int64_t gen, const uint8_t *text,
     hit *hits = NULL;
     int count = -1, owned = 0;
     mdlz_index_gen g;
-    visibility vis;
+    visibility vis = {
+        0}; /* (set by load_visibility; GCC -O3 without LTO cannot tell) */
     const uint8_t *words = NULL;
     size_t wlen = 0;
     if (ret_gen_get(ix, gen, &g)) return -1;

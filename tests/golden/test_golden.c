@@ -58,7 +58,7 @@ int main(int argc, char **argv) {
         if (sscanf(line, "%255s %31s %15s", name, want, opt) < 2) continue;
         char path[1024];
         snprintf(path, sizeof path, "%s/%s", argv[1], name);
-        size_t zn;
+        size_t zn = 0;
         uint8_t *z = read_file(path, &zn);
         if (!check(z != NULL, "%s: read", name)) continue;
         n++;
