@@ -25,6 +25,7 @@
 #include "check.h"
 #include "mdlz_index.h"
 #include "mdlz_measure.h"
+#include "samples.h"
 
 #define LEVEL 1
 #define CUT   6000 /* bytes of each sample used: keeps the test quick */
@@ -32,46 +33,6 @@
 static const char *samples, *plugin;
 static char tmpdir[] = "/tmp/mdlz_test_ablation_XXXXXX";
 static char kb[512];
-
-typedef struct {
-    uint8_t *p;
-    size_t n;
-} buf;
-
-static buf sample(const char *name, size_t cut) {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", samples, name);
-    buf b = {NULL, 0};
-    b.p = read_file(path, &b.n);
-    if (!b.p) {
-        fprintf(stderr, "cannot read %s\n", path);
-        exit(99);
-    }
-    if (cut && b.n > cut) b.n = cut;
-    return b;
-}
-
-/* An index of two other samples at `path`. */
-static int make_index(const char *path) {
-    const char *docs[] = {"1823_james_monroe_dr.txt",
-                          "1862_abraham_lincoln_r.txt"};
-    char err[512];
-    mdlz_index *ix;
-    if (mdlz_index_open(&ix, path, MDLZ_INDEX_CREATE, err, sizeof err)) {
-        fprintf(stderr, "index: %s\n", err);
-        return -1;
-    }
-    int rc = 0;
-    for (size_t i = 0; i < 2 && !rc; i++) {
-        buf d = sample(docs[i], 0);
-        int64_t id;
-        int dup;
-        rc = mdlz_index_add_buffer(ix, docs[i], d.p, d.n, NULL, &id, &dup);
-        free(d.p);
-    }
-    mdlz_index_close(ix);
-    return rc;
-}
 
 static mdlz_ablation *create(const char *index, const char *tools,
                              const char *const *plugins, size_t n_plugins) {
@@ -293,7 +254,7 @@ static void test_errors(const buf *x) {
      * was: the rows before the failing one are rolled back. */
     char kb2[600];
     snprintf(kb2, sizeof kb2, "%s/kb2.db", tmpdir);
-    int made = make_index(kb2) == 0;
+    int made = sample_index(samples, kb2) == 0;
     a = made ? create(kb2, "none", NULL, 0) : NULL;
     int ok = a && mdlz_ablation_set_curve(a, 256) == MDLZ_OK &&
              mdlz_ablation_add(a, x->p, 2000, 1) == MDLZ_OK;
@@ -578,9 +539,9 @@ int main(int argc, char **argv) {
         return 99;
     }
     snprintf(kb, sizeof kb, "%s/kb.db", tmpdir);
-    if (make_index(kb) != 0) return 99;
-    buf x = sample("1941_franklin_d_roosevelt_d.txt", CUT),
-        y = sample("1962_john_f_kennedy_d.txt", CUT);
+    if (sample_index(samples, kb) != 0) return 99;
+    buf x = sample_read(samples, "1941_franklin_d_roosevelt_d.txt", CUT),
+        y = sample_read(samples, "1962_john_f_kennedy_d.txt", CUT);
     test_plan();
     test_errors(&x);
     test_sums(&x, &y);

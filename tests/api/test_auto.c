@@ -26,6 +26,7 @@
 #include "check.h"
 #include "mdlz_index.h"
 #include "mdlz_measure.h"
+#include "samples.h"
 
 #define LEVEL 1
 #define CUT   6000 /* bytes of the sample used: keeps the test quick */
@@ -33,45 +34,6 @@
 static const char *samples;
 static char tmpdir[] = "/tmp/mdlz_test_auto_XXXXXX";
 static char kb[512];
-
-typedef struct {
-    uint8_t *p;
-    size_t n;
-} buf;
-
-static buf sample(const char *name, size_t cut) {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", samples, name);
-    buf b = {NULL, 0};
-    b.p = read_file(path, &b.n);
-    if (!b.p) {
-        fprintf(stderr, "cannot read %s\n", path);
-        exit(99);
-    }
-    if (cut && b.n > cut) b.n = cut;
-    return b;
-}
-
-static int make_index(const char *path) {
-    const char *docs[] = {"1823_james_monroe_dr.txt",
-                          "1862_abraham_lincoln_r.txt"};
-    char err[512];
-    mdlz_index *ix;
-    if (mdlz_index_open(&ix, path, MDLZ_INDEX_CREATE, err, sizeof err)) {
-        fprintf(stderr, "index: %s\n", err);
-        return -1;
-    }
-    int rc = 0;
-    for (size_t i = 0; i < 2 && !rc; i++) {
-        buf d = sample(docs[i], 0);
-        int64_t id;
-        int dup;
-        rc = mdlz_index_add_buffer(ix, docs[i], d.p, d.n, NULL, &id, &dup);
-        free(d.p);
-    }
-    mdlz_index_close(ix);
-    return rc;
-}
 
 /* Compresses x with setting s (or with a's choice when a is given). */
 static uint8_t *compress_with(const mdlz_setting *s, const mdlz_auto *a,
@@ -300,8 +262,8 @@ int main(int argc, char **argv) {
     samples = argv[1];
     if (!mkdtemp(tmpdir)) return 99;
     snprintf(kb, sizeof kb, "%s/kb.db", tmpdir);
-    if (make_index(kb) != 0) return 99;
-    buf x = sample("1901_theodore_roosevelt_r.txt", CUT);
+    if (sample_index(samples, kb) != 0) return 99;
+    buf x = sample_read(samples, "1901_theodore_roosevelt_r.txt", CUT);
     test_settings(&x);
     test_exact(&x);
     test_sample();
