@@ -57,11 +57,7 @@ static void print_ablate_help(void) {
 }
 
 static int usage(const char *what, const char *arg) {
-    if (arg)
-        report_error(NULL, "ablate: %s '%s' (see mdlz ablate --help)", what,
-                     arg);
-    else report_error(NULL, "ablate: %s (see mdlz ablate --help)", what);
-    return EXIT_USAGE;
+    return report_usage("ablate", what, arg);
 }
 
 /* ---- arguments ------------------------------------------------------------ */

@@ -53,11 +53,7 @@ static void print_explain_help(void) {
 }
 
 static int usage(const char *what, const char *arg) {
-    if (arg)
-        report_error(NULL, "explain: %s '%s' (see mdlz explain --help)", what,
-                     arg);
-    else report_error(NULL, "explain: %s (see mdlz explain --help)", what);
-    return EXIT_USAGE;
+    return report_usage("explain", what, arg);
 }
 
 typedef struct {

@@ -4,6 +4,8 @@
  */
 #include "report.h"
 
+#include "exitcode.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -97,6 +99,12 @@ void report_error(const char *name, const char *fmt, ...) {
     }
     report_name(stderr, msg);
     fputc('\n', stderr);
+}
+
+int report_usage(const char *cmd, const char *what, const char *arg) {
+    report_error(NULL, "%s: %s%s%s%s (see mdlz %s --help)", cmd, what,
+                 arg ? " '" : "", arg ? arg : "", arg ? "'" : "", cmd);
+    return EXIT_USAGE;
 }
 
 static const char *const units[] = {"B",   "KiB", "MiB", "GiB",

@@ -29,6 +29,11 @@ const char *cli_opt_value(int argc, char **argv, int *i, size_t namelen);
  *  both escaped as report_name() does (a message may quote names). */
 void report_error(const char *name, const char *fmt, ...) CLI_PRINTF(2, 3);
 
+/** A usage error of subcommand `cmd`: prints "mdlz: CMD: WHAT 'ARG' (see
+ *  mdlz CMD --help)" (without 'ARG' when arg is NULL), escaped as
+ *  report_error() does; returns EXIT_USAGE. */
+int report_usage(const char *cmd, const char *what, const char *arg);
+
 /** Writes `name` to f escaped as GNU tar's default quoting style
  *  ("escape") does, and, like tar, whether or not f is a terminal: \a \b
  *  \f \n \r \t \v and \\ for those bytes, \ooo (octal) for the other

@@ -53,9 +53,7 @@ static void print_help(void) {
 }
 
 static int usage(const char *what, const char *arg) {
-    report_error(NULL, "select: %s%s%s%s (see mdlz select --help)", what,
-                 arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
-    return EXIT_USAGE;
+    return report_usage("select", what, arg);
 }
 
 /* The value of --NAME=V or --NAME V (a short -o V too); NULL if absent. */

@@ -59,9 +59,7 @@ static void print_help(void) {
 }
 
 static int usage(const char *what, const char *arg) {
-    report_error(NULL, "value: %s%s%s%s (see mdlz value --help)", what,
-                 arg ? " '" : "", arg ? arg : "", arg ? "'" : "");
-    return EXIT_USAGE;
+    return report_usage("value", what, arg);
 }
 
 static int parse(value_cmd *c, int argc, char **argv, const char ***held,
