@@ -20,9 +20,9 @@
 #include "explain.h"
 #include "explain_assets.h"
 
-#define PAGE_MAX  16384u /* bytes of text per page */
-#define PAGE_MIN  8192u  /* a page ends at a newline after this many */
-#define CENTI_MAX 32767  /* savings are kept in 16 signed bits */
+#define PAGE_MAX  8192u /* bytes of text per page: a switch renders one */
+#define PAGE_MIN  4096u /* a page ends at a newline after this many */
+#define CENTI_MAX 32767 /* savings are kept in 16 signed bits */
 
 /* Page boundaries: at a newline between PAGE_MIN and PAGE_MAX bytes when
  * there is one, else at PAGE_MAX, never inside a UTF-8 character. */

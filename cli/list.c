@@ -177,12 +177,20 @@ static void print_description_length(const ends *e,
     printf("    bpb: payload %s, payload+code %s\n", bpb_payload, bpb_dl);
 }
 
-/* -v: the segments of a segmented stream, each coded by a model of its
- * own (-T): as many as the trailer's size fills, the last maybe short. */
+/* The segments of a segmented stream, each coded by a model of its own
+ * (-T): as many as the trailer's size fills, the last maybe short; 0 for
+ * a stream without segments. */
+static uint64_t n_segments(const mdlz_frame_info *fi,
+                           const mdlz_trailer_info *ti) {
+    if (!fi->segment_size) return 0;
+    return (ti->src_size + fi->segment_size - 1) / fi->segment_size;
+}
+
+/* -v: the segments (n_segments). */
 static void print_segments(const mdlz_frame_info *fi,
                            const mdlz_trailer_info *ti) {
     if (!fi->segment_size) return;
-    uint64_t n = (ti->src_size + fi->segment_size - 1) / fi->segment_size;
+    uint64_t n = n_segments(fi, ti);
     uint64_t last = ti->src_size - (n ? n - 1 : 0) * fi->segment_size;
     char seg[32], tail[32];
     format_size(seg, sizeof seg, fi->segment_size);
@@ -267,6 +275,8 @@ static void print_json(const cli_options *opt, const char *name,
     json_i64(&o, "level", fi->level);
     json_u64(&o, "memory", fi->model_memory);
     json_u64(&o, "block_size", fi->block_size);
+    json_u64(&o, "segment_size", fi->segment_size); /* 0: no segments */
+    json_u64(&o, "segments", n_segments(fi, ti));
     json_hex(&o, "checksum", ti->checksum, 16);
     json_key(&o, "components");
     putchar('[');

@@ -48,6 +48,15 @@ run -l -v t1.mdlz
 expect "-l -v shows the segments" 'is_rc 0 && out_has "segments: 4 of 256 KiB"'
 run -l -v p1.mdlz
 expect "-l -v on a stream of unknown size too" 'is_rc 0 && out_has "segments: 4 of 256 KiB"'
+run -l --json t1.mdlz
+jsonl "$T/out" segment_size segments >seg.json
+printf '262144\t4\n' >seg.want
+expect "-l --json gives the segment size and count" 'is_rc 0 && same seg.json seg.want'
+"$M" -1 -q -c text >one.mdlz
+run -l --json one.mdlz
+jsonl "$T/out" segment_size segments >seg.json
+printf '0\t0\n' >seg.want
+expect "-l --json: a stream of one segment says 0 and 0" 'is_rc 0 && same seg.json seg.want'
 
 run -T -c text
 expect "-T without a number: usage error" 'is_rc 2'
