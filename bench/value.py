@@ -24,8 +24,11 @@ table gives the totals, (b) as mean and spread (min..max), the fraction of
 select, and compressing the training documents once without an index (its
 target: select <= 30x that).
 
+With --value-cpu, also `mdlz value KB.db --heldout HELD...` on index (d),
+its CPU against coding the held-out files with -R once (target <= 20x).
+
 Usage: python3 bench/value.py [--collections sotu,...] [--level 5]
-       [--jobs 2] [--limit N] [--mdlz PATH] [--out FILE]
+       [--jobs 2] [--limit N] [--mdlz PATH] [--out FILE] [--value-cpu]
 --limit N keeps the first N documents (sorted) of each collection: a
 stated subset when full runs take too long.
 """
@@ -170,7 +173,13 @@ def collection(name, args, out):
         # (d) all, and no index
         db = os.path.join(tmp, "d.db")
         build_index(mdlz, db, train, tmp)
-        res["d"] = heldout_total(mdlz, args.level, db, held, tmp, args.jobs)[0]
+        res["d"], d_cpu = heldout_total(mdlz, args.level, db, held, tmp, args.jobs)
+        if args.value_cpu:
+            # value --heldout on the full index against coding the held-out
+            # files with it once (target <= 20x, issue 17)
+            _, val_cpu = run([mdlz, "value", "-%d" % args.level, "-q", db,
+                              "--heldout"] + held, os.devnull, cwd=tmp)
+            log("  value --heldout: %.1f s CPU, -R once %.1f s" % (val_cpu, d_cpu))
         res["none"] = heldout_total(mdlz, args.level, None, held, tmp, args.jobs)[0]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -195,6 +204,11 @@ def collection(name, args, out):
         "target <= 30x: %s" % (sel_cpu, sel_cpu / once_cpu, once_cpu,
                                 "PASS" if sel_cpu <= 30 * once_cpu else "FAIL"),
     ]
+    if args.value_cpu:
+        lines.append("  value --heldout (index (d)) CPU %.1f s = %.1fx coding the held-out "
+                     "files with -R once (%.1f s); target <= 20x: %s"
+                     % (val_cpu, val_cpu / d_cpu, d_cpu,
+                        "PASS" if val_cpu <= 20 * d_cpu else "FAIL"))
     for line in lines:
         print(line, file=out, flush=True)
         if out is not sys.stdout:
@@ -210,6 +224,8 @@ def main():
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--mdlz", default=os.path.join(ROOT, "build", "cli", "mdlz"))
     ap.add_argument("--out")
+    ap.add_argument("--value-cpu", action="store_true",
+                    help="also time `mdlz value --heldout` on the full index")
     args = ap.parse_args()
     out = open(args.out, "a") if args.out else sys.stdout
     ok = True
