@@ -35,6 +35,8 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from tap import check, finish  # noqa: E402
 
 MDLZ, SAMPLES = sys.argv[1], sys.argv[2]
 FILES = [os.path.join(SAMPLES, n) for n in
@@ -42,19 +44,6 @@ FILES = [os.path.join(SAMPLES, n) for n in
 DOCS = [os.path.join(SAMPLES, n) for n in
         ("1823_james_monroe_dr.txt", "1862_abraham_lincoln_r.txt")]
 SVG = "{http://www.w3.org/2000/svg}"
-
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok - " + name)
-    else:
-        failed += 1
-        print("not ok - " + name + (": " + str(detail) if detail else ""))
-
 
 def run(*args, stdin=None):
     return subprocess.run([MDLZ, *args], capture_output=True, stdin=stdin)
@@ -227,5 +216,4 @@ def main():
 
 
 main()
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+sys.exit(finish())

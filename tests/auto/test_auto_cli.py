@@ -24,19 +24,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from tap import check, finish  # noqa: E402
 
 MDLZ, SAMPLES = sys.argv[1], sys.argv[2]
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok - " + name)
-    else:
-        failed += 1
-        print("not ok - %s %s" % (name, str(detail)[:600]))
 
 
 def run(*args, stdin=None):
@@ -154,8 +145,7 @@ def main():
             e = run(*args, stdin=subprocess.DEVNULL)
             check("%s: exit 2 (%s)" % (" ".join(args[:2]), what),
                   e.returncode == 2 and what.encode() in e.stderr, e.stderr)
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    sys.exit(finish())
 
 
 if __name__ == "__main__":

@@ -38,10 +38,11 @@ import zlib
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cdp import Browser  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from tap import check, finish  # noqa: E402
 
 MDLZ, SAMPLES, CORPUS, ARTIFACTS = sys.argv[1:5]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-passed = failed = 0
 
 
 def timing(name, ms, target):
@@ -55,16 +56,6 @@ def timing(name, ms, target):
         print("ok - " + line + " # TODO over the target on this machine")
     else:
         check(line, True)
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok - " + name)
-    else:
-        failed += 1
-        print("not ok - " + name + (": " + str(detail) if detail else ""))
 
 
 def mdlz(*args):
@@ -303,8 +294,7 @@ def main():
     finally:
         b.close()
         shutil.rmtree(work, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    sys.exit(finish())
 
 
 if __name__ == "__main__":

@@ -30,20 +30,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from tap import check, finish  # noqa: E402
 
 MDLZ, SAMPLES = sys.argv[1], sys.argv[2]
 ONE = 65536
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok - " + name)
-    else:
-        failed += 1
-        print("not ok - " + name + (": " + str(detail) if detail else ""))
 
 
 def run(*args):
@@ -194,8 +185,7 @@ def main():
         test_command(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    sys.exit(finish())
 
 
 if __name__ == "__main__":

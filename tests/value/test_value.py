@@ -34,6 +34,8 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from tap import check, finish  # noqa: E402
 
 MDLZ, SAMPLES = os.path.abspath(sys.argv[1]), sys.argv[2]
 NAMES = ["1823_james_monroe_dr.txt", "1862_abraham_lincoln_r.txt",
@@ -41,19 +43,6 @@ NAMES = ["1823_james_monroe_dr.txt", "1862_abraham_lincoln_r.txt",
 HELD = ["1962_john_f_kennedy_d.txt", "2021_joseph_r_biden_d.txt"]
 UTIL_TOL = 0.01   # files not re-coded: |utility - real| / held-out bits
 SVG = "{http://www.w3.org/2000/svg}"
-
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok - " + name)
-    else:
-        failed += 1
-        print("not ok - " + name + (": " + str(detail) if detail else ""))
-
 
 def run(*args, cwd=None):
     return subprocess.run([MDLZ, *args], capture_output=True, cwd=cwd)
@@ -83,8 +72,7 @@ def main():
         tests(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return finish()
 
 
 def tests(tmp):
