@@ -63,6 +63,16 @@ _mdlz_value() {
     return 0
 }
 
+# An option's value (_mdlz_value) or, for a word starting with "-", one of
+# OPTS (no space after "--name="); returns 1 for any other word.
+_mdlz_option() {
+    _mdlz_value && return
+    [[ $cur == -* ]] || return 1
+    _mdlz_words "$1"
+    [[ $cur == --*= ]] && compopt -o nospace 2>/dev/null
+    return 0
+}
+
 _mdlz_main() {
     local opts="-z --compress -d --decompress --uncompress -t --test -l --list
         -c --stdout -o -f --force -r --recursive -k --keep --rm
@@ -155,12 +165,7 @@ _mdlz_ablate() {
     -R | --index) _mdlz_files '*.db'; return ;;
     --tool) _mdlz_files '*.so'; return ;;
     esac
-    _mdlz_value && return
-    if [[ $cur == -* ]]; then
-        _mdlz_words "$opts"
-        [[ $cur == --*= ]] && compopt -o nospace 2>/dev/null
-        return
-    fi
+    _mdlz_option "$opts" && return
     _mdlz_files
 }
 
@@ -172,24 +177,14 @@ _mdlz_explain() {
     -R | --index) _mdlz_files '*.db'; return ;;
     --tool) _mdlz_files '*.so'; return ;;
     esac
-    _mdlz_value && return
-    if [[ $cur == -* ]]; then
-        _mdlz_words "$opts"
-        [[ $cur == --*= ]] && compopt -o nospace 2>/dev/null
-        return
-    fi
+    _mdlz_option "$opts" && return
     _mdlz_files
 }
 
 _mdlz_value_cmd() {
     local opts="-1 -2 -3 -4 -5 -6 -7 -8 -9 --heldout --format= --plot= -q
         --quiet -h --help"
-    _mdlz_value && return
-    if [[ $cur == -* ]]; then
-        _mdlz_words "$opts"
-        [[ $cur == --*= ]] && compopt -o nospace 2>/dev/null
-        return
-    fi
+    _mdlz_option "$opts" && return
     # KB.db, then after --heldout the held-out files and folders
     local w
     for w in "${words[@]:2:cword-2}"; do
@@ -206,12 +201,7 @@ _mdlz_select() {
     --index) _mdlz_files '*.db'; return ;;
     --budget) return ;;
     esac
-    _mdlz_value && return
-    if [[ $cur == -* ]]; then
-        _mdlz_words "$opts"
-        [[ $cur == --*= ]] && compopt -o nospace 2>/dev/null
-        return
-    fi
+    _mdlz_option "$opts" && return
     _mdlz_files
 }
 
